@@ -1,0 +1,109 @@
+/**
+ * The contract every exchange adapter implements: a pure parser (frames in, normalized events
+ * out) and a feed plan (which connections to open, what to send, what to poll). Transport,
+ * reconnects and storage live elsewhere (collector/feed, collector/store).
+ */
+import type { EventSink, ExchangeId } from '../../replay/core/events.ts';
+import type { Instrument, InstrumentBook } from '../../replay/core/instruments.ts';
+
+/** What a frame turned out to be, so the connection can keep its timers and counters right. */
+export type FrameResult =
+  | { type: 'data'; events: number }
+  | { type: 'ack' }
+  | { type: 'pong' }
+  /** The exchange refused a request (subscribe rejection, bad request): surfaced to logs/metrics. */
+  | { type: 'rejected'; message: string }
+  /** An exchange notice such as OKX 64008 (reconnect soon). */
+  | { type: 'notice'; message: string }
+  /** Well-formed but not for us (e.g. a kline we do not record); counted, not an error. */
+  | { type: 'ignored' };
+
+/** Thrown by parsers for malformed input; the caller counts and logs it and moves on. */
+export class ParseError extends Error {
+  readonly code = 'E_PARSE';
+  constructor(
+    message: string,
+    readonly exchange: ExchangeId,
+  ) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}
+
+/**
+ * One parser instance per connection (it may hold per-connection state: Bybit ticker
+ * snapshot+delta merge, OKX pending ticker fields, order books, sequence numbers).
+ */
+export interface ExchangeParser {
+  readonly exchange: ExchangeId;
+  /** Parse one websocket text frame received at `localTs` (epoch ms); emits events in order. */
+  parseFrame(text: string, localTs: number, emit: EventSink): FrameResult;
+  /**
+   * Parse one REST response body. `url` is the request URL (path and query are what matter);
+   * bodies of endpoints that are not market data (instrument lists) return `ignored`.
+   */
+  parseRest(url: string, body: string, localTs: number, emit: EventSink): FrameResult;
+  /** Forget per-connection state (after a reconnect the exchange re-sends snapshots). */
+  reset(): void;
+}
+
+export type ParserFactory = (instruments: InstrumentBook) => ExchangeParser;
+
+/** How a connection keeps itself alive. */
+export type Heartbeat =
+  /** Send a websocket ping control frame every `intervalMs`. */
+  | { kind: 'ws-ping'; intervalMs: number }
+  /** Send a text frame (`ping` for OKX, `{"op":"ping"}` for Bybit) every `intervalMs`. */
+  | { kind: 'text'; intervalMs: number; payload: string }
+  /** The server pings us; we only answer (Binance). */
+  | { kind: 'server-ping' };
+
+export interface ConnectionSpec {
+  /** Stable id, e.g. `binance-usdm/market/0`; used in logs, gaps and metrics. */
+  id: string;
+  /** Logical stream name used in `gaps.stream`, e.g. `market`, `public`, `linear`. */
+  stream: string;
+  url: string;
+  /** Frames sent right after open (subscribe requests), in order. */
+  subscribe: string[];
+  heartbeat: Heartbeat;
+  /** Close and replace the connection after this long (Binance: 24 h), overlapping old and new. */
+  maxLifetimeMs?: number;
+  /** Most data-message silence tolerated before the connection is declared stale. */
+  staleMs: number;
+}
+
+export interface RestPoll {
+  /** e.g. `binance-usdm/openInterest/BTCUSDT` */
+  id: string;
+  url: string;
+  intervalMs: number;
+}
+
+export interface FeedPlan {
+  connections: ConnectionSpec[];
+  polls: RestPoll[];
+}
+
+/** Per-exchange settings from the config file (all URLs configurable; the simulator relies on it). */
+export interface ExchangeEndpoints {
+  /** Binance: `.../public` and `.../market`; Bybit: `.../v5/public/linear`; OKX: `.../ws/v5/public`. */
+  ws: Record<string, string>;
+  rest: string;
+}
+
+export interface ExchangeAdapter {
+  id: ExchangeId;
+  createParser: ParserFactory;
+  /** Default production endpoints. */
+  defaultEndpoints: ExchangeEndpoints;
+  /** URL of the instrument list (exchangeInfo, instruments-info, instruments). */
+  instrumentsUrl(endpoints: ExchangeEndpoints): string;
+  /** Parse the instrument list body into instruments (perpetual USDT-margined linear ones first). */
+  parseInstruments(body: string): Instrument[];
+  /** URL that lists 24 h volumes (for top-N selection); its body parsed to symbol -> quote volume. */
+  volumesUrl(endpoints: ExchangeEndpoints): string;
+  parseVolumes(body: string): Map<string, number>;
+  /** Connections and REST polls for these instruments. */
+  plan(endpoints: ExchangeEndpoints, instruments: Instrument[]): FeedPlan;
+}

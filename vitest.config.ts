@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'collector/**/*.test.ts', 'replay/**/*.test.ts', 'continuity/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // 2-core machines: a few files at a time keeps socket/timer tests honest.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});
