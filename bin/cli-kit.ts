@@ -1,0 +1,76 @@
+/**
+ * Shared command-line plumbing: every subcommand declares its options once and gets `--help`,
+ * strict parsing and one-line usage errors (exit code 2) from here.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A usage or configuration error: printed as one line, exit code 2. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; placeholder?: string };
+
+export interface CommandSpec {
+  /** e.g. `futuresboard import <capture.jsonl>... --db <file>` */
+  usage: string;
+  summary: string;
+  options: Record<string, OptionSpec>;
+  /** Whether positional arguments are accepted. */
+  positionals?: boolean;
+}
+
+export function helpText(spec: CommandSpec): string {
+  const lines = [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:'];
+  const entries = Object.entries({ ...spec.options, help: { type: 'boolean', description: 'show this help' } as OptionSpec });
+  for (const [name, o] of entries) {
+    const flag = `--${name}${o.type === 'string' ? ` <${o.placeholder ?? 'value'}>` : ''}${o.short ? `, -${o.short}` : ''}`;
+    const def = o.default !== undefined ? ` (default: ${String(o.default)})` : '';
+    lines.push(`  ${flag.padEnd(28)} ${o.description}${def}`);
+  }
+  return lines.join('\n');
+}
+
+export interface Parsed {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Parse argv for a command. Returns null after printing help for `--help`; throws CliError
+ * naming the bad flag otherwise.
+ */
+export function parseCommand(argv: string[], spec: CommandSpec, out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Parsed | null {
+  const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, o] of Object.entries(spec.options)) {
+    const { description: _d, placeholder: _p, ...rest } = o;
+    options[name] = rest;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: spec.positionals ?? false, strict: true });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+  }
+  if (parsed.values.help) {
+    out(helpText(spec));
+    return null;
+  }
+  return { values: parsed.values as Parsed['values'], positionals: parsed.positionals };
+}
+
+/** Parse a number option, naming the flag in the error. */
+export function numberOption(values: Parsed['values'], name: string, fallback: number, min = -Infinity): number {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isFinite(n) || n < min)
+    throw new CliError(`--${name} must be a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`);
+  return n;
+}
