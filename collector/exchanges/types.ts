@@ -104,6 +104,8 @@ export interface ExchangeAdapter {
   /** URL that lists 24 h volumes (for top-N selection); its body parsed to symbol -> quote volume. */
   volumesUrl(endpoints: ExchangeEndpoints): string;
   parseVolumes(body: string): Map<string, number>;
+  /** Contract sizes known without asking the exchange (used when its instrument list is unreachable). */
+  defaultInstruments?(): Instrument[];
   /** Connections and REST polls for these instruments. */
   plan(endpoints: ExchangeEndpoints, instruments: Instrument[]): FeedPlan;
 }

@@ -1,0 +1,145 @@
+/**
+ * The collector daemon: resolves markets, opens one reconnecting feed per planned connection,
+ * polls REST, and funnels every normalized event through the single writer. Subsystems that
+ * need committed data (relay, metrics) subscribe to the writer.
+ */
+import type Database from 'better-sqlite3';
+import { EXCHANGES, type ExchangeId, type MarketEvent } from '../replay/core/events.ts';
+import { InstrumentBook, type Instrument } from '../replay/core/instruments.ts';
+import type { Logger } from '../replay/core/log.ts';
+import type { Config } from './config.ts';
+import { ADAPTERS } from './exchanges/index.ts';
+import { FeedConnection, type FeedState } from './feed/connection.ts';
+import { GapGate } from './feed/gap-gate.ts';
+import { resolveMarkets } from './feed/instruments.ts';
+import { RawRecorder } from './feed/raw-recorder.ts';
+import { RestPoller } from './feed/rest-poller.ts';
+import { openStore } from './store/open.ts';
+import { saveMarkets } from './store/markets.ts';
+import { EventWriter } from './store/writer.ts';
+import { createTelemetry, type Telemetry } from './telemetry.ts';
+
+export interface DaemonOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => number;
+}
+
+export interface Collector {
+  db: Database.Database;
+  writer: EventWriter;
+  telemetry: Telemetry;
+  markets: Map<ExchangeId, Instrument[]>;
+  startedAt: number;
+  feeds(): FeedState[];
+  /** REST poll problems per exchange (null when healthy). */
+  restErrors(): Record<string, string | null>;
+  stop(): Promise<void>;
+}
+
+/** Restart gaps: the time between the last write of each stream and now. */
+function restartGaps(db: Database.Database): Map<string, number> {
+  const rows = db.prepare('SELECT exchange, stream, last_local_ts FROM feed_state').all() as { exchange: string; stream: string; last_local_ts: number }[];
+  return new Map(rows.map((r) => [`${r.exchange} ${r.stream}`, r.last_local_ts]));
+}
+
+export async function startCollector(opts: DaemonOptions): Promise<Collector> {
+  const { config, logger } = opts;
+  const now = opts.now ?? Date.now;
+  const startedAt = now();
+  const telemetry = createTelemetry();
+  const db = openStore(config.db, now);
+  const writer = new EventWriter(db, {
+    flushMs: config.writer.flushMs,
+    flushRows: config.writer.flushRows,
+    logger,
+    now,
+    onBatchTimed: (s) => telemetry.writeBatch.observe(s),
+  });
+  writer.onCommit((batch) => {
+    for (const e of batch) telemetry.events.inc({ exchange: e.exchange, kind: e.kind });
+  });
+  const raw = config.raw ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw' }) : null;
+  const lastWrite = restartGaps(db);
+  const sink = (e: MarketEvent, stream: string) => writer.push(e, stream);
+
+  const connections: FeedConnection[] = [];
+  const pollers = new Map<ExchangeId, RestPoller>();
+  const markets = new Map<ExchangeId, Instrument[]>();
+  for (const id of EXCHANGES) {
+    const ex = config.exchanges[id];
+    if (!ex.enabled) continue;
+    const adapter = ADAPTERS[id];
+    const { instruments } = await resolveMarkets(adapter, ex.endpoints, ex.markets, {
+      logger,
+      timeoutMs: config.feed.restTimeoutMs,
+      fallback: adapter.defaultInstruments?.(),
+    });
+    markets.set(id, instruments);
+    saveMarkets(db, instruments, now());
+    const book = () => new InstrumentBook(id, instruments);
+    const plan = adapter.plan(ex.endpoints, instruments);
+    for (const spec of plan.connections) {
+      const since = lastWrite.get(`${id} ${spec.stream}`);
+      const conn = new FeedConnection(spec, {
+        exchange: id,
+        createParser: () => adapter.createParser(book()),
+        sink,
+        logger,
+        telemetry,
+        backoff: { baseMs: config.feed.backoffBaseMs, capMs: config.feed.backoffCapMs },
+        now,
+        raw,
+        initialGap: since !== undefined ? { start_ts: since, cause: 'restart' } : null,
+      });
+      lastWrite.delete(`${id} ${spec.stream}`);
+      connections.push(conn);
+    }
+    if (plan.polls.length) {
+      const gate = new GapGate(id, 'rest', sink, (cause) => telemetry.gaps.inc({ exchange: id, cause }));
+      const since = lastWrite.get(`${id} rest`);
+      if (since !== undefined) gate.arm(since, 'restart');
+      pollers.set(
+        id,
+        new RestPoller(plan.polls, {
+          exchange: id,
+          parser: adapter.createParser(book()),
+          sink: (e) => gate.pass(e),
+          logger,
+          telemetry,
+          timeoutMs: config.feed.restTimeoutMs,
+          backoff: { baseMs: config.feed.backoffBaseMs, capMs: config.feed.backoffCapMs },
+          raw,
+          now,
+        }),
+      );
+    }
+  }
+  for (const c of connections) c.start();
+  for (const p of pollers.values()) p.start();
+  logger.info(
+    { db: config.db, connections: connections.length, markets: [...markets.values()].reduce((n, m) => n + m.length, 0) },
+    'collector started',
+  );
+
+  let stopped = false;
+  return {
+    db,
+    writer,
+    telemetry,
+    markets,
+    startedAt,
+    feeds: () => connections.map((c) => c.status()),
+    restErrors: () => Object.fromEntries([...pollers].map(([id, p]) => [id, p.lastError])),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all([...connections.map((c) => c.stop()), ...[...pollers.values()].map((p) => p.stop())]);
+      writer.close();
+      await raw?.close();
+      telemetry.stop();
+      db.close();
+      logger.info({ rows: writer.committedRows }, 'collector stopped; last batch committed');
+    },
+  };
+}

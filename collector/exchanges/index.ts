@@ -1,0 +1,21 @@
+/** The exchange adapters by id. Adding an exchange = a folder with parse.ts and feed.ts, plus one line here. */
+import type { ExchangeId } from '../../replay/core/events.ts';
+import type { ExchangeAdapter } from './types.ts';
+import { adapter as binance } from './binance-usdm/feed.ts';
+import { adapter as bybit } from './bybit-linear/feed.ts';
+import { adapter as okx } from './okx-swap/feed.ts';
+
+export const ADAPTERS: Record<ExchangeId, ExchangeAdapter> = {
+  'binance-usdm': binance,
+  'bybit-linear': bybit,
+  'okx-swap': okx,
+};
+
+/** Which exchange a recorded connection belongs to, from its address (used by `import`). */
+export function exchangeOfAddress(addr: string): ExchangeId | null {
+  const a = addr.toLowerCase();
+  if (a.includes('binance') || a.includes('fstream') || a.includes('/fapi/') || a.includes('/futures/data/')) return 'binance-usdm';
+  if (a.includes('bybit') || a.includes('/v5/public/') || a.includes('/v5/market/')) return 'bybit-linear';
+  if (a.includes('okx') || a.includes('okex') || a.includes('/ws/v5/') || a.includes('/api/v5/')) return 'okx-swap';
+  return null;
+}

@@ -1,0 +1,170 @@
+/**
+ * The single writer: events are queued as they are parsed and committed in short batched
+ * transactions (every `flushMs` or `flushRows` events, whichever comes first). Subscribers are
+ * notified only after commit, so the relay never sends data that a crash could take back.
+ *
+ * A failed transaction (disk full, I/O error) is rolled back and retried on the next tick
+ * with the same events; while it keeps failing, events beyond `maxPendingRows` are dropped
+ * and the dropped interval is written as a gap (cause `error`) once writing works again.
+ */
+import type Database from 'better-sqlite3';
+import type { GapEvent, MarketEvent, RecordedEvent } from '../../replay/core/events.ts';
+import type { Logger } from '../../replay/core/log.ts';
+import { maxSeq, prepareInserter } from './insert.ts';
+
+export interface WriterOptions {
+  flushMs: number;
+  flushRows: number;
+  /** Most events held in memory while the database refuses writes. */
+  maxPendingRows?: number;
+  now?: () => number;
+  logger: Logger;
+  /** Runs inside the write transaction after the batch's rows (metrics and alerts rows). */
+  inTransaction?: (batch: RecordedEvent[]) => void;
+  /** A transaction failed and was rolled back: derived state built inside it must be reset. */
+  onRollback?: (err: Error) => void;
+  /** Observes each committed transaction's duration. */
+  onBatchTimed?: (seconds: number, rows: number) => void;
+}
+
+interface Pending {
+  event: MarketEvent;
+  stream: string;
+}
+
+export type CommitListener = (batch: RecordedEvent[]) => void;
+
+export class EventWriter {
+  private pending: Pending[] = [];
+  private seq: number;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly listeners = new Set<CommitListener>();
+  private readonly insert: ReturnType<typeof prepareInserter>;
+  private readonly upsertFeed: Database.Statement;
+  private readonly now: () => number;
+  private readonly maxPending: number;
+  /** Interval of events dropped while writes failed, per exchange. */
+  private dropped = new Map<string, { exchange: MarketEvent['exchange']; start: number; end: number; rows: number }>();
+  private closed = false;
+  lastError: Error | null = null;
+  committedRows = 0;
+  committedBatches = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly opts: WriterOptions,
+  ) {
+    this.insert = prepareInserter(db);
+    this.upsertFeed = db.prepare(
+      'INSERT INTO feed_state (exchange, stream, last_local_ts) VALUES (?, ?, ?) ON CONFLICT (exchange, stream) DO UPDATE SET last_local_ts = max(last_local_ts, excluded.last_local_ts)',
+    );
+    this.seq = maxSeq(db);
+    this.now = opts.now ?? Date.now;
+    this.maxPending = opts.maxPendingRows ?? 500_000;
+  }
+
+  /** Receives committed batches in commit order. */
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queue one event; `stream` names the connection stream it came from (for restart gaps). */
+  push(event: MarketEvent, stream: string): void {
+    if (this.closed) throw new Error('writer is closed');
+    if (this.pending.length >= this.maxPending) {
+      this.recordDrop(event);
+      return;
+    }
+    this.pending.push({ event, stream });
+    if (this.pending.length >= this.opts.flushRows) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs);
+  }
+
+  /** Milliseconds the oldest queued event has waited (0 when nothing is queued). */
+  lagMs(): number {
+    return this.pending.length ? Math.max(0, this.now() - this.pending[0].event.local_ts) : 0;
+  }
+
+  get pendingRows(): number {
+    return this.pending.length;
+  }
+
+  /** Commit everything queued now. Returns the number of rows committed (0 on failure). */
+  flush(): number {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.pending.length === 0 && this.dropped.size === 0) return 0;
+    const items = this.pending;
+    const started = performance.now();
+    const firstSeq = this.seq;
+    let batch: RecordedEvent[] = [];
+    try {
+      batch = this.db.transaction(() => {
+        const out: RecordedEvent[] = [];
+        const feeds = new Map<string, [string, string, number]>();
+        for (const { event, stream } of items) {
+          out.push(this.write(event));
+          feeds.set(`${event.exchange} ${stream}`, [event.exchange, stream, event.local_ts]);
+        }
+        for (const gap of this.dropGaps()) out.push(this.write(gap));
+        for (const [exchange, stream, ts] of feeds.values()) this.upsertFeed.run(exchange, stream, ts);
+        this.opts.inTransaction?.(out);
+        return out;
+      })();
+    } catch (err) {
+      this.seq = firstSeq;
+      this.lastError = err as Error;
+      this.opts.logger.error({ err, rows: items.length, code: (err as { code?: string }).code }, 'write transaction failed; will retry');
+      this.opts.onRollback?.(err as Error);
+      this.scheduleRetry();
+      return 0;
+    }
+    this.pending = [];
+    this.dropped.clear();
+    this.lastError = null;
+    this.committedRows += batch.length;
+    this.committedBatches++;
+    this.opts.onBatchTimed?.((performance.now() - started) / 1000, batch.length);
+    for (const l of this.listeners) l(batch);
+    return batch.length;
+  }
+
+  /** Commit what is queued and stop accepting events. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private write(event: MarketEvent): RecordedEvent {
+    const seq = ++this.seq;
+    this.insert(seq, event);
+    return Object.assign(event, { seq }) as RecordedEvent;
+  }
+
+  private scheduleRetry(): void {
+    if (!this.timer && !this.closed) this.timer = setTimeout(() => this.flush(), Math.max(this.opts.flushMs, 250));
+  }
+
+  private recordDrop(event: MarketEvent): void {
+    const d = this.dropped.get(event.exchange);
+    if (d) {
+      d.end = Math.max(d.end, event.local_ts);
+      d.rows++;
+    } else {
+      this.dropped.set(event.exchange, { exchange: event.exchange, start: event.local_ts, end: event.local_ts, rows: 1 });
+    }
+  }
+
+  private *dropGaps(): Iterable<GapEvent> {
+    for (const d of this.dropped.values()) {
+      yield {
+        kind: 'gap', exchange: d.exchange, symbol: '', market: '', ts: d.end, local_ts: d.end,
+        stream: '*', start_ts: d.start, end_ts: d.end, seq_before: null, seq_after: null, cause: 'error',
+      };
+    }
+  }
+}
