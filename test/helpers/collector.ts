@@ -1,0 +1,62 @@
+/**
+ * Starts the real simulator and the real collector service against it (127.0.0.1, port 0,
+ * a temp database) and offers awaitable conditions over committed batches.
+ */
+import { join } from 'node:path';
+import { defaultConfig, type Config } from '../../collector/config.ts';
+import { startService, type Service } from '../../collector/service.ts';
+import { startSimulator } from '../../collector/simulator/index.ts';
+import { EXCHANGES, type ExchangeId, type RecordedEvent } from '../../replay/core/events.ts';
+import { silentLogger } from '../../replay/core/log.ts';
+
+export type Simulator = Awaited<ReturnType<typeof startSimulator>>;
+
+export interface Rig {
+  sim: Simulator;
+  service: Service;
+  config: Config;
+  /** Resolves with the first committed event matching `pred` (from now on). */
+  next(pred: (e: RecordedEvent) => boolean, timeoutMs?: number, what?: string): Promise<RecordedEvent>;
+  stop(): Promise<void>;
+}
+
+export async function startRig(dir: string, opts: { exchanges?: ExchangeId[]; rate?: number; name?: string; tweak?: (c: Config) => void } = {}): Promise<Rig> {
+  const sim = await startSimulator({ port: 0, source: 'synthetic', eventsPerSecond: opts.rate ?? 600, seed: 7 });
+  const config = defaultConfig();
+  config.db = join(dir, `${opts.name ?? 'rig'}.db`);
+  config.http.port = 0;
+  config.writer.flushMs = 20;
+  config.feed.backoffBaseMs = 50;
+  config.feed.backoffCapMs = 500;
+  for (const id of EXCHANGES) {
+    config.exchanges[id].enabled = (opts.exchanges ?? EXCHANGES).includes(id);
+    config.exchanges[id].endpoints = sim.endpoints[id];
+  }
+  opts.tweak?.(config);
+  const service = await startService({ config, logger: silentLogger });
+  return {
+    sim,
+    service,
+    config,
+    next(pred, timeoutMs = 20_000, what = 'event') {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        }, timeoutMs);
+        const off = service.collector.writer.onCommit((batch) => {
+          const hit = batch.find(pred);
+          if (hit) {
+            clearTimeout(timer);
+            off();
+            resolve(hit);
+          }
+        });
+      });
+    },
+    async stop() {
+      await service.stop();
+      await sim.close();
+    },
+  };
+}
