@@ -58,6 +58,8 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   });
   writer.onCommit((batch) => {
     for (const e of batch) telemetry.events.inc({ exchange: e.exchange, kind: e.kind });
+    // The durability contract, observable: every seq up to lastSeq is on disk.
+    logger.debug({ rows: batch.length, lastSeq: batch[batch.length - 1]?.seq }, 'batch committed');
   });
   const raw = config.raw ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw' }) : null;
   const lastWrite = restartGaps(db);

@@ -1,0 +1,99 @@
+/**
+ * The collector daemon's `/health`, fetched with a short timeout. Anything but a well-formed
+ * answer means "collector not running" (with the reason kept for diagnostics).
+ */
+export type HealthStatus = 'ok' | 'degraded' | 'down';
+
+export interface FeedHealth {
+  exchange: string;
+  stream: string;
+  /** The daemon's own state word (e.g. open, connecting), kept verbatim. */
+  state: string;
+  /** Time since the feed's last data message; null when it never had one. */
+  lastMessageAgeMs: number | null;
+}
+
+export type HealthResult =
+  | {
+      running: true;
+      status: HealthStatus;
+      reasons: string[];
+      feeds: FeedHealth[];
+      openGaps: number | null;
+      writerLagMs: number | null;
+      dbBytes: number | null;
+      uptimeS: number | null;
+      version: string | null;
+    }
+  | { running: false; detail: string };
+
+export const NOT_RUNNING = 'collector not running';
+const DEFAULT_TIMEOUT_MS = 2000;
+/** A health document is a few KB; anything larger is not our daemon. */
+const MAX_BODY_CHARS = 1024 * 1024;
+
+/** URL of /health for the configured listen address (a wildcard bind is reached on loopback). */
+export function healthUrl(host: string, port: number): string {
+  const reach = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}/health`;
+}
+
+export interface FetchHealthOptions {
+  timeoutMs?: number;
+  /** Bearer token when the daemon's API requires one. */
+  token?: string | null;
+  signal?: AbortSignal;
+}
+
+export async function fetchHealth(url: string, opts: FetchHealthOptions = {}): Promise<HealthResult> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  let text: string;
+  try {
+    // 503 also carries the health document (status down), so the HTTP status is not checked.
+    const res = await fetch(url, { signal, headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} });
+    text = await res.text();
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
+    return { running: false, detail: `${url}: ${why}` };
+  }
+  if (text.length > MAX_BODY_CHARS) return { running: false, detail: `${url}: answer larger than ${MAX_BODY_CHARS} characters` };
+  return parseHealth(url, text);
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Accept unknown fields; reject a document without a valid status tier. */
+export function parseHealth(url: string, text: string): HealthResult {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { running: false, detail: `${url}: answer is not JSON` };
+  }
+  const d = doc as Record<string, unknown>;
+  if (typeof doc !== 'object' || doc === null || !['ok', 'degraded', 'down'].includes(d.status as string))
+    return { running: false, detail: `${url}: answer has no status ok/degraded/down` };
+  const feeds = Array.isArray(d.feeds) ? d.feeds : [];
+  return {
+    running: true,
+    status: d.status as HealthStatus,
+    reasons: Array.isArray(d.reasons) ? d.reasons.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))) : [],
+    feeds: feeds
+      .filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
+      .map((f) => ({
+        exchange: str(f.exchange) ?? '?',
+        stream: str(f.stream) ?? '?',
+        state: str(f.state) ?? '?',
+        lastMessageAgeMs: num(f.lastMessageAgeMs),
+      })),
+    openGaps: num(d.openGaps),
+    writerLagMs: num(d.writerLagMs),
+    dbBytes: num(d.dbBytes),
+    uptimeS: num(d.uptimeS),
+    version: str(d.version),
+  };
+}
