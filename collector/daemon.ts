@@ -27,6 +27,7 @@ export interface DaemonOptions {
 
 export interface Collector {
   db: Database.Database;
+  dbPath: string;
   writer: EventWriter;
   telemetry: Telemetry;
   markets: Map<ExchangeId, Instrument[]>;
@@ -127,6 +128,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   let stopped = false;
   return {
     db,
+    dbPath: config.db,
     writer,
     telemetry,
     markets,

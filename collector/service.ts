@@ -2,30 +2,91 @@
  * The running system behind `collect` and `demo`: the collector plus everything that consumes
  * its committed batches (relay/HTTP server, metrics and alerts), started and stopped in order.
  */
+import { existsSync, readFileSync, statSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Logger } from '../replay/core/log.ts';
 import type { Config } from './config.ts';
 import { startCollector, type Collector } from './daemon.ts';
+import type { HealthInput } from './relay/health.ts';
+import { startDaemonServer, type DaemonServer } from './relay/server.ts';
 
 export interface Service {
   collector: Collector;
+  server: DaemonServer;
   /** Port the relay/HTTP server listens on. */
-  port: number | null;
+  port: number;
   stop(): Promise<void>;
 }
 
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+function fileBytes(path: string): number {
+  let n = 0;
+  for (const p of [path, `${path}-wal`]) if (existsSync(p)) n += statSync(p).size;
+  return n;
+}
+
+function diskFree(path: string): number | null {
+  try {
+    const s = statfsSync(dirname(path));
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
+}
+
+export function healthInputOf(collector: Collector, now: () => number): HealthInput {
+  const feeds = collector.feeds();
+  return {
+    now: now(),
+    startedAt: collector.startedAt,
+    version: VERSION,
+    feeds,
+    // A feed that lost data and has not delivered since holds an open gap.
+    openGaps: feeds.filter((f) => f.reconnects > 0 && f.state !== 'open').length,
+    writerLagMs: collector.writer.lagMs(),
+    lastWriteError: collector.writer.lastError?.message ?? null,
+    dbBytes: fileBytes(collector.dbPath),
+    diskFreeBytes: diskFree(collector.dbPath),
+    alertDelivery: { pending: 0, failed: 0, lastError: null },
+  };
+}
+
 export async function startService(opts: { config: Config; logger: Logger; now?: () => number }): Promise<Service> {
+  const now = opts.now ?? Date.now;
   const collector = await startCollector(opts);
+  let server: DaemonServer;
+  try {
+    server = await startDaemonServer({
+      http: opts.config.http,
+      healthThresholds: opts.config.health,
+      telemetry: collector.telemetry,
+      logger: opts.logger,
+      version: VERSION,
+      dbPath: opts.config.db,
+      healthInput: () => healthInputOf(collector, now),
+      now,
+    });
+  } catch (err) {
+    await collector.stop();
+    throw err;
+  }
+  collector.writer.onCommit((batch) => server.relay.publishEvents(batch));
+  opts.logger.info({ host: opts.config.http.host, port: server.port }, 'relay and HTTP API listening');
   return {
     collector,
-    port: null,
+    server,
+    port: server.port,
     async stop() {
+      // Feeds first (no new data), then the writer's last batch, then the server that relays it.
       await collector.stop();
+      await server.close();
     },
   };
 }
 
 /** Run until SIGINT/SIGTERM, then stop cleanly (the last batch is committed). */
-export function runUntilSignal(service: Service, logger: Logger): Promise<number> {
+export function runUntilSignal(service: Pick<Service, 'stop'>, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

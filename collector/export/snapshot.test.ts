@@ -1,0 +1,161 @@
+/** exportSnapshot against real SQLite files, read back with sql.js as the browser does. */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDatabase, tempDir } from '../relay/test-support.ts';
+import { ExportError } from './errors.ts';
+import { exportSnapshot } from './snapshot.ts';
+
+const BTC = 'BTC/USDT:USDT';
+const ETH = 'ETH/USDT:USDT';
+
+let tmp: ReturnType<typeof tempDir>;
+let db: Database.Database;
+let dbPath: string;
+
+beforeEach(() => {
+  tmp = tempDir();
+  dbPath = join(tmp.dir, 'live.db');
+  db = createDatabase(dbPath);
+});
+afterEach(() => {
+  db.close();
+  tmp.cleanup();
+});
+
+/** One write batch like the collector's: a trade and a book ticker per event, one transaction. */
+function writeBatch(firstSeq: number, count: number, market = BTC, localTs = 1000): void {
+  const trade = db.prepare(
+    "INSERT INTO trades (seq, exchange, symbol, market, ts, local_ts, trade_id, price, qty, side) VALUES (?, 'binance-usdm', 'S', ?, ?, ?, NULL, '65000.10', '0.001', 'buy')",
+  );
+  const ticker = db.prepare(
+    "INSERT INTO book_tickers (seq, exchange, symbol, market, ts, local_ts, bid_price, bid_qty, ask_price, ask_qty) VALUES (?, 'binance-usdm', 'S', ?, ?, ?, '1', '1', '2', '2')",
+  );
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      trade.run(firstSeq + 2 * i, market, localTs + i, localTs + i);
+      ticker.run(firstSeq + 2 * i + 1, market, localTs + i, localTs + i);
+    }
+  })();
+}
+
+async function openCopy(path: string): Promise<SqlJsDatabase> {
+  const SQL = await initSqlJs();
+  return new SQL.Database(readFileSync(path));
+}
+
+const scalar = (copy: SqlJsDatabase, sql: string) => copy.exec(sql)[0].values[0][0];
+
+describe('exportSnapshot', () => {
+  it('copies one instant of a database that is being written, without stalling the writer, into a file sql.js opens', async () => {
+    writeBatch(1, 200_000);
+    // The live writer keeps committing batches every few ms while the export runs.
+    let seq = 400_001;
+    let lastTick = performance.now();
+    let worstGapMs = 0;
+    const writer = setInterval(() => {
+      const t = performance.now();
+      worstGapMs = Math.max(worstGapMs, t - lastTick);
+      lastTick = t;
+      writeBatch(seq, 50, BTC, 5000 + seq);
+      seq += 100;
+    }, 5);
+    const outPath = join(tmp.dir, 'out', 'snapshot.sqlite');
+    mkdirSync(join(tmp.dir, 'out'));
+    const result = await exportSnapshot({ dbPath, outPath });
+    clearInterval(writer);
+
+    // The copy took long enough that doing it on this thread would have stalled the writer.
+    expect(result.ms).toBeGreaterThan(100);
+    expect(worstGapMs).toBeLessThan(100);
+    expect(seq).toBeGreaterThan(400_001);
+
+    const copy = await openCopy(outPath);
+    const trades = scalar(copy, 'SELECT count(*) FROM trades') as number;
+    const tickers = scalar(copy, 'SELECT count(*) FROM book_tickers') as number;
+    // Consistent: every batch is in the copy whole or not at all, and the copy holds exactly the
+    // source's rows up to its last committed batch.
+    expect(trades).toBe(tickers);
+    const maxSeq = scalar(copy, 'SELECT max(seq) FROM book_tickers') as number;
+    const source = db.prepare('SELECT count(*) AS n FROM trades WHERE seq <= ?').get(maxSeq) as { n: number };
+    expect(trades).toBe(source.n);
+    expect(result.tables.trades).toBe(trades);
+    expect(scalar(copy, 'PRAGMA journal_mode')).toBe('delete');
+    expect(scalar(copy, 'PRAGMA integrity_check')).toBe('ok');
+    copy.close();
+
+    // The header says rollback journal (1, 1), not WAL (2, 2): other WASM SQLite builds need that.
+    const header = readFileSync(outPath);
+    expect([header[18], header[19]]).toEqual([1, 1]);
+    expect(result.bytes).toBe(header.length);
+    // Only the target is left in its folder: the temporary file was renamed.
+    expect(readdirSync(join(tmp.dir, 'out'))).toEqual(['snapshot.sqlite']);
+  });
+
+  it('keeps only the requested time range and markets in every event table (and whole-connection gaps)', async () => {
+    writeBatch(1, 100, BTC, 1000);
+    writeBatch(1001, 100, ETH, 1000);
+    db.prepare("INSERT INTO gaps VALUES (5000, 'okx-swap', '', '', 1050, 1050, 'public', 1040, 1050, NULL, NULL, 'disconnect')").run();
+    db.prepare(
+      "INSERT INTO markets VALUES ('binance-usdm', 'BTCUSDT', ?, 'BTC', 'USDT', 'USDT', '1', 0, NULL, 1), ('binance-usdm', 'ETHUSDT', ?, 'ETH', 'USDT', 'USDT', '1', 0, NULL, 1)",
+    ).run(BTC, ETH);
+    db.prepare(
+      "INSERT INTO alerts (id, exchange, symbol, market, local_ts, seq, bucket_ts, tier, rule, direction, value, threshold, inputs) VALUES (1, 'binance-usdm', 'ETHUSDT', ?, 1050, 1, 1000, 1, 'r', 'up', 1, 1, '{}')",
+    ).run(ETH);
+    db.prepare("INSERT INTO alert_deliveries (alert_id, target, status, next_attempt_ts, created_ts, updated_ts) VALUES (1, 'webhook-0', 'pending', 0, 0, 0)").run();
+
+    const outPath = join(tmp.dir, 'btc.sqlite');
+    const result = await exportSnapshot({ dbPath, outPath, from: 1020, to: 1060, markets: [BTC] });
+    const copy = await openCopy(outPath);
+    expect(copy.exec('SELECT count(*), min(local_ts), max(local_ts), min(market), max(market) FROM trades')[0].values[0]).toEqual([40, 1020, 1059, BTC, BTC]);
+    expect(scalar(copy, 'SELECT count(*) FROM book_tickers')).toBe(40);
+    expect(scalar(copy, "SELECT count(*) FROM gaps WHERE market = ''")).toBe(1);
+    expect(copy.exec('SELECT market FROM markets')[0].values).toEqual([[BTC]]);
+    // The ETH alert went, and with it its delivery row.
+    expect(scalar(copy, 'SELECT count(*) FROM alerts')).toBe(0);
+    expect(scalar(copy, 'SELECT count(*) FROM alert_deliveries')).toBe(0);
+    expect(copy.exec('PRAGMA foreign_key_check')).toEqual([]);
+    copy.close();
+    expect(result.removed).toBe(2 * 160 + 1 + 1 + 1);
+    // The source is untouched.
+    expect((db.prepare('SELECT count(*) AS n FROM trades').get() as { n: number }).n).toBe(200);
+  });
+
+  it('replaces an existing target atomically and rejects bad options naming them', async () => {
+    writeBatch(1, 10);
+    const outPath = join(tmp.dir, 'out.sqlite');
+    writeFileSync(outPath, 'old content');
+    await exportSnapshot({ dbPath, outPath });
+    expect((await openCopy(outPath)).exec('SELECT count(*) FROM trades')[0].values[0][0]).toBe(10);
+
+    const fail = (opts: Parameters<typeof exportSnapshot>[0]) => exportSnapshot(opts).then(() => null, (e: ExportError) => [e.code, e.option]);
+    expect(await fail({ dbPath: join(tmp.dir, 'missing.db'), outPath })).toEqual(['E_EXPORT_SOURCE', 'dbPath']);
+    expect(await fail({ dbPath, outPath: dbPath })).toEqual(['E_EXPORT_OPTIONS', 'outPath']);
+    expect(await fail({ dbPath, outPath: join(tmp.dir, 'no', 'dir.sqlite') })).toEqual(['E_EXPORT_OPTIONS', 'outPath']);
+    expect(await fail({ dbPath, outPath, from: 5, to: 5 })).toEqual(['E_EXPORT_OPTIONS', 'from']);
+    expect(await fail({ dbPath, outPath, markets: [] })).toEqual(['E_EXPORT_OPTIONS', 'markets']);
+  });
+
+  it('reports a source that is not a database, and leaves no temporary file', async () => {
+    const bogus = join(tmp.dir, 'notes.db');
+    writeFileSync(bogus, 'this is not a database, just some text long enough to have a header'.repeat(20));
+    const outPath = join(tmp.dir, 'x.sqlite');
+    const err = await exportSnapshot({ dbPath: bogus, outPath }).catch((e: ExportError) => e);
+    expect(err).toBeInstanceOf(ExportError);
+    expect((err as ExportError).code).toBe('E_EXPORT_SOURCE');
+    expect((err as ExportError).message).toMatch(/not a readable SQLite database \(SQLITE_NOTADB/);
+    expect(existsSync(outPath)).toBe(false);
+    expect(readdirSync(tmp.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('stops when aborted, leaving neither target nor temporary file', async () => {
+    writeBatch(1, 50_000);
+    const outPath = join(tmp.dir, 'aborted.sqlite');
+    const controller = new AbortController();
+    const running = exportSnapshot({ dbPath, outPath, signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(running).rejects.toMatchObject({ code: 'E_EXPORT_ABORTED' });
+    expect(readdirSync(tmp.dir).filter((f) => f !== 'live.db' && !f.startsWith('live.db-'))).toEqual([]);
+  });
+});

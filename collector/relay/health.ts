@@ -1,0 +1,134 @@
+/**
+ * Health tiers of the collector daemon, computed from a plain snapshot of its state (pure, so the
+ * tiers are tested without a daemon). Documented in docs/relay-protocol.md#health.
+ *
+ *   down      the writer is failing (e.g. disk full), no feed is configured, or every feed is
+ *             disconnected (reconnecting or closed): nothing is being recorded.
+ *   degraded  recording, but something needs a look: a feed stale (no data message for
+ *             `staleMs`), reconnecting, closed or still starting; an open gap; writer lag above
+ *             `writerLagMs`; free disk below `minFreeDiskBytes`; failing webhook deliveries.
+ *   ok        none of the above.
+ */
+import type { ExchangeId } from '../../replay/core/events.ts';
+import type { Config } from '../config.ts';
+
+export interface HealthInput {
+  now: number;
+  startedAt: number;
+  version: string;
+  feeds: {
+    exchange: ExchangeId;
+    stream: string;
+    connection: string;
+    state: 'connecting' | 'open' | 'stale' | 'backoff' | 'closed';
+    lastDataAt: number | null;
+    reconnects: number;
+    lastError: string | null;
+  }[];
+  openGaps: number;
+  writerLagMs: number;
+  lastWriteError: string | null;
+  dbBytes: number;
+  diskFreeBytes: number | null;
+  alertDelivery: { pending: number; failed: number; lastError: string | null };
+}
+
+export type HealthThresholds = Config['health'];
+export type HealthStatus = 'ok' | 'degraded' | 'down';
+
+/**
+ * What a feed is doing, seen from outside: `up` delivers data; `starting` has not delivered any
+ * yet within `staleMs` of start-up; `stale` is connected but silent; `reconnecting` and `closed`
+ * are disconnected.
+ */
+export type FeedStatus = 'up' | 'starting' | 'stale' | 'reconnecting' | 'closed';
+
+export type FeedHealth = HealthInput['feeds'][number] & { status: FeedStatus; lastMessageAgeMs: number | null };
+
+export interface HealthReport {
+  status: HealthStatus;
+  reasons: string[];
+  feeds: FeedHealth[];
+  openGaps: number;
+  writerLagMs: number;
+  dbBytes: number;
+  diskFreeBytes: number | null;
+  alertDelivery: HealthInput['alertDelivery'];
+  uptimeS: number;
+  version: string;
+  ts: number;
+}
+
+function feedStatus(feed: HealthInput['feeds'][number], input: HealthInput, staleMs: number): FeedStatus {
+  const starting = feed.lastDataAt === null && input.now - input.startedAt < staleMs;
+  switch (feed.state) {
+    case 'closed':
+      return 'closed';
+    case 'stale':
+      return 'stale';
+    case 'connecting':
+    case 'backoff':
+      return starting ? 'starting' : 'reconnecting';
+    case 'open':
+      if (starting) return 'starting';
+      return feed.lastDataAt === null || input.now - feed.lastDataAt > staleMs ? 'stale' : 'up';
+  }
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+
+export function assessHealth(input: HealthInput, thresholds: HealthThresholds): HealthReport {
+  const feeds: FeedHealth[] = input.feeds.map((f) => ({
+    ...f,
+    status: feedStatus(f, input, thresholds.staleMs),
+    lastMessageAgeMs: f.lastDataAt === null ? null : Math.max(0, input.now - f.lastDataAt),
+  }));
+  const down: string[] = [];
+  const degraded: string[] = [];
+
+  if (input.lastWriteError !== null) down.push(`writer failing: ${input.lastWriteError}`);
+  const disconnected = feeds.filter((f) => f.status === 'reconnecting' || f.status === 'closed');
+  if (feeds.length === 0) down.push('no feeds configured');
+  else if (disconnected.length === feeds.length) down.push(`all feeds down (${feeds.length} disconnected)`);
+
+  for (const f of feeds) {
+    const name = `${f.exchange}/${f.connection}`;
+    if (f.status === 'stale') {
+      const age = f.lastMessageAgeMs === null ? 'no data yet' : `no data for ${Math.round(f.lastMessageAgeMs / 1000)} s`;
+      degraded.push(`feed ${name} stale (${age})`);
+    } else if (f.status === 'reconnecting' || f.status === 'closed') {
+      degraded.push(`feed ${name} ${f.status}${f.lastError ? ` (${f.lastError})` : ''}`);
+    } else if (f.status === 'starting') {
+      degraded.push(`feed ${name} starting (no data yet)`);
+    }
+  }
+  if (input.openGaps > 0) degraded.push(`${input.openGaps} open gap${input.openGaps === 1 ? '' : 's'}`);
+  if (input.writerLagMs > thresholds.writerLagMs) degraded.push(`writer lag ${Math.round(input.writerLagMs)} ms > ${thresholds.writerLagMs} ms`);
+  if (input.diskFreeBytes !== null && input.diskFreeBytes < thresholds.minFreeDiskBytes)
+    degraded.push(`low disk: ${mb(input.diskFreeBytes)} free < ${mb(thresholds.minFreeDiskBytes)}`);
+  if (input.alertDelivery.failed > 0)
+    degraded.push(
+      `webhook deliveries failing: ${input.alertDelivery.failed} failed${input.alertDelivery.lastError ? ` (${input.alertDelivery.lastError})` : ''}`,
+    );
+
+  const status: HealthStatus = down.length ? 'down' : degraded.length ? 'degraded' : 'ok';
+  return {
+    status,
+    // When down, the feed-level details are still listed after the cause.
+    reasons: [...down, ...degraded],
+    feeds,
+    openGaps: input.openGaps,
+    writerLagMs: input.writerLagMs,
+    dbBytes: input.dbBytes,
+    diskFreeBytes: input.diskFreeBytes,
+    alertDelivery: input.alertDelivery,
+    uptimeS: Math.max(0, Math.floor((input.now - input.startedAt) / 1000)),
+    version: input.version,
+    ts: input.now,
+  };
+}
+
+/** HTTP status of GET /health: load balancers treat degraded as serving. */
+export function healthHttpStatus(status: HealthStatus): 200 | 503 {
+  return status === 'down' ? 503 : 200;
+}
