@@ -34,11 +34,15 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
   });
 
   it('records every kind of event with exact decimals and unified markets', async () => {
-    const missing = new Set(KINDS[exchange]);
+    const MARKETS = ['BTC/USDT:USDT', 'ETH/USDT:USDT', 'SOL/USDT:USDT'];
+    const missing = new Set([...KINDS[exchange], ...MARKETS.map((m) => `trade ${m}`)]);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${[...missing].join(', ')} within 20 s`)), 20_000);
       const off = rig.service.collector.writer.onCommit((batch) => {
-        for (const e of batch) missing.delete(e.kind);
+        for (const e of batch) {
+          missing.delete(e.kind);
+          if (e.kind === 'trade') missing.delete(`trade ${e.market}`);
+        }
         if (missing.size === 0) {
           clearTimeout(timer);
           off();
@@ -48,7 +52,7 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
     });
     const db = new Database(rig.config.db, { readonly: true });
     const markets = db.prepare('SELECT DISTINCT market FROM trades').all() as { market: string }[];
-    expect(markets.map((m) => m.market).sort()).toEqual(['BTC/USDT:USDT', 'ETH/USDT:USDT', 'SOL/USDT:USDT']);
+    expect(markets.map((m) => m.market).sort()).toEqual(MARKETS);
     const prices = db.prepare('SELECT price, qty FROM trades LIMIT 200').all() as { price: string; qty: string }[];
     for (const p of prices) {
       expect(p.price).toMatch(/^\d+(\.\d+)?$/);
