@@ -8,6 +8,7 @@ import { EXCHANGES, type ExchangeId, type MarketEvent } from '../replay/core/eve
 import { InstrumentBook, type Instrument } from '../replay/core/instruments.ts';
 import type { Logger } from '../replay/core/log.ts';
 import type { Config } from './config.ts';
+import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { ADAPTERS } from './exchanges/index.ts';
 import { FeedConnection, type FeedState } from './feed/connection.ts';
 import { GapGate } from './feed/gap-gate.ts';
@@ -27,6 +28,7 @@ export interface DaemonOptions {
 
 export interface Collector {
   db: Database.Database;
+  metrics: LiveMetrics;
   dbPath: string;
   writer: EventWriter;
   telemetry: Telemetry;
@@ -50,15 +52,22 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   const startedAt = now();
   const telemetry = createTelemetry();
   const db = openStore(config.db, now);
+  const metrics = createLiveMetrics(db, config.metrics, logger, now);
   const writer = new EventWriter(db, {
     flushMs: config.writer.flushMs,
     flushRows: config.writer.flushRows,
     logger,
     now,
+    inTransaction: (batch) => metrics.inTransaction(batch),
+    onRollback: (err, first) => {
+      telemetry.writeErrors.inc({ code: (err as { code?: string }).code ?? 'unknown' });
+      return metrics.reset(first);
+    },
     onBatchTimed: (s) => telemetry.writeBatch.observe(s),
   });
   writer.onCommit((batch) => {
     for (const e of batch) telemetry.events.inc({ exchange: e.exchange, kind: e.kind });
+    for (const a of metrics.published().alerts) telemetry.alerts.inc({ tier: String(a.tier) });
     // The durability contract, observable: every seq up to lastSeq is on disk.
     logger.debug({ rows: batch.length, lastSeq: batch[batch.length - 1]?.seq }, 'batch committed');
   });
@@ -128,6 +137,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   let stopped = false;
   return {
     db,
+    metrics,
     dbPath: config.db,
     writer,
     telemetry,

@@ -71,7 +71,12 @@ export async function startService(opts: { config: Config; logger: Logger; now?:
     await collector.stop();
     throw err;
   }
-  collector.writer.onCommit((batch) => server.relay.publishEvents(batch));
+  collector.writer.onCommit((batch) => {
+    server.relay.publishEvents(batch);
+    const { metrics, alerts } = collector.metrics.published();
+    for (const row of metrics) server.relay.publish('metrics', row.market, row);
+    for (const alert of alerts) server.relay.publish('alerts', alert.market, alert);
+  });
   opts.logger.info({ host: opts.config.http.host, port: server.port }, 'relay and HTTP API listening');
   return {
     collector,

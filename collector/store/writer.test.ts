@@ -93,7 +93,10 @@ describe('EventWriter', () => {
     const errors: string[] = [];
     const writer = new EventWriter(db, {
       flushMs: 100_000, flushRows: 100_000, maxPendingRows: 2, logger: silentLogger,
-      onRollback: (err) => errors.push((err as { code?: string }).code ?? err.message),
+      onRollback: (err) => {
+        errors.push((err as { code?: string }).code ?? err.message);
+        return null;
+      },
     });
     // A trigger makes every insert fail, as a full disk would.
     db.exec("CREATE TRIGGER full BEFORE INSERT ON trades BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");

@@ -21,8 +21,12 @@ export interface WriterOptions {
   logger: Logger;
   /** Runs inside the write transaction after the batch's rows (metrics and alerts rows). */
   inTransaction?: (batch: RecordedEvent[]) => void;
-  /** A transaction failed and was rolled back: derived state built inside it must be reset. */
-  onRollback?: (err: Error) => void;
+  /**
+   * A transaction failed and was rolled back: derived state built inside it must be reset.
+   * The event returned (a `restart` gap) is written first in the retried batch, so a replay
+   * resets its derived state at the same point.
+   */
+  onRollback?: (err: Error, firstPending: MarketEvent | undefined) => MarketEvent | null;
   /** Observes each committed transaction's duration. */
   onBatchTimed?: (seconds: number, rows: number) => void;
 }
@@ -46,6 +50,7 @@ export class EventWriter {
   /** Interval of events dropped while writes failed, per exchange. */
   private dropped = new Map<string, { exchange: MarketEvent['exchange']; start: number; end: number; rows: number }>();
   private closed = false;
+  private resetMarker: MarketEvent | null = null;
   lastError: Error | null = null;
   committedRows = 0;
   committedBatches = 0;
@@ -96,7 +101,7 @@ export class EventWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.length === 0 && this.dropped.size === 0) return 0;
+    if (this.pending.length === 0 && this.dropped.size === 0 && !this.resetMarker) return 0;
     const items = this.pending;
     const started = performance.now();
     const firstSeq = this.seq;
@@ -105,6 +110,7 @@ export class EventWriter {
       batch = this.db.transaction(() => {
         const out: RecordedEvent[] = [];
         const feeds = new Map<string, [string, string, number]>();
+        if (this.resetMarker) out.push(this.write(this.resetMarker));
         for (const { event, stream } of items) {
           out.push(this.write(event));
           feeds.set(`${event.exchange} ${stream}`, [event.exchange, stream, event.local_ts]);
@@ -118,12 +124,13 @@ export class EventWriter {
       this.seq = firstSeq;
       this.lastError = err as Error;
       this.opts.logger.error({ err, rows: items.length, code: (err as { code?: string }).code }, 'write transaction failed; will retry');
-      this.opts.onRollback?.(err as Error);
+      this.resetMarker = this.opts.onRollback?.(err as Error, items[0]?.event) ?? this.resetMarker;
       this.scheduleRetry();
       return 0;
     }
     this.pending = [];
     this.dropped.clear();
+    this.resetMarker = null;
     this.lastError = null;
     this.committedRows += batch.length;
     this.committedBatches++;

@@ -24,8 +24,11 @@ export function wrapNodeDb(raw: Database.Database): NodeDb {
     exec: (sql) => void raw.exec(sql),
     run: (sql, params = []) => stmt(sql).run(...(params as SqlValue[])).changes,
     all: <T extends object>(sql: string, params: readonly SqlValue[] = []) => stmt(sql).all(...(params as SqlValue[])) as T[],
-    iterate: <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
-      stmt(sql).iterate(...(params as SqlValue[])) as IterableIterator<T>,
+    iterate: <T extends object>(sql: string, params: readonly SqlValue[] = []) => {
+      const s = stmt(sql);
+      // An open loop keeps its statement busy; a second loop over the same SQL gets its own.
+      return (s.busy ? raw.prepare(sql) : s).iterate(...(params as SqlValue[])) as IterableIterator<T>;
+    },
     transaction: <T>(fn: () => T) => raw.transaction(fn)(),
     close: () => raw.close(),
   };

@@ -1,0 +1,119 @@
+/**
+ * Replay throughput in Node: readEvents and the player at max speed, each as a ratio to a bare
+ * SELECT iteration of the same rows in the same run (the floor no reader can beat), and a
+ * z-score backtest in events/s. Targets (issue 5): replay >= 1,000,000 events/s and >= 70 % of
+ * the floor; z-score backtest >= 500,000 events/s. The browser half (sql.js in a worker) comes
+ * with the site.
+ *
+ *   npx tsx bench/replay.bench.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMigrations } from '../collector/store/migrations.ts';
+import { openNodeDb } from '../replay/adapters/node-sqlite.ts';
+import { backtestEvents } from '../replay/core/backtest/engine.ts';
+import { getStrategy } from '../replay/core/backtest/strategies/index.ts';
+import type { Db } from '../replay/core/db.ts';
+import type { RecordedEvent } from '../replay/core/events.ts';
+import { migrate } from '../replay/core/migrations.ts';
+import { createReplayPlayer } from '../replay/core/replay/player.ts';
+import { dbSource, readEvents } from '../replay/core/replay/read-events.ts';
+import { EVENT_TABLES } from '../replay/core/replay/tables.ts';
+import { nodeScheduler } from '../replay/cli/node-scheduler.ts';
+
+const EVENTS = 400_000;
+const MARKETS = [
+  ['binance-usdm', 'BTCUSDT', 'BTC/USDT:USDT', 105_000],
+  ['binance-usdm', 'ETHUSDT', 'ETH/USDT:USDT', 2_500],
+  ['bybit-linear', 'BTCUSDT', 'BTC/USDT:USDT', 105_010],
+  ['okx-swap', 'SOL-USDT-SWAP', 'SOL/USDT:USDT', 150],
+] as const;
+
+/** A recording shaped like a real one: mostly trades and book tickers, some tickers and book tops, 20 ms apart. */
+function fill(db: Db): void {
+  migrate(db, loadMigrations(), () => 0);
+  const t0 = Date.UTC(2025, 5, 13);
+  db.transaction(() => {
+    for (let seq = 1; seq <= EVENTS; seq++) {
+      const [exchange, symbol, market, base] = MARKETS[seq % MARKETS.length];
+      const ts = t0 + seq * 20;
+      const price = (base * (1 + Math.sin(seq / 5000) * 0.01)).toFixed(2);
+      const common = [seq, exchange, symbol, market, ts, ts + 7];
+      const r = seq % 20;
+      if (r < 11) db.run('INSERT INTO trades VALUES (?,?,?,?,?,?,?,?,?,?)', [...common, String(seq), price, '0.012', seq % 2 ? 'buy' : 'sell']);
+      else if (r < 17) db.run('INSERT INTO book_tickers VALUES (?,?,?,?,?,?,?,?,?,?)', [...common, price, '1.5', (Number(price) + 0.1).toFixed(2), '2.1']);
+      else if (r < 19)
+        db.run('INSERT INTO derivative_tickers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [...common, price, price, price, '0.0001', null, t0 + 8 * 3_600_000, '81000.5']);
+      else db.run('INSERT INTO book_tops VALUES (?,?,?,?,?,?,?,?)', [...common, JSON.stringify([[price, '1.2'], [price, '3.4']]), JSON.stringify([[price, '0.8'], [price, '2.2']])]);
+    }
+  });
+}
+
+/** Events per second of the best of `runs` runs of `fn` (which returns how many it handled). */
+async function rate(fn: () => number | Promise<number>, runs = 3): Promise<{ perSecond: number; count: number }> {
+  let best = 0;
+  let count = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    count = await fn();
+    best = Math.max(best, count / ((performance.now() - t) / 1000));
+  }
+  return { perSecond: best, count };
+}
+
+/** The floor: every event table's rows, SELECT * in seq order, counted and nothing else. */
+function bareSelect(db: Db): number {
+  let n = 0;
+  for (const t of EVENT_TABLES) for (const _ of db.iterate(`SELECT * FROM ${t.table} ORDER BY seq`)) n++;
+  return n;
+}
+
+async function playerMax(db: Db): Promise<number> {
+  const player = createReplayPlayer({ open: dbSource(db), scheduler: nodeScheduler(), speed: 'max' });
+  let n = 0;
+  await player.run(() => void n++);
+  return n;
+}
+
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const verdict = (ok: boolean) => (ok ? 'meets target' : 'BELOW target');
+
+export async function runReplayBench(): Promise<{ lines: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-replay-bench-'));
+  const db = openNodeDb(join(dir, 'bench.sqlite'));
+  try {
+    fill(db);
+    const floor = await rate(() => bareSelect(db));
+    const reader = await rate(() => {
+      let n = 0;
+      for (const _ of readEvents(db)) n++;
+      return n;
+    });
+    const player = await rate(() => playerMax(db));
+    const strategy = getStrategy('zscore-revert');
+    const fromDb = await rate(() => backtestEvents(readEvents(db), { strategy }).session.events, 2);
+    const events: RecordedEvent[] = [...readEvents(db)];
+    const inMemory = await rate(() => backtestEvents(events, { strategy }).session.events, 2);
+    const pct = (x: number) => `${((x / floor.perSecond) * 100).toFixed(0)} % of floor`;
+    return {
+      lines: [
+        `replay (Node, better-sqlite3, ${fmt(floor.count)} events, best of 3)`,
+        `  bare SELECT iteration (floor)   ${fmt(floor.perSecond)} rows/s`,
+        `  readEvents (typed, merged)      ${fmt(reader.perSecond)} events/s  ${pct(reader.perSecond)}`,
+        `  player at max speed             ${fmt(player.perSecond)} events/s  ${pct(player.perSecond)}  ` +
+          `${verdict(player.perSecond >= 0.7 * floor.perSecond)} (>= 70 %); ${verdict(player.perSecond >= 1_000_000)} (>= 1,000,000/s)`,
+        `  z-score backtest, from SQLite   ${fmt(fromDb.perSecond)} events/s  ${verdict(fromDb.perSecond >= 500_000)} (>= 500,000/s)`,
+        `  z-score backtest, events in memory (engine + metrics only)  ${fmt(inMemory.perSecond)} events/s`,
+      ],
+    };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runReplayBench().then(({ lines }) => process.stdout.write(lines.join('\n') + '\n'));
+}

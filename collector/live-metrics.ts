@@ -1,0 +1,57 @@
+/**
+ * Live metrics and alerts: the core engine runs on every event inside the writer's
+ * transaction, in `seq` order, so the metric rows and alerts are committed together with the
+ * events that produced them and `futuresboard metrics verify` can recompute them bit for bit.
+ */
+import type Database from 'better-sqlite3';
+import type { MarketEvent, RecordedEvent } from '../replay/core/events.ts';
+import type { Logger } from '../replay/core/log.ts';
+import { resolveMetricsConfig, type MetricsConfig } from '../replay/core/metrics/config.ts';
+import { createMetricsEngine, type MetricsEngine } from '../replay/core/metrics/engine.ts';
+import { recordMetricsConfig, writeEngineOutput } from '../replay/core/metrics/store.ts';
+import type { AlertRecord, MetricRow } from '../replay/core/metrics/types.ts';
+import { wrapNodeDb } from '../replay/adapters/node-sqlite.ts';
+import { maxSeq } from './store/insert.ts';
+
+export interface LiveMetrics {
+  readonly config: MetricsConfig;
+  /** Runs inside the write transaction; keeps what it produced for `published()`. */
+  inTransaction(batch: RecordedEvent[]): void;
+  /** Rows and alerts of the last committed batch (with alert ids), for the relay and webhooks. */
+  published(): { metrics: MetricRow[]; alerts: (AlertRecord & { id: number })[] };
+  /** The transaction failed: start again from an empty engine, marked by a restart gap. */
+  reset(firstPending: MarketEvent | undefined): MarketEvent | null;
+}
+
+export function createLiveMetrics(db: Database.Database, overrides: unknown, logger: Logger, now: () => number): LiveMetrics {
+  const config = resolveMetricsConfig(overrides);
+  const port = wrapNodeDb(db);
+  recordMetricsConfig(port, config, maxSeq(db) + 1, now());
+  let engine: MetricsEngine = createMetricsEngine(config, { logger });
+  let metrics: MetricRow[] = [];
+  let alerts: (AlertRecord & { id: number })[] = [];
+  return {
+    config,
+    inTransaction(batch) {
+      metrics = [];
+      alerts = [];
+      for (const e of batch) {
+        const out = engine.onEvent(e);
+        if (!out) continue;
+        const ids = writeEngineOutput(port, out);
+        metrics.push(...out.metrics);
+        out.alerts.forEach((a, i) => alerts.push({ ...a, id: ids[i] }));
+      }
+    },
+    published: () => ({ metrics, alerts }),
+    reset(first) {
+      engine = createMetricsEngine(config, { logger });
+      if (!first) return null;
+      const t = first.local_ts;
+      return {
+        kind: 'gap', exchange: first.exchange, symbol: '', market: '', ts: t, local_ts: t,
+        stream: '*', start_ts: t, end_ts: t, seq_before: null, seq_after: null, cause: 'restart',
+      };
+    },
+  };
+}

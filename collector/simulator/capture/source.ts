@@ -1,0 +1,152 @@
+/**
+ * Recorded sessions replayed as a live exchange: every frame is delivered at its recorded
+ * offset from "now", with every timestamp field shifted by the same offset; the timeline loops,
+ * each loop adding one loop length to the times and one id span to every sequence, so neither
+ * time nor ids go backwards. REST answers with the responses recorded in the captures.
+ */
+import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXCHANGES, type ExchangeId } from '../../../replay/core/events.ts';
+import type { Clock } from '../../../replay/core/log.ts';
+import type { RestData } from '../rest-data.ts';
+import { isSequenced } from '../sequenced.ts';
+import type { FrameSink, FrameSource } from '../source.ts';
+import { symbolOfKey, visitFields } from './fields.ts';
+import { loadTimelines, type Timeline, type TimelineFrame } from './timeline.ts';
+
+const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+
+/** The project's recorded sessions plus the sample frames of the stream types they lack. */
+export function defaultCaptureFiles(): string[] {
+  const captures = readdirSync(join(FIXTURES, 'captures')).filter((f) => f.endsWith('.jsonl')).map((f) => join(FIXTURES, 'captures', f));
+  const samples = readdirSync(join(FIXTURES, 'samples'))
+    .filter((f) => f.endsWith('.jsonl') && !f.includes('.rest.') && !f.includes('.control.'))
+    .map((f) => join(FIXTURES, 'samples', f));
+  return [...captures.sort(), ...samples.sort()];
+}
+
+export interface CaptureSourceOptions {
+  files?: readonly string[];
+  clock: Clock;
+  /** Scheduler tick, ms (default 10). */
+  tickMs?: number;
+}
+
+interface Cursor {
+  t: Timeline;
+  index: number;
+  loop: number;
+  /** Extra id offset per `symbol|family` from skip-seq faults. */
+  extra: Map<string, number>;
+  skips: number;
+  published: number;
+}
+
+function recordedRest(timelines: Record<ExchangeId, Timeline>): RestData {
+  const recorded = (ex: ExchangeId, path: string, query: Record<string, string> = {}) =>
+    timelines[ex].http.findLast((h) => h.path === path && Object.entries(query).every(([k, v]) => h.query.get(k) === v))?.body ?? null;
+  const okxSwaps = () => {
+    const body = recorded('okx-swap', '/api/v5/public/instruments', { instType: 'SWAP' });
+    const data = body === null ? [] : (JSON.parse(body) as { data?: { instId?: string }[] }).data;
+    return Array.isArray(data) ? data : [];
+  };
+  const emptyList = (symbol: string | null, empty: string) => (symbol === null ? empty : null);
+  return {
+    'binance-usdm': {
+      exchangeInfo: () => recorded('binance-usdm', '/fapi/v1/exchangeInfo'),
+      ticker24hr: (symbol) => emptyList(symbol, '[]'),
+      openInterest: () => null,
+      premiumIndex: (symbol) => emptyList(symbol, '[]'),
+      ratio: () => null,
+    },
+    'bybit-linear': {
+      instruments: (symbol) => emptyList(symbol, '{"category":"linear","list":[],"nextPageCursor":""}'),
+      tickers: (symbol) => emptyList(symbol, '{"category":"linear","list":[]}'),
+      accountRatio: () => null,
+    },
+    'okx-swap': {
+      instruments(instId) {
+        const list = okxSwaps().filter((i) => instId === null || i.instId === instId);
+        return instId !== null && list.length === 0 ? null : JSON.stringify(list);
+      },
+      tickers: (instId) => emptyList(instId, '[]'),
+      openInterest: (instId) => emptyList(instId, '[]'),
+      longShortRatio: () => null,
+      takerVolume: () => null,
+    },
+  };
+}
+
+export function createCaptureSource(opts: CaptureSourceOptions): FrameSource {
+  const files = opts.files ?? defaultCaptureFiles();
+  const timelines = loadTimelines(files);
+  const cursors = EXCHANGES.map((ex): Cursor => ({ t: timelines[ex], index: 0, loop: 0, extra: new Map(), skips: 0, published: 0 }));
+  let loopStart = 0;
+  let timer: NodeJS.Timeout | null = null;
+
+  /** The frame as it is sent in loop `c.loop`: times shifted to now, ids moved on by whole loops. */
+  const rewrite = (c: Cursor, f: TimelineFrame): string => {
+    const ex = c.t.exchange;
+    const frame = structuredClone(f.frame);
+    const timeShift = loopStart + c.loop * c.t.loopMs - f.anchor;
+    const sym = symbolOfKey(ex, f.key);
+    if (c.skips > 0 && isSequenced(ex, f.key)) {
+      c.skips--;
+      const families = new Set<string>();
+      visitFields(ex, frame, (_h, _n, kind, family) => kind === 'id' && families.add(`${sym}|${family}`));
+      for (const fk of families) c.extra.set(fk, (c.extra.get(fk) ?? 0) + 1);
+    }
+    visitFields(ex, frame, (holder, name, kind, family) => {
+      const fk = `${sym}|${family}`;
+      const shift = kind === 'time' ? timeShift : c.loop * (c.t.idSpans.get(fk) ?? 0) + (c.extra.get(fk) ?? 0);
+      const v = Number(holder[name]) + shift;
+      holder[name] = typeof holder[name] === 'string' ? String(v) : v;
+    });
+    return JSON.stringify(ex === 'binance-usdm' ? frame.data : frame);
+  };
+
+  return {
+    kind: 'capture',
+    rest: recordedRest(timelines),
+    has: (exchange, key) => timelines[exchange].keys.has(key),
+    onSubscribe: (exchange, key) => ({ initial: null, awaitSnapshot: timelines[exchange].gated.has(key) }),
+    armSkip(exchange, count) {
+      cursors.find((c) => c.t.exchange === exchange)!.skips += count;
+    },
+    start(sink: FrameSink) {
+      loopStart = opts.clock();
+      const tick = () => {
+        const now = opts.clock();
+        for (const c of cursors) {
+          const frames = c.t.frames;
+          if (frames.length === 0) continue;
+          for (;;) {
+            const f = frames[c.index];
+            if (loopStart + c.loop * c.t.loopMs + f.at > now) break;
+            if (sink.wants(c.t.exchange, f.key)) {
+              sink.publish(c.t.exchange, f.key, rewrite(c, f), f.snapshot);
+              c.published++;
+            }
+            if (++c.index === frames.length) {
+              c.index = 0;
+              c.loop++;
+            }
+          }
+        }
+      };
+      timer = setInterval(tick, opts.tickMs ?? 10);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+    describe: () => ({
+      files: files.length,
+      exchanges: Object.fromEntries(
+        cursors.map((c) => [c.t.exchange, { loopMs: c.t.loopMs, frames: c.t.frames.length, keys: c.t.keys.size, loop: c.loop, framesPublished: c.published }]),
+      ),
+    }),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Subscriptions: which connections want which keys, per exchange. Sources publish each frame
+ * once; the hub hands it to the subscribers. Also where duplicate-seq faults act, since a
+ * duplicate is the same frame delivered twice.
+ */
+import { EXCHANGES, type ExchangeId } from '../../replay/core/events.ts';
+import { isSequenced } from './sequenced.ts';
+import type { FrameSink } from './source.ts';
+
+export interface Subscriber {
+  deliver(key: string, text: string): void;
+}
+
+export class Hub implements FrameSink {
+  /** key → subscriber → still waiting for a snapshot before deltas may be delivered */
+  private readonly subs = new Map<ExchangeId, Map<string, Map<Subscriber, boolean>>>();
+  private readonly duplicates = new Map<ExchangeId, number>();
+
+  constructor() {
+    for (const ex of EXCHANGES) this.subs.set(ex, new Map());
+  }
+
+  wants(exchange: ExchangeId, key: string): boolean {
+    return this.subs.get(exchange)!.has(key);
+  }
+
+  subscribe(exchange: ExchangeId, key: string, sub: Subscriber, awaitSnapshot = false): void {
+    const byKey = this.subs.get(exchange)!;
+    let set = byKey.get(key);
+    if (!set) byKey.set(key, (set = new Map()));
+    set.set(sub, awaitSnapshot);
+  }
+
+  unsubscribe(exchange: ExchangeId, key: string, sub: Subscriber): void {
+    const byKey = this.subs.get(exchange)!;
+    const set = byKey.get(key);
+    if (!set) return;
+    set.delete(sub);
+    if (set.size === 0) byKey.delete(key);
+  }
+
+  /** Number of (connection, key) subscriptions on an exchange. */
+  count(exchange: ExchangeId): number {
+    let n = 0;
+    for (const set of this.subs.get(exchange)!.values()) n += set.size;
+    return n;
+  }
+
+  /** Deliver the next `count` sequenced frames of an exchange twice. */
+  armDuplicate(exchange: ExchangeId, count: number): void {
+    this.duplicates.set(exchange, (this.duplicates.get(exchange) ?? 0) + count);
+  }
+
+  publish(exchange: ExchangeId, key: string, text: string, snapshot = false): void {
+    const set = this.subs.get(exchange)!.get(key);
+    if (!set) return;
+    const pending = this.duplicates.get(exchange);
+    const twice = pending !== undefined && pending > 0 && isSequenced(exchange, key);
+    if (twice) this.duplicates.set(exchange, pending - 1);
+    for (const [sub, waiting] of set) {
+      if (waiting) {
+        if (!snapshot) continue;
+        set.set(sub, false);
+      }
+      sub.deliver(key, text);
+      if (twice) sub.deliver(key, text);
+    }
+  }
+}

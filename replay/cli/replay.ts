@@ -1,0 +1,133 @@
+/**
+ * `futuresboard replay`: play a recorded session back. Prints the events as JSON lines (the
+ * exact objects the live collector produced, gaps included), or with --relay serves them on the
+ * live relay protocol, metrics and alerts included, so the site's live pages can watch a replay
+ * as if it were live.
+ */
+import { CliError, parseCommand } from '../../bin/cli-kit.ts';
+import { createLogger } from '../../bin/logger.ts';
+import { loadConfig } from '../../collector/config.ts';
+import { openNodeDb } from '../adapters/node-sqlite.ts';
+import { createReplayPlayer } from '../core/replay/player.ts';
+import { dbSource } from '../core/replay/read-events.ts';
+import { ReplayError } from '../core/replay/errors.ts';
+import { parseSpeed, type Speed } from '../core/replay/speed.ts';
+import { nodeScheduler } from './node-scheduler.ts';
+import { dbOption, FILTER_OPTIONS, filterOptions } from './options.ts';
+import { startReplayRelay } from './replay-relay.ts';
+
+const SPEC = {
+  usage: 'futuresboard replay --db <file> [--from <time>] [--to <time>] [--markets <list>] [--kinds <list>] [--speed <1|10|100|max>] [--relay [--port <n>]]',
+  summary:
+    'Replay a recorded session in receipt order. Prints one JSON event per line, or with --relay serves the events ' +
+    '(and the metrics and alerts computed from them) on the live relay protocol until Ctrl-C.',
+  options: {
+    ...FILTER_OPTIONS,
+    kinds: { type: 'string', description: 'comma-separated event kinds (trade, book_ticker, ..., gap); default all', placeholder: 'list' },
+    speed: { type: 'string', description: 'multiple of recorded time (1, 10x, 100x) or max (default: max when printing, 1 with --relay)', placeholder: 'speed' },
+    relay: { type: 'boolean', description: 'serve the replay on the live relay protocol instead of printing it' },
+    port: { type: 'string', description: 'relay port with --relay (default: http.port of the config)', placeholder: 'n' },
+    config: { type: 'string', description: 'config file for the relay host, port, origins and token', placeholder: 'file' },
+  },
+} as const;
+
+export interface ReplayIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+function speedOption(text: unknown, fallback: Speed): Speed {
+  if (text === undefined) return fallback;
+  try {
+    return parseSpeed(String(text));
+  } catch (err) {
+    if (err instanceof ReplayError) throw new CliError(`--${err.message}`);
+    throw err;
+  }
+}
+
+export async function runReplay(argv: string[], io: ReplayIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const args = parseCommand(argv, SPEC, (s) => void io.stdout.write(s + '\n'));
+  if (!args) return 0;
+  const v = args.values;
+  const dbPath = dbOption(v);
+  const filter = filterOptions(v);
+  if (v.relay) {
+    const config = loadConfig({ path: v.config as string | undefined });
+    if (v.port !== undefined) {
+      const port = Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number 0-65535, got ${JSON.stringify(v.port)}`);
+      config.http.port = port;
+    }
+    return serveRelay({ dbPath, filter, speed: speedOption(v.speed, 1), config, io });
+  }
+  if (v.port !== undefined || v.config !== undefined) throw new CliError('--port and --config only apply with --relay');
+  return printEvents(dbPath, filter, speedOption(v.speed, 'max'), io);
+}
+
+/** Print events as JSON lines; output is flushed at each of the player's pauses, respecting backpressure. */
+async function printEvents(dbPath: string, filter: ReturnType<typeof filterOptions>, speed: Speed, io: ReplayIo): Promise<number> {
+  const db = openNodeDb(dbPath, { readonly: true });
+  let lines: string[] = [];
+  let broken = false;
+  const flush = async () => {
+    if (!lines.length || broken) return;
+    const ok = io.stdout.write(lines.join('\n') + '\n');
+    lines = [];
+    if (!ok) await writable(io.stdout);
+  };
+  const player = createReplayPlayer({ open: dbSource(db, filter), scheduler: nodeScheduler(flush), speed });
+  // A closed pipe (`| head`) ends the replay quietly; any other write error ends it loudly.
+  // The listener stays: a write still in flight may fail after the replay has finished.
+  let failure: Error | undefined;
+  io.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') failure ??= err;
+    broken = true;
+    player.stop();
+  });
+  try {
+    await player.run((e) => lines.push(JSON.stringify(e)));
+    await flush();
+  } finally {
+    db.close();
+  }
+  if (failure) throw failure;
+  return 0;
+}
+
+/** Resolves when `out` can take more (drained), or will never take more (closed, failed). */
+function writable(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      out.off('error', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+    out.on('error', done);
+  });
+}
+
+async function serveRelay(opts: {
+  dbPath: string;
+  filter: ReturnType<typeof filterOptions>;
+  speed: Speed;
+  config: ReturnType<typeof loadConfig>;
+  io: ReplayIo;
+}): Promise<number> {
+  const logger = createLogger('replay');
+  const relay = await startReplayRelay({ dbPath: opts.dbPath, filter: opts.filter, speed: opts.speed, config: opts.config, logger });
+  opts.io.stderr.write(`replaying ${opts.dbPath} at ${opts.speed === 'max' ? 'max speed' : `${opts.speed}×`} on ws://${opts.config.http.host}:${relay.port}/ (Ctrl-C to stop)\n`);
+  relay.finished.then(
+    (s) => opts.io.stderr.write(`replay finished: ${s.emitted} events; still serving the final state (Ctrl-C to stop)\n`),
+    () => opts.io.stderr.write('replay failed (see the log); still serving what was replayed (Ctrl-C to stop)\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await relay.close();
+  return 0;
+}

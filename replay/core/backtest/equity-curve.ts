@@ -1,0 +1,36 @@
+/**
+ * The equity curve: equity sampled at every interval boundary (aligned to epoch multiples of
+ * the interval) plus the first and last event. A boundary's point is taken before the first
+ * event at or after it is applied, so it values the account with prices known at that time.
+ */
+export interface EquityPoint {
+  ts: number;
+  equity: number;
+}
+
+export class EquityCurve {
+  readonly points: EquityPoint[] = [];
+  private nextBoundary = Infinity;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Call before applying the event received at `ts`. */
+  advance(ts: number, equity: () => number): void {
+    if (this.points.length === 0) {
+      this.points.push({ ts, equity: equity() });
+      this.nextBoundary = (Math.floor(ts / this.intervalMs) + 1) * this.intervalMs;
+      return;
+    }
+    if (ts < this.nextBoundary) return;
+    const value = equity();
+    // A quiet stretch (or a gap) spanning several intervals: equity did not change in them.
+    for (; this.nextBoundary <= ts; this.nextBoundary += this.intervalMs) this.points.push({ ts: this.nextBoundary, equity: value });
+  }
+
+  /** The closing point at the last event's receipt time. */
+  finish(ts: number, equity: number): void {
+    const last = this.points[this.points.length - 1];
+    if (last && last.ts === ts) last.equity = equity;
+    else this.points.push({ ts, equity });
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The one serialization of engine output to SQLite (tables of migration 002), shared by the live
+ * collector, `metrics verify` and anything that reads metrics back. Goes through the Db port, so
+ * it runs on better-sqlite3 and on sql.js alike.
+ */
+import type { Db, SqlValue } from '../db.ts';
+import type { ExchangeId } from '../events.ts';
+import { mergeMetricsConfig, type MetricsConfig } from './config.ts';
+import type { AlertDirection, AlertRecord, AlertTier, EngineOutput, MetricRow, Regime } from './types.ts';
+
+/** Columns of `metrics` after `id`, in insert order. */
+export const METRIC_COLUMNS = [
+  'exchange', 'symbol', 'market', 'bucket_ts', 'local_ts', 'seq', 'warmup',
+  'price', 'price_chg_pct', 'volume', 'quote_volume', 'cvd', 'oi_usd', 'oi_chg_pct',
+  'funding_rate', 'predicted_rate', 'basis_bps', 'ls_global', 'ls_top_accounts', 'ls_top_positions',
+  'taker_ratio', 'imbalance', 'liq_long_usd', 'liq_short_usd', 'rvol', 'rsi14',
+  'composite', 'regime', 'z_max', 'z', 'timeframes',
+] as const;
+
+/** Columns of `alerts` after `id`, in insert order. */
+export const ALERT_COLUMNS = [
+  'exchange', 'symbol', 'market', 'local_ts', 'seq', 'bucket_ts', 'tier', 'rule', 'direction',
+  'value', 'threshold', 'price', 'inputs', 'fwd_ret_5m', 'fwd_ret_15m', 'fwd_ret_60m',
+] as const;
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const INSERT_METRIC = `INSERT INTO metrics (${METRIC_COLUMNS.join(', ')}) VALUES (${placeholders(METRIC_COLUMNS.length)})`;
+const INSERT_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.join(', ')}) VALUES (${placeholders(ALERT_COLUMNS.length)}) RETURNING id`;
+
+/** A metric row as the SQL values of METRIC_COLUMNS. */
+export function metricValues(r: MetricRow): SqlValue[] {
+  return [
+    r.exchange, r.symbol, r.market, r.bucket_ts, r.local_ts, r.seq, r.warmup ? 1 : 0,
+    r.price, r.price_chg_pct, r.volume, r.quote_volume, r.cvd, r.oi_usd, r.oi_chg_pct,
+    r.funding_rate, r.predicted_rate, r.basis_bps, r.ls_global, r.ls_top_accounts, r.ls_top_positions,
+    r.taker_ratio, r.imbalance, r.liq_long_usd, r.liq_short_usd, r.rvol, r.rsi14,
+    r.composite, r.regime, r.z_max, JSON.stringify(r.z), JSON.stringify(r.timeframes),
+  ];
+}
+
+/** An alert as the SQL values of ALERT_COLUMNS. */
+export function alertValues(a: AlertRecord): SqlValue[] {
+  return [
+    a.exchange, a.symbol, a.market, a.local_ts, a.seq, a.bucket_ts, a.tier, a.rule, a.direction,
+    a.value, a.threshold, a.price, JSON.stringify(a.inputs), a.fwd_ret_5m, a.fwd_ret_15m, a.fwd_ret_60m,
+  ];
+}
+
+/**
+ * Persist one engine output. Does not open a transaction: call it inside the writer's, right
+ * after the event that produced the output. Returns the ids of the inserted alerts, in order
+ * (for the webhook queue).
+ */
+export function writeEngineOutput(db: Db, out: EngineOutput): number[] {
+  for (const r of out.metrics) db.run(INSERT_METRIC, metricValues(r));
+  const ids: number[] = [];
+  for (const a of out.alerts) ids.push(Number(db.all<{ id: number }>(INSERT_ALERT, alertValues(a))[0].id));
+  for (const u of out.forwardReturns) {
+    const k = u.alert;
+    // The column name comes from FORWARD_HORIZONS, never from input.
+    db.run(`UPDATE alerts SET ${u.column} = ? WHERE exchange = ? AND symbol = ? AND bucket_ts = ? AND rule = ? AND direction = ?`, [
+      u.value, k.exchange, k.symbol, k.bucket_ts, k.rule, k.direction,
+    ]);
+  }
+  return ids;
+}
+
+/**
+ * Record the config the engine runs with from event `fromSeq` on (the first seq the session
+ * will write). A config equal to the one already in force is not recorded again.
+ */
+export function recordMetricsConfig(db: Db, config: MetricsConfig, fromSeq: number, recordedTs: number): void {
+  const json = JSON.stringify(config);
+  const last = db.all<{ config: string }>('SELECT config FROM metrics_config WHERE from_seq <= ? ORDER BY from_seq DESC LIMIT 1', [fromSeq]);
+  if (last[0]?.config === json) return;
+  db.run('INSERT OR REPLACE INTO metrics_config (from_seq, config, recorded_ts) VALUES (?, ?, ?)', [fromSeq, json, recordedTs]);
+}
+
+/** Recorded configs in seq order; each is completed with today's defaults for settings added since. */
+export function readMetricsConfigs(db: Db): { fromSeq: number; config: MetricsConfig }[] {
+  return db
+    .all<{ from_seq: number; config: string }>('SELECT from_seq, config FROM metrics_config ORDER BY from_seq')
+    .map((r) => ({ fromSeq: Number(r.from_seq), config: mergeMetricsConfig(JSON.parse(r.config)) as MetricsConfig }));
+}
+
+export interface MetricsQuery {
+  exchange?: ExchangeId;
+  symbol?: string;
+  market?: string;
+  /** bucket_ts >= from */
+  from?: number;
+  /** bucket_ts < to */
+  to?: number;
+  limit?: number;
+}
+
+function where(q: { exchange?: string; symbol?: string; market?: string }, time: [string, number | undefined][]) {
+  const clauses: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (clause: string, v: SqlValue | undefined) => {
+    if (v === undefined) return;
+    clauses.push(clause);
+    params.push(v);
+  };
+  add('exchange = ?', q.exchange);
+  add('symbol = ?', q.symbol);
+  add('market = ?', q.market);
+  for (const [clause, v] of time) add(clause, v);
+  return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+type MetricSqlRow = Record<(typeof METRIC_COLUMNS)[number], SqlValue> & { id: number };
+
+/** Metric rows in the order they were written, JSON columns parsed. */
+export function readMetrics(db: Db, q: MetricsQuery = {}): (MetricRow & { id: number })[] {
+  const w = where(q, [['bucket_ts >= ?', q.from], ['bucket_ts < ?', q.to]]);
+  const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
+  return db.all<MetricSqlRow>(`SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics${w.sql} ORDER BY id${limit}`, w.params).map(metricFromSql);
+}
+
+export function metricFromSql(r: MetricSqlRow): MetricRow & { id: number } {
+  const n = (v: SqlValue) => (v === null ? null : Number(v));
+  return {
+    id: Number(r.id),
+    exchange: r.exchange as ExchangeId,
+    symbol: String(r.symbol),
+    market: String(r.market),
+    bucket_ts: Number(r.bucket_ts),
+    local_ts: Number(r.local_ts),
+    seq: Number(r.seq),
+    warmup: Number(r.warmup) === 1,
+    price: n(r.price),
+    price_chg_pct: n(r.price_chg_pct),
+    volume: Number(r.volume),
+    quote_volume: Number(r.quote_volume),
+    cvd: Number(r.cvd),
+    oi_usd: n(r.oi_usd),
+    oi_chg_pct: n(r.oi_chg_pct),
+    funding_rate: n(r.funding_rate),
+    predicted_rate: n(r.predicted_rate),
+    basis_bps: n(r.basis_bps),
+    ls_global: n(r.ls_global),
+    ls_top_accounts: n(r.ls_top_accounts),
+    ls_top_positions: n(r.ls_top_positions),
+    taker_ratio: n(r.taker_ratio),
+    imbalance: n(r.imbalance),
+    liq_long_usd: Number(r.liq_long_usd),
+    liq_short_usd: Number(r.liq_short_usd),
+    rvol: n(r.rvol),
+    rsi14: n(r.rsi14),
+    composite: n(r.composite),
+    regime: r.regime as Regime,
+    z_max: n(r.z_max),
+    z: JSON.parse(String(r.z)),
+    timeframes: JSON.parse(String(r.timeframes)),
+  };
+}
+
+export interface AlertsQuery {
+  id?: number;
+  exchange?: ExchangeId;
+  symbol?: string;
+  market?: string;
+  /** local_ts >= since */
+  since?: number;
+  tier?: AlertTier;
+  limit?: number;
+}
+
+type AlertSqlRow = Record<(typeof ALERT_COLUMNS)[number], SqlValue> & { id: number };
+
+/** Alerts in the order they fired, JSON parsed. */
+export function readAlerts(db: Db, q: AlertsQuery = {}): (AlertRecord & { id: number })[] {
+  const w = where(q, [['id = ?', q.id], ['local_ts >= ?', q.since], ['tier = ?', q.tier]]);
+  const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
+  return db.all<AlertSqlRow>(`SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alerts${w.sql} ORDER BY id${limit}`, w.params).map(alertFromSql);
+}
+
+export function alertFromSql(r: AlertSqlRow): AlertRecord & { id: number } {
+  const n = (v: SqlValue) => (v === null ? null : Number(v));
+  return {
+    id: Number(r.id),
+    exchange: r.exchange as ExchangeId,
+    symbol: String(r.symbol),
+    market: String(r.market),
+    local_ts: Number(r.local_ts),
+    seq: Number(r.seq),
+    bucket_ts: Number(r.bucket_ts),
+    tier: Number(r.tier) as AlertTier,
+    rule: String(r.rule),
+    direction: r.direction as AlertDirection,
+    value: Number(r.value),
+    threshold: Number(r.threshold),
+    price: n(r.price),
+    inputs: JSON.parse(String(r.inputs)),
+    fwd_ret_5m: n(r.fwd_ret_5m),
+    fwd_ret_15m: n(r.fwd_ret_15m),
+    fwd_ret_60m: n(r.fwd_ret_60m),
+  };
+}

@@ -1,0 +1,12 @@
+/** An alert's tier as a coloured badge (tier 1: a single z spike … tier 5: strongest confluence). */
+import Badge from '@tremor/react/dist/components/icon-elements/Badge/Badge.js';
+
+const COLORS = ['gray', 'blue', 'violet', 'amber', 'orange', 'rose'] as const;
+
+export function TierBadge({ tier }: { tier: number }) {
+  return (
+    <Badge size="xs" color={COLORS[Math.max(0, Math.min(5, tier))]}>
+      T{tier}
+    </Badge>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * A dense time series chart (lightweight-charts, canvas). The library is imported when the
+ * chart mounts, so pages without charts never load it. `version` bumps redraw the data; live
+ * points are appended through the handle returned by `onReady`.
+ */
+import { useEffect, useRef } from 'react';
+import type { ChartSeries } from './chart-series.ts';
+
+export interface ChartHandle {
+  /** Append or replace the newest point of a series (by name). */
+  update(name: string, tsMs: number, value: number): void;
+}
+
+interface Props {
+  title: string;
+  series: ChartSeries[];
+  /** A Tailwind height class: inline style attributes would break the CSP on the static HTML. */
+  heightClass?: string;
+  /** Change to redraw every series from `series`. */
+  version?: number;
+  onReady?(handle: ChartHandle | null): void;
+}
+
+const isDark = () => document.documentElement.classList.contains('dark');
+const toTime = (ms: number) => Math.floor(ms / 1000);
+
+/** lightweight-charts takes whole-second times, strictly increasing: keep the last value per second. */
+function strictlyIncreasing(points: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [ms, v] of points) {
+    const t = toTime(ms);
+    const last = out[out.length - 1];
+    if (last && last[0] >= t) {
+      if (last[0] === t) last[1] = v;
+      continue;
+    }
+    out.push([t, v]);
+  }
+  return out;
+}
+
+export function TimeSeriesChart({ title, series, heightClass = 'h-56', version = 0, onReady }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const latest = useRef(series);
+  latest.current = series;
+
+  useEffect(() => {
+    let disposed = false;
+    let cleanup = () => {};
+    void import('lightweight-charts').then(({ createChart, LineSeries, HistogramSeries, ColorType }) => {
+      if (disposed || !box.current) return;
+      const dark = isDark();
+      const chart = createChart(box.current, {
+        autoSize: true,
+        layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: dark ? '#d1d5db' : '#374151', attributionLogo: false },
+        grid: { vertLines: { color: dark ? '#1f2937' : '#f3f4f6' }, horzLines: { color: dark ? '#1f2937' : '#f3f4f6' } },
+        timeScale: { timeVisible: true, secondsVisible: true },
+        rightPriceScale: { borderVisible: false },
+      });
+      const apis = new Map(
+        latest.current.map((s) => {
+          const api =
+            s.kind === 'histogram'
+              ? chart.addSeries(HistogramSeries, { color: s.color, title: s.name, priceLineVisible: false })
+              : chart.addSeries(LineSeries, { color: s.color, lineWidth: 2, title: s.name, priceLineVisible: false });
+          api.setData(strictlyIncreasing(s.points).map(([time, value]) => ({ time: time as never, value })));
+          return [s.name, api] as const;
+        }),
+      );
+      chart.timeScale().fitContent();
+      box.current.dataset.ready = 'true';
+      onReady?.({
+        update(name, tsMs, value) {
+          const api = apis.get(name);
+          if (!api) return;
+          const last = api.data().at(-1);
+          const time = toTime(tsMs);
+          if (last && (last.time as number) > time) return;
+          api.update({ time: time as never, value });
+        },
+      });
+      cleanup = () => {
+        onReady?.(null);
+        chart.remove();
+      };
+    });
+    return () => {
+      disposed = true;
+      cleanup();
+    };
+    // Redraw on version change only; series objects are read through `latest`.
+  }, [version]);
+
+  const empty = series.every((s) => s.points.length === 0);
+  return (
+    <figure className="min-w-0">
+      <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
+      {empty ? (
+        <p className={`flex items-center justify-center rounded border border-dashed border-tremor-border text-sm text-tremor-content dark:border-dark-tremor-border ${heightClass}`}>
+          no data in this recording
+        </p>
+      ) : (
+        <div ref={box} data-testid="chart" data-chart={title} className={`w-full ${heightClass}`} />
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,229 @@
+/**
+ * The replay page: open a recording (the bundled sample or a local file), then play, pause,
+ * change speed and seek. The worker replays through the core player and metrics engine; the
+ * table, price chart, alerts and gaps update as it plays. Recording, market, speed and
+ * position are kept in the URL (?rec=sample&market=…&speed=…&t=…).
+ */
+import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { SPEED_PRESETS, type Speed } from '../../../replay/core/replay/speed.ts';
+import { fmtDuration, fmtTime } from '../../lib/format.ts';
+import type { AlertRow, GapRow, MarketRow } from '../../lib/snapshot-types.ts';
+import { readParams, writeParams } from '../../lib/url-state.ts';
+import { jsonObject, num, str } from '../../lib/values.ts';
+import { AlertTable } from '../alerts/AlertTable.tsx';
+import { exchangeColor, type ChartSeries } from '../charts/chart-series.ts';
+import { TimeSeriesChart, type ChartHandle } from '../charts/TimeSeriesChart.tsx';
+import { MarketTable } from '../dashboard/MarketTable.tsx';
+import type { TableView } from '../dashboard/table-model.ts';
+import { applyMarketItems, mergeAlerts } from '../live/apply-items.ts';
+import type { FromWorker, PricePoint, RecordingSummary } from '../sqlite/protocol.ts';
+import { RecordingPicker } from '../sqlite/RecordingPicker.tsx';
+import { useRecording } from '../sqlite/use-recording.ts';
+
+interface Props {
+  sampleUrl: string | null;
+  marketHref: string;
+}
+
+const ALERTS_KEPT = 5000;
+const speedLabel = (s: Speed) => (s === 'max' ? 'max' : `${s}×`);
+const parseSpeedParam = (text: string | null): Speed => SPEED_PRESETS.find((s) => String(s) === text) ?? 10;
+
+function gapFrom(item: unknown): GapRow | null {
+  const g = jsonObject(item);
+  const start = num(g.start_ts);
+  const end = num(g.end_ts);
+  return start === null || end === null ? null : { exchange: str(g.exchange) ?? '', market: str(g.market) ?? '', stream: str(g.stream) ?? '', start_ts: start, end_ts: end, cause: str(g.cause) ?? '' };
+}
+
+export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
+  const [rows, setRows] = useState<Map<string, MarketRow>>(new Map());
+  const [alerts, setAlerts] = useState<AlertRow[]>([]);
+  const [gaps, setGaps] = useState<GapRow[]>([]);
+  const [position, setPosition] = useState<number | null>(null);
+  const [playing, setPlaying] = useState({ started: false, paused: false, done: false, emitted: 0 });
+  const [speed, setSpeed] = useState<Speed>(10);
+  const [market, setMarket] = useState('');
+  const [view, setView] = useState<TableView>({ tf: '5m', sort: 'market', dir: 'asc', query: '', exchange: '' });
+  const [chartVersion, setChartVersion] = useState(0);
+  const points = useRef(new Map<string, PricePoint[]>());
+  const chart = useRef<ChartHandle | null>(null);
+  const marketRef = useRef(market);
+  marketRef.current = market;
+  const summaryRef = useRef<RecordingSummary | null>(null);
+  const startAt = useRef<number | null>(null);
+
+  const clear = () => {
+    setRows(new Map());
+    setAlerts([]);
+    setGaps([]);
+    points.current = new Map();
+    setChartVersion((v) => v + 1);
+  };
+
+  const onMessage = useCallback((m: FromWorker) => {
+    if (m.type === 'opened') {
+      summaryRef.current = m.summary;
+      const wanted = readParams().get('market');
+      setMarket(wanted && m.summary.markets.includes(wanted) ? wanted : (m.summary.markets[0] ?? ''));
+      clear();
+      setPlaying({ started: true, paused: false, done: false, emitted: 0 });
+      send({ type: 'play', speed: speedRef.current, from: startAt.current });
+      startAt.current = null;
+    } else if (m.type === 'reset') {
+      clear();
+    } else if (m.type === 'tick') {
+      setPosition(m.position);
+      setPlaying({ started: true, paused: m.paused, done: m.done, emitted: m.emitted });
+      if (m.channels.metrics?.length || m.channels.tickers?.length) setRows((prev) => applyMarketItems(prev, m.channels));
+      if (m.channels.alerts?.length) setAlerts((prev) => mergeAlerts(prev, m.channels.alerts ?? [], ALERTS_KEPT));
+      const fresh = (m.channels.gaps ?? []).map(gapFrom).filter((g): g is GapRow => g !== null);
+      if (fresh.length) setGaps((prev) => [...fresh.reverse(), ...prev]);
+      for (const p of m.points) {
+        const list = points.current.get(p.market) ?? [];
+        list.push(p);
+        points.current.set(p.market, list);
+        if (p.market === marketRef.current) chart.current?.update(p.exchange, p.t, p.v);
+      }
+    }
+  }, []);
+  const { load, open, send } = useRecording(onMessage);
+  const speedRef = useRef(speed);
+  speedRef.current = speed;
+
+  useEffect(() => {
+    const p = readParams();
+    setSpeed(parseSpeedParam(p.get('speed')));
+    speedRef.current = parseSpeedParam(p.get('speed'));
+    const t = Number(p.get('t'));
+    startAt.current = Number.isFinite(t) && t > 0 ? t : null;
+    if (p.get('rec') === 'sample' && sampleUrl) open({ kind: 'url', url: sampleUrl, name: 'sample.sqlite' });
+  }, []);
+
+  useEffect(() => setChartVersion((v) => v + 1), [market]);
+
+  const togglePause = () => {
+    if (playing.done) {
+      clear();
+      send({ type: 'play', speed, from: null });
+    } else send({ type: playing.paused ? 'resume' : 'pause' });
+    if (position !== null) writeParams({ t: position });
+  };
+  const changeSpeed = (s: Speed) => {
+    setSpeed(s);
+    send({ type: 'speed', speed: s });
+    writeParams({ speed: String(s) });
+  };
+  const seek = (ts: number) => {
+    setPosition(ts);
+    writeParams({ t: ts });
+    if (playing.done) {
+      clear();
+      send({ type: 'play', speed, from: ts });
+    } else send({ type: 'seek', ts });
+  };
+  const pickMarket = (m: string) => {
+    setMarket(m);
+    writeParams({ market: m });
+  };
+
+  const summary = load.state === 'ready' ? load.summary : null;
+  const series: ChartSeries[] = (() => {
+    const byExchange = new Map<string, [number, number][]>();
+    for (const p of points.current.get(market) ?? []) {
+      const list = byExchange.get(p.exchange) ?? [];
+      // lightweight-charts needs strictly increasing seconds.
+      if (!list.length || Math.floor(list[list.length - 1][0] / 1000) < Math.floor(p.t / 1000)) list.push([p.t, p.v]);
+      byExchange.set(p.exchange, list);
+    }
+    const exchanges = new Set([...byExchange.keys(), ...[...rows.values()].filter((r) => r.market === market).map((r) => r.exchange)]);
+    return [...exchanges].map((x, i) => ({ name: x, points: byExchange.get(x) ?? [], kind: 'line' as const, color: exchangeColor(x, i) }));
+  })();
+
+  return (
+    <div className="space-y-4">
+      <RecordingPicker sampleUrl={sampleUrl} load={load} onOpen={(s) => (writeParams({ rec: s.kind === 'url' ? 'sample' : null }), open(s))} />
+      {summary && (
+        <Card className="space-y-3 p-4" data-testid="replay-controls">
+          <div className="flex flex-wrap items-center gap-3 text-sm">
+            <button type="button" data-testid="play-pause" onClick={togglePause} className="rounded-tremor-default border border-tremor-border px-3 py-1 font-medium dark:border-dark-tremor-border">
+              {playing.done ? 'Replay again' : playing.paused ? 'Play' : 'Pause'}
+            </button>
+            <label className="flex items-center gap-1">
+              Speed
+              <select aria-label="Speed" value={String(speed)} onChange={(e) => changeSpeed(parseSpeedParam(e.target.value))} className="rounded border border-tremor-border bg-transparent px-1 py-0.5 dark:border-dark-tremor-border">
+                {SPEED_PRESETS.map((s) => (
+                  <option key={String(s)} value={String(s)}>
+                    {speedLabel(s)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="flex items-center gap-1">
+              Market
+              <select aria-label="Chart market" value={market} onChange={(e) => pickMarket(e.target.value)} className="rounded border border-tremor-border bg-transparent px-1 py-0.5 dark:border-dark-tremor-border">
+                {summary.markets.map((m) => (
+                  <option key={m}>{m}</option>
+                ))}
+              </select>
+            </label>
+            <span data-testid="replay-position" data-done={playing.done ? 'true' : 'false'} className="tabular-nums">
+              {fmtTime(position)} · {playing.emitted.toLocaleString('en-US')} of {summary.events.toLocaleString('en-US')} events{playing.done ? ' · finished' : playing.paused ? ' · paused' : ''}
+            </span>
+          </div>
+          {summary.firstTs !== null && summary.lastTs !== null && (
+            <input
+              type="range"
+              aria-label="Seek"
+              data-testid="seek"
+              className="w-full"
+              min={summary.firstTs}
+              max={summary.lastTs}
+              step={1000}
+              value={position ?? summary.firstTs}
+              onChange={(e) => seek(Number(e.target.value))}
+            />
+          )}
+          <p className="text-xs text-tremor-content dark:text-dark-tremor-content">
+            Recording spans {fmtTime(summary.firstTs)} – {fmtTime(summary.lastTs)} ({fmtDuration(summary.firstTs !== null && summary.lastTs !== null ? summary.lastTs - summary.firstTs : null)}).
+          </p>
+        </Card>
+      )}
+      {summary && (
+        <>
+          <Card className="p-4">
+            <TimeSeriesChart title={`Price · ${market}`} series={series} version={chartVersion} heightClass="h-72" onReady={(h) => (chart.current = h)} />
+          </Card>
+          <Card className="p-4">
+            <MarketTable rows={[...rows.values()]} view={view} onView={setView} marketHref={marketHref} />
+          </Card>
+          <div className="grid gap-4 lg:grid-cols-3">
+            <Card className="p-4 lg:col-span-2">
+              <h2 className="mb-2 font-semibold">
+                Alerts <span data-testid="replay-alert-count">{alerts.length}</span>
+              </h2>
+              <AlertTable alerts={alerts.slice(0, 200)} detailed />
+            </Card>
+            <Card className="p-4">
+              <h2 className="mb-2 font-semibold">
+                Gaps <span data-testid="replay-gap-count">{gaps.length}</span>
+              </h2>
+              {gaps.length === 0 ? (
+                <p className="text-sm">No gaps so far.</p>
+              ) : (
+                <ul className="space-y-1 text-xs">
+                  {gaps.slice(0, 50).map((g, i) => (
+                    <li key={i}>
+                      {fmtTime(g.start_ts)} · {g.exchange} {g.stream} {g.market || 'all markets'} · {g.cause} · {fmtDuration(g.end_ts - g.start_ts)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Card>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Messages between the pages and the sql.js worker. The worker speaks to the replay page in
+ * the relay's own shape (`channels` of metrics, tickers, alerts, gaps), so the live table code
+ * renders a replay unchanged.
+ */
+import type { BacktestReport } from '../../../replay/core/backtest/report.ts';
+import type { ParamValue } from '../../../replay/core/backtest/params.ts';
+import type { Speed } from '../../../replay/core/replay/speed.ts';
+import type { ChannelItems } from '../live/relay-connection.ts';
+
+export type RecordingSource = { kind: 'url'; url: string; name: string } | { kind: 'file'; file: File };
+
+export interface RecordingSummary {
+  name: string;
+  bytes: number;
+  events: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  markets: string[];
+  schemaVersion: number;
+}
+
+/** A point of a replayed price series: last mid/trade price per recorded second. */
+export interface PricePoint {
+  exchange: string;
+  market: string;
+  t: number;
+  v: number;
+}
+
+export type ToWorker =
+  | { type: 'open'; source: RecordingSource; maxBytes: number }
+  | { type: 'play'; speed: Speed; from: number | null }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'seek'; ts: number }
+  | { type: 'speed'; speed: Speed }
+  | { type: 'backtest'; strategy: string; params: Record<string, ParamValue> };
+
+export type WorkerErrorCode = 'E_TOO_LARGE' | 'E_FETCH' | 'E_NOT_SQLITE' | 'E_NOT_RECORDING' | 'E_DB_TOO_NEW' | 'E_EMPTY' | 'E_REPLAY' | 'E_BACKTEST';
+
+export type FromWorker =
+  | { type: 'progress'; phase: 'download' | 'read' | 'wasm' | 'open'; loaded: number; total: number | null }
+  | { type: 'opened'; summary: RecordingSummary }
+  | { type: 'error'; code: WorkerErrorCode; message: string }
+  | { type: 'reset' }
+  | { type: 'tick'; position: number | null; emitted: number; paused: boolean; done: boolean; channels: ChannelItems; points: PricePoint[] }
+  | { type: 'bt-progress'; done: number; total: number }
+  | { type: 'bt-done'; report: BacktestReport; tradesCsv: string; equityCsv: string };

@@ -1,0 +1,61 @@
+/**
+ * The bytes of a recording, from the site (fetch) or a local file, with progress and a size
+ * limit checked before anything large is held in memory.
+ */
+import type { RecordingSource } from './protocol.ts';
+
+export class RecordingError extends Error {
+  constructor(
+    readonly code: 'E_TOO_LARGE' | 'E_FETCH',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RecordingError';
+  }
+}
+
+const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+
+function tooLarge(size: number, maxBytes: number): RecordingError {
+  return new RecordingError('E_TOO_LARGE', `this recording is ${mb(size)}, above the ${mb(maxBytes)} limit; open a shorter one (futuresboard export --from/--to) or raise the limit with ?maxmb=`);
+}
+
+export async function readRecording(source: RecordingSource, maxBytes: number, onProgress: (loaded: number, total: number | null) => void): Promise<Uint8Array> {
+  if (source.kind === 'file') {
+    if (source.file.size > maxBytes) throw tooLarge(source.file.size, maxBytes);
+    onProgress(0, source.file.size);
+    const bytes = new Uint8Array(await source.file.arrayBuffer());
+    onProgress(bytes.length, bytes.length);
+    return bytes;
+  }
+  let res: Response;
+  try {
+    res = await fetch(source.url);
+  } catch (err) {
+    throw new RecordingError('E_FETCH', `could not download ${source.name}: ${(err as Error).message}`);
+  }
+  if (!res.ok || !res.body) throw new RecordingError('E_FETCH', `could not download ${source.name}: HTTP ${res.status}`);
+  const length = Number(res.headers.get('content-length')) || null;
+  if (length !== null && length > maxBytes) throw tooLarge(length, maxBytes);
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    loaded += value.length;
+    if (loaded > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(loaded, maxBytes);
+    }
+    chunks.push(value);
+    onProgress(loaded, length);
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
+}

@@ -1,0 +1,212 @@
+/**
+ * `futuresboard metrics verify`, `metrics bench` and `alerts stats` on real SQLite files: a
+ * session is recorded the way the collector records it (events, then the engine's output, in
+ * the same transaction, in seq order; config recorded; a restart with another config halfway).
+ */
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CliError } from '../bin/cli-kit.ts';
+import { prepareInserter } from '../collector/store/insert.ts';
+import { loadMigrations } from '../collector/store/migrations.ts';
+import { openNodeDb } from '../replay/adapters/node-sqlite.ts';
+import type { RecordedEvent } from '../replay/core/events.ts';
+import { silentLogger } from '../replay/core/log.ts';
+import { resolveMetricsConfig, type MetricsConfig } from '../replay/core/metrics/config.ts';
+import { createMetricsEngine } from '../replay/core/metrics/engine.ts';
+import { readAlerts, readMetrics, recordMetricsConfig, writeEngineOutput } from '../replay/core/metrics/store.ts';
+import { syntheticEvents } from '../replay/core/metrics/synthetic.ts';
+import type { MetricRow } from '../replay/core/metrics/types.ts';
+import { migrate } from '../replay/core/migrations.ts';
+import { runAlerts, runMetrics } from '../replay/metrics-cli.ts';
+import { tempDir } from './helpers/tmp.ts';
+
+const dir = tempDir('fb-metrics-');
+const START = Date.UTC(2025, 5, 13, 8);
+const FIRST = resolveMetricsConfig({ bucketMs: 2000, warmupBuckets: 10, zWindowBuckets: 60 });
+const SECOND = resolveMetricsConfig({ bucketMs: 2000, warmupBuckets: 20, zWindowBuckets: 90 });
+
+/** Writes `sessions` one after the other, each started like the collector starts. */
+function record(path: string, sessions: { config: MetricsConfig; events: RecordedEvent[] }[]): MetricRow[] {
+  const db = openNodeDb(path);
+  migrate(db, loadMigrations(), () => START);
+  const insert = prepareInserter(db.raw);
+  const written: MetricRow[] = [];
+  let seq = 1;
+  for (const { config, events } of sessions) {
+    recordMetricsConfig(db, config, seq, START);
+    const engine = createMetricsEngine(config, { logger: silentLogger });
+    // The collector writes a restart gap before any data of a session.
+    const first = events[0];
+    const restart: RecordedEvent = {
+      kind: 'gap', exchange: first.exchange, symbol: '', market: '', ts: first.local_ts, local_ts: first.local_ts,
+      stream: 'market', start_ts: first.local_ts - 60_000, end_ts: first.local_ts, seq_before: null, seq_after: null, cause: 'restart', seq: 0,
+    };
+    const all = [restart, ...events];
+    for (let i = 0; i < all.length; i += 500) {
+      db.transaction(() => {
+        for (const e of all.slice(i, i + 500)) {
+          const recorded = { ...e, seq: seq++ } as RecordedEvent;
+          insert(recorded.seq, recorded);
+          const out = engine.onEvent(recorded);
+          if (out) {
+            writeEngineOutput(db, out);
+            written.push(...out.metrics);
+          }
+        }
+      });
+    }
+  }
+  db.close();
+  return written;
+}
+
+function run(fn: (argv: string[], out: (s: string) => void) => Promise<number>, argv: string[]) {
+  const lines: string[] = [];
+  return fn(argv, (s) => void lines.push(s)).then((code) => ({ code, text: lines.join('\n') }));
+}
+
+const EVENTS = 25_200;
+const RATE = 60; // events/s: 7 minutes per session
+let live: string;
+let written: MetricRow[];
+
+beforeAll(() => {
+  live = join(dir, 'live.db');
+  // 7 minutes, then a restart with another config, 7 more minutes: forward returns get filled.
+  const a = syntheticEvents({ markets: 6, events: EVENTS, startTs: START, rate: RATE, seed: 5 });
+  const b = syntheticEvents({ markets: 6, events: EVENTS, startTs: START + 600_000, rate: RATE, seed: 6 });
+  written = record(live, [
+    { config: FIRST, events: a },
+    { config: SECOND, events: b },
+  ]);
+});
+
+describe('futuresboard metrics verify', () => {
+  it('passes on a session recorded live, using the configs it recorded', async () => {
+    const { code, text } = await run(runMetrics, ['verify', '--db', live]);
+    expect(text).toMatch(/recomputed from 50402 events; compared \d+ metric rows and \d+ alerts/);
+    expect(text).toContain('OK, identical');
+    expect(code).toBe(0);
+    const [, rows, alerts] = /compared (\d+) metric rows and (\d+) alerts/.exec(text)!;
+    expect(Number(rows)).toBe(written.length);
+    expect(Number(alerts)).toBeGreaterThan(10);
+  });
+
+  it('fails, naming the row and the column, when one metric row was altered', async () => {
+    const path = join(dir, 'altered.db');
+    copyFileSync(live, path);
+    const db = openNodeDb(path);
+    const [victim] = db.all<{ id: number; symbol: string; cvd: number }>('SELECT id, symbol, cvd FROM metrics ORDER BY id LIMIT 1 OFFSET 500');
+    db.run('UPDATE metrics SET cvd = cvd + 1 WHERE id = ?', [victim.id]);
+    db.close();
+    const { code, text } = await run(runMetrics, ['verify', '--db', path]);
+    expect(code).toBe(1);
+    expect(text).toContain('1 difference(s)');
+    expect(text).toContain(`metrics id ${victim.id}: `);
+    expect(text).toContain(`cvd: stored ${victim.cvd + 1}, recomputed ${victim.cvd}`);
+  });
+
+  it('points into the JSON of a changed z-score and reports a missing alert', async () => {
+    const path = join(dir, 'altered-json.db');
+    copyFileSync(live, path);
+    const db = openNodeDb(path);
+    const [m] = db.all<{ id: number; timeframes: string }>('SELECT id, timeframes FROM metrics ORDER BY id LIMIT 1 OFFSET 900');
+    const tf = JSON.parse(m.timeframes);
+    tf['5m'].quote_volume += 0.5;
+    db.run('UPDATE metrics SET timeframes = ? WHERE id = ?', [JSON.stringify(tf), m.id]);
+    const [a] = db.all<{ id: number; rule: string }>('SELECT id, rule FROM alerts ORDER BY id LIMIT 1');
+    db.run('DELETE FROM alerts WHERE id = ?', [a.id]);
+    db.close();
+    const { code, text } = await run(runMetrics, ['verify', '--db', path]);
+    expect(code).toBe(1);
+    expect(text).toContain('2 difference(s)');
+    expect(text).toMatch(new RegExp(`metrics id ${m.id}: .*: timeframes\\.5m\\.quote_volume: stored `));
+    expect(text).toMatch(new RegExp(`alerts .* ${a.rule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (up|down): row: stored \\(missing\\), recomputed an alert`));
+  });
+
+  it('differs when told to use one config for a file recorded with two', async () => {
+    const file = join(dir, 'first.json');
+    writeFileSync(file, JSON.stringify({ bucketMs: 2000, warmupBuckets: 10, zWindowBuckets: 60 }));
+    const { code, text } = await run(runMetrics, ['verify', '--db', live, '--config', file]);
+    expect(code).toBe(1);
+    expect(text).toMatch(/\d+ difference\(s\)/);
+  });
+
+  it('explains bad options in one line', async () => {
+    await expect(run(runMetrics, ['verify'])).rejects.toThrow(/--db <file> is required/);
+    await expect(run(runMetrics, ['verify', '--db', join(dir, 'nope.db')])).rejects.toThrow(/no such file/);
+    await expect(run(runMetrics, ['check'])).rejects.toThrow(CliError);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ bucketMs: 0 }));
+    await expect(run(runMetrics, ['verify', '--db', live, '--config', bad])).rejects.toThrow(/--config .*bucketMs: must be an integer >= 1/);
+    const help = await run(runMetrics, ['verify', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.text).toContain('Usage: futuresboard metrics verify --db <file>');
+  });
+});
+
+describe('metrics store', () => {
+  it('reads back exactly the rows the engine produced', () => {
+    const db = openNodeDb(live, { readonly: true });
+    const rows = readMetrics(db);
+    db.close();
+    expect(rows.length).toBe(written.length);
+    expect(rows.map(({ id: _id, ...r }) => r)).toEqual(written);
+  });
+
+  it('records forward returns on earlier alerts once later buckets close', () => {
+    const db = openNodeDb(live, { readonly: true });
+    const alerts = readAlerts(db);
+    db.close();
+    const filled = alerts.filter((a) => a.fwd_ret_5m !== null);
+    expect(filled.length).toBeGreaterThan(0);
+    // Alerts in the last five minutes of a session cannot know their 5-minute return.
+    const lastOfFirst = START + (EVENTS * 1000) / RATE;
+    const late = alerts.filter((a) => a.bucket_ts > lastOfFirst - 290_000 && a.bucket_ts < lastOfFirst);
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((a) => a.fwd_ret_5m === null)).toBe(true);
+  });
+});
+
+describe('futuresboard alerts stats', () => {
+  it('prints count and hit rate per tier, matching the alerts table', async () => {
+    const db = openNodeDb(live, { readonly: true });
+    const byTier = db.all<{ tier: number; n: number; known: number; hits: number }>(
+      `SELECT tier, count(*) AS n, count(fwd_ret_5m) AS known,
+              sum(CASE WHEN (direction = 'up' AND fwd_ret_5m > 0) OR (direction = 'down' AND fwd_ret_5m < 0) THEN 1 ELSE 0 END) AS hits
+       FROM alerts GROUP BY tier`,
+    );
+    db.close();
+    const { code, text } = await run(runAlerts, ['stats', '--db', live, '--json']);
+    expect(code).toBe(0);
+    const stats = JSON.parse(text) as { tier: number | 'all'; alerts: number; horizons: { fwd_ret_5m: { known: number; hits: number; hitRate: number | null } } }[];
+    for (const t of byTier) {
+      const line = stats.find((s) => s.tier === t.tier)!;
+      expect(line.alerts).toBe(t.n);
+      expect(line.horizons.fwd_ret_5m).toMatchObject({ known: t.known, hits: t.hits });
+    }
+    expect(stats.find((s) => s.tier === 'all')!.alerts).toBe(byTier.reduce((a, t) => a + t.n, 0));
+
+    const table = await run(runAlerts, ['stats', '--db', live]);
+    expect(table.text.split('\n')[0]).toMatch(/^tier\s+alerts\s+hit 5m\s+hit 15m\s+hit 60m$/);
+    expect(table.text).toMatch(/^all\s+\d+\s+\d+\.\d% of \d+/m);
+  });
+
+  it('refuses a database without the alerts table', async () => {
+    const path = join(dir, 'old.db');
+    const db = openNodeDb(path);
+    db.exec('CREATE TABLE trades (seq INTEGER PRIMARY KEY)');
+    db.close();
+    await expect(run(runAlerts, ['stats', '--db', path])).rejects.toThrow(/no alerts table/);
+  });
+});
+
+describe('futuresboard metrics bench', () => {
+  it('reports the engine next to a read-only loop over the same events', async () => {
+    const { code, text } = await run(runMetrics, ['bench', '--markets', '20', '--events', '30000', '--rate', '2000']);
+    expect(code).toBe(0);
+    expect(text).toMatch(/read-only loop \d+\.\d\d M events\/s; metrics \+ alerts \d+\.\d\d M events\/s \(\d+\.\d× the read loop\)/);
+    expect(text).toMatch(/\d+ metric rows and \d+ alerts produced/);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * The site under test: built once into a temp folder from a real recording (the fixture
+ * captures, imported by the real importer) and a docs tree that includes a hostile status
+ * report, served by a tiny static server on 127.0.0.1 port 0, driven by Debian's Chromium.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { silentLogger } from '../../replay/core/log.ts';
+import { importCaptures } from '../../collector/import/import-capture.ts';
+import { openStore } from '../../collector/store/open.ts';
+
+const ROOT = resolve('.');
+export const CAPTURES = readdirSync(join(ROOT, 'fixtures/captures'))
+  .filter((f) => f.endsWith('.jsonl'))
+  .map((f) => join(ROOT, 'fixtures/captures', f));
+
+/** A status report trying every usual way to run script through Markdown. */
+export const HOSTILE_REPORT = `---
+title: "Status report 2099-01-01 00:00 UTC"
+generated: "2099-01-01T00:00:00.000Z"
+status: "ok"
+summary: "hostile <script>window.__pwned = 1</script> summary"
+---
+# Hostile report
+
+<script>window.__pwned = 2</script>
+<img src="x" onerror="window.__pwned = 3">
+[click](javascript:window.__pwned=4)
+<iframe src="javascript:window.__pwned=5"></iframe>
+<a href="#" onclick="window.__pwned = 6">plain link</a>
+
+Normal **bold** text survives.
+`;
+
+export async function makeRecording(path: string): Promise<void> {
+  const db = openStore(path);
+  try {
+    await importCaptures(db, CAPTURES, { logger: silentLogger });
+    // A single-file copy as the browser needs it (sql.js cannot read WAL).
+    db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;');
+  } finally {
+    db.close();
+  }
+}
+
+export function makeDocs(dir: string): void {
+  mkdirSync(join(dir, 'status'), { recursive: true });
+  for (const f of readdirSync(join(ROOT, 'docs'))) if (f.endsWith('.md')) copyFileSync(join(ROOT, 'docs', f), join(dir, f));
+  writeFileSync(join(dir, 'status', 'status_report-2099-01-01T00-00-00Z.md'), HOSTILE_REPORT);
+  writeFileSync(
+    join(dir, 'status', 'status_report-2098-01-01T00-00-00Z.md'),
+    '---\ntitle: "Status report 2098-01-01 00:00 UTC"\ngenerated: "2098-01-01T00:00:00.000Z"\nstatus: "degraded"\nsummary: "older report"\n---\n# Older\n',
+  );
+}
+
+export function buildSite(outDir: string, env: Record<string, string>): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/astro.js'), 'build', '--outDir', outDir], {
+      cwd: ROOT,
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out = (out + d).slice(-4000)));
+    child.stderr.on('data', (d) => (out = (out + d).slice(-4000)));
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`astro build failed (${code}):\n${out}`))));
+  });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.sqlite': 'application/vnd.sqlite3',
+};
+
+export async function serveDir(dir: string): Promise<{ url: string; server: Server }> {
+  const root = resolve(dir);
+  const server = createServer((req, res) => {
+    let file = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    if (!file.startsWith(root)) return void res.writeHead(403).end();
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const address = server.address();
+  return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, server };
+}
+
+/** Playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
