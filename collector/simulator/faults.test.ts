@@ -20,6 +20,12 @@ const binanceAgg = async () => {
   await c.next();
   return c;
 };
+/** Close every earlier client: frame faults hit one connection, and it must be the test's. */
+const closeAll = async () => {
+  const old = clients.splice(0);
+  for (const c of old) c.close();
+  await Promise.all(old.map((c) => c.closed));
+};
 const parseable = (t: string) => {
   try {
     JSON.parse(t);
@@ -106,6 +112,7 @@ describe('connection faults', () => {
 
 describe('frame faults', () => {
   it('malformed: one connection gets exactly one frame that is not JSON', async () => {
+    await closeAll();
     const c = await TestClient.open(sim.endpoints['bybit-linear'].ws.linear);
     clients.push(c);
     c.send({ op: 'subscribe', args: ['publicTrade.BTCUSDT'] });
@@ -118,6 +125,7 @@ describe('frame faults', () => {
   });
 
   it('oversized: one frame of the requested size', async () => {
+    await closeAll();
     const c = await binanceAgg();
     sim.fault({ exchange: 'binance-usdm', fault: 'oversized', bytes: 300_000 });
     const big = await c.next((t) => t.length >= 300_000);

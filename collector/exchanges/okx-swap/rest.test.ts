@@ -45,8 +45,9 @@ describe('rubik long/short series', () => {
       ratio_type: 'global_accounts',
       period: '5m',
       ratio: '0.98',
-      long: null,
-      short: null,
+      // shares derived from the ratio: 0.98 / 1.98 and 1 / 1.98
+      long: '0.49494949',
+      short: '0.50505051',
     });
     const taker = rest(p, `${ratioUrl(RUBIK.taker_volume)}&unit=0`, ok([['1701417600000', '200.5', '380.25']]));
     all.push(...taker.events);
@@ -83,6 +84,15 @@ describe('rubik long/short series', () => {
     expect(() => rest(newParser(), url, '{"code":"0","data":[[')).toThrow(ParseError);
     expect(() => rest(newParser(), url, ok([['1701417600000', 'abc']]))).toThrow(/row\[1\] "abc" is not a decimal/);
     expect(() => rest(newParser(), `${BASE}${RUBIK.top_accounts}?period=5m`, ok([]))).toThrow(/no instId/);
+  });
+
+  it('derives long and short shares from the ratio', () => {
+    const { events } = rest(newParser(), ratioUrl(RUBIK.top_positions), ok([['1701417600000', '3'], ['1701417300000', '1']]));
+    expect(events.map((e) => e.kind === 'long_short' && [e.ratio, e.long, e.short])).toEqual([
+      ['1', '0.5', '0.5'],
+      ['3', '0.75', '0.25'],
+    ]);
+    expect(() => rest(newParser(), ratioUrl(RUBIK.top_positions), ok([['1701417600000', '-1']]))).toThrow(/ratio -1 is negative/);
   });
 
   it('reports an OKX error body as rejected', () => {

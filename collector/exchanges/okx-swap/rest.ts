@@ -6,7 +6,8 @@
  * anchors trading-statistics-rest-api-get-contract-long-short-ratio, ...-get-top-traders-contract-
  * long-short-ratio, ...-by-position, ...-get-contract-taker-volume; read via the mirror
  * qiuham/crypto-api-docs docs/okx/trading/statistics/, 2026): `data` is an array of rows,
- * [ts, ratio] for the ratios and [ts, sellVol, buyVol] for taker volume, newest first.
+ * [ts, ratio] for the ratios (long/short, from which the long and short shares are derived) and
+ * [ts, sellVol, buyVol] for taker volume, newest first.
  * Note the names: `long-short-account-ratio-contract` is the ratio of ALL accounts on one
  * contract; the top-trader series carry a `-top-trader` suffix.
  */
@@ -28,7 +29,7 @@ const RATIO_TYPE_BY_PATH = new Map<string, LongShortType>(
   Object.entries(RUBIK).map(([type, path]) => [path, type as LongShortType]),
 );
 
-/** Digits kept for the derived taker buy/sell ratio. */
+/** Digits kept for derived ratios and shares. */
 const RATIO_SCALE = 8;
 
 /** What the long/short parser needs from the parser that owns it. */
@@ -69,9 +70,7 @@ export function parseLongShort(
     const ts = msValue(row[0], `${path}: row[0]`);
     if (ts <= newest) continue;
     const event =
-      type === 'taker_volume'
-        ? takerVolume(row, symbol, params.get('unit'), ctx, path)
-        : { ratio: decAt(row, 1, `${path}: row`), long: null, short: null };
+      type === 'taker_volume' ? takerVolume(row, symbol, params.get('unit'), ctx, path) : ratioShares(decAt(row, 1, `${path}: row`), path);
     if (!event) continue;
     rows.push({ kind: 'long_short', exchange: 'okx-swap', symbol, market, ts, local_ts: localTs, ratio_type: type, period, ...event });
     if (ts > latest) latest = ts;
@@ -79,6 +78,17 @@ export function parseLongShort(
   rows.sort((a, b) => a.ts - b.ts);
   ctx.newestRow.set(key, latest);
   return rows;
+}
+
+/**
+ * OKX sends only long/short = r; the shares are long = r / (1 + r) and short = 1 / (1 + r), each
+ * rounded half-up to RATIO_SCALE digits (so they sum to 1 within 1e-8).
+ */
+function ratioShares(ratio: string, path: string): Pick<LongShortEvent, 'ratio' | 'long' | 'short'> {
+  if (ratio.charCodeAt(0) === 45 /* - */) fail(`${path}: ratio ${ratio} is negative`);
+  const dot = ratio.indexOf('.');
+  const onePlus = dot < 0 ? String(BigInt(ratio) + 1n) : `${BigInt(ratio.slice(0, dot)) + 1n}${ratio.slice(dot)}`;
+  return { ratio, long: divDec(ratio, onePlus, RATIO_SCALE), short: divDec('1', onePlus, RATIO_SCALE) };
 }
 
 /**

@@ -2,8 +2,8 @@
  * Recorded sessions as replay timelines, one per exchange. A capture file (cryptofeed format 2,
  * fixtures/captures/README.md) is one session placed by receipt time; a sample file
  * (fixtures/samples, one frame a line) is split into sessions of consecutive frames placed by
- * exchange time. Each stream key is served by the first session that has it, so ids and times
- * never interleave two recordings. The loop length exceeds every session's span, so the next
+ * exchange time. Each stream key is served by one session only (captures first, then the
+ * longest sample runs), so ids and times never interleave two recordings. The loop length exceeds every session's span, so the next
  * loop's times (shifted by one loop length) never go back.
  */
 import { readFileSync } from 'node:fs';
@@ -64,6 +64,8 @@ function exchangeFromName(file: string): ExchangeId | null {
 
 interface RawSession {
   exchange: ExchangeId;
+  /** Whole recorded sessions (captures) take precedence over sample runs. */
+  capture: boolean;
   /** [delivery time, frame] in recording time (ms). */
   frames: [number, Record<string, unknown>][];
 }
@@ -93,7 +95,7 @@ function readCapture(file: string, lines: string[], http: Map<ExchangeId, Record
     const frame = parseJson(rec.data);
     if (frame) frames.push([Math.round(rec.ts * 1000), frame]);
   }
-  return exchange ? [{ exchange, frames }] : [];
+  return exchange ? [{ exchange, capture: true, frames }] : [];
 }
 
 /** Sample lines as runs of frames whose exchange times move forward by less than a minute. */
@@ -108,7 +110,7 @@ function readSamples(file: string, lines: string[]): RawSession[] {
     if (!frame) throw new CaptureFileError(`${file}: a line is not a JSON object: ${line.slice(0, 80)}`);
     const t = mainTime(exchange, frame);
     if (t === null || t < EARLIEST_REAL_MS) continue;
-    if (!current || t < last || t - last > SESSION_GAP_MS) sessions.push((current = { exchange, frames: [] }));
+    if (!current || t < last || t - last > SESSION_GAP_MS) sessions.push((current = { exchange, capture: false, frames: [] }));
     current.frames.push([t, frame]);
     last = t;
   }
@@ -131,6 +133,8 @@ export function loadTimelines(files: readonly string[]): Record<ExchangeId, Time
     sessions.push(...(isCapture ? readCapture(file, lines, http) : readSamples(file, lines)));
   }
 
+  // captures first, then the longest sample runs: a key goes to the richest recording of it
+  sessions.sort((a, b) => Number(b.capture) - Number(a.capture) || (a.capture ? 0 : b.frames.length - a.frames.length));
   const out = {} as Record<ExchangeId, Timeline>;
   for (const ex of EXCHANGES) {
     const t: Timeline = { exchange: ex, frames: [], loopMs: 1000, keys: new Set(), gated: new Set(), idSpans: new Map(), http: http.get(ex)! };
