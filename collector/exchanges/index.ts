@@ -15,9 +15,9 @@ export const ADAPTERS: Record<ExchangeId, ExchangeAdapter> = {
 export function exchangeOfAddress(addr: string): ExchangeId | null {
   const a = addr.toLowerCase();
   if (a.includes('binance') || a.includes('fstream') || a.includes('/fapi/') || a.includes('/futures/data/')) return 'binance-usdm';
+  if (a.includes('okx') || a.includes('okex') || a.includes('/ws/v5/') || a.includes('/api/v5/')) return 'okx-swap';
   // Only Bybit's linear category: spot/inverse/option connections share the wire format but not the markets.
   if (a.includes('/v5/public/')) return a.includes('/v5/public/linear') ? 'bybit-linear' : null;
   if (a.includes('/v5/market/')) return 'bybit-linear';
-  if (a.includes('okx') || a.includes('okex') || a.includes('/ws/v5/') || a.includes('/api/v5/')) return 'okx-swap';
   return null;
 }

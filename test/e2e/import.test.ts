@@ -1,0 +1,44 @@
+/**
+ * `futuresboard import` normalizes the real recorded sessions through the live parsers:
+ * every exchange's capture lands in SQLite with no malformed frames, and the Bybit spot
+ * connection in the Bybit capture is not mistaken for linear markets.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.ts';
+
+const dir = tempDir();
+const CAPTURES = ['binance-usdm.2021-07-22.jsonl', 'bybit-linear.2025-06-13.jsonl', 'okx.2022-05-13.jsonl'].map((f) => join('fixtures/captures', f));
+
+describe('futuresboard import', () => {
+  it('imports the three real captures with no malformed frames', () => {
+    const db = join(dir, 'captures.db');
+    const out = execFileSync(process.execPath, ['bin/futuresboard', 'import', ...CAPTURES, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toMatch(/0 malformed frames skipped/);
+    const d = new Database(db, { readonly: true });
+    const count = (sql: string) => (d.prepare(sql).get() as { n: number }).n;
+    expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
+    for (const ex of ['binance-usdm', 'bybit-linear', 'okx-swap']) expect(count(`SELECT count(*) AS n FROM book_tops WHERE exchange = '${ex}'`) + count(`SELECT count(*) AS n FROM book_tickers WHERE exchange = '${ex}'`)).toBeGreaterThan(0);
+    // Binance's capture has 91 aggTrades (fixtures/captures; consecutive ids, so no sequence gaps).
+    expect(count("SELECT count(*) AS n FROM trades WHERE exchange = 'binance-usdm'")).toBe(91);
+    expect(count("SELECT count(*) AS n FROM gaps WHERE cause = 'sequence'")).toBe(0);
+    // The spot connection (/v5/public/spot) is skipped: no USDC spot pairs among the markets.
+    expect(count("SELECT count(*) AS n FROM book_tickers WHERE exchange = 'bybit-linear' AND market LIKE '%USDC%'")).toBe(0);
+    // OKX's instrument list (REST lines in the capture) was read: contract sizes come from it.
+    expect(count("SELECT count(*) AS n FROM markets WHERE exchange = 'okx-swap' AND tick_size IS NOT NULL")).toBeGreaterThan(0);
+    d.close();
+  });
+
+  it('refuses a missing file with a one-line reason', () => {
+    let err: { status?: number; stderr?: string } = {};
+    try {
+      execFileSync(process.execPath, ['bin/futuresboard', 'import', join(dir, 'nope.jsonl'), '--db', join(dir, 'x.db')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err.status).toBe(2);
+    expect(err.stderr).toMatch(/capture file not found/);
+  });
+});
