@@ -19,6 +19,7 @@ import { syntheticEvents } from '../replay/core/metrics/synthetic.ts';
 import type { MetricRow } from '../replay/core/metrics/types.ts';
 import { migrate } from '../replay/core/migrations.ts';
 import { runAlerts, runMetrics } from '../replay/metrics-cli.ts';
+import { startRig } from './helpers/collector.ts';
 import { tempDir } from './helpers/tmp.ts';
 
 const dir = tempDir('fb-metrics-');
@@ -93,6 +94,21 @@ describe('futuresboard metrics verify', () => {
     expect(Number(alerts)).toBeGreaterThan(10);
   });
 
+  it('passes on a session the collector recorded live from the simulator', async () => {
+    // Half-second buckets and a short warm-up, so a few seconds give rows (and likely alerts).
+    const rig = await startRig(dir, { name: 'sim', tweak: (c) => void (c.metrics = { bucketMs: 500, warmupBuckets: 4, zWindowBuckets: 20, zMinSamples: 4 }) });
+    try {
+      const first = await rig.next(() => true, 20_000, 'the first event');
+      await rig.next((e) => e.local_ts >= first.local_ts + 4000, 30_000, '4 s of data');
+    } finally {
+      await rig.stop();
+    }
+    const { code, text } = await run(runMetrics, ['verify', '--db', rig.config.db]);
+    expect(text).toContain('OK, identical');
+    expect(code).toBe(0);
+    expect(Number(/compared (\d+) metric rows/.exec(text)![1])).toBeGreaterThan(20);
+  });
+
   it('fails, naming the row and the column, when one metric row was altered', async () => {
     const path = join(dir, 'altered.db');
     copyFileSync(live, path);
@@ -143,6 +159,9 @@ describe('futuresboard metrics verify', () => {
     const help = await run(runMetrics, ['verify', '--help']);
     expect(help.code).toBe(0);
     expect(help.text).toContain('Usage: futuresboard metrics verify --db <file>');
+    const list = await run(runMetrics, ['--help']);
+    expect(list.text).toMatch(/Subcommands:\n  verify .*\n  bench /);
+    await expect(run(runAlerts, [])).rejects.toThrow('alerts needs a subcommand: stats (see --help)');
   });
 });
 
@@ -206,7 +225,7 @@ describe('futuresboard metrics bench', () => {
   it('reports the engine next to a read-only loop over the same events', async () => {
     const { code, text } = await run(runMetrics, ['bench', '--markets', '20', '--events', '30000', '--rate', '2000']);
     expect(code).toBe(0);
-    expect(text).toMatch(/read-only loop \d+\.\d\d M events\/s; metrics \+ alerts \d+\.\d\d M events\/s \(\d+\.\d× the read loop\)/);
+    expect(text).toMatch(/read-only loop \d+\.\d\d M events\/s; metrics \+ alerts \d+\.\d\d M events\/s \(\d+\.\d× the read loop; best of 3 runs each\)/);
     expect(text).toMatch(/\d+ metric rows and \d+ alerts produced/);
   });
 });

@@ -8,6 +8,7 @@
  * nothing, and inputs are built only for candidates.
  */
 import { UNSIGNED_SERIES, Z_SERIES, type MetricsConfig, type ZSeries } from './config.ts';
+import { fin } from './finite.ts';
 import type { AlertDirection, AlertTier, TimeframeFigures } from './types.ts';
 
 /** Index of the cross-exchange spreads in the z vector, right after the bucket-level series. */
@@ -65,13 +66,13 @@ const XEX = { 'xex:oi': armKeys('xex:oi'), 'xex:funding': armKeys('xex:funding')
 export type HeldMemory = Float64Array;
 export const newHeldMemory = (): HeldMemory => new Float64Array(6).fill(-Infinity);
 
-const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
-
 export function evaluateRules(cfg: MetricsConfig, f: BucketFigures, held: HeldMemory, sink: RuleSink): void {
   const a = cfg.alerts;
   if (a.tier1.enabled) for (const s of a.tier1.series) tier1(a.tier1, s, f, sink);
-  trackConfluence(a.tier2, f, held); // even when tier 2 is off, so its memory is right if it is turned on
-  if (a.tier2.enabled) tier2(a.tier2, f, held, sink);
+  if (a.tier2.enabled) {
+    trackConfluence(a.tier2, f, held);
+    tier2(a.tier2, f, held, sink);
+  }
   if (a.tier3.enabled) tier3(a.tier3, f, sink);
   if (a.tier4.enabled) tier4(a.tier4, f, sink);
   if (a.tier5.enabled) {

@@ -17,6 +17,7 @@ import { AlertState, fireAlerts } from './alert-gate.ts';
 import { XEX_FUNDING, XEX_OI, type BucketFigures } from './alert-rules.ts';
 import { MetricsConfigError, validateMetricsConfig, Z_SERIES, type MetricsConfig } from './config.ts';
 import { CrossExchange } from './cross-exchange.ts';
+import { fin, flow } from './finite.ts';
 import { ForwardReturns } from './forward-returns.ts';
 import { MarketInputs, type Levels } from './market.ts';
 import { compositeScore, regimeOf } from './regime.ts';
@@ -75,10 +76,6 @@ class MarketHistory {
     this.alerts.disarm();
   }
 }
-
-/** A figure as stored: finite or null, and never −0 (SQLite stores −0 as 0; so do we, so rows read back equal). */
-const fin = (x: number): number | null => (Number.isFinite(x) ? x + 0 : null);
-const sum = (x: number): number => x + 0;
 
 export function createMetricsEngine(config: MetricsConfig, deps: { logger: Logger }): MetricsEngine {
   const problems = validateMetricsConfig(config);
@@ -294,9 +291,9 @@ class Engine implements MetricsEngine {
       warmup: !warm,
       price,
       price_chg_pct: fin(x[0]),
-      volume: sum(f.volume),
-      quote_volume: sum(f.quote),
-      cvd: sum(x[2]),
+      volume: flow(f.volume),
+      quote_volume: flow(f.quote),
+      cvd: flow(x[2]),
       oi_usd: fin(lv.oiUsd),
       oi_chg_pct: fin(oiChg),
       funding_rate: fin(lv.funding),
@@ -307,8 +304,8 @@ class Engine implements MetricsEngine {
       ls_top_positions: fin(lv.lsTopPositions),
       taker_ratio: fin(x[9]),
       imbalance: fin(lv.imbalancePct),
-      liq_long_usd: sum(f.liqLong),
-      liq_short_usd: sum(f.liqShort),
+      liq_long_usd: flow(f.liqLong),
+      liq_short_usd: flow(f.liqShort),
       rvol: timeframes[cfg.rvolTimeframe].rvol,
       rsi14: fin(m.rsi.update(k, lv.price)),
       composite: fin(composite),
@@ -335,16 +332,16 @@ class Engine implements MetricsEngine {
     const refOi = ring.reference(k, BV.oiBase);
     return {
       price_chg_pct: fin((lv.price / refPrice - 1) * 100),
-      volume: sum(s[BV.volume]),
-      quote_volume: sum(s[BV.quote]),
-      cvd: sum(s[BV.buy] - s[BV.sell]),
+      volume: flow(s[BV.volume]),
+      quote_volume: flow(s[BV.quote]),
+      cvd: flow(s[BV.buy] - s[BV.sell]),
       taker_ratio: fin(s[BV.sell] > 0 ? s[BV.buy] / s[BV.sell] : NaN),
       oi_chg_pct: fin(refOi > 0 ? (lv.oiBase / refOi - 1) * 100 : NaN),
       ls_global_chg: fin(lv.lsGlobal - ring.reference(k, BV.lsGlobal)),
       ls_top_accounts_chg: fin(lv.lsTopAccounts - ring.reference(k, BV.lsTopAccounts)),
       ls_top_positions_chg: fin(lv.lsTopPositions - ring.reference(k, BV.lsTopPositions)),
-      liq_long_usd: sum(s[BV.liqLong]),
-      liq_short_usd: sum(s[BV.liqShort]),
+      liq_long_usd: flow(s[BV.liqLong]),
+      liq_short_usd: flow(s[BV.liqShort]),
       rvol: s[BV.retN] > 0 ? Math.sqrt(s[BV.retSq]) * 100 + 0 : null,
       rsi14: fin(m.rsiTf[i].update(k, lv.price)),
       buckets,

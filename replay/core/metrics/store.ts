@@ -27,6 +27,11 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 const INSERT_METRIC = `INSERT INTO metrics (${METRIC_COLUMNS.join(', ')}) VALUES (${placeholders(METRIC_COLUMNS.length)})`;
 const INSERT_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.join(', ')}) VALUES (${placeholders(ALERT_COLUMNS.length)}) RETURNING id`;
 
+/** Whether the database has table `name` (files from before migration 002 lack the metrics tables). */
+export function hasTable(db: Db, name: string): boolean {
+  return Number(db.all<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?", [name])[0].n) > 0;
+}
+
 /** A metric row as the SQL values of METRIC_COLUMNS. */
 export function metricValues(r: MetricRow): SqlValue[] {
   return [

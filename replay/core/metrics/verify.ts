@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import { readEvents } from '../replay/read-events.ts';
 import { defaultMetricsConfig, type MetricsConfig } from './config.ts';
 import { createMetricsEngine, type MetricsEngine } from './engine.ts';
-import { ALERT_COLUMNS, alertValues, METRIC_COLUMNS, metricValues, readMetricsConfigs } from './store.ts';
+import { ALERT_COLUMNS, alertValues, hasTable, METRIC_COLUMNS, metricValues, readMetricsConfigs } from './store.ts';
 import type { AlertRecord } from './types.ts';
 
 export interface Difference {
@@ -74,9 +74,6 @@ function rowDiff(columns: readonly string[], stored: SqlValue[], recomputed: Sql
   }
   return null;
 }
-
-const hasTable = (db: Db, name: string) =>
-  Number(db.all<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?", [name])[0].n) > 0;
 
 export class VerifyError extends Error {
   readonly code = 'E_VERIFY_SCHEMA';
