@@ -58,7 +58,7 @@ export interface Config {
   /** Metrics engine settings (see docs/quant-blueprint.md); validated by the metrics module. */
   metrics: Record<string, unknown>;
   /** Alert webhooks. */
-  webhooks: { url: string; format: 'json' | 'discord' | 'slack' | 'telegram'; chatId?: string }[];
+  webhooks: { url: string; format: 'json' | 'discord' | 'slack' | 'telegram'; chatId?: string; name?: string; minTier?: number }[];
   exchanges: Record<ExchangeId, ExchangeConfig>;
 }
 

@@ -7,6 +7,8 @@ import type Database from 'better-sqlite3';
 import { EXCHANGES, type ExchangeId, type MarketEvent } from '../replay/core/events.ts';
 import { InstrumentBook, type Instrument } from '../replay/core/instruments.ts';
 import type { Logger } from '../replay/core/log.ts';
+import { wrapNodeDb } from '../replay/adapters/node-sqlite.ts';
+import { createAlertSink, type AlertSink } from './alerts/sink.ts';
 import type { Config } from './config.ts';
 import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { ADAPTERS } from './exchanges/index.ts';
@@ -28,6 +30,7 @@ export interface DaemonOptions {
 
 export interface Collector {
   db: Database.Database;
+  alerts: AlertSink;
   metrics: LiveMetrics;
   dbPath: string;
   writer: EventWriter;
@@ -39,6 +42,9 @@ export interface Collector {
   restErrors(): Record<string, string | null>;
   stop(): Promise<void>;
 }
+
+/** A webhook given up on degrades /health for this long. */
+export const RECENT_FAILURE_MS = 3600_000;
 
 /** Restart gaps: the time between the last write of each stream and now. */
 function restartGaps(db: Database.Database): Map<string, number> {
@@ -52,7 +58,9 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   const startedAt = now();
   const telemetry = createTelemetry();
   const db = openStore(config.db, now);
-  const metrics = createLiveMetrics(db, config.metrics, logger, now);
+  const sink = createAlertSink({ db: wrapNodeDb(db), targets: config.webhooks, fetch, now, logger });
+  telemetry.setAlertDeliveryStats(() => sink.stats(now() - RECENT_FAILURE_MS));
+  const metrics = createLiveMetrics(db, config.metrics, logger, now, (ids) => sink.enqueue(ids));
   const writer = new EventWriter(db, {
     flushMs: config.writer.flushMs,
     flushRows: config.writer.flushRows,
@@ -67,13 +75,15 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   });
   writer.onCommit((batch) => {
     for (const e of batch) telemetry.events.inc({ exchange: e.exchange, kind: e.kind });
-    for (const a of metrics.published().alerts) telemetry.alerts.inc({ tier: String(a.tier) });
+    const { alerts } = metrics.published();
+    for (const a of alerts) telemetry.alerts.inc({ tier: String(a.tier) });
+    if (alerts.length) sink.kick();
     // The durability contract, observable: every seq up to lastSeq is on disk.
     logger.debug({ rows: batch.length, lastSeq: batch[batch.length - 1]?.seq }, 'batch committed');
   });
   const raw = config.raw ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw' }) : null;
   const lastWrite = restartGaps(db);
-  const sink = (e: MarketEvent, stream: string) => writer.push(e, stream);
+  const toWriter = (e: MarketEvent, stream: string) => writer.push(e, stream);
 
   const connections: FeedConnection[] = [];
   const pollers = new Map<ExchangeId, RestPoller>();
@@ -96,7 +106,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
       const conn = new FeedConnection(spec, {
         exchange: id,
         createParser: () => adapter.createParser(book()),
-        sink,
+        sink: toWriter,
         logger,
         telemetry,
         backoff: { baseMs: config.feed.backoffBaseMs, capMs: config.feed.backoffCapMs },
@@ -108,7 +118,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
       connections.push(conn);
     }
     if (plan.polls.length) {
-      const gate = new GapGate(id, 'rest', sink, (cause) => telemetry.gaps.inc({ exchange: id, cause }));
+      const gate = new GapGate(id, 'rest', toWriter, (cause) => telemetry.gaps.inc({ exchange: id, cause }));
       const since = lastWrite.get(`${id} rest`);
       if (since !== undefined) gate.arm(since, 'restart');
       pollers.set(
@@ -127,6 +137,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
       );
     }
   }
+  sink.start();
   for (const c of connections) c.start();
   for (const p of pollers.values()) p.start();
   logger.info(
@@ -137,6 +148,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   let stopped = false;
   return {
     db,
+    alerts: sink,
     metrics,
     dbPath: config.db,
     writer,
@@ -150,6 +162,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
       stopped = true;
       await Promise.all([...connections.map((c) => c.stop()), ...[...pollers.values()].map((p) => p.stop())]);
       writer.close();
+      await sink.stop();
       await raw?.close();
       telemetry.stop();
       db.close();

@@ -23,7 +23,14 @@ export interface LiveMetrics {
   reset(firstPending: MarketEvent | undefined): MarketEvent | null;
 }
 
-export function createLiveMetrics(db: Database.Database, overrides: unknown, logger: Logger, now: () => number): LiveMetrics {
+export function createLiveMetrics(
+  db: Database.Database,
+  overrides: unknown,
+  logger: Logger,
+  now: () => number,
+  /** Queues new alerts for webhooks, in the same transaction as the alerts themselves. */
+  enqueue: (alertIds: number[]) => void = () => {},
+): LiveMetrics {
   const config = resolveMetricsConfig(overrides);
   const port = wrapNodeDb(db);
   recordMetricsConfig(port, config, maxSeq(db) + 1, now());
@@ -39,6 +46,7 @@ export function createLiveMetrics(db: Database.Database, overrides: unknown, log
         const out = engine.onEvent(e);
         if (!out) continue;
         const ids = writeEngineOutput(port, out);
+        if (ids.length) enqueue(ids);
         metrics.push(...out.metrics);
         out.alerts.forEach((a, i) => alerts.push({ ...a, id: ids[i] }));
       }

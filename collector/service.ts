@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../replay/core/log.ts';
 import type { Config } from './config.ts';
-import { startCollector, type Collector } from './daemon.ts';
+import { RECENT_FAILURE_MS, startCollector, type Collector } from './daemon.ts';
 import type { HealthInput } from './relay/health.ts';
 import { startDaemonServer, type DaemonServer } from './relay/server.ts';
 
@@ -35,6 +35,12 @@ function diskFree(path: string): number | null {
   }
 }
 
+/** Webhook health: failures that are current (retrying) or recent (given up within the hour). */
+function deliveryHealth(collector: Collector, now: () => number): HealthInput['alertDelivery'] {
+  const s = collector.alerts.stats(now() - RECENT_FAILURE_MS);
+  return { pending: s.pending, failed: s.failing, lastError: s.failing ? s.lastError : null };
+}
+
 export function healthInputOf(collector: Collector, now: () => number): HealthInput {
   const feeds = collector.feeds();
   return {
@@ -48,7 +54,7 @@ export function healthInputOf(collector: Collector, now: () => number): HealthIn
     lastWriteError: collector.writer.lastError?.message ?? null,
     dbBytes: fileBytes(collector.dbPath),
     diskFreeBytes: diskFree(collector.dbPath),
-    alertDelivery: { pending: 0, failed: 0, lastError: null },
+    alertDelivery: deliveryHealth(collector, now),
   };
 }
 

@@ -11,8 +11,15 @@ export function createTelemetry() {
   const eventLoop = monitorEventLoopDelay({ resolution: 20 });
   eventLoop.enable();
 
+  type DeliveryStats = { pending: number; failed: number; delivered: number; failing: number };
+  let deliveryStats: (() => DeliveryStats) | null = null;
+
   const t = {
     registry,
+    /** The daemon's alert sink reports here; read at each scrape. */
+    setAlertDeliveryStats(source: () => DeliveryStats) {
+      deliveryStats = source;
+    },
     events: new Counter({ name: 'futuresboard_events_total', help: 'Normalized events committed, by exchange and kind', labelNames: ['exchange', 'kind'], registers: r }),
     frames: new Counter({ name: 'futuresboard_frames_total', help: 'Frames received, by exchange and type (data, ack, pong, rejected, notice, ignored)', labelNames: ['exchange', 'type'], registers: r }),
     parseErrors: new Counter({ name: 'futuresboard_parse_errors_total', help: 'Malformed frames counted and skipped', labelNames: ['exchange'], registers: r }),
@@ -31,7 +38,17 @@ export function createTelemetry() {
     writerLag: new Gauge({ name: 'futuresboard_writer_lag_seconds', help: 'Age of the oldest event not yet committed', registers: r }),
     relayClients: new Gauge({ name: 'futuresboard_relay_clients', help: 'Connected relay websocket clients', registers: r }),
     relayDrops: new Counter({ name: 'futuresboard_relay_drops_total', help: 'Relay messages dropped or clients closed, by reason', labelNames: ['reason'], registers: r }),
-    alertDeliveries: new Counter({ name: 'futuresboard_alert_deliveries_total', help: 'Webhook deliveries by result', labelNames: ['result'], registers: r }),
+    alertDeliveries: new Gauge({
+      name: 'futuresboard_alert_deliveries',
+      help: 'Webhook deliveries in the queue by status (failing = erring now or given up in the last hour)',
+      labelNames: ['status'],
+      registers: r,
+      collect() {
+        const s = deliveryStats?.();
+        if (!s) return;
+        for (const status of ['pending', 'failed', 'delivered', 'failing'] as const) this.set({ status }, s[status]);
+      },
+    }),
     alerts: new Counter({ name: 'futuresboard_alerts_total', help: 'Alerts fired by tier', labelNames: ['tier'], registers: r }),
     eventLoopDelay: new Gauge({
       name: 'futuresboard_event_loop_delay_seconds',

@@ -55,7 +55,8 @@ export interface AlertSink {
   /** Something was queued (call after the commit): run a round soon. */
   kick(): void;
   stop(): Promise<void>;
-  stats(): QueueStats;
+  /** Queue counts; `failing` counts give-ups from `since` (epoch ms) on. */
+  stats(since?: number): QueueStats;
 }
 
 export class AlertSinkError extends Error {
@@ -232,7 +233,7 @@ export function createAlertSink(opts: AlertSinkOptions): AlertSink {
       timer = null;
       await running;
     },
-    stats: () => queue.stats(),
+    stats: (since) => queue.stats(since),
   };
   return sink;
 }

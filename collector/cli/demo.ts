@@ -28,8 +28,16 @@ const SPEC = {
   },
 } as const;
 
-/** Metrics settings that warm up within a couple of minutes, so a demo shows alerts quickly. */
-const DEMO_METRICS = { bucketMs: 2000, warmupBuckets: 10, zWindowBuckets: 60 };
+/**
+ * Metrics settings that warm up within a minute, so a demo shows alerts quickly; tiers 3-5
+ * look at 1-minute changes instead of 15 (a demo session is short).
+ */
+const DEMO_METRICS = {
+  bucketMs: 2000,
+  warmupBuckets: 10,
+  zWindowBuckets: 60,
+  alerts: { tier3: { timeframe: '1m' }, tier4: { timeframe: '1m' }, tier5: { timeframe: '1m' } },
+};
 
 export async function runDemo(argv: string[]): Promise<number> {
   const args = parseCommand(argv, SPEC);

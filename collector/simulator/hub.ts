@@ -11,9 +11,16 @@ export interface Subscriber {
   deliver(key: string, text: string): void;
 }
 
+const enum Reception {
+  /** Waits for a snapshot before deltas may be delivered. */
+  AwaitingSnapshot,
+  Nothing,
+  Something,
+}
+
 export class Hub implements FrameSink {
-  /** key → subscriber → still waiting for a snapshot before deltas may be delivered */
-  private readonly subs = new Map<ExchangeId, Map<string, Map<Subscriber, boolean>>>();
+  /** key → subscriber → what it has received on the key */
+  private readonly subs = new Map<ExchangeId, Map<string, Map<Subscriber, Reception>>>();
   private readonly duplicates = new Map<ExchangeId, number>();
 
   constructor() {
@@ -28,7 +35,18 @@ export class Hub implements FrameSink {
     const byKey = this.subs.get(exchange)!;
     let set = byKey.get(key);
     if (!set) byKey.set(key, (set = new Map()));
-    set.set(sub, awaitSnapshot);
+    set.set(sub, awaitSnapshot ? Reception.AwaitingSnapshot : Reception.Nothing);
+  }
+
+  /**
+   * Whether every subscriber of the key has received a frame on it: only then does a skipped
+   * sequence number show as a gap (a client cannot tell a skip in its first frame).
+   */
+  seasoned(exchange: ExchangeId, key: string): boolean {
+    const set = this.subs.get(exchange)!.get(key);
+    if (!set) return false;
+    for (const r of set.values()) if (r !== Reception.Something) return false;
+    return true;
   }
 
   unsubscribe(exchange: ExchangeId, key: string, sub: Subscriber): void {
@@ -57,11 +75,9 @@ export class Hub implements FrameSink {
     const pending = this.duplicates.get(exchange);
     const twice = pending !== undefined && pending > 0 && isSequenced(exchange, key);
     if (twice) this.duplicates.set(exchange, pending - 1);
-    for (const [sub, waiting] of set) {
-      if (waiting) {
-        if (!snapshot) continue;
-        set.set(sub, false);
-      }
+    for (const [sub, got] of set) {
+      if (got === Reception.AwaitingSnapshot && !snapshot) continue;
+      if (got !== Reception.Something) set.set(sub, Reception.Something);
       sub.deliver(key, text);
       if (twice) sub.deliver(key, text);
     }

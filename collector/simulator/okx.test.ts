@@ -82,13 +82,22 @@ describe('data', () => {
     expect(base).toBeLessThan(1000);
   });
 
-  it('chains books5 prevSeqId to the previous seqId', async () => {
-    const c = await open();
-    c.send({ op: 'subscribe', args: [{ channel: 'books5', instId: 'ETH-USDT-SWAP' }] });
-    const seen: Record<string, unknown>[] = [];
-    for (let i = 0; i < 4; i++) seen.push((await c.json<Frame>((o) => o.arg?.channel === 'books5' && Array.isArray(o.data))).data![0]);
-    for (let i = 1; i < seen.length; i++) expect(seen[i].prevSeqId).toBe(seen[i - 1].seqId);
-    expect((seen[0].asks as unknown[]).length).toBe(5);
+  it('chains books5 prevSeqId to the previous seqId, for early and late subscribers alike', async () => {
+    const books = (c: TestClient) =>
+      c.frames.filter((t) => t.includes('"books5"') && t.includes('"data"')).map((t) => (JSON.parse(t) as Frame).data![0] as { seqId: number; prevSeqId: number; asks: unknown[] });
+    const sub = { op: 'subscribe', args: [{ channel: 'books5', instId: 'ETH-USDT-SWAP' }] };
+    const early = await open();
+    early.send(sub);
+    await early.until(() => books(early).length >= 3, 'three books');
+    const late = await open();
+    late.send(sub);
+    await late.until(() => books(late).length >= 3, 'three books for the late subscriber');
+    await early.until(() => books(early).length >= 6, 'books after the late subscribe');
+    for (const c of [early, late]) {
+      const seen = books(c);
+      for (let i = 1; i < seen.length; i++) expect(seen[i].prevSeqId).toBe(seen[i - 1].seqId);
+      expect(seen[0].asks).toHaveLength(5);
+    }
   });
 });
 

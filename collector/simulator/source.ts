@@ -8,6 +8,8 @@ import type { RestData } from './rest-data.ts';
 export interface FrameSink {
   /** Whether any connection is subscribed to `key` (sources skip building frames otherwise). */
   wants(exchange: ExchangeId, key: string): boolean;
+  /** Whether every subscriber of `key` has already received a frame on it (skip-seq targets only those). */
+  seasoned(exchange: ExchangeId, key: string): boolean;
   /**
    * Deliver one frame to the key's subscribers (Binance: the raw payload). A snapshot frame
    * also releases subscribers that wait for one before they may see deltas.

@@ -86,12 +86,12 @@ export function createCaptureSource(opts: CaptureSourceOptions): FrameSource {
   let timer: NodeJS.Timeout | null = null;
 
   /** The frame as it is sent in loop `c.loop`: times shifted to now, ids moved on by whole loops. */
-  const rewrite = (c: Cursor, f: TimelineFrame): string => {
+  const rewrite = (c: Cursor, f: TimelineFrame, seasoned: boolean): string => {
     const ex = c.t.exchange;
     const frame = structuredClone(f.frame);
     const timeShift = loopStart + c.loop * c.t.loopMs - f.anchor;
     const sym = symbolOfKey(ex, f.key);
-    if (c.skips > 0 && isSequenced(ex, f.key)) {
+    if (c.skips > 0 && seasoned && isSequenced(ex, f.key)) {
       c.skips--;
       const families = new Set<string>();
       visitFields(ex, frame, (_h, _n, kind, family) => kind === 'id' && families.add(`${sym}|${family}`));
@@ -125,7 +125,7 @@ export function createCaptureSource(opts: CaptureSourceOptions): FrameSource {
             const f = frames[c.index];
             if (loopStart + c.loop * c.t.loopMs + f.at > now) break;
             if (sink.wants(c.t.exchange, f.key)) {
-              sink.publish(c.t.exchange, f.key, rewrite(c, f), f.snapshot);
+              sink.publish(c.t.exchange, f.key, rewrite(c, f, sink.seasoned(c.t.exchange, f.key)), f.snapshot);
               c.published++;
             }
             if (++c.index === frames.length) {

@@ -4,7 +4,8 @@
  * fields Binance added since (`nq`); 24hrTicker follows the docs. Payloads are raw: the
  * connection adds the combined-stream envelope when the client asked for it.
  */
-import { fixed, fromFloat } from './fixed.ts';
+import { fromFloat } from './fixed.ts';
+import { eightDecimals, priceText, qtyText } from './venue-text.ts';
 import type { ChannelKey, EmitContext, SimChannel } from './channel.ts';
 import { MATCH_LATENCY_MS, type SyntheticModel, type Venue } from './model.ts';
 
@@ -36,14 +37,9 @@ export function lastAggId(v: Venue): number {
   return idsOf.get(v)?.aggId ?? 0;
 }
 
-const p8 = (x: number) => fixed(Math.round(x * 1e8), 8);
-
-export function px(v: Venue, units: number): string {
-  return fixed(units, v.spec.priceDp);
-}
-export function qty(v: Venue, units: number): string {
-  return fixed(units, v.spec.qtyDp);
-}
+const p8 = eightDecimals;
+const px = priceText;
+const qty = qtyText;
 
 function levels(v: Venue, side: 'b' | 'a', n: number): string {
   const tick = v.spec.tickUnits;
@@ -81,11 +77,11 @@ export function binanceChannels(model: SyntheticModel): SimChannel[] {
       exchange: EX,
       keys: [k('aggTrade')],
       cadence: { weight: 3 },
-      emit({ now, out, wanted }) {
+      emit({ now, out, wanted, skip }) {
         const t = model.trade(v);
         ids.bump(model);
         const want = wanted(aggKey);
-        if (want && model.takeSkip(EX)) ids.aggId++;
+        if (want && skip(aggKey)) ids.aggId++;
         const a = ++ids.aggId;
         const f = ids.tradeId + 1;
         ids.tradeId += t.fills;
@@ -121,12 +117,16 @@ export function binanceChannels(model: SyntheticModel): SimChannel[] {
       exchange: EX,
       keys: depthKeys,
       cadence: { everyMs: 100 },
-      emit({ now, out, wanted }) {
+      emit({ now, out, wanted, skip }) {
         model.bookEvent(v);
         ids.bump(model);
-        if (!depthKeys.some((d) => wanted(d.key))) return;
+        const want = depthKeys.find((d) => wanted(d.key));
+        if (!want) return;
         // a skipped number: a phantom update range that no client receives, so `pu` breaks
-        if (model.takeSkip(EX)) ids.depthU = ids.bump(model);
+        if (skip(want.key)) {
+          ids.depthU = ids.updateId;
+          ids.bump(model);
+        }
         const pu = ids.depthU;
         const U = pu + 1;
         const u = ids.updateId;

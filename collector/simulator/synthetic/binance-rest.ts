@@ -5,11 +5,12 @@
  */
 import type { BinanceRatioEndpoint, BinanceRestData } from '../rest-data.ts';
 import { fixed, fromFloat } from './fixed.ts';
-import { lastAggId, qty, tickerStats } from './binance-frames.ts';
+import { lastAggId, tickerStats } from './binance-frames.ts';
+import { eightDecimals, qtyText as qty } from './venue-text.ts';
 import type { SyntheticModel, Venue } from './model.ts';
 import { bucketVolume, ratioSeries, type RatioKind } from './ratios.ts';
 
-const p8 = (x: number) => fixed(Math.round(x * 1e8), 8);
+const p8 = eightDecimals;
 const RATIO_KIND: Record<BinanceRatioEndpoint, RatioKind> = {
   globalLongShortAccountRatio: 'global',
   topLongShortAccountRatio: 'topAccounts',

@@ -5,7 +5,8 @@
  * re-sent with the same `u` after 3 s without change) and orderbook.50 (snapshot, then deltas
  * with `u` = previous + 1).
  */
-import { fixed, fromFloat, trimmed } from './fixed.ts';
+import { fromFloat, trimmed } from './fixed.ts';
+import { priceText, qtyText } from './venue-text.ts';
 import type { ChannelKey, SimChannel } from './channel.ts';
 import { BOOK_LEVELS, MATCH_LATENCY_MS, type SyntheticModel, type Venue } from './model.ts';
 
@@ -45,12 +46,8 @@ class State {
 
 const states = new WeakMap<Venue, State>();
 
-function px(v: Venue, units: number): string {
-  return fixed(units, v.spec.priceDp);
-}
-function qty(v: Venue, units: number): string {
-  return fixed(units, v.spec.qtyDp);
-}
+const px = priceText;
+const qty = qtyText;
 
 /** Current ticker values in TICKER_KEYS order (all strings, as Bybit sends them). */
 export function tickerValues(model: SyntheticModel, v: Venue): string[] {
@@ -194,10 +191,13 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
         out(tickerKey, tickerFrame('delta', objectText(TICKER_KEYS, cur, (i) => i === 0 || cur[i] !== known[i]), now));
       },
       snapshot(_key, now) {
-        const cur = tickerValues(model, v);
-        bump();
-        st.ticker = cur;
-        return tickerFrame('snapshot', objectText(TICKER_KEYS, cur, () => true), now);
+        // a late subscriber gets the values the others know, so the next delta serves everyone
+        if (!st.ticker) {
+          st.ticker = tickerValues(model, v);
+          bump();
+        }
+        const known = st.ticker;
+        return tickerFrame('snapshot', objectText(TICKER_KEYS, known, () => true), now);
       },
     });
 
@@ -228,7 +228,8 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
       },
       snapshot(_key, now) {
         model.refresh(v);
-        ob1Sync();
+        // a changed top goes to everyone on the next emission, not only to the newcomer
+        if (ob1Sync()) st.ob1At = 0;
         return ob1Frame(now);
       },
     });
@@ -241,7 +242,7 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
       exchange: EX,
       keys: [k('orderbook.50')],
       cadence: { weight: 2 },
-      emit({ now, out, wanted }) {
+      emit({ now, out, wanted, skip }) {
         model.bookEvent(v);
         const old = st.ob50;
         if (!wanted(ob50Key) || !old) return;
@@ -251,7 +252,7 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
         diffSide(v, old.ask, old.askSizes, v.ask, v.askSizes, 1, da);
         if (db.length === 0 && da.length === 0) return;
         st.ob50 = known(v);
-        if (model.takeSkip(EX)) st.ob50U++;
+        if (skip(ob50Key)) st.ob50U++;
         st.ob50U++;
         out(ob50Key, ob50Frame('delta', '[' + db.join(',') + ']', '[' + da.join(',') + ']', now, bump()));
       },

@@ -15,6 +15,8 @@ export interface EmitContext {
   wanted: (key: string) => boolean;
   /** Produce a frame even when nothing happened (benchmarks asking for liquidation frames). */
   force: boolean;
+  /** Whether this frame on `key` must skip a sequence number (consumes an armed skip-seq fault). */
+  skip: (key: string) => boolean;
 }
 
 export type Cadence =

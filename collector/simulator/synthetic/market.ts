@@ -111,7 +111,7 @@ export function createSyntheticMarket(opts: SyntheticMarketOptions = {}): Synthe
         const snap = snapshot(exchange, key, t);
         if (snap !== null) out(key, snap);
       }
-      const ctx = { now: t, out, wanted: (key: string) => keys.has(key), force: true };
+      const ctx = { now: t, out, wanted: (key: string) => keys.has(key), force: true, skip: () => model.takeSkip(exchange) };
       for (let i = 0; frames.length < n; i++) {
         if (i > n * 50 + 1000) throw new Error(`${exchange} ${stream} produced only ${frames.length} of ${n} frames`);
         t += step;

@@ -4,7 +4,6 @@
  * (OKX) contract value. Presets copy the real venues' instrument lists; other bases get sizes
  * derived from their price.
  */
-import type { ExchangeId } from '../../../replay/core/events.ts';
 import { pow10 } from './fixed.ts';
 
 export interface VenueSpec {
@@ -111,8 +110,4 @@ export function parseMarkets(list: readonly string[]): SimMarket[] {
     if (price === undefined) throw new MarketSpecError(`markets: no preset for ${base}; give its start price as ${base}=<price>`);
     return derived(base, price);
   });
-}
-
-export function venueOf(market: SimMarket, exchange: ExchangeId): VenueSpec {
-  return market[exchange];
 }

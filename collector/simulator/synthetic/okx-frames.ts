@@ -16,6 +16,8 @@ class State {
   tradeId: number;
   tradeSeq: number;
   bookSeq: number;
+  /** The seqId sent before `bookSeq`, for a late subscriber's first frame. */
+  bookPrev: number;
   markText = '';
   markAt = 0;
   fundingAt = 0;
@@ -23,12 +25,13 @@ class State {
     this.tradeId = 1_200_000_000 + i * 100_000_000;
     this.tradeSeq = 30_000_000_000 + i * 1_000_000_000;
     this.bookSeq = 20_000_000_000 + i * 1_000_000_000;
+    this.bookPrev = this.bookSeq - 1;
   }
 }
 
 const states = new WeakMap<Venue, State>();
 
-export function px(v: Venue, units: number): string {
+function px(v: Venue, units: number): string {
   return trimmed(units, v.spec.priceDp);
 }
 
@@ -121,20 +124,18 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
       exchange: EX,
       keys: [k('books5')],
       cadence: { everyMs: 100 },
-      emit({ now, out, wanted }) {
+      emit({ now, out, wanted, skip }) {
         model.bookEvent(v);
         if (!wanted(booksKey)) return;
         // a skipped number: a snapshot no client receives, so prevSeqId no longer matches
-        if (model.takeSkip(EX)) st.bookSeq += 1 + model.rng.int(0, 20);
+        if (skip(booksKey)) st.bookSeq += 1 + model.rng.int(0, 20);
         const prev = st.bookSeq;
         st.bookSeq += 1 + model.rng.int(0, 20);
+        st.bookPrev = prev;
         out(booksKey, booksFrame(now, prev));
       },
-      snapshot: initial((now) => {
-        const prev = st.bookSeq;
-        st.bookSeq += 1 + model.rng.int(0, 20);
-        return booksFrame(now, prev);
-      }),
+      // the current seqId again: the next push chains for the newcomer and for everyone else
+      snapshot: initial((now) => booksFrame(now, st.bookPrev)),
     });
 
     const fundingKey = `funding-rate:${id}`;
@@ -154,7 +155,8 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
     });
 
     const markKey = `mark-price:${id}`;
-    const markFrame = (now: number) => push('mark-price', id, '{"instId":"' + id + '","instType":"SWAP","markPx":"' + st.markText + '","ts":"' + now + '"}');
+    const markText = () => px(v, Math.round(v.markPrice() / v.unit));
+    const markFrame = (now: number, text: string) => push('mark-price', id, '{"instId":"' + id + '","instType":"SWAP","markPx":"' + text + '","ts":"' + now + '"}');
     channels.push({
       exchange: EX,
       keys: [k('mark-price')],
@@ -162,18 +164,14 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
       emit({ now, out, wanted, force }) {
         if (!wanted(markKey)) return;
         model.refresh(v);
-        const text = px(v, Math.round(v.markPrice() / v.unit));
+        const text = markText();
         // every 200 ms when the mark moves, every 10 s when it does not
         if (!force && text === st.markText && now - st.markAt < MARK_IDLE_MS) return;
         st.markText = text;
         st.markAt = now;
-        out(markKey, markFrame(now));
+        out(markKey, markFrame(now, text));
       },
-      snapshot: initial((now) => {
-        st.markText = px(v, Math.round(v.markPrice() / v.unit));
-        st.markAt = now;
-        return markFrame(now);
-      }),
+      snapshot: initial((now) => markFrame(now, markText())),
     });
 
     const oiKey = `open-interest:${id}`;

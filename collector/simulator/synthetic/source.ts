@@ -63,13 +63,14 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
       let last = clock();
       let budget = 0;
       for (const t of timed) t.nextAt = last + market.model.rng.int(0, t.everyMs);
-      const ctx: EmitContext = { now: last, out: () => {}, wanted: () => false, force: false };
+      const ctx: EmitContext = { now: last, out: () => {}, wanted: () => false, force: false, skip: () => false };
       const bind = (ch: SimChannel) => {
         ctx.out = (key, text) => {
           frames++;
           sink.publish(ch.exchange, key, text);
         };
         ctx.wanted = (key) => sink.wants(ch.exchange, key);
+        ctx.skip = (key) => sink.seasoned(ch.exchange, key) && market.model.takeSkip(ch.exchange);
       };
       const tick = () => {
         const now = clock();
