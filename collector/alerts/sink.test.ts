@@ -95,7 +95,7 @@ describe('alert webhook sink', () => {
     const sink = sinkOn(db, [{ url: `${ep.url}/hook?secret=abc`, format: 'json' }]);
     const [id] = write(db, [alert(2, 0)]);
     expect(sink.enqueue([id])).toBe(1);
-    expect(sink.stats()).toEqual({ pending: 1, failed: 0, delivered: 0, lastError: null });
+    expect(sink.stats()).toEqual({ pending: 1, failed: 0, delivered: 0, lastError: null, failing: 0 });
     await sink.runDue();
     expect(ep.requests).toHaveLength(1);
     expect(ep.requests[0]).toMatchObject({ path: '/hook?secret=abc', type: 'application/json' });
@@ -104,7 +104,7 @@ describe('alert webhook sink', () => {
       version: 1,
       alert: { id, tier: 2, market: 'BTC/USDT:USDT', direction: 'up', price: 65_000.5, time: new Date(T0 + 120).toISOString() },
     });
-    expect(sink.stats()).toEqual({ pending: 0, failed: 0, delivered: 1, lastError: null });
+    expect(sink.stats()).toEqual({ pending: 0, failed: 0, delivered: 1, lastError: null, failing: 0 });
     const rows = db.all<Record<string, unknown>>('SELECT * FROM alert_deliveries');
     expect(JSON.stringify(rows)).not.toContain('secret');
     expect(rows[0].target).toMatch(/^json-[0-9a-f]{12}$/);
@@ -129,7 +129,7 @@ describe('alert webhook sink', () => {
     await sink.runDue();
     expect(ep.requests).toHaveLength(3);
     expect(next()).toMatchObject({ attempts: 3, status: 'delivered' });
-    expect(sink.stats()).toEqual({ pending: 0, failed: 0, delivered: 1, lastError: null });
+    expect(sink.stats()).toEqual({ pending: 0, failed: 0, delivered: 1, lastError: null, failing: 0 });
     db.close();
   });
 
@@ -153,14 +153,16 @@ describe('alert webhook sink', () => {
     ep.replies.push({ status: 404, body: 'no_service' });
     bad.enqueue(write(db, [alert(1, 0)]));
     await bad.runDue();
-    expect(bad.stats()).toEqual({ pending: 0, failed: 1, delivered: 0, lastError: 'HTTP 404: no_service' });
+    expect(bad.stats()).toEqual({ pending: 0, failed: 1, delivered: 0, lastError: 'HTTP 404: no_service', failing: 1 });
 
     ep.replies.push({ status: 503 }, { status: 503 });
     bad.enqueue(write(db, [alert(1, 10_000)]));
     await bad.runDue();
     now += 1000;
     await bad.runDue();
-    expect(bad.stats()).toEqual({ pending: 0, failed: 2, delivered: 0, lastError: 'gave up after 2 attempts: HTTP 503' });
+    expect(bad.stats()).toEqual({ pending: 0, failed: 2, delivered: 0, lastError: 'gave up after 2 attempts: HTTP 503', failing: 2 });
+    // Give-ups older than the health window no longer count as failing.
+    expect(bad.stats(Number.MAX_SAFE_INTEGER).failing).toBe(0);
     db.close();
   });
 
@@ -188,7 +190,7 @@ describe('alert webhook sink', () => {
     const first = sinkOn(db, [target]);
     first.enqueue(write(db, [alert(3, 0)]));
     await first.runDue();
-    expect(first.stats()).toMatchObject({ pending: 1, failed: 0 });
+    expect(first.stats()).toMatchObject({ pending: 1, failed: 0, failing: 1 });
     expect(first.stats().lastError).toMatch(/ECONNREFUSED/);
     await first.stop();
     db.close();
@@ -199,7 +201,7 @@ describe('alert webhook sink', () => {
     await second.runDue();
     expect(ep.requests).toHaveLength(1);
     expect(ep.requests[0].body.alert.tier).toBe(3);
-    expect(second.stats()).toEqual({ pending: 0, failed: 0, delivered: 1, lastError: null });
+    expect(second.stats()).toEqual({ pending: 0, failed: 0, delivered: 1, lastError: null, failing: 0 });
     reopened.close();
   });
 
