@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { CliError, parseCommand } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { Progress } from '../../bin/progress.ts';
+import { loadConfig } from '../config.ts';
 import { importCaptures } from '../import/import-capture.ts';
 import { openStore } from '../store/open.ts';
 
@@ -10,7 +11,10 @@ const SPEC = {
   usage: 'futuresboard import <capture.jsonl>... --db <file>',
   summary:
     'Normalize recorded raw frames (the capture format written by `collect --raw`, see fixtures/captures/README.md) through the live parsers into a database. Connections are matched to exchanges by their address.',
-  options: { db: { type: 'string', description: 'SQLite file to write (created if missing)', placeholder: 'file', default: 'data/futures.db' } },
+  options: {
+    db: { type: 'string', description: 'SQLite file to write (created if missing)', placeholder: 'file', default: 'data/futures.db' },
+    config: { type: 'string', description: 'config file whose `metrics` settings are used to compute metrics and alerts', placeholder: 'file' },
+  },
   positionals: true,
 } as const;
 
@@ -21,11 +25,13 @@ export async function runImport(argv: string[]): Promise<number> {
   for (const f of args.positionals) if (!existsSync(f)) throw new CliError(`capture file not found: ${f}`);
   const dbPath = args.values.db as string;
   const logger = createLogger('import', 'warn');
+  const config = loadConfig({ path: args.values.config as string | undefined });
   const db = openStore(dbPath);
   const progress = new Progress('import', 0);
   try {
     const r = await importCaptures(db, args.positionals, {
       logger,
+      metrics: config.metrics,
       onProgress: (bytes, total, events) => {
         progress.total = total;
         progress.update(bytes, `${events} events`);

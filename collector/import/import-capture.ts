@@ -11,6 +11,7 @@ import { InstrumentBook } from '../../replay/core/instruments.ts';
 import type { Logger } from '../../replay/core/log.ts';
 import { ADAPTERS, exchangeOfAddress } from '../exchanges/index.ts';
 import { ParseError, type ExchangeParser } from '../exchanges/types.ts';
+import { createLiveMetrics } from '../live-metrics.ts';
 import { saveMarkets } from '../store/markets.ts';
 import { EventWriter } from '../store/writer.ts';
 
@@ -35,28 +36,54 @@ interface CaptureLine {
 export async function importCaptures(
   db: Database.Database,
   files: string[],
-  opts: { logger: Logger; onProgress?: (bytes: number, total: number, events: number) => void },
+  opts: {
+    logger: Logger;
+    /** Metrics settings (as in the config file's `metrics`); metrics and alerts are computed as the collector would. */
+    metrics?: unknown;
+    onProgress?: (bytes: number, total: number, events: number) => void;
+  },
 ): Promise<ImportResult> {
   const result: ImportResult = { lines: 0, frames: 0, events: 0, byKind: {}, parseErrors: 0, skippedLines: 0 };
-  const writer = new EventWriter(db, { flushMs: 1000, flushRows: 5000, logger: opts.logger });
+  const metrics = createLiveMetrics(db, opts.metrics ?? {}, opts.logger, Date.now);
+  const writer = new EventWriter(db, {
+    flushMs: 1000,
+    flushRows: 5000,
+    logger: opts.logger,
+    inTransaction: (batch) => metrics.inTransaction(batch),
+  });
   const books = new Map<ExchangeId, InstrumentBook>();
   const bookOf = (id: ExchangeId) => {
     let b = books.get(id);
     if (!b) books.set(id, (b = new InstrumentBook(id, ADAPTERS[id].defaultInstruments?.() ?? [])));
     return b;
   };
+  /** Instruments that produced events: the `markets` table lists what was recorded, not the whole exchange. */
+  const recorded = new Set<string>();
   const total = files.reduce((n, f) => n + statSync(f).size, 0);
   let bytes = 0;
 
   for (const file of files) {
     const conns = new Map<string, { exchange: ExchangeId; parser: ExchangeParser }>();
+    // REST bodies also seed the websocket parsers' state (Binance's depth snapshot starts the
+    // diff-depth book); bodies recorded before a connection opened are replayed into it.
+    const restSeen = new Map<ExchangeId, { url: string; body: string; localTs: number }[]>();
+    const ignore = () => {};
     const connOf = (conn: string, addr: string | undefined) => {
       let c = conns.get(conn);
       if (!c && addr) {
         const exchange = exchangeOfAddress(addr);
-        if (exchange) conns.set(conn, (c = { exchange, parser: ADAPTERS[exchange].createParser(bookOf(exchange)) }));
+        if (exchange) {
+          conns.set(conn, (c = { exchange, parser: ADAPTERS[exchange].createParser(bookOf(exchange)) }));
+          for (const r of restSeen.get(exchange) ?? []) c.parser.parseRest(r.url, r.body, r.localTs, ignore);
+        }
       }
       return c;
+    };
+    const restParsers = new Map<ExchangeId, ExchangeParser>();
+    const restParserOf = (id: ExchangeId) => {
+      let p = restParsers.get(id);
+      if (!p) restParsers.set(id, (p = ADAPTERS[id].createParser(bookOf(id))));
+      return p;
     };
     const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     for await (const text of lines) {
@@ -74,6 +101,7 @@ export async function importCaptures(
       const localTs = Math.round((line.ts ?? 0) * 1000);
       const conn = line.conn ?? '';
       const emit = (e: Parameters<EventWriter['push']>[0]) => {
+        if (e.symbol) recorded.add(`${e.exchange} ${e.symbol}`);
         result.events++;
         result.byKind[e.kind] = (result.byKind[e.kind] ?? 0) + 1;
         writer.push(e, `import:${conn}`);
@@ -100,7 +128,11 @@ export async function importCaptures(
           if (new URL(line.url).pathname === instrumentsPath) {
             for (const i of adapter.parseInstruments(line.data)) bookOf(exchange).set(i);
           } else {
-            adapter.createParser(bookOf(exchange)).parseRest(line.url, line.data, localTs, emit);
+            restParserOf(exchange).parseRest(line.url, line.data, localTs, emit);
+            const seen = restSeen.get(exchange) ?? [];
+            seen.push({ url: line.url, body: line.data, localTs });
+            restSeen.set(exchange, seen);
+            for (const c of conns.values()) if (c.exchange === exchange) c.parser.parseRest(line.url, line.data, localTs, ignore);
           }
         }
       } catch (err) {
@@ -112,7 +144,8 @@ export async function importCaptures(
     }
   }
   writer.close();
-  for (const book of books.values()) saveMarkets(db, book.all(), Date.now());
+  for (const book of books.values())
+    saveMarkets(db, book.all().filter((i) => recorded.has(`${i.exchange} ${i.symbol}`)), Date.now());
   opts.onProgress?.(total, total, result.events);
   return result;
 }

@@ -4,6 +4,7 @@
  * connection in the Bybit capture is not mistaken for linear markets.
  */
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -24,11 +25,27 @@ describe('futuresboard import', () => {
     // Binance's capture has 91 aggTrades (fixtures/captures; consecutive ids, so no sequence gaps).
     expect(count("SELECT count(*) AS n FROM trades WHERE exchange = 'binance-usdm'")).toBe(91);
     expect(count("SELECT count(*) AS n FROM gaps WHERE cause = 'sequence'")).toBe(0);
+    // The diff-depth books are seeded by the capture's REST depth snapshots (http lines recorded
+    // before the websocket opened): 764 updates, 12 older than their snapshot, 752 book tops.
+    expect(count("SELECT count(*) AS n FROM book_tops WHERE exchange = 'binance-usdm'")).toBe(752);
     // The spot connection (/v5/public/spot) is skipped: no USDC spot pairs among the markets.
     expect(count("SELECT count(*) AS n FROM book_tickers WHERE exchange = 'bybit-linear' AND market LIKE '%USDC%'")).toBe(0);
     // OKX's instrument list (REST lines in the capture) was read: contract sizes come from it.
     expect(count("SELECT count(*) AS n FROM markets WHERE exchange = 'okx-swap' AND tick_size IS NOT NULL")).toBeGreaterThan(0);
     d.close();
+  });
+
+  it('computes metrics and alerts with the given settings, and verify agrees', () => {
+    const db = join(dir, 'with-metrics.db');
+    const cfg = join(dir, 'short-buckets.json');
+    writeFileSync(cfg, JSON.stringify({ metrics: { bucketMs: 1000, warmupBuckets: 5, zWindowBuckets: 20, zMinSamples: 5 } }));
+    execFileSync(process.execPath, ['bin/futuresboard', 'import', ...CAPTURES, '--db', db, '--config', cfg], { stdio: 'ignore' });
+    const d = new Database(db, { readonly: true });
+    expect((d.prepare('SELECT count(*) AS n FROM metrics').get() as { n: number }).n).toBeGreaterThan(0);
+    expect((d.prepare('SELECT count(*) AS n FROM alerts').get() as { n: number }).n).toBeGreaterThan(0);
+    d.close();
+    const out = execFileSync(process.execPath, ['bin/futuresboard', 'metrics', 'verify', '--db', db], { encoding: 'utf8' });
+    expect(out).toMatch(/identical/);
   });
 
   it('refuses a missing file with a one-line reason', () => {
