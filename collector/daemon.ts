@@ -45,6 +45,8 @@ export interface Collector {
 
 /** A webhook given up on degrades /health for this long. */
 export const RECENT_FAILURE_MS = 3600_000;
+/** Delay between opening two connections to the same exchange. */
+const CONNECTION_SPACING_MS = 400;
 
 /** Restart gaps: the time between the last write of each stream and now. */
 function restartGaps(db: Database.Database): Map<string, number> {
@@ -138,14 +140,22 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     }
   }
   sink.start();
-  for (const c of connections) c.start();
+  let stopped = false;
+  // New connections per exchange are spaced out: OKX allows 3 per second per IP, Bybit 500 per 5 minutes.
+  const opened = new Map<ExchangeId, number>();
+  const startTimers = connections.map((c) => {
+    const n = opened.get(c.exchange) ?? 0;
+    opened.set(c.exchange, n + 1);
+    return setTimeout(() => {
+      if (!stopped) c.start();
+    }, n * CONNECTION_SPACING_MS);
+  });
   for (const p of pollers.values()) p.start();
   logger.info(
     { db: config.db, connections: connections.length, markets: [...markets.values()].reduce((n, m) => n + m.length, 0) },
     'collector started',
   );
 
-  let stopped = false;
   return {
     db,
     alerts: sink,
@@ -160,6 +170,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      startTimers.forEach((t) => clearTimeout(t));
       await Promise.all([...connections.map((c) => c.stop()), ...[...pollers.values()].map((p) => p.stop())]);
       writer.close();
       await sink.stop();

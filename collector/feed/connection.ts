@@ -81,6 +81,10 @@ export class FeedConnection {
     if (deps.initialGap) this.gaps.arm(deps.initialGap.start_ts, deps.initialGap.cause);
   }
 
+  get exchange(): ExchangeId {
+    return this.deps.exchange;
+  }
+
   start(): void {
     this.stopping = false;
     this.current = this.open();
