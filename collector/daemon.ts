@@ -135,6 +135,9 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
           backoff: { baseMs: config.feed.backoffBaseMs, capMs: config.feed.backoffCapMs },
           raw,
           now,
+          onBody: (url, body, ts) => {
+            for (const c of connections) if (c.exchange === id) c.observeRest(url, body, ts);
+          },
         }),
       );
     }

@@ -91,6 +91,18 @@ export class FeedConnection {
     this.staleTimer = setInterval(() => this.checkStale(), Math.max(100, Math.floor(this.spec.staleMs / 4)));
   }
 
+  /**
+   * Let this connection's parser see a REST body (state only; its events are recorded by the
+   * poller): Binance merges polled open interest into the streamed derivative ticker.
+   */
+  observeRest(url: string, body: string, localTs: number): void {
+    try {
+      this.current?.parser.parseRest(url, body, localTs, () => {});
+    } catch {
+      // The poller already counted and logged a malformed body.
+    }
+  }
+
   status(): FeedState {
     return {
       exchange: this.deps.exchange,

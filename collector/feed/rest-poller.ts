@@ -19,6 +19,8 @@ export interface PollerDeps {
   timeoutMs: number;
   backoff: { baseMs: number; capMs: number };
   raw?: RawRecorder | null;
+  /** Every successful body, for the websocket parsers' state. */
+  onBody?: (url: string, body: string, localTs: number) => void;
   now?: () => number;
   fetch?: typeof fetch;
 }
@@ -105,6 +107,7 @@ export class RestPoller {
     try {
       const r = this.deps.parser.parseRest(poll.url, body, localTs, (e) => this.deps.sink(e, 'rest'));
       if (r.type === 'rejected') logger.warn({ poll: poll.id, message: r.message }, 'REST poll rejected by the exchange');
+      else this.deps.onBody?.(poll.url, body, localTs);
     } catch (err) {
       if (!(err instanceof ParseError)) logger.error({ poll: poll.id, err }, 'unexpected error parsing a REST body');
       telemetry.parseErrors.inc({ exchange });

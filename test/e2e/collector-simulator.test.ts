@@ -62,6 +62,13 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
     db.close();
   });
 
+  // Binance streams no open interest: the REST poll's value is merged into its tickers.
+  if (exchange === 'binance-usdm')
+    it('merges polled open interest into the streamed derivative ticker', async () => {
+      const t = await rig.next((e) => e.kind === 'derivative_ticker' && e.open_interest !== null, 25_000, 'a ticker with open interest');
+      expect(t.kind === 'derivative_ticker' && Number(t.open_interest)).toBeGreaterThan(0);
+    });
+
   it('turns a dropped connection into a disconnect gap and reconnects', async () => {
     const gap = rig.next((e) => e.kind === 'gap' && e.cause === 'disconnect', 20_000, 'a disconnect gap');
     await rig.sim.fault({ exchange, fault: 'drop' });
