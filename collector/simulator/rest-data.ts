@@ -35,7 +35,8 @@ export interface OkxRestData {
   /** `data` array of `/api/v5/public/open-interest?instType=SWAP`. */
   openInterest(instId: string | null, now: number): string | null;
   /** Rubik rows `[ts, ratio]`, newest first; by contract (instId) or by currency (ccy). */
-  longShortRatio(by: { instId: string } | { ccy: string }, periodMs: number, limit: number, now: number): string | null;
+  /** Rubik rows `[ts, ratio]`, newest first: all accounts, or the top traders' accounts or positions. */
+  longShortRatio(by: { instId: string } | { ccy: string }, periodMs: number, limit: number, now: number, kind?: 'global' | 'topAccounts' | 'topPositions'): string | null;
   /** Rubik rows `[ts, sellVol, buyVol]`, newest first, in coins (unit 0), contracts (1) or USD (2). */
   takerVolume(instId: string, periodMs: number, limit: number, unit: 0 | 1 | 2, now: number): string | null;
 }

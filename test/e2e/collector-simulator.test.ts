@@ -14,9 +14,9 @@ const dir = tempDir();
 
 /** Kinds each exchange's feed must produce from the simulator (REST polls included). */
 const KINDS: Record<ExchangeId, string[]> = {
-  'binance-usdm': ['trade', 'book_ticker', 'book_top', 'derivative_ticker', 'open_interest'],
-  'bybit-linear': ['trade', 'book_ticker', 'book_top', 'derivative_ticker', 'open_interest'],
-  'okx-swap': ['trade', 'book_top', 'derivative_ticker', 'open_interest'],
+  'binance-usdm': ['trade', 'book_ticker', 'book_top', 'derivative_ticker', 'open_interest', 'long_short'],
+  'bybit-linear': ['trade', 'book_ticker', 'book_top', 'derivative_ticker', 'open_interest', 'long_short'],
+  'okx-swap': ['trade', 'book_top', 'derivative_ticker', 'open_interest', 'long_short'],
 };
 
 async function counter(rig: Rig, exchange: ExchangeId) {
@@ -59,6 +59,11 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
       expect(Number(p.qty)).toBeGreaterThan(0);
     }
     expect((db.prepare("SELECT count(*) AS n FROM markets WHERE exchange = ?").get(exchange) as { n: number }).n).toBe(3);
+    // No REST poll of ours is unknown to the exchange: every one answered.
+    const refused = (await rig.service.collector.telemetry.registry.getSingleMetric('futuresboard_rest_requests_total')?.get())?.values.filter(
+      (v) => v.labels.exchange === exchange && v.labels.status !== '200',
+    );
+    expect(refused).toEqual([]);
     db.close();
   });
 

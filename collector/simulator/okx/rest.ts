@@ -48,6 +48,10 @@ export function okxRest(ctx: ServerContext) {
     switch (path) {
       case '/api/v5/rubik/stat/contracts/long-short-account-ratio-contract':
         return instId ? found(data.longShortRatio({ instId }, periodMs, limit, now)) : fail(400, '50014', 'Parameter instId can not be empty.');
+      case '/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader':
+        return instId ? found(data.longShortRatio({ instId }, periodMs, limit, now, 'topAccounts')) : fail(400, '50014', 'Parameter instId can not be empty.');
+      case '/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader':
+        return instId ? found(data.longShortRatio({ instId }, periodMs, limit, now, 'topPositions')) : fail(400, '50014', 'Parameter instId can not be empty.');
       case '/api/v5/rubik/stat/contracts/long-short-account-ratio': {
         const ccy = q.get('ccy');
         return ccy ? found(data.longShortRatio({ ccy }, periodMs, limit, now)) : fail(400, '50014', 'Parameter ccy can not be empty.');

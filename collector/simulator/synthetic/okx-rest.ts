@@ -42,10 +42,10 @@ export function okxRest(model: SyntheticModel): OkxRestData {
         model.refresh(v);
         return openInterestItem(v, now);
       }),
-    longShortRatio(by, periodMs, limit, now) {
+    longShortRatio(by, periodMs, limit, now, kind = 'global') {
       const v = 'instId' in by ? model.venue('okx-swap', by.instId) : venues.find((x) => x.asset.market.base === by.ccy);
       if (!v) return null;
-      const rows = ratioSeries(model.seed, v.asset.index, 'global', periodMs, limit, now).reverse();
+      const rows = ratioSeries(model.seed, v.asset.index, kind, periodMs, limit, now).reverse();
       return '[' + rows.map((r) => '["' + r.t + '","' + fromFloat(r.longBp / (10000 - r.longBp), 4) + '"]').join(',') + ']';
     },
     takerVolume(instId, periodMs, limit, unit, now) {
