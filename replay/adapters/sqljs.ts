@@ -5,7 +5,8 @@
  *
  * Differences from better-sqlite3 smoothed over here, so one contract suite passes on both:
  * - sql.js binds a bigint as text; integers in the safe range are bound as numbers instead;
- * - iterate() steps a statement of its own and frees it when the loop ends or is abandoned;
+ * - iterate() and iterateRaw() step a statement of their own and free it when the loop ends or is
+ *   abandoned;
  * - nested transaction() calls become savepoints, as in better-sqlite3.
  */
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
@@ -43,6 +44,11 @@ function* rowsOf<T>(stmt: Statement): Generator<T, void, undefined> {
   }
 }
 
+/** Rows of a prepared, bound statement as the arrays sql.js returns (one new array per row). */
+function* arraysOf<T>(stmt: Statement): Generator<T, void, undefined> {
+  while (stmt.step()) yield stmt.get() as T;
+}
+
 /** Open a database file's bytes (or a new empty database) with a loaded sql.js. */
 export function openSqlJsDb(SQL: SqlJsStatic, bytes?: Uint8Array): SqlJsDb {
   return wrapSqlJsDb(new SQL.Database(bytes));
@@ -58,6 +64,18 @@ export function wrapSqlJsDb(raw: Database): SqlJsDb {
     }
     return s;
   };
+  /** A statement per loop: two loops over the same SQL may be open at once (merges). */
+  const loop = <T>(sql: string, params: readonly SqlValue[], rows: (s: Statement) => Iterable<T>): Iterable<T> => ({
+    *[Symbol.iterator]() {
+      const s = raw.prepare(sql);
+      try {
+        s.bind(bindable(params));
+        yield* rows(s);
+      } finally {
+        s.free();
+      }
+    },
+  });
   let depth = 0;
   return {
     raw,
@@ -81,18 +99,10 @@ export function wrapSqlJsDb(raw: Database): SqlJsDb {
       }
     },
     iterate<T extends object = Row>(sql: string, params: readonly SqlValue[] = []): Iterable<T> {
-      return {
-        *[Symbol.iterator]() {
-          // A statement per loop: two loops over the same SQL may be open at once (merges).
-          const s = raw.prepare(sql);
-          try {
-            s.bind(bindable(params));
-            yield* rowsOf<T>(s);
-          } finally {
-            s.free();
-          }
-        },
-      };
+      return loop(sql, params, rowsOf<T>);
+    },
+    iterateRaw<T extends readonly SqlValue[] = SqlValue[]>(sql: string, params: readonly SqlValue[] = []): Iterable<T> {
+      return loop(sql, params, arraysOf<T>);
     },
     transaction<T>(fn: () => T): T {
       const name = `fb_tx_${depth}`;

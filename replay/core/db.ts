@@ -15,6 +15,12 @@ export interface Db {
   all<T extends object = Row>(sql: string, params?: readonly SqlValue[]): T[];
   /** Rows one at a time, for scans too large to hold (replay). */
   iterate<T extends object = Row>(sql: string, params?: readonly SqlValue[]): Iterable<T>;
+  /**
+   * Rows one at a time as arrays of column values in SELECT order: the same scan as iterate()
+   * without building an object per row, for the hot loops (replay reads every recorded row).
+   * Each row is a new array the caller may keep.
+   */
+  iterateRaw<T extends readonly SqlValue[] = SqlValue[]>(sql: string, params?: readonly SqlValue[]): Iterable<T>;
   /** Run `fn` inside one transaction: all of it is committed or none. */
   transaction<T>(fn: () => T): T;
   close(): void;

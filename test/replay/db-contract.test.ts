@@ -81,6 +81,35 @@ describe.each(ADAPTERS)('Db contract: %s', (adapter) => {
     db.close();
   });
 
+  it('iterates rows as arrays in SELECT order, with the same values and laziness as iterate()', async () => {
+    const db = await emptyDb(adapter, 'iterate-raw');
+    db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, price TEXT, b BLOB, n TEXT)');
+    db.transaction(() => {
+      for (let k = 1; k <= 3000; k++) db.run('INSERT INTO t VALUES (?, ?, ?, ?)', [k, `65114.${k}0`, new Uint8Array([k & 255]), null]);
+    });
+    const sql = 'SELECT n, price, k, b FROM t WHERE k > ? ORDER BY k';
+    const tail = [...db.iterateRaw<[null, string, number, Uint8Array]>(sql, [2998])];
+    expect(tail.map(([n, price, k, b]) => [n, price, k, b instanceof Uint8Array, [...b]])).toEqual([
+      [null, '65114.29990', 2999, true, [2999 & 255]],
+      [null, '65114.30000', 3000, true, [3000 & 255]],
+    ]);
+    // The same scan as iterate(), value for value.
+    expect([...db.iterateRaw(sql, [0])]).toEqual([...db.iterate(sql, [0])].map((row) => Object.values(row)));
+    // Abandoned after two rows; then array and object loops over the same SQL interleaved, each keeping its shape.
+    let seen = 0;
+    for (const _ of db.iterateRaw(sql, [0])) if (++seen === 2) break;
+    const a = db.iterateRaw<[null, string, number]>(sql, [0])[Symbol.iterator]();
+    const b = db.iterateRaw<[null, string, number]>(sql, [2999])[Symbol.iterator]();
+    const o = db.iterate<{ k: number }>(sql, [1])[Symbol.iterator]();
+    expect([a.next().value?.[2], b.next().value?.[2], o.next().value?.k, a.next().value?.[2], b.next().done, o.next().value?.k]).toEqual([1, 3000, 2, 2, true, 3]);
+    a.return?.();
+    o.return?.();
+    // Everything was released: writing works again.
+    expect(db.run('DELETE FROM t WHERE k > ?', [2])).toBe(2998);
+    expect([...db.iterateRaw('SELECT k FROM t ORDER BY k')]).toEqual([[1], [2]]);
+    db.close();
+  });
+
   it('commits a transaction whole, rolls it back whole on error, and nests as savepoints', async () => {
     const db = await emptyDb(adapter, 'tx');
     db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY)');

@@ -6,6 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../replay/core/db.ts';
 import type { RecordedEvent } from '../../replay/core/events.ts';
+import { silentLogger } from '../../replay/core/log.ts';
+import { defaultMetricsConfig } from '../../replay/core/metrics/config.ts';
+import { createMetricsEngine } from '../../replay/core/metrics/engine.ts';
+import type { MetricRow } from '../../replay/core/metrics/types.ts';
 import { createReplayPlayer, type DerivedState, type Scheduler } from '../../replay/core/replay/player.ts';
 import { dbSource, readEvents } from '../../replay/core/replay/read-events.ts';
 import { parseSpeed } from '../../replay/core/replay/speed.ts';
@@ -51,6 +55,27 @@ function recorder(): DerivedState & { seen: number[]; resets: number } {
   };
   return d;
 }
+
+/** The metrics engine as the player's derived state, keeping every row it produced since its last reset. */
+function metricsState(): DerivedState & { rows: MetricRow[] } {
+  const fresh = () => createMetricsEngine(defaultMetricsConfig, { logger: silentLogger });
+  let engine = fresh();
+  const d = {
+    rows: [] as MetricRow[],
+    reset() {
+      engine = fresh();
+      d.rows = [];
+    },
+    onEvent(e: RecordedEvent) {
+      const out = engine.onEvent(e);
+      if (out) d.rows.push(...out.metrics);
+    },
+  };
+  return d;
+}
+
+/** The fixture's Binance connection drops for 30 s; the gap event is recorded at recovery. */
+const GAP_END = Date.UTC(2025, 5, 13, 7, 52, 30);
 
 const FIVE_MIN = { from: Date.UTC(2025, 5, 13, 7, 50), to: Date.UTC(2025, 5, 13, 7, 55) };
 
@@ -147,6 +172,33 @@ describe('replay player', () => {
     await run;
     // It read up to the first event at the target and holds it for emission after resume.
     expect(derived.seen).toEqual(all.filter((e) => e.local_ts < target).map((e) => e.seq).concat(all.find((e) => e.local_ts >= target)!.seq));
+  });
+
+  it('shows a gap where it happened and warms derived state up again after it, also when a seek jumps past it', async () => {
+    const straight = metricsState();
+    const emitted: RecordedEvent[] = [];
+    await createReplayPlayer({ open: dbSource(db), scheduler: fakeClock(), speed: 'max', derived: straight }).run((e) => emitted.push(e));
+    // The gap is in the replayed stream at recovery, and nothing of the lost connection inside it.
+    const gapAt = emitted.findIndex((e) => e.kind === 'gap');
+    expect(emitted[gapAt]).toMatchObject({ kind: 'gap', exchange: 'binance-usdm', cause: 'disconnect', start_ts: GAP_END - 30_000, end_ts: GAP_END });
+    expect(emitted.filter((e) => e.exchange === 'binance-usdm' && e.kind !== 'gap' && e.ts >= GAP_END - 30_000 && e.ts < GAP_END)).toEqual([]);
+    // Warm-up restarts after it: the market's first warmupBuckets rows after the gap are marked warm-up again.
+    const { warmupBuckets } = defaultMetricsConfig;
+    const btc = (rows: MetricRow[]) => rows.filter((r) => r.exchange === 'binance-usdm' && r.market === 'BTC/USDT:USDT');
+    const before = btc(straight.rows).filter((r) => r.bucket_ts < GAP_END);
+    const after = btc(straight.rows).filter((r) => r.bucket_ts >= GAP_END);
+    expect(before.at(-1)!.warmup).toBe(false);
+    expect(after.slice(0, warmupBuckets).map((r) => r.warmup)).toEqual(Array(warmupBuckets).fill(true));
+    expect(after[warmupBuckets].warmup).toBe(false);
+    // A seek to just after the gap warms silently through it and lands in the same warm-up state.
+    const seeked = metricsState();
+    const player = createReplayPlayer({ open: dbSource(db), scheduler: fakeClock(), speed: 'max', derived: seeked });
+    const target = GAP_END + 5_000;
+    player.seek(target);
+    const afterSeek: RecordedEvent[] = [];
+    await player.run((e) => afterSeek.push(e));
+    expect(afterSeek).toEqual(emitted.filter((e) => e.local_ts >= target));
+    expect(seeked.rows).toEqual(straight.rows);
   });
 
   it('stop ends the run early and can be awaited', async () => {

@@ -12,7 +12,7 @@
  * - an order that would raise exposure beyond equity × leverage, or an instrument's notional
  *   beyond maxPosition, is rejected; orders that only reduce a position are always accepted.
  */
-import type { RecordedEvent } from '../events.ts';
+import type { DerivativeTickerEvent, RecordedEvent } from '../events.ts';
 import type { AccountConfig } from './config.ts';
 import { instrumentKey, MarketState, valuationPrice, type InstrumentState } from './market-state.ts';
 import { TradeBook } from './trade-book.ts';
@@ -34,6 +34,9 @@ interface Position {
   qty: number;
   entry: number;
 }
+
+/** What advance() returns for the many events that fill nothing: no array allocated per event. */
+const NO_FILLS: readonly Fill[] = Object.freeze([]);
 
 /** Quantities this close to zero (relative) are float residue of a position closed in parts. */
 const FLAT_EPSILON = 1e-9;
@@ -67,23 +70,29 @@ export class SimAccount {
    * Advance to event `e`: settle funding that fell due before it, fill resting orders its trade
    * trades through, then take its prices. Returns the fills it caused.
    */
-  advance(e: RecordedEvent): Fill[] {
+  advance(e: RecordedEvent): readonly Fill[] {
     this.seq = e.seq;
     this.now = e.local_ts;
-    if (e.kind === 'derivative_ticker') this.settleFunding(this.market.of(e), e.next_funding_ts);
+    if (e.kind === 'derivative_ticker') return this.advanceTicker(e);
     if (this.now >= this.fundingDueAt) this.settleDueFunding();
-    const fills = e.kind === 'trade' ? this.fillResting(e.exchange, e.market, Number(e.price)) : [];
+    const fills = e.kind === 'trade' && this.orders.length > 0 ? this.fillResting(e.exchange, e.market, Number(e.price)) : NO_FILLS;
     this.market.update(e);
-    if (e.kind === 'derivative_ticker') {
-      const s = this.market.of(e);
-      if (e.funding_rate !== null) s.fundingRate = Number(e.funding_rate);
-      // Tickers may repeat a funding time that has just been settled until the exchange rolls over.
-      if (e.next_funding_ts !== null && (s.settledFundingTs === null || e.next_funding_ts > s.settledFundingTs)) {
-        s.nextFundingTs = e.next_funding_ts;
-        this.fundingDueAt = Math.min(this.fundingDueAt, e.next_funding_ts);
-      }
-    }
     return fills;
+  }
+
+  /** A ticker settles the funding its new funding time shows is past, then announces the next one. */
+  private advanceTicker(e: DerivativeTickerEvent): readonly Fill[] {
+    const s = this.market.of(e);
+    this.settleFunding(s, e.next_funding_ts);
+    if (this.now >= this.fundingDueAt) this.settleDueFunding();
+    this.market.update(e);
+    if (e.funding_rate !== null) s.fundingRate = Number(e.funding_rate);
+    // Tickers may repeat a funding time that has just been settled until the exchange rolls over.
+    if (e.next_funding_ts !== null && (s.settledFundingTs === null || e.next_funding_ts > s.settledFundingTs)) {
+      s.nextFundingTs = e.next_funding_ts;
+      this.fundingDueAt = Math.min(this.fundingDueAt, e.next_funding_ts);
+    }
+    return NO_FILLS;
   }
 
   private settleDueFunding(): void {

@@ -3,7 +3,7 @@
  * last trade, mark price and the coming funding. Updated only from events already received,
  * which is what keeps fills and funding free of look-ahead.
  */
-import type { RecordedEvent } from '../events.ts';
+import type { MarketEvent } from '../events.ts';
 import type { InstrumentRef } from './types.ts';
 
 export interface InstrumentState extends InstrumentRef {
@@ -24,29 +24,43 @@ export interface InstrumentState extends InstrumentRef {
 export const instrumentKey = (ref: InstrumentRef): string => `${ref.exchange}|${ref.market}`;
 
 export class MarketState {
-  private readonly byKey = new Map<string, InstrumentState>();
+  /**
+   * By exchange, then market: looked up with the strings the event already holds, so the hot
+   * path builds no key string per event. `list` keeps first-sight order for all().
+   */
+  private readonly byExchange = new Map<string, Map<string, InstrumentState>>();
+  private readonly list: InstrumentState[] = [];
 
   get(ref: InstrumentRef): InstrumentState | undefined {
-    return this.byKey.get(instrumentKey(ref));
+    return this.byExchange.get(ref.exchange)?.get(ref.market);
   }
 
   /** The state of the event's instrument, created on first sight. */
   of(e: InstrumentRef): InstrumentState {
-    const key = instrumentKey(e);
-    let s = this.byKey.get(key);
+    let markets = this.byExchange.get(e.exchange);
+    if (!markets) {
+      markets = new Map();
+      this.byExchange.set(e.exchange, markets);
+    }
+    let s = markets.get(e.market);
     if (!s) {
-      s = { key, exchange: e.exchange, market: e.market, bid: NaN, ask: NaN, last: NaN, mark: NaN, fundingRate: null, nextFundingTs: null, settledFundingTs: null };
-      this.byKey.set(key, s);
+      s = {
+        key: instrumentKey(e), exchange: e.exchange, market: e.market,
+        bid: NaN, ask: NaN, last: NaN, mark: NaN, fundingRate: null, nextFundingTs: null, settledFundingTs: null,
+      };
+      markets.set(e.market, s);
+      this.list.push(s);
     }
     return s;
   }
 
-  all(): IterableIterator<InstrumentState> {
-    return this.byKey.values();
+  /** Every instrument seen, in order of first sight. */
+  all(): readonly InstrumentState[] {
+    return this.list;
   }
 
   /** Apply an event's prices. Funding fields are applied by the funding ledger, which must settle first. */
-  update(e: RecordedEvent): void {
+  update(e: MarketEvent): void {
     switch (e.kind) {
       case 'book_ticker': {
         const s = this.of(e);

@@ -5,7 +5,7 @@
 import type { Db, SqlValue } from '../db.ts';
 import { EVENT_KINDS, type EventKind, type RecordedEvent } from '../events.ts';
 import { ReplayError } from './errors.ts';
-import { mergeBySeq } from './merge.ts';
+import { mergeBySeq, type RowSource } from './merge.ts';
 import { COMMON_COLUMNS, EVENT_TABLES, type EventTable } from './tables.ts';
 
 export interface ReplayFilter {
@@ -64,22 +64,16 @@ function where(t: EventTable, filter: ReplayFilter): { sql: string; params: SqlV
   return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-function readTable(db: Db, t: EventTable, filter: ReplayFilter): Iterable<RecordedEvent> {
+function tableSource(db: Db, t: EventTable, filter: ReplayFilter): RowSource<RecordedEvent> {
   const w = where(t, filter);
   const sql = `SELECT ${[...COMMON_COLUMNS, ...t.columns].join(', ')} FROM ${t.table}${w.sql} ORDER BY seq`;
-  return {
-    // The statement starts only when the merge asks for the first row, inside the merge's
-    // try/finally, so an iterator that is never consumed never leaves a statement busy.
-    *[Symbol.iterator]() {
-      for (const row of db.iterate<Parameters<EventTable['toEvent']>[0]>(sql, w.params)) yield t.toEvent(row);
-    },
-  };
+  return { open: () => db.iterateRaw(sql, w.params)[Symbol.iterator](), toEvent: t.toEvent };
 }
 
 /** Recorded events matching `filter`, in `seq` order. Lazy: rows are read as they are consumed. */
 export function readEvents(db: Db, filter: ReplayFilter = {}): Iterable<RecordedEvent> {
   checkFilter(filter);
-  return { [Symbol.iterator]: () => mergeBySeq(tablesFor(filter).map((t) => readTable(db, t, filter))) };
+  return { [Symbol.iterator]: () => mergeBySeq(tablesFor(filter).map((t) => tableSource(db, t, filter))) };
 }
 
 export interface EventSummary {
