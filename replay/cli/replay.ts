@@ -1,15 +1,20 @@
 /**
  * `futuresboard replay`: play a recorded session back. Prints the events as JSON lines (the
- * exact objects the live collector produced, gaps included), or with --relay serves them on the
- * live relay protocol, metrics and alerts included, so the site's live pages can watch a replay
- * as if it were live.
+ * exact objects the live collector produced, gaps included), or with --alerts the alerts the
+ * metrics engine computes from them with the recording's settings (what the site's replay page
+ * shows), or with --relay serves them on the live relay protocol, metrics and alerts included,
+ * so the site's live pages can watch a replay as if it were live.
  */
 import { CliError, parseCommand } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { loadConfig } from '../../collector/config.ts';
 import { openNodeDb } from '../adapters/node-sqlite.ts';
+import type { RecordedEvent } from '../core/events.ts';
+import { silentLogger } from '../core/log.ts';
+import { createMetricsEngine } from '../core/metrics/engine.ts';
 import { createReplayPlayer } from '../core/replay/player.ts';
-import { dbSource } from '../core/replay/read-events.ts';
+import { dbSource, readEvents } from '../core/replay/read-events.ts';
+import { recordedMetricsConfig } from '../core/replay/recorded-metrics-config.ts';
 import { ReplayError } from '../core/replay/errors.ts';
 import { parseSpeed, type Speed } from '../core/replay/speed.ts';
 import { nodeScheduler } from './node-scheduler.ts';
@@ -17,14 +22,16 @@ import { dbOption, FILTER_OPTIONS, filterOptions } from './options.ts';
 import { startReplayRelay } from './replay-relay.ts';
 
 const SPEC = {
-  usage: 'futuresboard replay --db <file> [--from <time>] [--to <time>] [--markets <list>] [--kinds <list>] [--speed <1|10|100|max>] [--relay [--port <n>]]',
+  usage: 'futuresboard replay --db <file> [--from <time>] [--to <time>] [--markets <list>] [--kinds <list>] [--speed <1|10|100|max>] [--alerts | --relay [--port <n>]]',
   summary:
-    'Replay a recorded session in receipt order. Prints one JSON event per line, or with --relay serves the events ' +
+    'Replay a recorded session in receipt order. Prints one JSON event per line, or with --alerts one computed alert per line, ' +
+    'or with --relay serves the events ' +
     '(and the metrics and alerts computed from them) on the live relay protocol until Ctrl-C.',
   options: {
     ...FILTER_OPTIONS,
     kinds: { type: 'string', description: 'comma-separated event kinds (trade, book_ticker, ..., gap); default all', placeholder: 'list' },
     speed: { type: 'string', description: 'multiple of recorded time (1, 10x, 100x) or max (default: max when printing, 1 with --relay)', placeholder: 'speed' },
+    alerts: { type: 'boolean', description: "print the alerts the metrics engine computes from the events (the recording's metrics settings) instead of the events" },
     relay: { type: 'boolean', description: 'serve the replay on the live relay protocol instead of printing it' },
     port: { type: 'string', description: 'relay port with --relay (default: http.port of the config)', placeholder: 'n' },
     config: { type: 'string', description: 'config file for the relay host, port, origins and token', placeholder: 'file' },
@@ -53,6 +60,7 @@ export async function runReplay(argv: string[], io: ReplayIo = { stdout: process
   const dbPath = dbOption(v);
   const filter = filterOptions(v);
   if (v.relay) {
+    if (v.alerts) throw new CliError('--alerts prints alerts; --relay already serves them on its alerts channel: use one or the other');
     const config = loadConfig({ path: v.config as string | undefined });
     if (v.port !== undefined) {
       const port = Number(v.port);
@@ -62,12 +70,27 @@ export async function runReplay(argv: string[], io: ReplayIo = { stdout: process
     return serveRelay({ dbPath, filter, speed: speedOption(v.speed, 1), config, io });
   }
   if (v.port !== undefined || v.config !== undefined) throw new CliError('--port and --config only apply with --relay');
-  return printEvents(dbPath, filter, speedOption(v.speed, 'max'), io);
+  // Metrics need every kind of event: alerts from a subset would differ from what live computed.
+  if (v.alerts && filter.kinds) throw new CliError('--alerts computes alerts from every event kind: drop --kinds');
+  return printEvents(dbPath, filter, speedOption(v.speed, 'max'), io, v.alerts === true);
 }
 
-/** Print events as JSON lines; output is flushed at each of the player's pauses, respecting backpressure. */
-async function printEvents(dbPath: string, filter: ReturnType<typeof filterOptions>, speed: Speed, io: ReplayIo): Promise<number> {
+/** One JSON line per event, or per alert the metrics engine computes (configured as at the first event). */
+function eventPrinter(db: ReturnType<typeof openNodeDb>, filter: ReturnType<typeof filterOptions>, alerts: boolean): (e: RecordedEvent) => string[] {
+  if (!alerts) return (e) => [JSON.stringify(e)];
+  let firstSeq: number | null = null;
+  for (const e of readEvents(db, filter)) {
+    firstSeq = e.seq;
+    break;
+  }
+  const engine = createMetricsEngine(recordedMetricsConfig(db, firstSeq), { logger: silentLogger });
+  return (e) => engine.onEvent(e)?.alerts.map((a) => JSON.stringify(a)) ?? [];
+}
+
+/** Print JSON lines; output is flushed at each of the player's pauses, respecting backpressure. */
+async function printEvents(dbPath: string, filter: ReturnType<typeof filterOptions>, speed: Speed, io: ReplayIo, alerts: boolean): Promise<number> {
   const db = openNodeDb(dbPath, { readonly: true });
+  const print = eventPrinter(db, filter, alerts);
   let lines: string[] = [];
   let broken = false;
   const flush = async () => {
@@ -86,7 +109,7 @@ async function printEvents(dbPath: string, filter: ReturnType<typeof filterOptio
     player.stop();
   });
   try {
-    await player.run((e) => lines.push(JSON.stringify(e)));
+    await player.run((e) => lines.push(...print(e)));
     await flush();
   } finally {
     db.close();

@@ -10,6 +10,7 @@ export function alertRowFrom(r: Record<string, unknown>): AlertRow | null {
     exchange: str(r.exchange) ?? '',
     market: r.market,
     local_ts,
+    bucket_ts: num(r.bucket_ts),
     tier,
     rule: str(r.rule) ?? '',
     direction: str(r.direction) ?? '',

@@ -42,6 +42,8 @@ export interface AlertRow {
   exchange: string;
   market: string;
   local_ts: number;
+  /** Start of the metrics bucket the alert closed (part of its natural key); null from older files. */
+  bucket_ts: number | null;
   tier: number;
   rule: string;
   direction: string;

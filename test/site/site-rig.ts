@@ -1,15 +1,17 @@
 /**
  * The site under test: built once into a temp folder from a real recording (the fixture
- * captures, imported by the real importer) and a docs tree that includes a hostile status
+ * captures, imported by the real importer with metrics and alerts) and a docs tree that includes a hostile status
  * report, served by a tiny static server on 127.0.0.1 port 0, driven by Debian's Chromium.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { chromium, type Browser } from 'playwright-core';
 import { silentLogger } from '../../replay/core/log.ts';
 import { importCaptures } from '../../collector/import/import-capture.ts';
+import { runReplay } from '../../replay/cli/replay.ts';
 import { openStore } from '../../collector/store/open.ts';
 
 const ROOT = resolve('.');
@@ -35,10 +37,13 @@ summary: "hostile <script>window.__pwned = 1</script> summary"
 Normal **bold** text survives.
 `;
 
+/** The captures last seconds: the bundled sample's 1-second metrics settings give them alerts. */
+const SAMPLE_METRICS = (JSON.parse(readFileSync(join(ROOT, 'fixtures/sample-recording.config.json'), 'utf8')) as { metrics: unknown }).metrics;
+
 export async function makeRecording(path: string): Promise<void> {
   const db = openStore(path);
   try {
-    await importCaptures(db, CAPTURES, { logger: silentLogger });
+    await importCaptures(db, CAPTURES, { logger: silentLogger, metrics: SAMPLE_METRICS });
     // A single-file copy as the browser needs it (sql.js cannot read WAL).
     db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;');
   } finally {
@@ -100,4 +105,43 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** stdout/stderr for running a CLI command in-process, keeping what it wrote. */
+export function captureIo(): { stdout: Writable & { text(): string }; stderr: Writable & { text(): string } } {
+  const sink = () => {
+    const chunks: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
+    return Object.assign(stream, { text: () => chunks.join('') });
+  };
+  return { stdout: sink(), stderr: sink() };
+}
+
+/** The natural key of an alert as the site's tables expose it (data-alert-* attributes). */
+export interface AlertKey {
+  exchange: string;
+  market: string;
+  tier: number;
+  rule: string;
+  direction: string;
+  bucket_ts: number;
+}
+
+export const alertKeyText = (a: AlertKey): string => `${a.exchange} ${a.market} T${a.tier} ${a.rule} ${a.direction} @${a.bucket_ts}`;
+
+/** `futuresboard replay --alerts` on a file: the alerts Node computes, as sorted keys. */
+export async function nodeReplayAlerts(db: string): Promise<string[]> {
+  const io = captureIo();
+  if ((await runReplay(['--db', db, '--alerts'], io)) !== 0) throw new Error(`replay --alerts failed: ${io.stderr.text()}`);
+  return io.stdout
+    .text()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => alertKeyText(JSON.parse(line) as AlertKey))
+    .sort();
 }

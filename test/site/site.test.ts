@@ -2,21 +2,24 @@
  * The static site in a real browser: built from a real recording, served as plain files, no
  * relay. Every page renders its content without console errors (the CSP is strict, so an inline
  * style or script slipping in fails here); Markdown injection stays inert; the replay page plays
- * the bundled recording in a sql.js worker through the same core as Node; the backtest page
- * reports what the CLI's engine reports for the same file; bad files give clear errors.
+ * the bundled recording in a sql.js worker and lists the alerts `futuresboard replay --alerts`
+ * prints; the backtest page reports the figures `futuresboard backtest` writes for the same file;
+ * bad files give clear errors. Then the same static build goes live: the real simulator,
+ * collector and relay feed the dashboard through `?relay=`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
-import { backtestEvents } from '../../replay/core/backtest/engine.ts';
-import { getStrategy } from '../../replay/core/backtest/strategies/index.ts';
-import { readEvents, summarizeEvents } from '../../replay/core/replay/read-events.ts';
-import { recordedMetricsConfig } from '../../replay/core/replay/recorded-metrics-config.ts';
+import { runBacktest } from '../../replay/cli/backtest.ts';
+import type { BacktestReport } from '../../replay/core/backtest/report.ts';
+import { summarizeEvents } from '../../replay/core/replay/read-events.ts';
+import { fmtNumber, fmtPct } from '../../src/lib/format.ts';
+import { startRig } from '../helpers/collector.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { buildSite, launchChromium, makeDocs, makeRecording, serveDir } from './site-rig.ts';
+import { alertKeyText, buildSite, captureIo, launchChromium, makeDocs, makeRecording, nodeReplayAlerts, serveDir, type AlertKey } from './site-rig.ts';
 
 const ARTIFACTS = 'test-artifacts/site';
 const SAMPLE = 'public/recordings/sample.sqlite';
@@ -94,6 +97,22 @@ describe('static pages', () => {
     await page.close();
   });
 
+  it('alerts page charts the alerts by tier: bar chart and donut, loaded on demand', async () => {
+    const { page, errors } = await open('/alerts/');
+    const count = await page.getByTestId('alert-count').innerText();
+    const total = Number(/of (\d+) alerts/.exec(count)?.[1]);
+    expect(total).toBeGreaterThan(0);
+    const tiers = new Set(await page.locator('[data-testid=alert-table] tr[data-alert-tier]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.alertTier)));
+    // One donut slice per tier present, and the total in its centre.
+    await expect.poll(() => page.locator('[data-testid=tier-donut] .recharts-pie-sector').count()).toBe(tiers.size);
+    expect(await page.getByTestId('tier-donut').innerText()).toContain(String(total));
+    await page.getByTestId('tier-1').check();
+    await expect.poll(() => page.locator('[data-testid=tier-donut] .recharts-pie-sector').count()).toBe(1);
+    await shot(page, 'alerts-tier-1');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('renders status reports newest first and keeps injected HTML inert', async () => {
     const { page, errors } = await open('/status/');
     const titles = await page.locator('[data-testid=report-list] a').allInnerTexts();
@@ -127,24 +146,65 @@ describe('replay and backtest in the browser', () => {
     await page.close();
   });
 
-  it('runs a backtest with the same metrics the engine gives in Node for the same file', async () => {
-    const db = openNodeDb(SAMPLE, { readonly: true });
-    let first: number | null = null;
-    for (const e of readEvents(db)) {
-      first = e.seq;
-      break;
-    }
-    const expected = backtestEvents(readEvents(db), { strategy: getStrategy('zscore-revert'), params: { entry_z: '1.5' }, metricsConfig: recordedMetricsConfig(db, first) });
-    db.close();
-    const { page, errors } = await open('/backtest/?rec=sample&strategy=zscore-revert&p.entry_z=1.5');
+  it('draws the price chart as soon as the chosen market plays, not only at the end', async () => {
+    const { page, errors } = await open(`/replay/?rec=sample&speed=10&market=${encodeURIComponent('SUSHI/USDT:USDT')}`);
+    await page.waitForSelector('[data-testid=chart][data-ready=true]', { timeout: 20_000 });
+    expect(await page.getByTestId('replay-position').getAttribute('data-done')).toBe('false');
+    expect(await page.getByLabel('Chart market').inputValue()).toBe('SUSHI/USDT:USDT');
+    await shot(page, 'replay-playing');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('lists exactly the alerts `futuresboard replay --alerts` computes in Node', async () => {
+    const expected = await nodeReplayAlerts(SAMPLE);
+    expect(expected.length).toBeGreaterThan(20);
+    const { page, errors } = await open('/replay/?rec=sample&speed=max');
+    await expect.poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 }).toBe('true');
+    expect(await page.getByTestId('replay-alert-count').innerText()).toBe(String(expected.length));
+    const shown = await page.locator('[data-testid=alert-table] tr[data-alert-rule]').evaluateAll((rows) =>
+      rows.map((r) => {
+        const d = (r as HTMLElement).dataset;
+        return { exchange: d.alertExchange, market: d.alertMarket, tier: Number(d.alertTier), rule: d.alertRule, direction: d.alertDirection, bucket_ts: Number(d.alertBucket) };
+      }),
+    );
+    expect(shown.map((a) => alertKeyText(a as AlertKey)).sort()).toEqual(expected);
+    await shot(page, 'replay-alerts');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs a backtest with the figures `futuresboard backtest` reports for the same file', async () => {
+    // follow-tier2 trades on the sample's tier-2 alerts, so every figure compared is a real number.
+    const out = tempDir('fb-site-bt-');
+    expect(await runBacktest(['--db', SAMPLE, '--strategy', 'follow-tier2', '--param', 'notional=2000', '--out', out], captureIo())).toBe(0);
+    const cli = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BacktestReport;
+    expect(cli.trades).toBeGreaterThan(0);
+
+    const { page, errors } = await open('/backtest/?rec=sample&strategy=follow-tier2&p.notional=2000');
     await expect.poll(() => page.getByTestId('run-backtest').isEnabled(), { timeout: 30_000 }).toBe(true);
     await page.getByTestId('run-backtest').click();
-    await page.waitForSelector('[data-testid=backtest-results]', { timeout: 30_000 });
-    expect(await page.locator('[data-metric=trades]').innerText()).toBe(String(expected.trades));
-    expect(await page.locator('[data-metric=total_return]').innerText()).toContain(`over ${expected.total_return_interval}`);
+    await page.waitForSelector('[data-testid=backtest-results]', { timeout: 60_000 });
+    const card = (id: string) => page.locator(`[data-metric=${id}]`).innerText();
+    expect(await card('trades')).toBe(String(cli.trades));
+    expect(await card('sharpe')).toBe(fmtNumber(cli.sharpe, 3));
+    expect(await card('sortino')).toBe(fmtNumber(cli.sortino, 3));
+    expect(await card('max_drawdown')).toBe(fmtPct(cli.max_drawdown * 100));
+    expect(await card('fees_paid')).toBe(`${fmtNumber(cli.fees_paid, 2)} USDT`);
+    expect(await card('funding')).toBe(`${fmtNumber(cli.funding_paid, 2)} / ${fmtNumber(cli.funding_received, 2)}`);
+    expect(await card('total_return')).toContain(`over ${cli.total_return_interval}`);
+
+    // The page's report export carries the exact numbers: they must equal the CLI's to the bit.
+    const reportDownload = page.waitForEvent('download');
+    await page.getByTestId('export-report').click();
+    const browser = JSON.parse(readFileSync((await (await reportDownload).path())!, 'utf8')) as BacktestReport;
+    const figures = (r: BacktestReport) => ({ sharpe: r.sharpe, sortino: r.sortino, max_drawdown: r.max_drawdown, trades: r.trades, fees_paid: r.fees_paid, funding_paid: r.funding_paid, funding_received: r.funding_received, net_pnl: r.net_pnl, params: r.params });
+    expect(figures(browser)).toEqual(figures(cli));
+    expect(browser.trade_list).toEqual(cli.trade_list);
+
     const download = page.waitForEvent('download');
     await page.getByTestId('export-trades').click();
-    expect((await download).suggestedFilename()).toBe('backtest-zscore-revert-trades.csv');
+    expect((await download).suggestedFilename()).toBe('backtest-follow-tier2-trades.csv');
     await shot(page, 'backtest-done');
     expect(errors).toEqual([]);
     await page.close();
@@ -172,5 +232,33 @@ describe('replay and backtest in the browser', () => {
     expect(await error.innerText()).toContain('not a futuresboard recording');
     await shot(page, 'replay-foreign-file');
     await page.close();
+  });
+});
+
+describe('the static build going live', () => {
+  it('dashboard turns live on a running collector and its market values move', async () => {
+    const rig = await startRig(tempDir('fb-site-live-'), { rate: 300, tweak: (c) => c.http.origins.push(base) });
+    try {
+      // A quote the collector has committed names a row the live table must show and move.
+      const quote = await rig.next((e) => e.kind === 'book_ticker', 20_000, 'a committed quote');
+      const { page, errors } = await open(`/?relay=ws://127.0.0.1:${rig.service.port}/`);
+      await expect.poll(() => page.getByTestId('status-pill').getAttribute('data-status'), { timeout: 20_000 }).toBe('live');
+      expect(await page.getByTestId('status-pill').innerText()).toBe('live');
+      const cell = `[data-testid=market-table] tr[data-exchange="${quote.exchange}"][data-market="${quote.market}"] td[data-col=price]`;
+      const first = await page.waitForFunction((sel) => {
+        const text = document.querySelector(sel)?.textContent ?? '';
+        return /\d/.test(text) ? text : false;
+      }, cell, { timeout: 20_000 });
+      const before = await first.jsonValue();
+      await page.waitForFunction(([sel, old]) => {
+        const text = document.querySelector(sel)?.textContent ?? '';
+        return /\d/.test(text) && text !== old;
+      }, [cell, before] as const, { timeout: 20_000 });
+      await shot(page, 'dashboard-live');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await rig.stop();
+    }
   });
 });

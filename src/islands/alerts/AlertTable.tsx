@@ -40,7 +40,8 @@ export function AlertTable({ alerts, detailed = false }: Props) {
       <TableBody>
         {alerts.map((a, i) => (
           <Fragment key={`${a.exchange}|${a.market}|${a.local_ts}|${a.rule}|${a.direction}`}>
-            <TableRow data-alert-rule={a.rule}>
+            {/* The alert's natural key as data attributes: tests compare the page with Node's alerts by it. */}
+            <TableRow data-alert-rule={a.rule} data-alert-exchange={a.exchange} data-alert-market={a.market} data-alert-tier={a.tier} data-alert-direction={a.direction} data-alert-bucket={a.bucket_ts ?? undefined}>
               <TableCell className="px-2 py-1.5 tabular-nums">{fmtTime(a.local_ts)}</TableCell>
               <TableCell className="px-2 py-1.5">
                 {a.market} <span className="text-xs text-tremor-content dark:text-dark-tremor-content">{a.exchange}</span>

@@ -1,12 +1,29 @@
-/** Alerts per tier as a Tremor bar chart. Loaded on demand: Tremor charts bring Recharts. */
+/**
+ * Alerts per tier as Tremor charts: a bar chart split by direction and a donut of each tier's
+ * share. Loaded on demand: Tremor charts bring Recharts.
+ */
 import BarChart from '@tremor/react/dist/components/chart-elements/BarChart/BarChart.js';
+import DonutChart from '@tremor/react/dist/components/chart-elements/DonutChart/DonutChart.js';
 import type { AlertRow } from '../../lib/snapshot-types.ts';
 
+const TIERS = [1, 2, 3, 4, 5];
+/** The TierBadge palette, so a tier has one colour across badges and charts. */
+const TIER_COLORS = ['blue', 'violet', 'amber', 'orange', 'rose'];
+
 export default function TierChart({ alerts }: { alerts: readonly AlertRow[] }) {
-  const data = [1, 2, 3, 4, 5].map((tier) => ({
+  const data = TIERS.map((tier) => ({
     tier: `Tier ${tier}`,
     up: alerts.filter((a) => a.tier === tier && a.direction === 'up').length,
     down: alerts.filter((a) => a.tier === tier && a.direction !== 'up').length,
   }));
-  return <BarChart className="h-48" data={data} index="tier" categories={['up', 'down']} colors={['emerald', 'rose']} stack allowDecimals={false} />;
+  const shares = data.map((d, i) => ({ tier: d.tier, alerts: d.up + d.down, color: TIER_COLORS[i] })).filter((d) => d.alerts > 0);
+  return (
+    <div className="grid gap-4 md:grid-cols-3">
+      <BarChart className="h-48 md:col-span-2" data={data} index="tier" categories={['up', 'down']} colors={['emerald', 'rose']} stack allowDecimals={false} />
+      <figure data-testid="tier-donut" className="flex flex-col items-center">
+        <DonutChart className="h-40" data={shares} index="tier" category="alerts" colors={shares.map((s) => s.color)} label={String(alerts.length)} showAnimation={false} />
+        <figcaption className="mt-2 text-xs text-tremor-content dark:text-dark-tremor-content">Share by tier</figcaption>
+      </figure>
+    </div>
+  );
 }

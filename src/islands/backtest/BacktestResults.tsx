@@ -50,7 +50,7 @@ export function BacktestResults({ report: r, tradesCsv, equityCsv }: Props) {
         <button type="button" data-testid="export-equity" className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border" onClick={() => downloadText(`${name}-equity.csv`, equityCsv, 'text/csv')}>
           Equity CSV
         </button>
-        <button type="button" className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border" onClick={() => downloadText(`${name}-report.json`, JSON.stringify(r, null, 2), 'application/json')}>
+        <button type="button" data-testid="export-report" className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border" onClick={() => downloadText(`${name}-report.json`, JSON.stringify(r, null, 2), 'application/json')}>
           Report JSON
         </button>
       </div>

@@ -44,6 +44,8 @@ export function TimeSeriesChart({ title, series, heightClass = 'h-56', version =
   const latest = useRef(series);
   latest.current = series;
 
+  const empty = series.every((s) => s.points.length === 0);
+
   useEffect(() => {
     let disposed = false;
     let cleanup = () => {};
@@ -88,10 +90,10 @@ export function TimeSeriesChart({ title, series, heightClass = 'h-56', version =
       disposed = true;
       cleanup();
     };
-    // Redraw on version change only; series objects are read through `latest`.
-  }, [version]);
+    // Redraw on version change, and when the first points arrive (the chart's box exists only
+    // then: a replay starts empty); series objects are read through `latest`.
+  }, [version, empty]);
 
-  const empty = series.every((s) => s.points.length === 0);
   return (
     <figure className="min-w-0">
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
