@@ -9,6 +9,8 @@ import { runMetricsBench } from './metrics.bench.ts';
 import { runParseBench } from './parse.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
 import { runReplayBench } from './replay.bench.ts';
+import { runReplayBrowserBench } from './replay-browser.bench.ts';
+import { runSiteBench } from './site.bench.ts';
 
 const SECTIONS: [string, () => Promise<{ lines: string[] }>][] = [
   ['Ingest (issue 2)', () => runIngestBench()],
@@ -16,6 +18,8 @@ const SECTIONS: [string, () => Promise<{ lines: string[] }>][] = [
   ['Relay fan-out (issue 3)', () => runRelayBench()],
   ['Metrics and alerts (issue 4)', () => runMetricsBench()],
   ['Replay and backtest in Node (issue 5)', () => runReplayBench()],
+  ['Replay in the browser (issue 5)', () => runReplayBrowserBench()],
+  ['Site (issue 6)', () => runSiteBench()],
 ];
 
 const out: string[] = [
