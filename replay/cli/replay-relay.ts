@@ -17,7 +17,7 @@ import type { EngineOutput } from '../core/metrics/types.ts';
 import { createReplayPlayer, type PlayerStatus, type ReplayPlayer } from '../core/replay/player.ts';
 import { dbSource, readEvents, type ReplayFilter } from '../core/replay/read-events.ts';
 import { recordedMetricsConfig } from '../core/replay/recorded-metrics-config.ts';
-import type { Speed } from '../core/replay/speed.ts';
+import { INTERACTIVE_MAX_IDLE_MS, type Speed } from '../core/replay/speed.ts';
 import { nodeScheduler } from './node-scheduler.ts';
 
 export interface ReplayRelayOptions {
@@ -92,6 +92,7 @@ export async function startReplayRelay(opts: ReplayRelayOptions): Promise<Replay
     open: dbSource(db, opts.filter),
     scheduler: nodeScheduler(async () => flush()),
     speed: opts.speed,
+    maxIdleMs: INTERACTIVE_MAX_IDLE_MS,
     derived: {
       reset: () => void (engine = createMetricsEngine(metricsConfig, { logger })),
       onEvent(e) {

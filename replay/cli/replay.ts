@@ -16,7 +16,7 @@ import { createReplayPlayer } from '../core/replay/player.ts';
 import { dbSource, readEvents } from '../core/replay/read-events.ts';
 import { recordedMetricsConfig } from '../core/replay/recorded-metrics-config.ts';
 import { ReplayError } from '../core/replay/errors.ts';
-import { parseSpeed, type Speed } from '../core/replay/speed.ts';
+import { INTERACTIVE_MAX_IDLE_MS, parseSpeed, type Speed } from '../core/replay/speed.ts';
 import { nodeScheduler } from './node-scheduler.ts';
 import { dbOption, FILTER_OPTIONS, filterOptions } from './options.ts';
 import { startReplayRelay } from './replay-relay.ts';
@@ -99,7 +99,7 @@ async function printEvents(dbPath: string, filter: ReturnType<typeof filterOptio
     lines = [];
     if (!ok) await writable(io.stdout);
   };
-  const player = createReplayPlayer({ open: dbSource(db, filter), scheduler: nodeScheduler(flush), speed });
+  const player = createReplayPlayer({ open: dbSource(db, filter), scheduler: nodeScheduler(flush), speed, maxIdleMs: INTERACTIVE_MAX_IDLE_MS });
   // A closed pipe (`| head`) ends the replay quietly; any other write error ends it loudly.
   // The listener stays: a write still in flight may fail after the replay has finished.
   let failure: Error | undefined;

@@ -272,3 +272,14 @@ describe('positions and round trips', () => {
     expect(report.final_equity).toBeCloseTo(10_000 + 19.9 - 100 * 0.0005 - 119.9 * 0.0005, 9);
   });
 });
+
+describe('equity curve interval', () => {
+  it('refuses an interval that would split the session into too many periods, naming the parameter', () => {
+    const tape = new Tape();
+    tape.quote('100', '101');
+    tape.quote('100', '101', 3 * 365 * 86_400_000); // three years of silence
+    expect(() => runScript(tape, {}, { interval: 1000 })).toThrow(/interval: 1000 ms splits this session.*--param interval/);
+    // A coarser interval is fine.
+    expect(runScript(tape, {}, { interval: 86_400_000 }).report.equity_curve.length).toBeGreaterThan(1000);
+  });
+});

@@ -103,6 +103,17 @@ describe('replay player', () => {
     expect(clock.sleeps).toHaveLength(Math.floor(all.length / 1000));
   });
 
+  it('shortens a long silence to maxIdleMs at a paced speed', async () => {
+    const clock = fakeClock();
+    const quiet = all.slice(0, 20).map((e, i) => ({ ...e, local_ts: e.local_ts + (i >= 10 ? 86_400_000 : 0) }));
+    const at: number[] = [];
+    const player = createReplayPlayer({ open: () => quiet, scheduler: clock, speed: 1, maxIdleMs: 2000 });
+    await player.run(() => at.push(clock.now()));
+    // A day of silence between events 10 and 11 costs 2 s of wall time, not a day.
+    expect(at[10] - at[9]).toBe(2000);
+    expect(at[at.length - 1] - at[0]).toBeLessThan(2000 + (quiet[19].local_ts - 86_400_000 - quiet[0].local_ts) + 1);
+  });
+
   it('pause holds the stream; resume continues where it stopped without bursting to catch up', async () => {
     const clock = fakeClock();
     const player = createReplayPlayer({ open: dbSource(db, FIVE_MIN), scheduler: clock, speed: 10 });

@@ -3,6 +3,11 @@
  * the interval) plus the first and last event. A boundary's point is taken before the first
  * event at or after it is applied, so it values the account with prices known at that time.
  */
+import { BacktestError } from './errors.ts';
+
+/** Most points an equity curve may hold: beyond this the interval is too fine for the session. */
+export const MAX_EQUITY_POINTS = 1_000_000;
+
 export interface EquityPoint {
   ts: number;
   equity: number;
@@ -23,6 +28,13 @@ export class EquityCurve {
     }
     if (ts < this.nextBoundary) return;
     const value = equity();
+    const adding = Math.floor((ts - this.nextBoundary) / this.intervalMs) + 1;
+    if (this.points.length + adding > MAX_EQUITY_POINTS)
+      throw new BacktestError(
+        'E_BACKTEST_PARAM',
+        `interval: ${this.intervalMs} ms splits this session into more than ${MAX_EQUITY_POINTS.toLocaleString('en')} periods ` +
+          `(it spans ${Math.round((ts - this.points[0].ts) / 86_400_000)} days); use a longer --param interval or narrow --from/--to`,
+      );
     // A quiet stretch (or a gap) spanning several intervals: equity did not change in them.
     for (; this.nextBoundary <= ts; this.nextBoundary += this.intervalMs) this.points.push({ ts: this.nextBoundary, equity: value });
   }

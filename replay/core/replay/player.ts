@@ -38,6 +38,11 @@ export interface PlayerOptions {
   derived?: DerivedState;
   /** At speed `max`, yield to the host every this many events so pause/stop/UI get a turn. */
   yieldEvery?: number;
+  /**
+   * Longest real-time wait between two events at a paced speed: a longer silence in the
+   * recording (a night, or sessions recorded years apart) is shortened to this. Default: none.
+   */
+  maxIdleMs?: number;
 }
 
 export interface PlayerStatus {
@@ -67,6 +72,8 @@ export function createReplayPlayer(options: PlayerOptions): ReplayPlayer {
   const yieldEvery = options.yieldEvery ?? 2048;
   if (!Number.isSafeInteger(yieldEvery) || yieldEvery < 1)
     throw new ReplayError('E_REPLAY_STATE', `yieldEvery must be a positive integer, got ${String(options.yieldEvery)}`);
+  const maxIdleMs = options.maxIdleMs ?? Infinity;
+  if (!(maxIdleMs > 0)) throw new ReplayError('E_REPLAY_STATE', `maxIdleMs must be positive, got ${String(options.maxIdleMs)}`);
   let speed = checkSpeed(options.speed ?? 'max');
   let paused = false;
   let stopped = false;
@@ -154,7 +161,12 @@ export function createReplayPlayer(options: PlayerOptions): ReplayPlayer {
         } else {
           const now = scheduler.now();
           anchor ??= { wall: now, ts: pending.local_ts };
-          const wait = anchor.wall + (pending.local_ts - anchor.ts) / speed - now;
+          let wait = anchor.wall + (pending.local_ts - anchor.ts) / speed - now;
+          if (wait > maxIdleMs) {
+            // Skip the rest of a long silence: re-anchor so this event is due maxIdleMs from now.
+            anchor = { wall: now + maxIdleMs, ts: pending.local_ts };
+            wait = maxIdleMs;
+          }
           if (wait > 0) {
             await scheduler.sleep(wait);
             // Re-check stop, seek and pause before emitting what we waited for.

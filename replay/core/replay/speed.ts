@@ -4,6 +4,9 @@ import { ReplayError } from './errors.ts';
 export type Speed = number | 'max';
 
 /** The speeds offered in the CLI and the player UI. */
+/** Interactive replays shorten silences longer than this (real time), see PlayerOptions.maxIdleMs. */
+export const INTERACTIVE_MAX_IDLE_MS = 2000;
+
 export const SPEED_PRESETS: readonly Speed[] = [1, 10, 100, 'max'];
 
 /** Parse `1`, `10x`, `100×`, `0.5` or `max`; throws E_REPLAY_SPEED naming the accepted forms. */

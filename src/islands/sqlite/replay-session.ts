@@ -13,7 +13,7 @@ import type { EngineOutput } from '../../../replay/core/metrics/types.ts';
 import { createReplayPlayer, type ReplayPlayer } from '../../../replay/core/replay/player.ts';
 import { dbSource } from '../../../replay/core/replay/read-events.ts';
 import { recordedMetricsConfig } from '../../../replay/core/replay/recorded-metrics-config.ts';
-import type { Speed } from '../../../replay/core/replay/speed.ts';
+import { INTERACTIVE_MAX_IDLE_MS, type Speed } from '../../../replay/core/replay/speed.ts';
 import type { FromWorker, PricePoint } from './protocol.ts';
 
 const FLUSH_MS = 100;
@@ -82,6 +82,7 @@ export function startReplay(db: Db, speed: Speed, post: (m: FromWorker) => void)
   const player = createReplayPlayer({
     open: dbSource(db),
     speed,
+    maxIdleMs: INTERACTIVE_MAX_IDLE_MS,
     scheduler: {
       now: () => performance.now(),
       sleep: (ms) =>
