@@ -41,6 +41,8 @@ export interface Config {
     flushMs: number;
     /** Or as soon as this many events are pending. */
     flushRows: number;
+    /** Events held in memory while the database refuses writes (disk full); beyond, dropped and recorded as a gap. */
+    maxPendingRows: number;
   };
   feed: {
     backoffBaseMs: number;
@@ -96,7 +98,7 @@ export function defaultConfig(): Config {
       maxPayloadBytes: 64 * 1024,
       maxBufferedBytes: 4 * 1024 * 1024,
     },
-    writer: { flushMs: 50, flushRows: 5000 },
+    writer: { flushMs: 50, flushRows: 5000, maxPendingRows: 500_000 },
     feed: { backoffBaseMs: 1000, backoffCapMs: 30_000, restTimeoutMs: 10_000 },
     health: { staleMs: 30_000, writerLagMs: 2000, minFreeDiskBytes: 512 * 1024 * 1024 },
     metrics: {},
@@ -157,6 +159,7 @@ export function validateConfig(c: Config): void {
   need(c.http.maxPayloadBytes >= 1024, 'http.maxPayloadBytes: must be at least 1024');
   need(c.writer.flushMs >= 1 && c.writer.flushMs <= 1000, 'writer.flushMs: must be 1-1000 ms (keep write transactions short)');
   need(c.writer.flushRows >= 1, 'writer.flushRows: must be at least 1');
+  need(c.writer.maxPendingRows >= c.writer.flushRows, 'writer.maxPendingRows: must be at least writer.flushRows');
   need(c.feed.backoffBaseMs >= 10, 'feed.backoffBaseMs: must be at least 10');
   need(c.feed.backoffCapMs >= c.feed.backoffBaseMs, 'feed.backoffCapMs: must be >= feed.backoffBaseMs');
   for (const id of EXCHANGES) {

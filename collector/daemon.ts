@@ -66,6 +66,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   const writer = new EventWriter(db, {
     flushMs: config.writer.flushMs,
     flushRows: config.writer.flushRows,
+    maxPendingRows: config.writer.maxPendingRows,
     logger,
     now,
     inTransaction: (batch) => metrics.inTransaction(batch),
@@ -74,7 +75,9 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
       return metrics.reset(first);
     },
     onBatchTimed: (s) => telemetry.writeBatch.observe(s),
+    onDropGap: (gap) => telemetry.gaps.inc({ exchange: gap.exchange, cause: gap.cause }),
   });
+  telemetry.setWriterLagSource(() => writer.lagMs());
   writer.onCommit((batch) => {
     for (const e of batch) telemetry.events.inc({ exchange: e.exchange, kind: e.kind });
     const { alerts } = metrics.published();

@@ -8,6 +8,7 @@ import type { Logger } from '../replay/core/log.ts';
 import type { Config } from './config.ts';
 import { RECENT_FAILURE_MS, startCollector, type Collector } from './daemon.ts';
 import type { HealthInput } from './relay/health.ts';
+import type { RelayTuning } from './relay/relay.ts';
 import { startDaemonServer, type DaemonServer } from './relay/server.ts';
 
 export interface Service {
@@ -58,7 +59,15 @@ export function healthInputOf(collector: Collector, now: () => number): HealthIn
   };
 }
 
-export async function startService(opts: { config: Config; logger: Logger; now?: () => number }): Promise<Service> {
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => number;
+  /** Relay limits beyond the config file's (fault tests and benchmarks shorten the heartbeat). */
+  relayTuning?: Partial<RelayTuning>;
+}
+
+export async function startService(opts: ServiceOptions): Promise<Service> {
   const now = opts.now ?? Date.now;
   const collector = await startCollector(opts);
   let server: DaemonServer;
@@ -71,6 +80,7 @@ export async function startService(opts: { config: Config; logger: Logger; now?:
       version: VERSION,
       dbPath: opts.config.db,
       healthInput: () => healthInputOf(collector, now),
+      tuning: opts.relayTuning,
       now,
     });
   } catch (err) {

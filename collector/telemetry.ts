@@ -8,17 +8,25 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export function createTelemetry() {
   const registry = new Registry();
   const r = [registry];
-  const eventLoop = monitorEventLoopDelay({ resolution: 20 });
+  const RESOLUTION_MS = 20;
+  const eventLoop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  // The histogram measures how late each sampling timer fired, resolution included: subtract it.
+  const delaySeconds = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS) / 1000;
   eventLoop.enable();
 
   type DeliveryStats = { pending: number; failed: number; delivered: number; failing: number };
   let deliveryStats: (() => DeliveryStats) | null = null;
+  let writerLagMs: (() => number) | null = null;
 
   const t = {
     registry,
     /** The daemon's alert sink reports here; read at each scrape. */
     setAlertDeliveryStats(source: () => DeliveryStats) {
       deliveryStats = source;
+    },
+    /** The daemon's writer reports its lag here; read at each scrape. */
+    setWriterLagSource(source: () => number) {
+      writerLagMs = source;
     },
     events: new Counter({ name: 'futuresboard_events_total', help: 'Normalized events committed, by exchange and kind', labelNames: ['exchange', 'kind'], registers: r }),
     frames: new Counter({ name: 'futuresboard_frames_total', help: 'Frames received, by exchange and type (data, ack, pong, rejected, notice, ignored)', labelNames: ['exchange', 'type'], registers: r }),
@@ -35,7 +43,14 @@ export function createTelemetry() {
       registers: r,
     }),
     writeErrors: new Counter({ name: 'futuresboard_write_errors_total', help: 'Failed write transactions by SQLite error code', labelNames: ['code'], registers: r }),
-    writerLag: new Gauge({ name: 'futuresboard_writer_lag_seconds', help: 'Age of the oldest event not yet committed', registers: r }),
+    writerLag: new Gauge({
+      name: 'futuresboard_writer_lag_seconds',
+      help: 'Age of the oldest event not yet committed',
+      registers: r,
+      collect() {
+        if (writerLagMs) this.set(writerLagMs() / 1000);
+      },
+    }),
     relayClients: new Gauge({ name: 'futuresboard_relay_clients', help: 'Connected relay websocket clients', registers: r }),
     relayDrops: new Counter({ name: 'futuresboard_relay_drops_total', help: 'Relay messages dropped or clients closed, by reason', labelNames: ['reason'], registers: r }),
     alertDeliveries: new Gauge({
@@ -56,9 +71,9 @@ export function createTelemetry() {
       labelNames: ['quantile'],
       registers: r,
       collect() {
-        this.set({ quantile: '0.5' }, eventLoop.percentile(50) / 1e9);
-        this.set({ quantile: '0.99' }, eventLoop.percentile(99) / 1e9);
-        this.set({ quantile: 'max' }, eventLoop.max / 1e9);
+        this.set({ quantile: '0.5' }, delaySeconds(eventLoop.percentile(50)));
+        this.set({ quantile: '0.99' }, delaySeconds(eventLoop.percentile(99)));
+        this.set({ quantile: 'max' }, delaySeconds(eventLoop.max));
         eventLoop.reset();
       },
     }),

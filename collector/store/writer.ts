@@ -27,6 +27,8 @@ export interface WriterOptions {
    * resets its derived state at the same point.
    */
   onRollback?: (err: Error, firstPending: MarketEvent | undefined) => MarketEvent | null;
+  /** Observes each gap the writer itself recorded (events dropped while writes failed), after commit. */
+  onDropGap?: (gap: GapEvent) => void;
   /** Observes each committed transaction's duration. */
   onBatchTimed?: (seconds: number, rows: number) => void;
 }
@@ -106,6 +108,7 @@ export class EventWriter {
     const started = performance.now();
     const firstSeq = this.seq;
     let batch: RecordedEvent[] = [];
+    const gaps = [...this.dropGaps()];
     try {
       batch = this.db.transaction(() => {
         const out: RecordedEvent[] = [];
@@ -115,7 +118,7 @@ export class EventWriter {
           out.push(this.write(event));
           feeds.set(`${event.exchange} ${stream}`, [event.exchange, stream, event.local_ts]);
         }
-        for (const gap of this.dropGaps()) out.push(this.write(gap));
+        for (const gap of gaps) out.push(this.write(gap));
         for (const [exchange, stream, ts] of feeds.values()) this.upsertFeed.run(exchange, stream, ts);
         this.opts.inTransaction?.(out);
         return out;
@@ -135,6 +138,7 @@ export class EventWriter {
     this.committedRows += batch.length;
     this.committedBatches++;
     this.opts.onBatchTimed?.((performance.now() - started) / 1000, batch.length);
+    for (const gap of gaps) this.opts.onDropGap?.(gap);
     for (const l of this.listeners) l(batch);
     return batch.length;
   }

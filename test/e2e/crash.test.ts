@@ -2,14 +2,13 @@
  * kill -9 of the collector while it writes: the database stays intact, every batch the
  * collector reported committed is there, and the restart records the lost interval as a gap.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../collector/simulator/index.ts';
 import { EXCHANGES } from '../../replay/core/events.ts';
+import { spawnCollector } from '../helpers/collector-process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();
@@ -27,31 +26,15 @@ beforeAll(async () => {
 });
 afterAll(async () => sim?.close());
 
-/** Starts `futuresboard collect` and resolves each time it reports a committed batch. */
-function collect(onCommit: (lastSeq: number, child: ChildProcess) => void): ChildProcess {
-  const child = spawn(process.execPath, ['bin/futuresboard', 'collect', '--config', configPath], {
-    env: { ...process.env, FUTURESBOARD_LOG_LEVEL: 'debug' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  createInterface({ input: child.stderr! }).on('line', (line) => {
-    if (!line.includes('"batch committed"')) return;
-    const { lastSeq } = JSON.parse(line) as { lastSeq: number };
-    onCommit(lastSeq, child);
-  });
-  return child;
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
 describe('collector killed with SIGKILL during writes', () => {
   it('keeps every reported batch, passes integrity_check, and records the restart gap', async () => {
     let reported = 0;
     let batches = 0;
-    const first = collect((lastSeq, child) => {
+    const first = spawnCollector(configPath, ({ lastSeq }) => {
       reported = Math.max(reported, lastSeq);
-      if (++batches === 25) child.kill('SIGKILL');
+      if (++batches === 25) first.child.kill('SIGKILL');
     });
-    expect(await exited(first)).toBe(null);
+    expect(await first.exited).toBe(null);
     expect(reported).toBeGreaterThan(0);
 
     const db = new Database(dbPath, { readonly: true });
@@ -68,10 +51,10 @@ describe('collector killed with SIGKILL during writes', () => {
 
     // Restart: the interval the collector was down becomes restart gaps, one per stream.
     let restarted = 0;
-    const second = collect((_seq, child) => {
-      if (++restarted === 10) child.kill('SIGTERM');
+    const second = spawnCollector(configPath, () => {
+      if (++restarted === 10) second.child.kill('SIGTERM');
     });
-    expect(await exited(second)).toBe(0);
+    expect(await second.exited).toBe(0);
     const again = new Database(dbPath, { readonly: true });
     const gaps = again.prepare("SELECT exchange, stream, start_ts, end_ts FROM gaps WHERE cause = 'restart'").all() as {
       exchange: string; stream: string; start_ts: number; end_ts: number;

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { defaultConfig, type Config } from '../../collector/config.ts';
+import type { RelayTuning } from '../../collector/relay/relay.ts';
 import { startService, type Service } from '../../collector/service.ts';
 import { startSimulator } from '../../collector/simulator/index.ts';
 import { EXCHANGES, type ExchangeId, type RecordedEvent } from '../../replay/core/events.ts';
@@ -20,7 +21,7 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-export async function startRig(dir: string, opts: { exchanges?: ExchangeId[]; rate?: number; name?: string; tweak?: (c: Config) => void } = {}): Promise<Rig> {
+export async function startRig(dir: string, opts: { exchanges?: ExchangeId[]; rate?: number; name?: string; tweak?: (c: Config) => void; relayTuning?: Partial<RelayTuning> } = {}): Promise<Rig> {
   const sim = await startSimulator({ port: 0, source: 'synthetic', eventsPerSecond: opts.rate ?? 600, seed: 7 });
   const config = defaultConfig();
   config.db = join(dir, `${opts.name ?? 'rig'}.db`);
@@ -33,7 +34,7 @@ export async function startRig(dir: string, opts: { exchanges?: ExchangeId[]; ra
     config.exchanges[id].endpoints = sim.endpoints[id];
   }
   opts.tweak?.(config);
-  const service = await startService({ config, logger: silentLogger });
+  const service = await startService({ config, logger: silentLogger, relayTuning: opts.relayTuning });
   return {
     sim,
     service,

@@ -1,0 +1,152 @@
+/**
+ * Hostile input on the static site, in Chromium: SQLite files a user might be sent (truncated,
+ * script in its market names, a schema that makes every read fail) opened in the replay page,
+ * and a docs page carrying script and HTML injection. Files are refused with a message or
+ * opened safely, nothing injected runs, and the page's main thread stays responsive.
+ *
+ * test/site covers a corrupt header, a foreign SQLite file, an oversized file and a hostile
+ * status report; this file covers what those do not. One site build for the file.
+ */
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.ts';
+import { buildSite, launchChromium, makeDocs, makeRecording, serveDir } from '../site/site-rig.ts';
+
+const HOSTILE_DOC = `---
+title: "Hostile <script>window.__pwned = 11</script> doc"
+---
+# Hostile doc
+
+<script>window.__pwned = 12</script>
+<img src="x" onerror="window.__pwned = 13">
+<svg onload="window.__pwned = 14"><script>window.__pwned = 15</script></svg>
+[click](javascript:window.__pwned=16)
+<a href="jAvAsCrIpT:window.__pwned=17">mixed case</a>
+<iframe srcdoc="<script>parent.__pwned = 18</script>"></iframe>
+<form action="javascript:window.__pwned=19"><button>go</button></form>
+<style>body { display: none }</style>
+
+Plain **text** survives.
+`;
+
+const XSS_MARKET = '<img src=x onerror="window.__pwned=21">/USDT:USDT';
+
+const dir = tempDir('fb-site-hostile-');
+let base = '';
+let server: Server;
+let browser: Browser;
+const files: Record<'truncated' | 'injected' | 'trapped', string> = { truncated: '', injected: '', trapped: '' };
+
+beforeAll(async () => {
+  const recording = join(dir, 'recording.sqlite');
+  await makeRecording(recording);
+  const docs = join(dir, 'docs');
+  makeDocs(docs);
+  writeFileSync(join(docs, 'hostile.md'), HOSTILE_DOC);
+  await buildSite(join(dir, 'dist'), { FUTURESBOARD_SITE_DB: recording, FUTURESBOARD_DOCS_DIR: docs, PUBLIC_RELAY_URL: 'off' });
+  ({ url: base, server } = await serveDir(join(dir, 'dist')));
+  browser = await launchChromium();
+
+  // A download cut off halfway: the header promises pages that are not there.
+  const bytes = readFileSync(recording);
+  files.truncated = join(dir, 'truncated.sqlite');
+  writeFileSync(files.truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+  // A valid recording whose market names are HTML.
+  files.injected = join(dir, 'injected.sqlite');
+  copyFileSync(recording, files.injected);
+  const inj = new Database(files.injected);
+  for (const t of ['trades', 'book_tickers', 'book_tops', 'derivative_tickers'])
+    inj.prepare(`UPDATE ${t} SET market = ?, symbol = ? WHERE market = (SELECT min(market) FROM trades)`).run(XSS_MARKET, XSS_MARKET);
+  inj.close();
+  // The right tables plus a column (and a view) whose every read builds a value above SQLite's
+  // length limit: a reader that selects * or walks every view fails on it.
+  files.trapped = join(dir, 'trapped.sqlite');
+  copyFileSync(recording, files.trapped);
+  const bad = new Database(files.trapped);
+  bad.exec('ALTER TABLE trades ADD COLUMN boom BLOB GENERATED ALWAYS AS (zeroblob(2000000000)) VIRTUAL');
+  bad.exec('CREATE VIEW IF NOT EXISTS v_boom AS SELECT boom FROM trades');
+  bad.close();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A page whose main thread is watched: the longest gap between 50 ms ticks, in ms. */
+async function watchedPage(path: string): Promise<{ page: Page; errors: string[]; longestStallMs: () => Promise<number> }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    const w = window as unknown as { __stall: number };
+    w.__stall = 0;
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      w.__stall = Math.max(w.__stall, now - last - 50);
+      last = now;
+    }, 50);
+  });
+  await page.goto(base + path);
+  return { page, errors, longestStallMs: () => page.evaluate(() => (window as unknown as { __stall: number }).__stall) };
+}
+
+const pwned = (page: Page) => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
+
+describe('hostile SQLite files in the replay page', () => {
+  it('refuses a truncated recording with a message and stays responsive', async () => {
+    const { page, errors, longestStallMs } = await watchedPage('/replay/');
+    await page.getByTestId('open-file').setInputFiles(files.truncated);
+    const error = page.getByTestId('load-error');
+    await expect.poll(() => error.getAttribute('data-code'), { timeout: 30_000 }).toBe('E_NOT_SQLITE');
+    expect(await error.innerText()).toContain('truncated.sqlite');
+    expect(await longestStallMs()).toBeLessThan(1000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a recording with a booby-trapped extra column and view safely: only known columns are read', async () => {
+    const { page, errors, longestStallMs } = await watchedPage('/replay/?speed=max');
+    await page.getByTestId('open-file').setInputFiles(files.trapped);
+    await expect.poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 }).toBe('true');
+    expect(await page.getByTestId('load-error').count()).toBe(0);
+    expect(await longestStallMs()).toBeLessThan(1000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('plays a recording with HTML in its market names as plain text', async () => {
+    const { page, errors, longestStallMs } = await watchedPage('/replay/?speed=max');
+    await page.getByTestId('open-file').setInputFiles(files.injected);
+    await expect.poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 }).toBe('true');
+    await expect.poll(() => page.locator('main').innerText()).toContain(XSS_MARKET);
+    expect(await page.locator('main img[onerror]').count()).toBe(0);
+    expect(await pwned(page)).toBeUndefined();
+    expect(await longestStallMs()).toBeLessThan(1000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('docs with script and HTML injection', () => {
+  it('renders the doc and its title inert', async () => {
+    const { page } = await watchedPage('/docs/');
+    const link = page.locator('main a', { hasText: 'Hostile' });
+    expect(await link.innerText()).toContain('<script>');
+    await link.click();
+    await expect.poll(() => page.locator('main').innerText()).toContain('Plain text survives.');
+    const main = page.locator('main');
+    expect(await main.locator('script, iframe, form, style, svg').count()).toBe(0);
+    expect(await main.locator('[onerror], [onload], [onclick], [srcdoc]').count()).toBe(0);
+    expect(await main.locator('a[href^="javascript:" i]').count()).toBe(0);
+    expect(await page.evaluate(() => getComputedStyle(document.body).display)).not.toBe('none');
+    expect(await page.title()).toContain('<script>');
+    expect(await pwned(page)).toBeUndefined();
+    await page.close();
+  });
+});
