@@ -21,6 +21,29 @@ function timeframeView(v: unknown): TimeframeView {
   return { price_chg_pct: n(tf.price_chg_pct), oi_chg_pct: n(tf.oi_chg_pct), cvd: n(tf.cvd), z: strongestZ(obj(tf.z)) };
 }
 
+/** A market row with no figures yet (a market seen before its first metrics bucket closed). */
+export function emptyMarketRow(b: { exchange: string; market: string; symbol: string; local_ts: number }): MarketRow {
+  return {
+    exchange: b.exchange,
+    market: b.market,
+    symbol: b.symbol,
+    local_ts: b.local_ts,
+    price: null,
+    price_chg_pct: null,
+    oi_usd: null,
+    oi_chg_pct: null,
+    funding_rate: null,
+    basis_bps: null,
+    ls_global: null,
+    imbalance: null,
+    cvd: null,
+    z_max: null,
+    composite: null,
+    regime: null,
+    timeframes: {},
+  };
+}
+
 export function marketRowFromMetrics(r: Record<string, unknown>): MarketRow | null {
   if (typeof r.exchange !== 'string' || typeof r.market !== 'string') return null;
   const tfs = obj(r.timeframes);

@@ -4,34 +4,12 @@
  * with every quote even when the metrics bucket is long. Pure: tested without a browser.
  */
 import { alertRowFrom } from '../../lib/alert-row.ts';
-import { marketRowFromMetrics } from '../../lib/metric-row.ts';
+import { emptyMarketRow, marketRowFromMetrics } from '../../lib/metric-row.ts';
 import type { AlertRow, MarketRow } from '../../lib/snapshot-types.ts';
 import { jsonObject, num, str } from '../../lib/values.ts';
 import type { ChannelItems } from './relay-connection.ts';
 
 export const rowKey = (r: { exchange: string; market: string }): string => `${r.exchange}|${r.market}`;
-
-function blankRow(exchange: string, market: string, symbol: string, local_ts: number): MarketRow {
-  return {
-    exchange,
-    market,
-    symbol,
-    local_ts,
-    price: null,
-    price_chg_pct: null,
-    oi_usd: null,
-    oi_chg_pct: null,
-    funding_rate: null,
-    basis_bps: null,
-    ls_global: null,
-    imbalance: null,
-    cvd: null,
-    z_max: null,
-    composite: null,
-    regime: null,
-    timeframes: {},
-  };
-}
 
 function applyTicker(rows: Map<string, MarketRow>, item: Record<string, unknown>): void {
   const exchange = str(item.exchange);
@@ -39,7 +17,7 @@ function applyTicker(rows: Map<string, MarketRow>, item: Record<string, unknown>
   const local_ts = num(item.local_ts);
   if (!exchange || !market || local_ts === null) return;
   const k = rowKey({ exchange, market });
-  const row = { ...(rows.get(k) ?? blankRow(exchange, market, str(item.symbol) ?? '', local_ts)) };
+  const row = { ...(rows.get(k) ?? emptyMarketRow({ exchange, market, symbol: str(item.symbol) ?? '', local_ts })) };
   if (local_ts < row.local_ts) return;
   row.local_ts = local_ts;
   if (item.kind === 'book_ticker') {

@@ -4,7 +4,7 @@
  * open interest, long/short) so a fresh sample shows something true rather than nothing.
  */
 import type { Db } from '../../../replay/core/db.ts';
-import { marketRowFromMetrics } from '../metric-row.ts';
+import { emptyMarketRow, marketRowFromMetrics } from '../metric-row.ts';
 import type { MarketRow } from '../snapshot-types.ts';
 import { num } from '../values.ts';
 import { hasTable } from './schema-probe.ts';
@@ -34,34 +34,12 @@ interface RawBase {
   local_ts: number;
 }
 
-function emptyRow(b: RawBase): MarketRow {
-  return {
-    exchange: b.exchange,
-    symbol: b.symbol,
-    market: b.market,
-    local_ts: b.local_ts,
-    price: null,
-    price_chg_pct: null,
-    oi_usd: null,
-    oi_chg_pct: null,
-    funding_rate: null,
-    basis_bps: null,
-    ls_global: null,
-    imbalance: null,
-    cvd: null,
-    z_max: null,
-    composite: null,
-    regime: null,
-    timeframes: {},
-  };
-}
-
 function fromRawEvents(db: Db): MarketRow[] {
   const rows = new Map<Key, MarketRow>();
   const row = (b: RawBase): MarketRow => {
     const k = key(b.exchange, b.market);
     let r = rows.get(k);
-    if (!r) rows.set(k, (r = emptyRow(b)));
+    if (!r) rows.set(k, (r = emptyMarketRow(b)));
     r.local_ts = Math.max(r.local_ts, b.local_ts);
     return r;
   };
