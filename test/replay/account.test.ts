@@ -274,12 +274,19 @@ describe('positions and round trips', () => {
 });
 
 describe('equity curve interval', () => {
-  it('refuses an interval that would split the session into too many periods, naming the parameter', () => {
+  it('closes a long silence with one point instead of sampling every interval of it', () => {
     const tape = new Tape();
     tape.quote('100', '101');
     tape.quote('100', '101', 3 * 365 * 86_400_000); // three years of silence
-    expect(() => runScript(tape, {}, { interval: 1000 })).toThrow(/interval: 1000 ms splits this session.*--param interval/);
-    // A coarser interval is fine.
-    expect(runScript(tape, {}, { interval: 86_400_000 }).report.equity_curve.length).toBeGreaterThan(1000);
+    tape.quote('100', '101', 60_000);
+    const curve = runScript(tape, {}, { interval: 60_000 }).report.equity_curve;
+    expect(curve.length).toBeLessThan(10);
+  });
+
+  it('refuses an interval that would split the session into too many periods, naming the parameter', () => {
+    const tape = new Tape();
+    for (let i = 0; i < 250; i++) tape.quote('100', '101', 5000);
+    expect(() => runScript(tape, {}, { interval: 1 })).toThrow(/interval: 1 ms splits this session.*--param interval/);
+    expect(runScript(tape, {}, { interval: 1000 }).report.equity_curve.length).toBeGreaterThan(1000);
   });
 });

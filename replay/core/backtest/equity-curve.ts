@@ -7,6 +7,12 @@ import { BacktestError } from './errors.ts';
 
 /** Most points an equity curve may hold: beyond this the interval is too fine for the session. */
 export const MAX_EQUITY_POINTS = 1_000_000;
+/**
+ * A silence longer than this many intervals (a recording of sessions far apart in time) is
+ * not sampled interval by interval: one point closes it, so the curve and the per-interval
+ * return statistics describe the recorded time, not years of nothing.
+ */
+export const QUIET_STRETCH_INTERVALS = 10_000;
 
 export interface EquityPoint {
   ts: number;
@@ -29,6 +35,12 @@ export class EquityCurve {
     if (ts < this.nextBoundary) return;
     const value = equity();
     const adding = Math.floor((ts - this.nextBoundary) / this.intervalMs) + 1;
+    if (adding > QUIET_STRETCH_INTERVALS) {
+      const last = this.nextBoundary + (adding - 1) * this.intervalMs;
+      this.points.push({ ts: last, equity: value });
+      this.nextBoundary = last + this.intervalMs;
+      return;
+    }
     if (this.points.length + adding > MAX_EQUITY_POINTS)
       throw new BacktestError(
         'E_BACKTEST_PARAM',
