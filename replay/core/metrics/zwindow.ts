@@ -15,6 +15,8 @@
 const DEGENERATE = 1e-6;
 /** Re-shift when (mean − K)² exceeds this many variances. */
 const SHIFT_LIMIT = 1e6;
+/** A removed squared term this many times the remaining sum of squares triggers an exact recompute. */
+const CANCEL_LIMIT = 1e4;
 
 export class ZWindow {
   private readonly ids: Float64Array;
@@ -22,6 +24,8 @@ export class ZWindow {
   private readonly count: Int32Array;
   private readonly sum: Float64Array;
   private readonly sumSq: Float64Array;
+  /** Series whose running sums lost precision when a large value left (recomputed before use). */
+  private readonly stale: Uint8Array;
   private readonly shift: Float64Array;
   private last = -Infinity;
   private sinceRecompute = 0;
@@ -40,6 +44,7 @@ export class ZWindow {
     this.count = new Int32Array(series);
     this.sum = new Float64Array(series);
     this.sumSq = new Float64Array(series);
+    this.stale = new Uint8Array(series);
     this.shift = new Float64Array(series);
   }
 
@@ -48,6 +53,7 @@ export class ZWindow {
     this.count.fill(0);
     this.sum.fill(0);
     this.sumSq.fill(0);
+    this.stale.fill(0);
   }
 
   /**
@@ -88,6 +94,7 @@ export class ZWindow {
     meanOut[s] = NaN;
     stdOut[s] = NaN;
     if (n < this.minSamples || n < 2) return;
+    if (this.stale[s]) this.recomputeSeries(s);
     // The value that set K has left the window and K is now far from the values (a level
     // shift): sums about it would cancel, so take a new K first.
     const offset = this.sum[s] / n;
@@ -139,6 +146,9 @@ export class ZWindow {
       const y = v - this.shift[s];
       this.sum[s] -= y;
       this.sumSq[s] -= y * y;
+      // Removing a term much larger than what remains leaves mostly rounding residue
+      // (65,000² next to values near 0): recompute exactly before the next score.
+      if (y * y > CANCEL_LIMIT * this.sumSq[s]) this.stale[s] = 1;
     }
     this.ids[pos] = NaN;
   }
@@ -165,6 +175,7 @@ export class ZWindow {
       sumSq += y * y;
       n++;
     }
+    this.stale[s] = 0;
     this.count[s] = n;
     this.shift[s] = n ? k : 0;
     this.sum[s] = sum;
