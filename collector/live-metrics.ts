@@ -4,7 +4,7 @@
  * events that produced them and `futuresboard metrics verify` can recompute them bit for bit.
  */
 import type Database from 'better-sqlite3';
-import type { MarketEvent, RecordedEvent } from '../replay/core/events.ts';
+import { gapEvent, type MarketEvent, type RecordedEvent } from '../replay/core/events.ts';
 import type { Logger } from '../replay/core/log.ts';
 import { resolveMetricsConfig, type MetricsConfig } from '../replay/core/metrics/config.ts';
 import { createMetricsEngine, type MetricsEngine } from '../replay/core/metrics/engine.ts';
@@ -56,10 +56,7 @@ export function createLiveMetrics(
       engine = createMetricsEngine(config, { logger });
       if (!first) return null;
       const t = first.local_ts;
-      return {
-        kind: 'gap', exchange: first.exchange, symbol: '', market: '', ts: t, local_ts: t,
-        stream: '*', start_ts: t, end_ts: t, seq_before: null, seq_after: null, cause: 'restart',
-      };
+      return gapEvent({ exchange: first.exchange, stream: '*', start_ts: t, end_ts: t, cause: 'restart' });
     },
   };
 }

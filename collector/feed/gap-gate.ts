@@ -2,7 +2,7 @@
  * Holds an interval of lost data until the next event arrives, then emits the gap right
  * before it, so that the gap row and the first row after recovery share one transaction.
  */
-import type { ExchangeId, GapCause, MarketEvent } from '../../replay/core/events.ts';
+import { gapEvent, type ExchangeId, type GapCause, type MarketEvent } from '../../replay/core/events.ts';
 
 export class GapGate {
   private open: { start_ts: number; cause: GapCause } | null = null;
@@ -28,14 +28,7 @@ export class GapGate {
       const { start_ts, cause } = this.open;
       this.open = null;
       this.onGap(cause);
-      const t = event.local_ts;
-      this.sink(
-        {
-          kind: 'gap', exchange: this.exchange, symbol: '', market: '', ts: t, local_ts: t,
-          stream: this.stream, start_ts, end_ts: t, seq_before: null, seq_after: null, cause,
-        },
-        this.stream,
-      );
+      this.sink(gapEvent({ exchange: this.exchange, stream: this.stream, start_ts, end_ts: event.local_ts, cause }), this.stream);
     }
     if (event.kind === 'gap') this.onGap(event.cause);
     this.sink(event, this.stream);

@@ -8,7 +8,7 @@
  * and the dropped interval is written as a gap (cause `error`) once writing works again.
  */
 import type Database from 'better-sqlite3';
-import type { GapEvent, MarketEvent, RecordedEvent } from '../../replay/core/events.ts';
+import { gapEvent, type GapEvent, type MarketEvent, type RecordedEvent } from '../../replay/core/events.ts';
 import type { Logger } from '../../replay/core/log.ts';
 import { maxSeq, prepareInserter } from './insert.ts';
 
@@ -172,10 +172,7 @@ export class EventWriter {
 
   private *dropGaps(): Iterable<GapEvent> {
     for (const d of this.dropped.values()) {
-      yield {
-        kind: 'gap', exchange: d.exchange, symbol: '', market: '', ts: d.end, local_ts: d.end,
-        stream: '*', start_ts: d.start, end_ts: d.end, seq_before: null, seq_after: null, cause: 'error',
-      };
+      yield gapEvent({ exchange: d.exchange, stream: '*', start_ts: d.start, end_ts: d.end, cause: 'error' });
     }
   }
 }

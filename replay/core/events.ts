@@ -150,3 +150,34 @@ export type RecordedEvent = MarketEvent & { seq: number };
 
 /** Callback that receives normalized events. */
 export type EventSink = (event: MarketEvent) => void;
+
+/**
+ * A gap event closing at `end_ts` (its `ts` and `local_ts`). `symbol`/`market` default to ''
+ * (a whole connection), sequence numbers to null.
+ */
+export function gapEvent(g: {
+  exchange: ExchangeId;
+  stream: string;
+  start_ts: number;
+  end_ts: number;
+  cause: GapCause;
+  symbol?: string;
+  market?: string;
+  seq_before?: number | string | null;
+  seq_after?: number | string | null;
+}): GapEvent {
+  return {
+    kind: 'gap',
+    exchange: g.exchange,
+    symbol: g.symbol ?? '',
+    market: g.market ?? '',
+    ts: g.end_ts,
+    local_ts: g.end_ts,
+    stream: g.stream,
+    start_ts: g.start_ts,
+    end_ts: g.end_ts,
+    seq_before: g.seq_before == null ? null : String(g.seq_before),
+    seq_after: g.seq_after == null ? null : String(g.seq_after),
+    cause: g.cause,
+  };
+}

@@ -26,7 +26,7 @@
  * events; an id at or below the last one is a duplicate and the frame is ignored.
  */
 import { isDecimal } from '../../../replay/core/decimal.ts';
-import type { Dec, EventSink, GapEvent } from '../../../replay/core/events.ts';
+import { gapEvent, type Dec, type EventSink, type GapEvent } from '../../../replay/core/events.ts';
 import type { InstrumentBook } from '../../../replay/core/instruments.ts';
 import { ParseError, type ExchangeParser, type FrameResult } from '../types.ts';
 import { DiffDepthBooks } from './diff-depth.ts';
@@ -72,7 +72,7 @@ const BOOK_TICKER: Record<string, FieldRule> = { s: 'str', E: 'int', b: 'dec', B
 const DEPTH: Record<string, FieldRule> = { s: 'str', E: 'int', U: 'int', u: 'int', pu: 'int' };
 const MARK_PRICE: Record<string, FieldRule> = { s: 'str', E: 'int', p: 'dec', i: 'optDec', T: 'optInt' };
 
-function gapEvent(
+function sequenceGap(
   symbol: string,
   market: string,
   stream: string,
@@ -81,20 +81,10 @@ function gapEvent(
   seqBefore: number,
   seqAfter: number,
 ): GapEvent {
-  return {
-    kind: 'gap',
-    exchange: EXCHANGE,
-    symbol,
-    market,
-    ts: localTs,
-    local_ts: localTs,
-    stream,
-    start_ts: startTs,
-    end_ts: localTs,
-    seq_before: String(seqBefore),
-    seq_after: String(seqAfter),
-    cause: 'sequence',
-  };
+  return gapEvent({
+    exchange: EXCHANGE, symbol, market, stream, start_ts: startTs, end_ts: localTs,
+    seq_before: seqBefore, seq_after: seqAfter, cause: 'sequence',
+  });
 }
 
 /** True when the combined-stream name is a partial-book stream (`@depth5`, `@depth10@100ms`…). */
@@ -200,7 +190,7 @@ class BinanceUsdmParser implements ExchangeParser {
       if (verdict === 'old') return IGNORED;
       if (verdict === 'gap') {
         const t = this.trades;
-        emit(gapEvent(symbol, market, 'aggTrade', t.gapStartTs, localTs, t.gapSeqBefore, a));
+        emit(sequenceGap(symbol, market, 'aggTrade', t.gapStartTs, localTs, t.gapSeqBefore, a));
         events++;
       }
     }
@@ -251,7 +241,7 @@ class BinanceUsdmParser implements ExchangeParser {
     let events = 1;
     if (verdict === 'gap') {
       const t = this.partialDepth;
-      emit(gapEvent(symbol, market, 'depth', t.gapStartTs, localTs, t.gapSeqBefore, U));
+      emit(sequenceGap(symbol, market, 'depth', t.gapStartTs, localTs, t.gapSeqBefore, U));
       events++;
     }
     emit({ kind: 'book_top', exchange: EXCHANGE, symbol, market, ts, local_ts: localTs, bids, asks });
@@ -268,7 +258,7 @@ class BinanceUsdmParser implements ExchangeParser {
     if (verdict === 'old' || verdict === 'unsynced') return IGNORED;
     const market = this.instruments.get(symbol).market;
     if (verdict === 'gap') {
-      emit(gapEvent(symbol, market, 'depth', books.gapStartTs, localTs, books.gapSeqBefore, U));
+      emit(sequenceGap(symbol, market, 'depth', books.gapStartTs, localTs, books.gapSeqBefore, U));
       return data(1);
     }
     const book = books.book(symbol)!;

@@ -11,7 +11,7 @@
  * after a re-sync): orderbook.50 sends a frame every 20 ms and most of them move levels deeper
  * than 5, which would otherwise be stored as identical rows.
  */
-import type { Dec, EventSink } from '../../../replay/core/events.ts';
+import { gapEvent, type Dec, type EventSink } from '../../../replay/core/events.ts';
 import type { InstrumentBook } from '../../../replay/core/instruments.ts';
 import type { FrameResult } from '../types.ts';
 import { int, invalid, levels, obj, str, type Json } from './fields.ts';
@@ -72,20 +72,12 @@ export class DepthBooks {
       if (state === undefined || !state.synced) return { type: 'ignored' };
       if (u <= state.u) return { type: 'ignored' };
       if (u !== state.u + 1) {
-        emit({
-          kind: 'gap',
-          exchange: 'bybit-linear',
-          symbol,
-          market: this.instruments.get(symbol).market,
-          ts: localTs,
-          local_ts: localTs,
-          stream: this.stream,
-          start_ts: state.lastLocalTs,
-          end_ts: localTs,
-          seq_before: String(state.u),
-          seq_after: String(u),
-          cause: 'sequence',
-        });
+        emit(
+          gapEvent({
+            exchange: 'bybit-linear', symbol, market: this.instruments.get(symbol).market, stream: this.stream,
+            start_ts: state.lastLocalTs, end_ts: localTs, seq_before: state.u, seq_after: u, cause: 'sequence',
+          }),
+        );
         state.synced = false;
         state.lastBids = null;
         state.lastAsks = null;

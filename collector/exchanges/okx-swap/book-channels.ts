@@ -2,7 +2,7 @@
  * OKX order-book channels → book_top / book_ticker, with their sequence checks. State per
  * connection: the last push of each snapshot channel and the local books of incremental ones.
  */
-import type { GapCause, GapEvent, MarketEvent } from '../../../replay/core/events.ts';
+import { gapEvent, type GapCause, type GapEvent, type MarketEvent } from '../../../replay/core/events.ts';
 import type { Instrument } from '../../../replay/core/instruments.ts';
 import { IncrementalBook, sameTop, type Level, type RawLevel } from './book.ts';
 import { contractsToBase } from './contracts.ts';
@@ -79,7 +79,7 @@ export class BookChannels {
       if (last && seq !== null && last.seq !== null) {
         if (seq <= last.seq && ts <= last.ts) continue;
         if (prevSeq !== null && prevSeq !== -1 && prevSeq !== last.seq) {
-          out.push(gapEvent(channel, symbol, inst.market, last, seq, localTs, 'sequence'));
+          out.push(sequenceGap(channel, symbol, inst.market, last, seq, localTs, 'sequence'));
         }
       }
       const bids = sizedLevels(b, 'bids', inst, channel, last ? last.bids : NO_LEVELS);
@@ -151,7 +151,7 @@ export class BookChannels {
         if (!state || !state.book) continue; // waiting for a snapshot
         if (seq !== null && state.seq !== null && prevSeq !== state.seq) {
           if (seq <= state.seq && ts <= state.ts) continue; // already applied
-          out.push(gapEvent(channel, symbol, inst.market, state, seq, localTs, 'sequence'));
+          out.push(sequenceGap(channel, symbol, inst.market, state, seq, localTs, 'sequence'));
           state.book = null;
           relevant = true;
           continue;
@@ -161,7 +161,7 @@ export class BookChannels {
       book.apply(bids, asks);
       relevant = true;
       if (checksum !== null && book.checksum() !== checksum) {
-        out.push(gapEvent(channel, symbol, inst.market, state, seq, localTs, 'error'));
+        out.push(sequenceGap(channel, symbol, inst.market, state, seq, localTs, 'error'));
         state.book = null;
         continue;
       }
@@ -241,7 +241,7 @@ function toBase(levels: readonly Level[], inst: Instrument, ctx: string): [strin
   return out;
 }
 
-function gapEvent(
+function sequenceGap(
   stream: string,
   symbol: string,
   market: string,
@@ -250,18 +250,5 @@ function gapEvent(
   localTs: number,
   cause: GapCause,
 ): GapEvent {
-  return {
-    kind: 'gap',
-    exchange: EXCHANGE,
-    symbol,
-    market,
-    ts: localTs,
-    local_ts: localTs,
-    stream,
-    start_ts: last.localTs,
-    end_ts: localTs,
-    seq_before: last.seq === null ? null : String(last.seq),
-    seq_after: seqAfter === null ? null : String(seqAfter),
-    cause,
-  };
+  return gapEvent({ exchange: EXCHANGE, symbol, market, stream, start_ts: last.localTs, end_ts: localTs, seq_before: last.seq, seq_after: seqAfter, cause });
 }
