@@ -19,6 +19,9 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }>
   continuity: { summary: 'health snapshots, status reports, git sync and phase tracking', load: async () => (await import('../continuity/cli.ts')).runContinuity },
 };
 
+/** Errors that mean "the command line or config is wrong": exit 2, like a usage error. */
+const USAGE_ERRORS = new Set(['E_CONFIG', 'E_METRICS_CONFIG', 'E_ALERT_SINK']);
+
 function usage(): string {
   const lines = ['Usage: futuresboard <command> [options]', '', 'Commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${c.summary}`);
@@ -29,7 +32,8 @@ function usage(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    // Asked for: help on stdout, exit 0. No command at all is a usage error: stderr, exit 2.
+    (name ? process.stdout : process.stderr).write(usage() + '\n');
     return name ? 0 : 2;
   }
   const command = COMMANDS[name];
@@ -41,9 +45,15 @@ export async function main(argv: string[]): Promise<number> {
     const run = await command.load();
     return await run(rest);
   } catch (err) {
-    if (err instanceof CliError || (err as { code?: string }).code === 'E_CONFIG') {
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof CliError || USAGE_ERRORS.has(String(code))) {
       process.stderr.write(`futuresboard ${name}: ${(err as Error).message}\n`);
       return err instanceof CliError ? err.exitCode : 2;
+    }
+    // Our own documented errors (code E_…, or a port that is taken) are one line, not a trace.
+    if ((typeof code === 'string' && code.startsWith('E_')) || (err as Error).name === 'ServerStartError') {
+      process.stderr.write(`futuresboard ${name}: ${(err as Error).message}\n`);
+      return 1;
     }
     process.stderr.write(`futuresboard ${name}: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXCHANGES, type ExchangeId } from '../replay/core/events.ts';
+import { mergeMetricsConfig, validateMetricsConfig } from '../replay/core/metrics/config.ts';
 import type { ExchangeEndpoints } from './exchanges/types.ts';
 
 export interface MarketSelection {
@@ -174,10 +175,20 @@ export function validateConfig(c: Config): void {
       need(/^wss?:\/\//.test(url), `exchanges.${id}.endpoints.ws.${name}: must be a ws:// or wss:// URL, got ${JSON.stringify(url)}`);
     need(/^https?:\/\//.test(e.endpoints.rest), `exchanges.${id}.endpoints.rest: must be an http:// or https:// URL`);
   }
+  need(c.http.token === null || (typeof c.http.token === 'string' && c.http.token.length >= 16), 'http.token: must be null (no token) or a secret of at least 16 characters');
+  need(c.http.maxBufferedBytes >= 64 * 1024, 'http.maxBufferedBytes: must be at least 65536');
+  need(c.feed.restTimeoutMs >= 100, 'feed.restTimeoutMs: must be at least 100 ms');
+  need(c.health.staleMs > 0 && c.health.writerLagMs > 0 && c.health.minFreeDiskBytes >= 0, 'health: staleMs and writerLagMs must be positive, minFreeDiskBytes at least 0');
+  need(Array.isArray(c.webhooks), 'webhooks: must be a list of {"url", "format"} objects');
+  need(Array.isArray(c.http.origins) && c.http.origins.every((o) => typeof o === 'string'), 'http.origins: must be a list of origins such as "http://127.0.0.1:4321"');
   for (const [i, w] of c.webhooks.entries()) {
     need(/^https?:\/\//.test(w.url), `webhooks[${i}].url: must be an http(s) URL`);
     need(['json', 'discord', 'slack', 'telegram'].includes(w.format), `webhooks[${i}].format: one of json, discord, slack, telegram`);
+    need(w.format !== 'telegram' || typeof w.chatId === 'string' || typeof w.chatId === 'number', `webhooks[${i}].chatId: required for the telegram format (the chat to post to)`);
+    need(w.minTier === undefined || (Number.isInteger(w.minTier) && w.minTier >= 1 && w.minTier <= 5), `webhooks[${i}].minTier: an alert tier 1-5`);
   }
+  const metricsErrors = validateMetricsConfig(mergeMetricsConfig(c.metrics));
+  need(metricsErrors.length === 0, `metrics: ${metricsErrors.join('; ')}`);
 }
 
 export interface LoadOptions {

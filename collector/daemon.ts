@@ -40,7 +40,10 @@ export interface Collector {
   feeds(): FeedState[];
   /** REST poll problems per exchange (null when healthy). */
   restErrors(): Record<string, string | null>;
+  /** Stop the feeds and commit the last batch (the database stays open for readers). */
   stop(): Promise<void>;
+  /** Release the database; after stop() and after everything that reads it. */
+  close(): void;
 }
 
 /** A webhook given up on degrades /health for this long. */
@@ -86,7 +89,9 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     // The durability contract, observable: every seq up to lastSeq is on disk.
     logger.debug({ rows: batch.length, lastSeq: batch[batch.length - 1]?.seq }, 'batch committed');
   });
-  const raw = config.raw ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw' }) : null;
+  const raw = config.raw
+    ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw' }, (what, err) => logger.error({ path: config.raw, err: err?.message }, what))
+    : null;
   const lastWrite = restartGaps(db);
   const toWriter = (e: MarketEvent, stream: string) => writer.push(e, stream);
 
@@ -119,7 +124,6 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
         raw,
         initialGap: since !== undefined ? { start_ts: since, cause: 'restart' } : null,
       });
-      lastWrite.delete(`${id} ${spec.stream}`);
       connections.push(conn);
     }
     if (plan.polls.length) {
@@ -138,6 +142,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
           backoff: { baseMs: config.feed.backoffBaseMs, capMs: config.feed.backoffCapMs },
           raw,
           now,
+          onLoss: (start, cause) => gate.arm(start, cause),
           onBody: (url, body, ts) => {
             for (const c of connections) if (c.exchange === id) c.observeRest(url, body, ts);
           },
@@ -178,12 +183,17 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
       stopped = true;
       startTimers.forEach((t) => clearTimeout(t));
       await Promise.all([...connections.map((c) => c.stop()), ...[...pollers.values()].map((p) => p.stop())]);
-      writer.close();
-      await sink.stop();
-      await raw?.close();
+      try {
+        writer.close();
+        logger.info({ rows: writer.committedRows }, 'collector stopped; last batch committed');
+      } finally {
+        await sink.stop();
+        await raw?.close();
+      }
+    },
+    close() {
       telemetry.stop();
       db.close();
-      logger.info({ rows: writer.committedRows }, 'collector stopped; last batch committed');
     },
   };
 }

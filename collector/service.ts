@@ -85,6 +85,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     });
   } catch (err) {
     await collector.stop();
+    collector.close();
     throw err;
   }
   collector.writer.onCommit((batch) => {
@@ -99,9 +100,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     server,
     port: server.port,
     async stop() {
-      // Feeds first (no new data), then the writer's last batch, then the server that relays it.
-      await collector.stop();
-      await server.close();
+      // Feeds first (no new data), then the writer's last batch (relayed), then the server that
+      // reads the database, then the database.
+      try {
+        await collector.stop();
+      } finally {
+        await server.close();
+        collector.close();
+      }
     },
   };
 }

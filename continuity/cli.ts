@@ -126,6 +126,10 @@ export async function runContinuity(argv: string[], io: ContinuityIo = {}): Prom
       full.out(USAGE);
       return 0;
     }
+    if (first === 'phase' && (second === '--help' || second === '-h')) {
+      full.out('Usage: futuresboard continuity phase set <tag> "<note>" | phase show\n\nRecord a phase change in docs/phase.json (committed), or print the phase history. `phase set --help` and `phase show --help` list their options.');
+      return 0;
+    }
     if (!Object.hasOwn(SPECS, name))
       throw new CliError(first === 'phase' ? 'usage: futuresboard continuity phase set <tag> "<note>" | phase show' : `unknown continuity command ${JSON.stringify(first)}; one of: snapshot, report, sync, phase, watch`);
     const spec: CommandSpec = SPECS[name as keyof typeof SPECS];

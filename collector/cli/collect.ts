@@ -1,7 +1,7 @@
 /** `futuresboard collect`: the daemon against the configured (by default real) exchanges. */
 import { parseCommand, numberOption } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, validateConfig } from '../config.ts';
 import { runUntilSignal, startService } from '../service.ts';
 
 const SPEC = {
@@ -10,7 +10,7 @@ const SPEC = {
     'Record Binance USDⓈ-M, Bybit linear and OKX swap feeds into SQLite and serve the live relay, /health, /metrics and the HTTP API. ' +
     'Without network it keeps retrying with backoff. Ctrl-C commits the last batch and exits.',
   options: {
-    config: { type: 'string', description: 'config file', placeholder: 'file', default: 'futuresboard.config.json' },
+    config: { type: 'string', description: 'config file (default: futuresboard.config.json when present, or $FUTURESBOARD_CONFIG)', placeholder: 'file' },
     db: { type: 'string', description: 'SQLite file to write (overrides config db)', placeholder: 'file' },
     raw: { type: 'string', description: 'also archive every received frame to this capture .jsonl', placeholder: 'file' },
     host: { type: 'string', description: 'relay/HTTP bind address (overrides config http.host)', placeholder: 'addr' },
@@ -22,11 +22,12 @@ export async function runCollect(argv: string[]): Promise<number> {
   const args = parseCommand(argv, SPEC);
   if (!args) return 0;
   const v = args.values;
-  const config = loadConfig({ path: v.config === SPEC.options.config.default ? undefined : (v.config as string) });
+  const config = loadConfig({ path: v.config as string | undefined });
   if (v.db) config.db = v.db as string;
   if (v.raw) config.raw = v.raw as string;
   if (v.host) config.http.host = v.host as string;
   if (v.port) config.http.port = numberOption(v, 'port', config.http.port, 0);
+  validateConfig(config);
   const logger = createLogger('collect');
   const service = await startService({ config, logger });
   return runUntilSignal(service, logger);

@@ -7,20 +7,20 @@
 import { numberOption, parseCommand } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { EXCHANGES } from '../../replay/core/events.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, validateConfig } from '../config.ts';
 import { runUntilSignal, startService } from '../service.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { serveSite } from '../site/serve-site.ts';
 
 const SPEC = {
-  usage: 'futuresboard demo [--db <file>] [--port <n>] [--site-port <n>] [--sim-port <n>] [--rate <events/s>] [--no-site]',
+  usage: 'futuresboard demo [--config <file>] [--db <file>] [--port <n>] [--site-port <n>] [--sim-port <n>] [--rate <events/s>] [--no-site]',
   summary:
     'Run the simulator, the collector, the relay and the site together on this machine, with no internet and no accounts. ' +
     'Ctrl-C commits the last batch and exits.',
   options: {
     config: { type: 'string', description: 'config file (its exchange endpoints are replaced by the simulator)', placeholder: 'file' },
-    db: { type: 'string', description: 'SQLite file to write', placeholder: 'file', default: 'data/futures.db' },
-    port: { type: 'string', description: 'relay/HTTP port', placeholder: 'n', default: '8787' },
+    db: { type: 'string', description: 'SQLite file to write (default: the config db, data/futures.db)', placeholder: 'file' },
+    port: { type: 'string', description: 'relay/HTTP port (default: the config http.port, 8787)', placeholder: 'n' },
     'site-port': { type: 'string', description: 'static site port', placeholder: 'n', default: '4321' },
     'sim-port': { type: 'string', description: 'simulator port (0 = any free port)', placeholder: 'n', default: '0' },
     rate: { type: 'string', description: 'simulated events per second across all markets', placeholder: 'n', default: '300' },
@@ -45,9 +45,10 @@ export async function runDemo(argv: string[]): Promise<number> {
   const v = args.values;
   const logger = createLogger('demo');
   const config = loadConfig({ path: v.config as string | undefined });
-  config.db = v.db as string;
-  config.http.port = numberOption(v, 'port', 8787, 0);
+  if (v.db) config.db = v.db as string;
+  if (v.port) config.http.port = numberOption(v, 'port', config.http.port, 0);
   config.metrics = { ...DEMO_METRICS, ...config.metrics };
+  validateConfig(config);
   const sim = await startSimulator({
     port: numberOption(v, 'sim-port', 0, 0),
     source: 'synthetic',

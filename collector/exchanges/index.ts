@@ -11,7 +11,15 @@ export const ADAPTERS: Record<ExchangeId, ExchangeAdapter> = {
   'okx-swap': okx,
 };
 
-/** Which exchange a recorded connection belongs to, from its address (used by `import`). */
+/**
+ * Which exchange a recorded connection belongs to (used by `import`): our own archives name
+ * connections `<exchange id>/…`; other captures are recognized by the address.
+ */
+export function exchangeOfConnection(conn: string, addr: string): ExchangeId | null {
+  const id = conn.split('/')[0];
+  return id in ADAPTERS ? (id as ExchangeId) : exchangeOfAddress(addr);
+}
+
 export function exchangeOfAddress(addr: string): ExchangeId | null {
   const a = addr.toLowerCase();
   if (a.includes('binance') || a.includes('fstream') || a.includes('/fapi/') || a.includes('/futures/data/')) return 'binance-usdm';

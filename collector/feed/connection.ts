@@ -43,6 +43,17 @@ export interface FeedDeps {
 
 /** Spacing of subscribe frames: Binance disconnects above 10 incoming messages per second. */
 const SUBSCRIBE_SPACING_MS = 120;
+/** How long after a handover the new connection's events are checked against the old one's. */
+const HANDOVER_DEDUP_MS = 2000;
+
+/** What makes two events from two connections the same event. */
+function handoverKey(e: MarketEvent): string {
+  const id = 'id' in e ? e.id : '';
+  const price = 'price' in e ? e.price : 'bid_price' in e ? e.bid_price : '';
+  const qty = 'qty' in e ? e.qty : 'ask_price' in e ? e.ask_price : '';
+  return `${e.kind}|${e.symbol}|${e.ts}|${id}|${price}|${qty}`;
+}
+
 /** Log the first few parse errors of a connection, then one in this many. */
 const PARSE_LOG_EVERY = 1000;
 
@@ -52,6 +63,8 @@ interface Session {
   openedAt: number | null;
   timers: ReturnType<typeof setTimeout>[];
   gotData: boolean;
+  /** Subscriptions the exchange acknowledged. */
+  acks: number;
 }
 
 export class FeedConnection {
@@ -65,6 +78,9 @@ export class FeedConnection {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private staleTimer: ReturnType<typeof setInterval> | null = null;
   private readonly gaps: GapGate;
+  /** Events the old connection delivered while a replacement warmed up, to drop repeats. */
+  private readonly handoverSeen = new Set<string>();
+  private handoverUntil = 0;
   private parseErrors = 0;
   private readonly backoff: Backoff;
   private readonly now: () => number;
@@ -97,7 +113,7 @@ export class FeedConnection {
    */
   observeRest(url: string, body: string, localTs: number): void {
     try {
-      this.current?.parser.parseRest(url, body, localTs, () => {});
+      for (const s of [this.current, this.replacement]) s?.parser.parseRest(url, body, localTs, () => {});
     } catch {
       // The poller already counted and logged a malformed body.
     }
@@ -133,7 +149,7 @@ export class FeedConnection {
       handshakeTimeout: 15_000,
       perMessageDeflate: false,
     });
-    const session: Session = { ws, parser: this.deps.createParser(), openedAt: null, timers: [], gotData: false };
+    const session: Session = { ws, parser: this.deps.createParser(), openedAt: null, timers: [], gotData: false, acks: 0 };
     ws.on('open', () => this.onOpen(session));
     ws.on('message', (data, isBinary) => this.onMessage(session, data as Buffer, isBinary));
     ws.on('error', (err) => {
@@ -176,22 +192,53 @@ export class FeedConnection {
     if (this.stopping || session !== this.current || this.replacement) return;
     this.deps.logger.info({ conn: this.spec.id }, 'replacing connection before its maximum lifetime');
     this.replacement = this.open();
+  }
+
+  /**
+   * The replacement's frames warm its parser while the old connection still delivers. It takes
+   * over with its first data frame once every subscription is acknowledged (or a second after
+   * the last was sent): then no stream is missing from it when the old one closes.
+   */
+  private warmReplacement(session: Session, text: string, localTs: number): void {
+    const held: MarketEvent[] = [];
+    let result;
+    try {
+      result = session.parser.parseFrame(text, localTs, (e) => void held.push(e));
+    } catch (err) {
+      this.countParseError(err as Error, text);
+      return;
+    }
+    if (result.type === 'ack') session.acks++;
+    const subscribed =
+      session.acks >= this.spec.subscribe.length ||
+      localTs - (session.openedAt ?? localTs) > this.spec.subscribe.length * SUBSCRIBE_SPACING_MS + 1000;
+    if (result.type !== 'data' || !subscribed) return;
+    this.promote(session, null);
+    this.deps.raw?.recv(this.spec.id, text, localTs);
+    for (const e of held) this.emit(e);
+    this.lastDataAt = localTs;
+  }
+
+  /** The replacement becomes the connection; `lossCause` when the old one died first. */
+  private promote(session: Session, lossCause: GapCause | null): void {
+    const old = this.current;
+    this.current = session;
+    this.replacement = null;
     this.state = 'open';
+    this.handoverUntil = this.now() + HANDOVER_DEDUP_MS;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (lossCause) this.markLoss(lossCause);
+    if (old) void this.closeSession(old, 1000, 'replaced');
   }
 
   private onMessage(session: Session, data: Buffer, isBinary: boolean): void {
     const localTs = this.now();
     const text = data.toString('utf8');
+    if (session === this.replacement && !isBinary) return this.warmReplacement(session, text, localTs);
+    if (session !== this.current) return;
+    // The archive holds exactly the frames the collector processed, so an import reproduces them.
     this.deps.raw?.recv(this.spec.id, text, localTs);
-    if (session === this.replacement) {
-      // Promote on the replacement's first frame; the old one is closed without a gap.
-      const old = this.current;
-      this.current = session;
-      this.replacement = null;
-      if (old) void this.closeSession(old, 1000, 'replaced');
-    } else if (session !== this.current) {
-      return;
-    }
     if (isBinary) {
       this.countParseError(new ParseError('binary frame where text was expected', this.deps.exchange), text);
       return;
@@ -228,7 +275,15 @@ export class FeedConnection {
     }
   }
 
-  private readonly emit = (event: MarketEvent): void => this.gaps.pass(event);
+  private readonly emit = (event: MarketEvent): void => {
+    if (this.replacement) this.handoverSeen.add(handoverKey(event));
+    else if (this.handoverSeen.size) {
+      // Just after a handover the new connection repeats what the old one delivered last.
+      if (event.local_ts <= this.handoverUntil && this.handoverSeen.has(handoverKey(event))) return;
+      if (event.local_ts > this.handoverUntil) this.handoverSeen.clear();
+    }
+    this.gaps.pass(event);
+  };
 
   private countParseError(err: Error, text: string): void {
     this.parseErrors++;
@@ -261,10 +316,19 @@ export class FeedConnection {
   private onClose(session: Session, code: number, reason: string): void {
     session.timers.forEach((t) => clearTimeout(t));
     if (session === this.replacement) {
+      // The replacement failed: try again later, while the current one still serves.
       this.replacement = null;
+      const current = this.current;
+      if (current && !this.stopping) current.timers.push(setTimeout(() => this.rollover(current), this.backoff.next()));
       return;
     }
     if (session !== this.current || this.stopping) return;
+    const next = this.replacement;
+    if (next && next.ws.readyState === WebSocket.OPEN) {
+      // The old connection ended before the replacement took over: hand over now.
+      this.promote(next, 'rollover');
+      return;
+    }
     this.current = null;
     this.markLoss('disconnect');
     this.reconnects++;
@@ -274,7 +338,7 @@ export class FeedConnection {
     this.deps.logger.warn({ conn: this.spec.id, code, reason, retryInMs: delay }, 'feed disconnected; reconnecting');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (!this.stopping) this.current = this.open();
+      if (!this.stopping && !this.current) this.current = this.open();
     }, delay);
   }
 

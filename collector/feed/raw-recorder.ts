@@ -7,14 +7,26 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
 export class RawRecorder {
   private readonly out: WriteStream;
   private failed: Error | null = null;
 
-  constructor(path: string, header: Record<string, unknown> = {}) {
+  /** Frames not archived because the disk could not keep up (the archive is best effort). */
+  dropped = 0;
+
+  constructor(
+    path: string,
+    header: Record<string, unknown> = {},
+    private readonly onProblem: (what: string, err?: Error) => void = () => {},
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     this.out = createWriteStream(path, { flags: 'a' });
-    this.out.on('error', (err) => (this.failed = err));
+    this.out.on('error', (err) => {
+      this.failed = err;
+      onProblem('raw archive stopped: write failed', err);
+    });
     this.line({ t: 'header', format: 2, exchange: 'futuresboard', recorded: Date.now() / 1000, ...header });
   }
 
@@ -41,6 +53,12 @@ export class RawRecorder {
   }
 
   private line(obj: object): void {
-    if (!this.failed) this.out.write(JSON.stringify(obj) + '\n');
+    if (this.failed) return;
+    // A disk slower than the feed must not grow memory without bound: past 64 MiB queued, drop.
+    if (this.out.writableLength > MAX_QUEUED_BYTES) {
+      if (this.dropped++ === 0) this.onProblem('raw archive falling behind the feed; dropping frames until it catches up');
+      return;
+    }
+    this.out.write(JSON.stringify(obj) + '\n');
   }
 }

@@ -3,7 +3,7 @@
  * 429 and 418 pause every poll of that exchange for `Retry-After` (or a growing backoff), and
  * Binance's X-MBX-USED-WEIGHT-1M header slows us down before the 2400/minute budget is hit.
  */
-import type { ExchangeId, MarketEvent } from '../../replay/core/events.ts';
+import type { ExchangeId, GapCause, MarketEvent } from '../../replay/core/events.ts';
 import type { Logger } from '../../replay/core/log.ts';
 import { ParseError, type ExchangeParser, type RestPoll } from '../exchanges/types.ts';
 import type { Telemetry } from '../telemetry.ts';
@@ -19,6 +19,8 @@ export interface PollerDeps {
   timeoutMs: number;
   backoff: { baseMs: number; capMs: number };
   raw?: RawRecorder | null;
+  /** A poll failed: data is missing from `startTs` (the last success) until the next success. */
+  onLoss?: (startTs: number, cause: GapCause) => void;
   /** Every successful body, for the websocket parsers' state. */
   onBody?: (url: string, body: string, localTs: number) => void;
   now?: () => number;
@@ -36,6 +38,7 @@ export class RestPoller {
   private readonly now: () => number;
   private inFlight = new Set<Promise<void>>();
   lastError: string | null = null;
+  private lastOkAt: number | null = null;
 
   constructor(
     private readonly polls: RestPoll[],
@@ -81,6 +84,7 @@ export class RestPoller {
     } catch (err) {
       telemetry.restRequests.inc({ exchange, status: 'error' });
       this.lastError = `${poll.id}: ${(err as Error).message}`;
+      this.lost('disconnect');
       this.pause(this.backoff.next());
       logger.warn({ poll: poll.id, err: (err as Error).message }, 'REST poll failed; backing off');
       return;
@@ -91,6 +95,7 @@ export class RestPoller {
       const retryAfter = Number(res.headers.get('retry-after'));
       const ms = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : this.backoff.next();
       this.pause(ms);
+      this.lost('error');
       this.lastError = `${poll.id}: HTTP ${res.status}`;
       logger.warn({ poll: poll.id, status: res.status, pauseMs: ms }, 'exchange asked us to slow down; pausing REST polls');
       return;
@@ -99,10 +104,12 @@ export class RestPoller {
     if (weight > BINANCE_WEIGHT_BUDGET * 0.8) this.pause(60_000 - (localTs % 60_000));
     if (!res.ok) {
       this.lastError = `${poll.id}: HTTP ${res.status}`;
+      this.lost('error');
       logger.warn({ poll: poll.id, status: res.status, body: body.slice(0, 200) }, 'REST poll refused');
       return;
     }
     this.backoff.reset();
+    this.lastOkAt = localTs;
     this.deps.raw?.http(`${exchange}/rest`, poll.url, body, localTs);
     try {
       const r = this.deps.parser.parseRest(poll.url, body, localTs, (e) => this.deps.sink(e, 'rest'));
@@ -113,6 +120,10 @@ export class RestPoller {
       telemetry.parseErrors.inc({ exchange });
       logger.warn({ poll: poll.id, err: (err as Error).message }, 'malformed REST body skipped');
     }
+  }
+
+  private lost(cause: GapCause): void {
+    this.deps.onLoss?.(this.lastOkAt ?? this.now(), cause);
   }
 
   private pause(ms: number): void {

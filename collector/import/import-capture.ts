@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import type { ExchangeId } from '../../replay/core/events.ts';
 import { InstrumentBook } from '../../replay/core/instruments.ts';
 import type { Logger } from '../../replay/core/log.ts';
-import { ADAPTERS, exchangeOfAddress } from '../exchanges/index.ts';
+import { ADAPTERS, exchangeOfConnection } from '../exchanges/index.ts';
 import { ParseError, type ExchangeParser } from '../exchanges/types.ts';
 import { createLiveMetrics } from '../live-metrics.ts';
 import { saveMarkets } from '../store/markets.ts';
@@ -66,15 +66,16 @@ export async function importCaptures(
     const conns = new Map<string, { exchange: ExchangeId; parser: ExchangeParser }>();
     // REST bodies also seed the websocket parsers' state (Binance's depth snapshot starts the
     // diff-depth book); bodies recorded before a connection opened are replayed into it.
-    const restSeen = new Map<ExchangeId, { url: string; body: string; localTs: number }[]>();
+    // Only the latest body per URL is kept: that is the state a new connection needs.
+  const restSeen = new Map<ExchangeId, Map<string, { body: string; localTs: number }>>();
     const ignore = () => {};
     const connOf = (conn: string, addr: string | undefined) => {
       let c = conns.get(conn);
       if (!c && addr) {
-        const exchange = exchangeOfAddress(addr);
+        const exchange = exchangeOfConnection(conn, addr);
         if (exchange) {
           conns.set(conn, (c = { exchange, parser: ADAPTERS[exchange].createParser(bookOf(exchange)) }));
-          for (const r of restSeen.get(exchange) ?? []) c.parser.parseRest(r.url, r.body, r.localTs, ignore);
+          for (const [url, r] of restSeen.get(exchange) ?? []) c.parser.parseRest(url, r.body, r.localTs, ignore);
         }
       }
       return c;
@@ -117,7 +118,7 @@ export async function importCaptures(
           result.frames++;
           c.parser.parseFrame(line.data, localTs, emit);
         } else if (line.t === 'http' && typeof line.data === 'string' && line.url) {
-          const exchange = exchangeOfAddress(line.url);
+          const exchange = exchangeOfConnection(conn, line.url);
           if (!exchange) {
             result.skippedLines++;
             continue;
@@ -129,8 +130,8 @@ export async function importCaptures(
             for (const i of adapter.parseInstruments(line.data)) bookOf(exchange).set(i);
           } else {
             restParserOf(exchange).parseRest(line.url, line.data, localTs, emit);
-            const seen = restSeen.get(exchange) ?? [];
-            seen.push({ url: line.url, body: line.data, localTs });
+            const seen = restSeen.get(exchange) ?? new Map();
+            seen.set(line.url, { body: line.data, localTs });
             restSeen.set(exchange, seen);
             for (const c of conns.values()) if (c.exchange === exchange) c.parser.parseRest(line.url, line.data, localTs, ignore);
           }

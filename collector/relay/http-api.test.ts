@@ -1,5 +1,6 @@
 /** The HTTP API on the daemon's port: real server on port 0, real SQLite file, real requests. */
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -31,6 +32,17 @@ afterEach(async () => {
 });
 
 const get = (path: string, headers: Record<string, string> = {}) => fetch(srv!.httpUrl + path, { headers });
+
+/** Sends raw bytes (requests fetch would refuse to make) and resolves with the whole reply. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(text));
+    let reply = '';
+    socket.on('data', (d) => (reply += d));
+    socket.on('close', () => resolve(reply));
+    socket.on('error', reject);
+  });
+}
 
 describe('GET /health', () => {
   it('goes ok -> degraded -> down -> ok with the daemon state, 200/200/503/200, and pushes it to relay clients', async () => {
@@ -134,6 +146,24 @@ describe('JSON API', () => {
     const post = await fetch(srv.httpUrl + '/health', { method: 'POST', body: '{}' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, OPTIONS');
+  });
+
+  it('refuses a Host that is not a loopback name when bound to loopback without a token (DNS rebinding)', async () => {
+    srv = await startTestServer({ dbPath });
+    const rebound = await rawRequest(srv.server.port, 'GET /api/markets HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n');
+    expect(rebound).toMatch(/^HTTP\/1.1 403/);
+    expect(rebound).toContain('E_HOST');
+    expect((await get('/api/markets')).status).toBe(200);
+  });
+
+  it('answers a malformed websocket upgrade with 400 and keeps serving', async () => {
+    srv = await startTestServer({ dbPath });
+    const reply = await rawRequest(
+      srv.server.port,
+      'GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    expect(reply).toMatch(/^HTTP\/1.1 400/);
+    expect((await get('/health')).status).toBe(200);
   });
 
   it('sends CORS headers to allowed origins, refuses others, and requires the token when one is set', async () => {

@@ -96,7 +96,7 @@ export function createHttpHandler(o: HttpApiOptions): (req: IncomingMessage, res
   return (req, res) => {
     route(req, res).catch((err: Error & { code?: string }) => {
       const unavailable = err instanceof StoreUnavailableError;
-      if (!unavailable) o.logger.error({ err: err.message, code: err.code, path: req.url }, 'http request failed');
+      if (!unavailable) o.logger.error({ err: err.message, code: err.code, path: (req.url ?? '').split('?')[0] }, 'http request failed'); // no query: it may hold ?token=
       if (res.headersSent) return void res.destroy();
       sendError(res, unavailable ? 503 : 500, err.code ?? 'E_INTERNAL', err.message);
     });

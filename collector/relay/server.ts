@@ -78,26 +78,33 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
   const health = (): HealthReport => assessHealth(opts.healthInput(), opts.healthThresholds);
 
   const server = createServer(
-    createHttpHandler({ relay, store, snapshot, telemetry, health, access: { origins: opts.corsOrigins ?? http.origins, token: http.token }, logger }),
+    createHttpHandler({ relay, store, snapshot, telemetry, health, access: { origins: opts.corsOrigins ?? http.origins, token: http.token, loopbackOnly: LOOPBACK.has(http.host) }, logger }),
   );
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: http.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
+  const accessPolicy = { origins: http.origins, token: http.token, loopbackOnly: LOOPBACK.has(http.host) };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => logger.debug({ err: err.message }, 'relay handshake socket error'));
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/') return refuseUpgrade(socket, 404, 'E_NOT_FOUND', 'the relay websocket is on path /');
-    const access = checkAccess(req, url, { origins: http.origins, token: http.token });
-    if (!access.ok) {
-      telemetry.relayDrops.inc({ reason: access.code === 'E_ORIGIN' ? 'refused_origin' : 'refused_token' });
-      return refuseUpgrade(socket, access.status, access.code, access.message);
+    // Anything thrown here would escape the HTTP server and end the daemon: answer 400 instead.
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/') return refuseUpgrade(socket, 404, 'E_NOT_FOUND', 'the relay websocket is on path /');
+      const access = checkAccess(req, url, accessPolicy);
+      if (!access.ok) {
+        telemetry.relayDrops.inc({ reason: { E_ORIGIN: 'refused_origin', E_TOKEN: 'refused_token', E_HOST: 'refused_host' }[access.code] });
+        return refuseUpgrade(socket, access.status, access.code, access.message);
+      }
+      if (relay.clientCount >= tuning.maxClients) {
+        telemetry.relayDrops.inc({ reason: 'too_many_clients' });
+        return refuseUpgrade(socket, 503, 'E_TOO_MANY_CLIENTS', `the relay serves at most ${tuning.maxClients} clients`);
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => relay.accept(ws));
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'malformed websocket upgrade refused');
+      refuseUpgrade(socket, 400, 'E_BAD_REQUEST', 'malformed upgrade request');
     }
-    if (relay.clientCount >= tuning.maxClients) {
-      telemetry.relayDrops.inc({ reason: 'too_many_clients' });
-      return refuseUpgrade(socket, 503, 'E_TOO_MANY_CLIENTS', `the relay serves at most ${tuning.maxClients} clients`);
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => relay.accept(ws));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -5,8 +5,7 @@
  */
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../../replay/core/log.ts';
 import { ExportError } from '../export/errors.ts';
@@ -15,9 +14,13 @@ import { exportSnapshot, type ExportResult } from '../export/snapshot.ts';
 import { sendError } from './http-reply.ts';
 
 const RETRY_AFTER_S = 5;
+/** Downloads served at once (each holds a full copy open). */
+const MAX_DOWNLOADS = 2;
+const DOWNLOAD_IDLE_MS = 60_000;
 
 export class SnapshotRoute {
   private busy = false;
+  private downloads = 0;
   private readonly abort = new AbortController();
 
   constructor(
@@ -33,7 +36,7 @@ export class SnapshotRoute {
     } catch (err) {
       return sendError(res, 400, (err as ExportError).code, (err as Error).message, headers);
     }
-    if (this.busy) {
+    if (this.busy || this.downloads >= MAX_DOWNLOADS) {
       return sendError(res, 503, 'E_EXPORT_BUSY', 'a snapshot is being made; retry shortly', { ...headers, 'Retry-After': String(RETRY_AFTER_S) });
     }
     // The slot covers making the copy, the expensive part; downloads may overlap.
@@ -57,12 +60,18 @@ export class SnapshotRoute {
       'Content-Length': String(result.bytes),
       'Content-Disposition': `attachment; filename="futuresboard-${stamp}.sqlite"`,
     });
+    // A reader that stalls would hold a full copy open: give up on it after a quiet minute.
+    res.setTimeout(DOWNLOAD_IDLE_MS, () => res.destroy());
+    this.downloads++;
     try {
       await pipeline(file.createReadStream(), res);
       this.logger.info({ bytes: result.bytes, ms: result.ms, tables: result.tables }, 'snapshot served');
     } catch {
       // The client went away mid-download, or the daemon is stopping: nothing left to tell.
       res.destroy();
+    } finally {
+      this.downloads--;
+      await file.close().catch(() => {});
     }
   }
 
@@ -72,7 +81,8 @@ export class SnapshotRoute {
    * download stalls or the daemon dies mid-way.
    */
   private async makeCopy(filters: ExportFilters): Promise<{ result: ExportResult; file: FileHandle }> {
-    const dir = await mkdtemp(join(tmpdir(), 'futuresboard-snapshot-'));
+    // Beside the database, not in the system temp folder (often a small RAM-backed tmpfs).
+    const dir = await mkdtemp(join(dirname(this.dbPath), '.futuresboard-snapshot-'));
     try {
       const result = await exportSnapshot({ dbPath: this.dbPath, outPath: join(dir, 'snapshot.sqlite'), ...filters, signal: this.abort.signal });
       return { result, file: await open(result.outPath, 'r') };

@@ -84,7 +84,9 @@ export class EventWriter {
       return;
     }
     this.pending.push({ event, stream });
-    if (this.pending.length >= this.opts.flushRows) this.flush();
+    // While the database is refusing writes, retries run on their own timer only: retrying the
+    // whole queue on every new event would freeze the event loop.
+    if (this.pending.length >= this.opts.flushRows && this.lastError === null) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs);
   }
 
@@ -124,7 +126,9 @@ export class EventWriter {
         return out;
       })();
     } catch (err) {
-      this.seq = firstSeq;
+      // A key clash means another writer moved the sequence on (it should have been refused by
+      // the store's lock): continue after the highest seq on disk rather than clash forever.
+      this.seq = String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT') ? maxSeq(this.db) : firstSeq;
       this.lastError = err as Error;
       this.opts.logger.error({ err, rows: items.length, code: (err as { code?: string }).code }, 'write transaction failed; will retry');
       this.resetMarker = this.opts.onRollback?.(err as Error, items[0]?.event) ?? this.resetMarker;
@@ -139,15 +143,29 @@ export class EventWriter {
     this.committedBatches++;
     this.opts.onBatchTimed?.((performance.now() - started) / 1000, batch.length);
     for (const gap of gaps) this.opts.onDropGap?.(gap);
-    for (const l of this.listeners) l(batch);
+    for (const l of this.listeners) {
+      // A failing subscriber must neither lose the batch for the others nor crash the writer.
+      try {
+        l(batch);
+      } catch (err) {
+        this.opts.logger.error({ err }, 'commit listener failed');
+      }
+    }
     return batch.length;
   }
 
-  /** Commit what is queued and stop accepting events. */
+  /**
+   * Commit what is queued and stop accepting events. Throws (code E_WRITE_FAILED) when the
+   * final batch could not be written, so no caller reports rows as saved that are not.
+   */
   close(): void {
     this.flush();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.pending.length > 0)
+      throw Object.assign(new Error(`${this.pending.length} events could not be written: ${this.lastError?.message ?? 'unknown error'}`), {
+        code: 'E_WRITE_FAILED',
+      });
   }
 
   private write(event: MarketEvent): RecordedEvent {

@@ -91,6 +91,15 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
     expect(g.kind === 'gap' && g.seq_before !== null && g.seq_after !== null).toBe(true);
   });
 
+  it('records REST polls refused with 429 as a gap on the rest stream, after honouring Retry-After', async () => {
+    const gap = rig.next((e) => e.kind === 'gap' && e.stream === 'rest', 25_000, 'a REST gap');
+    await rig.sim.fault({ exchange, fault: 'rest-429', count: 1, retryAfter: 1 });
+    const g = await gap;
+    expect(g.kind === 'gap' && g.cause).toBe('error');
+    // It is written just before the first REST row after the pause.
+    await rig.next((e) => (e.kind === 'open_interest' || e.kind === 'long_short') && e.seq > g.seq, 25_000, 'REST data after the gap');
+  });
+
   it('counts and skips a malformed frame', async () => {
     const before = await counter(rig, exchange);
     await rig.sim.fault({ exchange, fault: 'malformed' });

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../collector/store/open.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();
@@ -46,6 +47,23 @@ describe('futuresboard import', () => {
     d.close();
     const out = execFileSync(process.execPath, ['bin/futuresboard', 'metrics', 'verify', '--db', db], { encoding: 'utf8' });
     expect(out).toMatch(/identical/);
+  });
+
+  it('refuses to write a database another process is writing, and takes over a dead writer\'s lock', () => {
+    const db = join(dir, 'live.db');
+    const store = openStore(db); // this test process is "the collector"
+    let err: { status?: number; stderr?: string } = {};
+    try {
+      execFileSync(process.execPath, ['bin/futuresboard', 'import', CAPTURES[0], '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      err = e as typeof err;
+    }
+    expect(err.status).toBe(1);
+    expect(err.stderr).toMatch(/being written by another futuresboard process \(pid \d+\)/);
+    store.close();
+    // A lock left behind by a process that no longer exists (kill -9) does not block.
+    writeFileSync(`${db}.lock`, '999999999');
+    execFileSync(process.execPath, ['bin/futuresboard', 'import', CAPTURES[0], '--db', db], { stdio: 'ignore' });
   });
 
   it('refuses a missing file with a one-line reason', () => {

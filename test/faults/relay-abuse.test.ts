@@ -16,7 +16,7 @@ import { scrapeMetrics } from './support.ts';
 
 const dir = tempDir('fb-relayabuse-');
 const ORIGIN = 'https://board.example';
-const TOKEN = 's3cret';
+const TOKEN = 's3cret-relay-token-0123';
 const auth = { origin: ORIGIN, headers: { Authorization: `Bearer ${TOKEN}` } };
 let rig: Rig;
 let url = '';

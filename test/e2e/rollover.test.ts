@@ -1,0 +1,69 @@
+/**
+ * The 24 h connection limit, shortened: before its lifetime ends a Binance market connection is
+ * replaced by a new one that subscribes, is acknowledged and delivers data before the old one
+ * closes — so the handover records no gap and trades keep flowing on every symbol.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapter } from '../../collector/exchanges/binance-usdm/feed.ts';
+import { FeedConnection } from '../../collector/feed/connection.ts';
+import { startSimulator } from '../../collector/simulator/index.ts';
+import { createTelemetry } from '../../collector/telemetry.ts';
+import type { MarketEvent } from '../../replay/core/events.ts';
+import { InstrumentBook, guessInstrument } from '../../replay/core/instruments.ts';
+import { silentLogger } from '../../replay/core/log.ts';
+
+let sim: Awaited<ReturnType<typeof startSimulator>>;
+const telemetry = createTelemetry();
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, source: 'synthetic', eventsPerSecond: 1500, seed: 11 });
+});
+afterAll(async () => {
+  telemetry.stop();
+  await sim?.close();
+});
+
+function opened(): number {
+  const ex = (sim.stats().exchanges as Record<string, { connectionsOpened: number }>)['binance-usdm'];
+  return ex.connectionsOpened;
+}
+
+describe('connection rollover before the maximum lifetime', () => {
+  it('hands over to the replacement without a gap, closing the old connection', async () => {
+    const instruments = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].map((s) => guessInstrument('binance-usdm', s));
+    const spec = adapter.plan(sim.endpoints['binance-usdm'], instruments).connections.find((c) => c.stream === 'market')!;
+    const events: MarketEvent[] = [];
+    let rollovers = 0;
+    let reached: () => void;
+    const done = new Promise<void>((resolve) => (reached = resolve));
+    const before = opened();
+    const conn = new FeedConnection(
+      { ...spec, maxLifetimeMs: 1200 },
+      {
+        exchange: 'binance-usdm',
+        createParser: () => {
+          // Each new parser is a new connection: the third one means two handovers happened.
+          if (++rollovers === 3) setTimeout(() => reached(), 1500);
+          return adapter.createParser(new InstrumentBook('binance-usdm', instruments));
+        },
+        sink: (e) => void events.push(e),
+        logger: silentLogger,
+        telemetry,
+        backoff: { baseMs: 50, capMs: 500 },
+      },
+    );
+    conn.start();
+    await done;
+    await conn.stop();
+    expect(opened() - before).toBeGreaterThanOrEqual(3);
+    expect(events.filter((e) => e.kind === 'gap')).toEqual([]);
+    expect(conn.status().reconnects).toBe(0);
+    // Trades on every symbol after the second handover.
+    const lastTs = events[events.length - 1].local_ts;
+    for (const s of ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'])
+      expect(events.some((e) => e.kind === 'trade' && e.symbol === s && e.local_ts > lastTs - 1500)).toBe(true);
+    // No trade recorded twice across the overlaps.
+    const ids = events.filter((e) => e.kind === 'trade').map((e) => `${e.symbol}:${e.kind === 'trade' ? e.id : ''}`);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
