@@ -14,7 +14,7 @@ import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { ADAPTERS } from './exchanges/index.ts';
 import { FeedConnection, type FeedState } from './feed/connection.ts';
 import { GapGate } from './feed/gap-gate.ts';
-import { resolveMarkets } from './feed/instruments.ts';
+import { resolveMarketsPatiently } from './feed/instruments.ts';
 import { RawRecorder } from './feed/raw-recorder.ts';
 import { RestPoller } from './feed/rest-poller.ts';
 import { openStore } from './store/open.ts';
@@ -102,7 +102,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     const ex = config.exchanges[id];
     if (!ex.enabled) continue;
     const adapter = ADAPTERS[id];
-    const { instruments } = await resolveMarkets(adapter, ex.endpoints, ex.markets, {
+    const { instruments } = await resolveMarketsPatiently(adapter, ex.endpoints, ex.markets, {
       logger,
       timeoutMs: config.feed.restTimeoutMs,
       fallback: adapter.defaultInstruments?.(),

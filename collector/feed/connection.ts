@@ -70,7 +70,8 @@ interface Session {
 export class FeedConnection {
   private current: Session | null = null;
   private replacement: Session | null = null;
-  private state: FeedStateName = 'closed';
+  /** 'connecting' from construction: a connection waiting for its start slot is about to connect. */
+  private state: FeedStateName = 'connecting';
   private lastDataAt: number | null = null;
   private reconnects = 0;
   private lastError: string | null = null;

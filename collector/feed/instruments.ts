@@ -4,6 +4,7 @@
  */
 import type { Instrument } from '../../replay/core/instruments.ts';
 import { guessInstrument } from '../../replay/core/instruments.ts';
+import { Backoff } from './backoff.ts';
 import type { Logger } from '../../replay/core/log.ts';
 import type { MarketSelection } from '../config.ts';
 import type { ExchangeAdapter, ExchangeEndpoints } from '../exchanges/types.ts';
@@ -50,4 +51,24 @@ export async function resolveMarkets(
     return known ?? guessInstrument(adapter.id, s);
   });
   return { instruments, fromExchange: listed !== null };
+}
+
+/**
+ * resolveMarkets, retried with backoff while it cannot work (a `top` selection needs the
+ * exchange's lists): without network the collector waits and says so instead of exiting.
+ */
+export async function resolveMarketsPatiently(
+  ...args: Parameters<typeof resolveMarkets>
+): Promise<ResolvedMarkets> {
+  const [adapter, , , opts] = args;
+  const backoff = new Backoff(1000, 60_000);
+  for (;;) {
+    try {
+      return await resolveMarkets(...args);
+    } catch (err) {
+      const ms = Math.max(1000, backoff.next());
+      opts.logger.warn({ exchange: adapter.id, err: (err as Error).message, retryInMs: ms }, 'cannot choose markets yet; retrying');
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  }
 }

@@ -68,7 +68,8 @@ function feedStatus(feed: HealthInput['feeds'][number], input: HealthInput, stal
       return 'stale';
     case 'connecting':
     case 'backoff':
-      return starting ? 'starting' : 'reconnecting';
+      // A feed that already failed to connect is reconnecting, even within the start-up grace.
+      return starting && feed.reconnects === 0 ? 'starting' : 'reconnecting';
     case 'open':
       if (starting) return 'starting';
       return feed.lastDataAt === null || input.now - feed.lastDataAt > staleMs ? 'stale' : 'up';
