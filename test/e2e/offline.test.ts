@@ -45,13 +45,17 @@ describe('collect with no exchange reachable', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const messages: string[] = [];
     let httpPort = 0;
-    let retries = 0;
+    let connections = Infinity;
+    const failed = new Set<string>();
+    // Wait until every connection has failed at least once (they start staggered).
     await new Promise<void>((resolve) => {
       createInterface({ input: child.stderr! }).on('line', (line) => {
-        const entry = JSON.parse(line) as { msg: string; port?: number };
+        const entry = JSON.parse(line) as { msg: string; port?: number; conn?: string; connections?: number };
         messages.push(entry.msg);
+        if (entry.msg === 'collector started') connections = entry.connections!;
         if (entry.msg === 'relay and HTTP API listening') httpPort = entry.port!;
-        if (entry.msg === 'feed disconnected; reconnecting' && ++retries === 12 && httpPort) resolve();
+        if (entry.msg === 'feed disconnected; reconnecting') failed.add(entry.conn!);
+        if (httpPort && failed.size >= connections) resolve();
       });
     });
     const health = await fetch(`http://127.0.0.1:${httpPort}/health`);
