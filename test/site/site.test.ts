@@ -86,6 +86,11 @@ describe('static pages', () => {
     await expect.poll(() => page.getByTestId('status-pill').getAttribute('data-status')).toBe('static');
     const rows = page.locator('[data-testid=market-table] tbody tr');
     expect(await rows.count()).toBeGreaterThan(3);
+    // Typing into the server-rendered table before its island hydrates would be lost.
+    await page.waitForFunction(() => {
+      const island = document.querySelector('[data-testid=market-table]')?.closest('astro-island');
+      return island !== null && island !== undefined && !island.hasAttribute('ssr');
+    });
     await page.getByLabel('Filter markets').fill('sushi');
     await expect.poll(() => rows.count()).toBe(1);
     expect(page.url()).toContain('q=sushi');
