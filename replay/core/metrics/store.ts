@@ -114,17 +114,20 @@ function where(q: { exchange?: string; symbol?: string; market?: string }, time:
   return { sql: clauses.length ? ` WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
+/** ` LIMIT n` for an optional row limit. */
+const limitSql = (limit: number | undefined) => (limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(limit))}` : '');
+/** A nullable numeric column. */
+const n = (v: SqlValue) => (v === null ? null : Number(v));
+
 type MetricSqlRow = Record<(typeof METRIC_COLUMNS)[number], SqlValue> & { id: number };
 
 /** Metric rows in the order they were written, JSON columns parsed. */
 export function readMetrics(db: Db, q: MetricsQuery = {}): (MetricRow & { id: number })[] {
   const w = where(q, [['bucket_ts >= ?', q.from], ['bucket_ts < ?', q.to]]);
-  const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
-  return db.all<MetricSqlRow>(`SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics${w.sql} ORDER BY id${limit}`, w.params).map(metricFromSql);
+  return db.all<MetricSqlRow>(`SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics${w.sql} ORDER BY id${limitSql(q.limit)}`, w.params).map(metricFromSql);
 }
 
 export function metricFromSql(r: MetricSqlRow): MetricRow & { id: number } {
-  const n = (v: SqlValue) => (v === null ? null : Number(v));
   return {
     id: Number(r.id),
     exchange: r.exchange as ExchangeId,
@@ -177,12 +180,10 @@ type AlertSqlRow = Record<(typeof ALERT_COLUMNS)[number], SqlValue> & { id: numb
 /** Alerts in the order they fired, JSON parsed. */
 export function readAlerts(db: Db, q: AlertsQuery = {}): (AlertRecord & { id: number })[] {
   const w = where(q, [['id = ?', q.id], ['local_ts >= ?', q.since], ['tier = ?', q.tier]]);
-  const limit = q.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(q.limit))}` : '';
-  return db.all<AlertSqlRow>(`SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alerts${w.sql} ORDER BY id${limit}`, w.params).map(alertFromSql);
+  return db.all<AlertSqlRow>(`SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alerts${w.sql} ORDER BY id${limitSql(q.limit)}`, w.params).map(alertFromSql);
 }
 
 export function alertFromSql(r: AlertSqlRow): AlertRecord & { id: number } {
-  const n = (v: SqlValue) => (v === null ? null : Number(v));
   return {
     id: Number(r.id),
     exchange: r.exchange as ExchangeId,
