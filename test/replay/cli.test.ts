@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { captureIo } from '../helpers/capture-io.ts';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -34,26 +34,12 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** stdout/stderr that keep what was written. */
-function captured() {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _enc, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    return Object.assign(stream, { text: () => chunks.join('') });
-  };
-  return { stdout: sink(), stderr: sink() };
-}
 
 const W = { from: '2025-06-13T07:51:00Z', to: '2025-06-13T07:53:00Z' };
 
 describe('futuresboard replay', () => {
   it('prints the filtered events as JSON lines, exactly as recorded', async () => {
-    const io = captured();
+    const io = captureIo();
     expect(await runReplay(['--db', FIXTURE_DB, '--from', W.from, '--to', W.to, '--markets', 'BTC/USDT:USDT', '--kinds', 'trade,gap'], io)).toBe(0);
     const lines = io.stdout.text().trimEnd().split('\n');
     const expected = all.filter(
@@ -64,7 +50,7 @@ describe('futuresboard replay', () => {
   });
 
   it('paces by receipt time at the chosen speed', async () => {
-    const io = captured();
+    const io = captureIo();
     const from = Date.parse('2025-06-13T08:00:00Z');
     const started = performance.now();
     await runReplay(['--db', FIXTURE_DB, '--from', String(from), '--to', String(from + 10_000), '--speed', '50x'], io);
@@ -76,7 +62,7 @@ describe('futuresboard replay', () => {
   });
 
   it('prints --help, and refuses bad options naming the flag', async () => {
-    const io = captured();
+    const io = captureIo();
     expect(await runReplay(['--help'], io)).toBe(0);
     expect(io.stdout.text()).toMatch(/Usage: futuresboard replay --db <file>/);
     await expect(runReplay([], io)).rejects.toThrow(/--db <file> is required/);
@@ -148,7 +134,7 @@ describe('futuresboard replay --relay', () => {
 
 describe('futuresboard backtest', () => {
   it('prints the Markdown report, and with --out writes report.json, trades.csv, equity.csv and report.md', async () => {
-    const io = captured();
+    const io = captureIo();
     const out = join(dir, 'single');
     expect(await runBacktest(['--db', FIXTURE_DB, '--strategy', 'zscore-revert', '--out', out], io)).toBe(0);
     expect(io.stdout.text()).toMatch(/^# Backtest: zscore-revert/);
@@ -160,7 +146,7 @@ describe('futuresboard backtest', () => {
   });
 
   it('sweeps every combination, writes each run and prints them ranked', async () => {
-    const io = captured();
+    const io = captureIo();
     const out = join(dir, 'sweep');
     const code = await runBacktest(
       ['--db', FIXTURE_DB, '--strategy', 'zscore-revert', '--param', 'notional=500', '--sweep', 'entry_z=1.5,2,2.5', '--sweep', 'exit_z=0,0.5', '--rank', 'total_return', '--out', out],
@@ -183,7 +169,7 @@ describe('futuresboard backtest', () => {
   });
 
   it('refuses bad requests before running anything, naming the flag or parameter', async () => {
-    const io = captured();
+    const io = captureIo();
     const base = ['--db', FIXTURE_DB];
     await expect(runBacktest(base, io)).rejects.toThrow(/--strategy <name> is required: one of zscore-revert, funding-carry, follow-tier2/);
     await expect(runBacktest([...base, '--strategy', 'momo'], io)).rejects.toThrow(/unknown strategy "momo"/);
@@ -196,7 +182,7 @@ describe('futuresboard backtest', () => {
   });
 
   it('lists the strategies and every parameter with its default in --help', async () => {
-    const io = captured();
+    const io = captureIo();
     expect(await runBacktest(['--help'], io)).toBe(0);
     const help = io.stdout.text();
     for (const s of ['zscore-revert', 'funding-carry', 'follow-tier2', 'entry_z', 'min_rate', 'slippage_bps', 'fee_bybit_taker_bps']) expect(help).toContain(s);

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
-import { Writable } from 'node:stream';
+import { captureIo } from '../helpers/capture-io.ts';
 import { chromium, type Browser } from 'playwright-core';
 import { silentLogger } from '../../replay/core/log.ts';
 import { importCaptures } from '../../collector/import/import-capture.ts';
@@ -107,20 +107,7 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** stdout/stderr for running a CLI command in-process, keeping what it wrote. */
-export function captureIo(): { stdout: Writable & { text(): string }; stderr: Writable & { text(): string } } {
-  const sink = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({
-      write(chunk, _enc, done) {
-        chunks.push(String(chunk));
-        done();
-      },
-    });
-    return Object.assign(stream, { text: () => chunks.join('') });
-  };
-  return { stdout: sink(), stderr: sink() };
-}
+export { captureIo };
 
 /** The natural key of an alert as the site's tables expose it (data-alert-* attributes). */
 export interface AlertKey {
