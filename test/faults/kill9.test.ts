@@ -112,10 +112,11 @@ describe('collector killed with SIGKILL during writes', () => {
     );
     expect(overall).toBeGreaterThanOrEqual(MIN_RATE);
     for (const k of kills) expect(k.rows, 'rows written before a kill').toBeGreaterThan(0);
-    // What a kill can take is what was queued for the next batch: at most flushMs of events plus
-    // the batch being committed, i.e. under flushRows (5000 events, 250 ms at 20,000/s). Estimated
-    // as the cycle's own rate times the time between the newest committed event and the kill.
-    for (const k of kills) expect((k.lostWindowMs * k.rows) / k.ms, 'events received but not committed at a kill').toBeLessThanOrEqual(FLUSH_ROWS);
+    // What a kill can take is the batch being committed (at most flushRows) plus what queued
+    // meanwhile (a full queue forces the next commit: at most flushRows more), so 2 × flushRows.
+    // Estimated as the cycle's own rate times the time between the newest committed event and
+    // the kill, which over-counts when the machine starved the collector.
+    for (const k of kills) expect((k.lostWindowMs * k.rows) / k.ms, 'events received but not committed at a kill').toBeLessThanOrEqual(2 * FLUSH_ROWS);
 
     withDb(dbPath, (db) => {
       expect(integrity(db)).toBe('ok');
