@@ -97,9 +97,9 @@ async function main(argv: string[]): Promise<number> {
     const s: Sample = {
       t: Math.round((now - started) / 1000),
       rssMiB: rssOf(child.pid!),
-      loopP50Ms: m('futuresboard_event_loop_delay_seconds', 'quantile="0.5"') * 1000,
-      loopP99Ms: m('futuresboard_event_loop_delay_seconds', 'quantile="0.99"') * 1000,
-      loopMaxMs: m('futuresboard_event_loop_delay_seconds', 'quantile="max"') * 1000,
+      loopP50Ms: m('futuresboard_event_loop_delay_p50_seconds') * 1000,
+      loopP99Ms: m('futuresboard_event_loop_delay_p99_seconds') * 1000,
+      loopMaxMs: m('futuresboard_event_loop_delay_max_seconds') * 1000,
       writerLagMs: m('futuresboard_writer_lag_seconds') * 1000,
       eventsPerS: ((events - lastEvents) * 1000) / (now - lastAt),
       dbMiB: (statSync(db).size + statSync(`${db}-wal`, { throwIfNoEntry: false })?.size! || 0) / 2 ** 20,

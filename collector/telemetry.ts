@@ -2,17 +2,14 @@
  * Prometheus series of the collector daemon (served at /metrics). One registry per daemon so
  * tests can run several daemons in one process. Every name is prefixed `futuresboard_`.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { watchEventLoopDelay, type EventLoopDelay } from './event-loop-delay.ts';
 
-export function createTelemetry() {
+/** `eventLoopWindowMs`: how often the event-loop delay figures roll over (tests shorten it). */
+export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
   const registry = new Registry();
   const r = [registry];
-  const RESOLUTION_MS = 20;
-  const eventLoop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-  // The histogram measures how late each sampling timer fired, resolution included: subtract it.
-  const delaySeconds = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS) / 1000;
-  eventLoop.enable();
+  const eventLoop = watchEventLoopDelay(opts.eventLoopWindowMs);
 
   type DeliveryStats = { pending: number; failed: number; delivered: number; failing: number };
   let deliveryStats: (() => DeliveryStats) | null = null;
@@ -65,23 +62,31 @@ export function createTelemetry() {
       },
     }),
     alerts: new Counter({ name: 'futuresboard_alerts_total', help: 'Alerts fired by tier', labelNames: ['tier'], registers: r }),
-    eventLoopDelay: new Gauge({
-      name: 'futuresboard_event_loop_delay_seconds',
-      help: 'Event-loop delay percentiles since the last scrape',
-      labelNames: ['quantile'],
-      registers: r,
-      collect() {
-        this.set({ quantile: '0.5' }, delaySeconds(eventLoop.percentile(50)));
-        this.set({ quantile: '0.99' }, delaySeconds(eventLoop.percentile(99)));
-        this.set({ quantile: 'max' }, delaySeconds(eventLoop.max));
-        eventLoop.reset();
-      },
-    }),
+    // One gauge per statistic, not a `quantile` label: that label belongs to summaries, and
+    // promtool rejects it elsewhere. Values cover the last whole window, so scrapes never reset them.
+    ...eventLoopGauges(r, eventLoop),
     stop() {
-      eventLoop.disable();
+      eventLoop.stop();
     },
   };
   return t;
+}
+
+function eventLoopGauges(registers: Registry[], delay: EventLoopDelay) {
+  const gauge = (stat: 'p50' | 'p99' | 'max', help: string) =>
+    new Gauge({
+      name: `futuresboard_event_loop_delay_${stat}_seconds`,
+      help: `${help} over the last whole ${delay.windowSeconds}-second window`,
+      registers,
+      collect() {
+        this.set(delay.last()[stat]);
+      },
+    });
+  return {
+    eventLoopDelayP50: gauge('p50', 'Median event-loop delay'),
+    eventLoopDelayP99: gauge('p99', '99th percentile of event-loop delay'),
+    eventLoopDelayMax: gauge('max', 'Longest event-loop delay'),
+  };
 }
 
 export type Telemetry = ReturnType<typeof createTelemetry>;

@@ -96,7 +96,7 @@ describe('GET /metrics', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/^futuresboard_relay_clients 1$/m);
-    for (const name of ['futuresboard_events_total', 'futuresboard_write_batch_seconds', 'futuresboard_relay_drops_total', 'futuresboard_event_loop_delay_seconds'])
+    for (const name of ['futuresboard_events_total', 'futuresboard_write_batch_seconds', 'futuresboard_relay_drops_total', 'futuresboard_event_loop_delay_p99_seconds'])
       expect(text).toContain(`# TYPE ${name}`);
     c.close();
   });

@@ -4,15 +4,16 @@
  * report, served by a tiny static server on 127.0.0.1 port 0, driven by Debian's Chromium.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { captureIo } from '../helpers/capture-io.ts';
 import { chromium, type Browser } from 'playwright-core';
 import { silentLogger } from '../../replay/core/log.ts';
 import { importCaptures } from '../../collector/import/import-capture.ts';
 import { runReplay } from '../../replay/cli/replay.ts';
 import { openStore } from '../../collector/store/open.ts';
+import { createStaticHandler } from '../../collector/site/static-files.ts';
 
 const ROOT = resolve('.');
 export const CAPTURES = readdirSync(join(ROOT, 'fixtures/captures'))
@@ -75,25 +76,8 @@ export function buildSite(outDir: string, env: Record<string, string>): Promise<
   });
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.sqlite': 'application/vnd.sqlite3',
-};
-
 export async function serveDir(dir: string): Promise<{ url: string; server: Server }> {
-  const root = resolve(dir);
-  const server = createServer((req, res) => {
-    let file = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    if (!file.startsWith(root)) return void res.writeHead(403).end();
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': statSync(file).size });
-    createReadStream(file).pipe(res);
-  });
+  const server = createServer(createStaticHandler(dir));
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const address = server.address();
   return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, server };
