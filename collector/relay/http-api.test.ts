@@ -1,7 +1,6 @@
 /** The HTTP API on the daemon's port: real server on port 0, real SQLite file, real requests. */
 import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import initSqlJs from 'sql.js';
@@ -191,15 +190,22 @@ describe('GET /snapshot.sqlite', () => {
     const insert = db.prepare(
       "INSERT INTO trades (exchange, symbol, market, ts, local_ts, trade_id, price, qty, side) VALUES ('binance-usdm', 'BTCUSDT', ?, ?, ?, NULL, '65000.1', '0.002', 'sell')",
     );
+    // The writer keeps the file locked until released, so an export that starts waits for it
+    // (SQLite's busy wait) rather than racing the test to the finish.
+    db.pragma('locking_mode = EXCLUSIVE');
     db.transaction(() => {
       for (let i = 0; i < 2000; i++) insert.run(BTC, 1000 + i, 1000 + i);
     })();
     const counts = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
-    const [first, second] = await Promise.all([get('/snapshot.sqlite'), get('/snapshot.sqlite')]);
-    const [done, busy] = first.status === 200 ? [first, second] : [second, first];
+    // Whichever request arrives first holds the one export slot while the file is locked; the other is refused.
+    const requests = [get('/snapshot.sqlite'), get('/snapshot.sqlite')];
+    const busy = await Promise.race(requests);
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('5');
+    db.pragma('locking_mode = NORMAL');
+    counts('trades'); // the next access drops the exclusive lock
+    const done = (await Promise.all(requests)).find((r) => r !== busy)!;
     expect(done.status).toBe(200);
     expect(done.headers.get('content-type')).toBe('application/vnd.sqlite3');
     const bytes = new Uint8Array(await done.arrayBuffer());
@@ -218,7 +224,7 @@ describe('GET /snapshot.sqlite', () => {
     expect(part.exec('SELECT count(*), min(local_ts), max(local_ts) FROM trades')[0].values[0]).toEqual([100, 1500, 1599]);
     part.close();
     expect((await get('/snapshot.sqlite?from=later')).status).toBe(400);
-    // Temporary copies are gone once served.
-    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('futuresboard-snapshot-'))).toEqual([]);
+    // Temporary copies (made beside the database) are gone once served.
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.futuresboard-snapshot-'))).toEqual([]);
   });
 });

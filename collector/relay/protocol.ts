@@ -1,10 +1,11 @@
 /**
- * Relay wire protocol, version 1 (documented with examples in docs/relay-protocol.md): the close
- * codes, and validation of client requests. Pure: no sockets here.
+ * Relay wire protocol (documented with examples in docs/relay-protocol.md): the close codes, and
+ * validation of client requests. Pure: no sockets here.
  */
 import { CHANNELS, isChannel, type Channel } from './channels.ts';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: `subscribed`/`unsubscribed` carry the change (`added`/`removed`), no longer the whole subscription. */
+export const PROTOCOL_VERSION = 2;
 
 /** Close codes the relay uses (RFC 6455 numbers; reasons are short English text). */
 export const CLOSE_CODES = {
@@ -14,7 +15,7 @@ export const CLOSE_CODES = {
   unsupportedData: 1003,
   /** Text that is not a JSON object. */
   invalidPayload: 1007,
-  /** Policy: rate limit exceeded, or the client reads too slowly. */
+  /** Policy: rate limit or subscription limit exceeded, or the client reads too slowly. */
   policy: 1008,
   /** A message above maxPayloadBytes (sent by `ws` itself). */
   tooBig: 1009,
@@ -28,9 +29,8 @@ const MAX_MARKET_LENGTH = 64;
 /** Request ids are echoed back so a client can match replies; only short scalars are accepted. */
 export type RequestId = string | number;
 
-export type ClientRequest =
-  | { op: 'subscribe' | 'unsubscribe'; id?: RequestId; channels: Channel[]; markets: string[] | null }
-  | { op: 'ping'; id?: RequestId };
+export type SubscriptionRequest = { op: 'subscribe' | 'unsubscribe'; id?: RequestId; channels: Channel[]; markets: string[] | null };
+export type ClientRequest = SubscriptionRequest | { op: 'ping'; id?: RequestId };
 
 export type ParsedMessage =
   | { ok: true; request: ClientRequest }

@@ -13,11 +13,12 @@ import type { Telemetry } from '../telemetry.ts';
 import { coalesce, pressureOf } from './backpressure.ts';
 import { CHANNEL_OF_KIND, CHANNELS, LATEST_STATE_CHANNELS, eventStateKey, publishedStateKey, type Channel, type PublishedChannel } from './channels.ts';
 import { LatestState, type RelayItem } from './latest.ts';
-import { CLOSE_CODES, PROTOCOL_VERSION, parseClientMessage, type ClientRequest, type RequestId } from './protocol.ts';
+import { CLOSE_CODES, PROTOCOL_VERSION, parseClientMessage, type ClientRequest, type RequestId, type SubscriptionRequest } from './protocol.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { applySubscribe, planSubscribe, signatureOf, subscriptionCount, toWire, unsubscribe, type Subscriptions } from './subscriptions.ts';
 
 export interface RelayTuning {
-  /** Ping every client this often; one that has not answered the previous ping is terminated. */
+  /** Ping every client this often (see heartbeat()). */
   heartbeatMs: number;
   /** Client messages allowed per second (sustained) and at once (burst); beyond: close 1008. */
   messagesPerSecond: number;
@@ -42,8 +43,10 @@ export const DEFAULT_RELAY_TUNING: RelayTuning = {
 export interface RelayOptions {
   version: string;
   maxPayloadBytes: number;
-  /** Per-client send buffer limit; tiers in backpressure.ts. */
+  /** Per-client send buffer limit, checked before any message is queued; tiers in backpressure.ts. */
   maxBufferedBytes: number;
+  /** Subscriptions one client may hold: (channel, market) pairs, a whole channel counting one. */
+  maxSubscriptions: number;
   tuning: RelayTuning;
   telemetry: Telemetry;
   logger: Logger;
@@ -58,9 +61,6 @@ export class RelayError extends Error {
   }
 }
 
-/** Markets a client follows on one channel; null means every market. */
-type Subscriptions = Map<Channel, Set<string> | null>;
-
 interface Client {
   ws: WebSocket;
   subs: Subscriptions;
@@ -74,19 +74,6 @@ interface Client {
 }
 
 const PUBLISHED: readonly Channel[] = ['metrics', 'alerts', 'health'];
-
-function signatureOf(subs: Subscriptions): string {
-  return [...subs]
-    .map(([c, m]) => `${c}=${m === null ? '*' : [...m].sort().join(',')}`)
-    .sort()
-    .join(';');
-}
-
-function describe(subs: Subscriptions): Record<string, '*' | string[]> {
-  const out: Record<string, '*' | string[]> = {};
-  for (const [c, m] of subs) out[c] = m === null ? '*' : [...m].sort();
-  return out;
-}
 
 const jsonList = (items: readonly RelayItem[]) => `[${items.map((i) => i.json).join(',')}]`;
 
@@ -105,15 +92,15 @@ export class Relay {
   /** Clients by subscription signature: one serialized payload per group per publish. */
   private readonly groups = new Map<string, Set<Client>>();
   private readonly latestState: LatestState;
-  private readonly heartbeat: NodeJS.Timeout;
+  private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly now: () => number;
   private order = 0;
 
   constructor(private readonly opts: RelayOptions) {
     this.now = opts.now ?? Date.now;
     this.latestState = new LatestState(opts.tuning.recentPerMarket);
-    this.heartbeat = setInterval(() => this.checkAlive(), opts.tuning.heartbeatMs);
-    this.heartbeat.unref();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), opts.tuning.heartbeatMs);
+    this.heartbeatTimer.unref();
   }
 
   get clientCount(): number {
@@ -177,11 +164,12 @@ export class Relay {
       server: 'futuresboard',
       version: this.opts.version,
       channels: CHANNELS,
-      subscriptions: describe(client.subs),
+      subscriptions: toWire(client.subs),
       limits: {
         maxPayloadBytes: this.opts.maxPayloadBytes,
         messagesPerSecond: this.opts.tuning.messagesPerSecond,
         messageBurst: this.opts.tuning.messageBurst,
+        maxSubscriptions: this.opts.maxSubscriptions,
       },
       heartbeatMs: this.opts.tuning.heartbeatMs,
     });
@@ -190,7 +178,7 @@ export class Relay {
 
   /** Close every client (1001) and stop the heartbeat; resolves when all sockets are gone. */
   async close(): Promise<void> {
-    clearInterval(this.heartbeat);
+    clearInterval(this.heartbeatTimer);
     const closing = [...this.sockets].map(
       (ws) =>
         new Promise<void>((resolve) => {
@@ -201,6 +189,23 @@ export class Relay {
         }),
     );
     await Promise.all(closing);
+  }
+
+  /**
+   * One heartbeat round: terminate each client that has not answered the previous ping, ping the
+   * others. The timer runs it every heartbeatMs; tests call it to control the rounds.
+   */
+  heartbeat(): void {
+    for (const client of [...this.clients]) {
+      if (!client.alive) {
+        this.opts.telemetry.relayDrops.inc({ reason: 'heartbeat' });
+        this.remove(client);
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
   }
 
   private remember(channel: Channel, market: string, key: string, json: string): RelayItem {
@@ -234,7 +239,7 @@ export class Relay {
         if (pressure === 'normal' && client.dropped.size === 0) {
           client.dropSince = null;
           shared ??= encodeUpdate(parts, null);
-          client.ws.send(shared, { binary: false });
+          this.deliver(client, shared);
         } else {
           this.sendUnderPressure(client, parts, pressure, now);
         }
@@ -245,7 +250,8 @@ export class Relay {
   private sendUnderPressure(client: Client, parts: readonly [Channel, RelayItem[]][], pressure: ReturnType<typeof pressureOf>, now: number): void {
     if (pressure === 'drop') client.dropSince ??= now;
     else client.dropSince = null;
-    if (pressure === 'close') return this.closeSlow(client, `send buffer above ${this.opts.maxBufferedBytes} bytes`);
+    // Closed before anything is counted as dropped: the client will never be told.
+    if (pressure === 'close') return this.closeSlow(client, this.bufferFull());
     if (client.dropSince !== null && now - client.dropSince > this.opts.tuning.slowCloseMs)
       return this.closeSlow(client, `reading too slowly for ${this.opts.tuning.slowCloseMs} ms`);
 
@@ -262,8 +268,7 @@ export class Relay {
       if (list.length) kept.push([channel, list]);
     }
     if (kept.length === 0) return;
-    client.ws.send(encodeUpdate(kept, client.dropped), { binary: false });
-    client.dropped.clear();
+    if (this.deliver(client, encodeUpdate(kept, client.dropped))) client.dropped.clear();
   }
 
   private closeSlow(client: Client, why: string): void {
@@ -297,32 +302,26 @@ export class Relay {
 
   private handle(client: Client, req: ClientRequest): void {
     if (req.op === 'ping') return this.send(client, { type: 'pong', id: req.id, ts: this.now() });
-    if (req.op === 'subscribe') {
-      for (const channel of req.channels) {
-        const current = client.subs.get(channel);
-        if (req.markets === null) client.subs.set(channel, null);
-        else if (current !== null) client.subs.set(channel, new Set([...(current ?? []), ...req.markets]));
-      }
-      this.regroup(client);
-      this.send(client, { type: 'subscribed', id: req.id, subscriptions: describe(client.subs) });
-      const only = req.markets ? new Set(req.markets) : null;
-      for (const channel of req.channels) this.sendSnapshot(client, channel, only);
-      return;
-    }
+    if (req.op === 'subscribe') return this.subscribe(client, req);
     if (req.markets !== null) {
       const whole = req.channels.find((c) => client.subs.get(c) === null);
       if (whole) return this.unsubscribeError(client, req.id, whole);
     }
-    for (const channel of req.channels) {
-      const current = client.subs.get(channel);
-      if (req.markets === null || !current) client.subs.delete(channel);
-      else {
-        for (const m of req.markets) current.delete(m);
-        if (current.size === 0) client.subs.delete(channel);
-      }
-    }
-    this.regroup(client);
-    this.send(client, { type: 'unsubscribed', id: req.id, subscriptions: describe(client.subs) });
+    const removed = unsubscribe(client.subs, req.channels, req.markets);
+    if (removed.size) this.regroup(client);
+    this.send(client, { type: 'unsubscribed', id: req.id, removed: toWire(removed), total: subscriptionCount(client.subs) });
+  }
+
+  /** Replies carry only what this request added, so their size is bounded by the request's. */
+  private subscribe(client: Client, req: SubscriptionRequest): void {
+    const { change, countAfter } = planSubscribe(client.subs, req.channels, req.markets);
+    if (countAfter > this.opts.maxSubscriptions)
+      return this.refuse(client, 'subscription_limit', CLOSE_CODES.policy, `subscription limit: at most ${this.opts.maxSubscriptions} (channel, market) pairs; subscribe whole channels`);
+    applySubscribe(client.subs, change);
+    if (change.size) this.regroup(client);
+    this.send(client, { type: 'subscribed', id: req.id, added: toWire(change), total: countAfter });
+    const only = req.markets ? new Set(req.markets) : null;
+    for (const channel of req.channels) this.sendSnapshot(client, channel, only);
   }
 
   private unsubscribeError(client: Client, id: RequestId | undefined, channel: Channel): void {
@@ -335,12 +334,38 @@ export class Relay {
   }
 
   private sendSnapshot(client: Client, channel: Channel, markets: ReadonlySet<string> | null): void {
+    // Checked before it is built: a snapshot can be the largest message a client gets.
+    if (!this.hasRoom(client)) return;
     const items = this.latestState.items(channel, markets);
-    client.ws.send(Buffer.from(`{"type":"snapshot","channel":"${channel}","data":${jsonList(items)}}`), { binary: false });
+    this.deliver(client, Buffer.from(`{"type":"snapshot","channel":"${channel}","data":${jsonList(items)}}`));
   }
 
   private send(client: Client, message: object): void {
-    client.ws.send(JSON.stringify(message));
+    this.deliver(client, Buffer.from(JSON.stringify(message)));
+  }
+
+  /**
+   * The one way bytes reach a client. Whatever the message (update, snapshot, reply, error), a
+   * client whose send buffer is at maxBufferedBytes is closed instead of being given more, so a
+   * client that stops reading holds at most that plus one message however it got there.
+   * False when nothing was queued.
+   */
+  private deliver(client: Client, payload: Buffer): boolean {
+    if (!this.hasRoom(client)) return false;
+    client.ws.send(payload, { binary: false });
+    return true;
+  }
+
+  /** Whether the client is still served and below the close tier; closes it when it is not. */
+  private hasRoom(client: Client): boolean {
+    if (!this.clients.has(client)) return false;
+    if (pressureOf(client.ws.bufferedAmount, this.opts.maxBufferedBytes) !== 'close') return true;
+    this.closeSlow(client, this.bufferFull());
+    return false;
+  }
+
+  private bufferFull(): string {
+    return `send buffer above ${this.opts.maxBufferedBytes} bytes`;
   }
 
   private regroup(client: Client): void {
@@ -362,18 +387,5 @@ export class Relay {
     if (!this.clients.delete(client)) return;
     this.leaveGroup(client);
     this.opts.telemetry.relayClients.set(this.clients.size);
-  }
-
-  private checkAlive(): void {
-    for (const client of [...this.clients]) {
-      if (!client.alive) {
-        this.opts.telemetry.relayDrops.inc({ reason: 'heartbeat' });
-        this.remove(client);
-        client.ws.terminate();
-        continue;
-      }
-      client.alive = false;
-      client.ws.ping();
-    }
   }
 }

@@ -16,6 +16,7 @@ import { defaultConfig } from '../config.ts';
 import { loadMigrations } from '../store/migrations.ts';
 import { createTelemetry, type Telemetry } from '../telemetry.ts';
 import type { HealthInput } from './health.ts';
+import type { Relay } from './relay.ts';
 import { startDaemonServer, type DaemonServer, type DaemonServerOptions } from './server.ts';
 
 export function tempDir(): { dir: string; cleanup: () => void } {
@@ -85,6 +86,9 @@ export async function startTestServer(over: TestServerOptions = {}): Promise<Tes
     version: '0.1.0-test',
     dbPath: join(tmpdir(), 'futuresboard-no-such.db'),
     healthInput: () => health.input,
+    // Health is pushed once, at start: a timer push would land at random among the exact message
+    // sequences the tests expect. Tests that follow the pushes set their own period.
+    healthPublishMs: 3_600_000,
     ...over,
     http: { ...config.http, port: 0, ...over.http },
   });
@@ -101,23 +105,70 @@ export async function startTestServer(over: TestServerOptions = {}): Promise<Tes
   };
 }
 
+/** Longer than any test: the relay's own heartbeat timer never fires, the test runs the rounds. */
+export const MANUAL_HEARTBEAT = { heartbeatMs: 3_600_000 };
+
+/**
+ * One heartbeat round run by the test (see MANUAL_HEARTBEAT): the relay terminates the clients
+ * that missed the previous ping and pings the others. Resolves once each of `live` has answered:
+ * `ws` writes its automatic pong before it reports the ping, so the reply to a protocol ping sent
+ * then proves the pong reached the relay first (one TCP stream keeps the order). Messages the
+ * live clients receive meanwhile are skipped.
+ */
+export async function heartbeatRound(relay: Relay, live: readonly TestClient[]): Promise<void> {
+  const pinged = live.map((c) => new Promise<void>((resolve) => c.ws.once('ping', () => resolve())));
+  relay.heartbeat();
+  await Promise.all(
+    live.map(async (c, i) => {
+      await pinged[i];
+      c.send({ op: 'ping', id: 'heartbeat' });
+      await c.nextOf('pong');
+    }),
+  );
+}
+
+/**
+ * The server side of every connection the relay accepts from now on, in order, so a test can
+ * watch what the relay queues for a client (`bufferedAmount`) and when it has read a message.
+ */
+export function serverSockets(relay: Relay): WebSocket[] {
+  const sockets: WebSocket[] = [];
+  const accept = relay.accept.bind(relay);
+  relay.accept = (ws) => {
+    sockets.push(ws);
+    accept(ws);
+  };
+  return sockets;
+}
+
 // Messages are JSON objects of the relay protocol; tests read their fields freely.
 export type Msg = Record<string, any>;
 
-/** A websocket client whose messages can be awaited one by one, in arrival order. */
+/**
+ * A websocket client whose messages can be awaited one by one, in arrival order. Waiting has no
+ * deadline of its own (a loaded machine may be slow): it ends with the next message, or with an
+ * error once the connection has closed with nothing left to read; vitest's timeout catches a hang.
+ */
 export class TestClient {
   readonly ws: WebSocket;
-  private readonly queue: { msg: Msg; at: number }[] = [];
+  private readonly queue: Msg[] = [];
   private wake: (() => void) | null = null;
+  private ended = false;
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(ws: WebSocket) {
     this.ws = ws;
     ws.on('message', (data) => {
-      this.queue.push({ msg: JSON.parse(data.toString()), at: performance.now() });
+      this.queue.push(JSON.parse(data.toString()));
       this.wake?.();
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => {
+        this.ended = true;
+        this.wake?.();
+        resolve({ code, reason: reason.toString() });
+      }),
+    );
   }
 
   static connect(url: string, options: ClientOptions = {}): Promise<TestClient> {
@@ -146,34 +197,31 @@ export class TestClient {
     this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
-  /** The next message (with its arrival time), waiting up to `timeoutMs`. */
-  async nextTimed(timeoutMs = 5000): Promise<{ msg: Msg; at: number }> {
-    const deadline = performance.now() + timeoutMs;
+  /** The next message; rejects when the connection closed before one came. */
+  async next(): Promise<Msg> {
     while (this.queue.length === 0) {
-      const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`no message within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      if (this.ended) throw new Error('the connection closed with no message left to read');
+      await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }
     return this.queue.shift()!;
   }
 
-  async next(timeoutMs?: number): Promise<Msg> {
-    return (await this.nextTimed(timeoutMs)).msg;
-  }
-
   /** Skip messages until one of `type` arrives. */
-  async nextOf(type: string, timeoutMs?: number): Promise<Msg> {
+  async nextOf(type: string): Promise<Msg> {
     for (;;) {
-      const msg = await this.next(timeoutMs);
+      const msg = await this.next();
       if (msg.type === type) return msg;
     }
+  }
+
+  /** Stop reading the socket, as a stalled peer does: the kernel buffers fill, then the relay's. */
+  pauseReading(): void {
+    (this.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+
+  resumeReading(): void {
+    (this.ws as unknown as { _socket: { resume(): void } })._socket.resume();
   }
 
   get pending(): number {
