@@ -5,8 +5,8 @@
  */
 import type { AlertRecord } from '../../replay/core/metrics/types.ts';
 
-export type WebhookFormat = 'json' | 'discord' | 'slack' | 'telegram';
-export const WEBHOOK_FORMATS: readonly WebhookFormat[] = ['json', 'discord', 'slack', 'telegram'];
+export const WEBHOOK_FORMATS = ['json', 'discord', 'slack', 'telegram'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 export type StoredAlert = AlertRecord & { id: number };
 

@@ -18,7 +18,7 @@ export interface QueueStats {
   pending: number;
   failed: number;
   delivered: number;
-  /** The latest error of a delivery still pending or given up; null when nothing is wrong. */
+  /** The latest error of a delivery still pending or given up, prefixed with its target's name; null when nothing is wrong. */
   lastError: string | null;
   /** Deliveries failing now: pending ones whose last attempt erred, plus those given up on since `since`. */
   failing: number;
@@ -76,10 +76,11 @@ export class DeliveryQueue {
   stats(since = 0): QueueStats {
     const s: QueueStats = { pending: 0, failed: 0, delivered: 0, lastError: null, failing: 0 };
     for (const r of this.db.all<{ status: DeliveryStatus; n: number }>('SELECT status, count(*) AS n FROM alert_deliveries GROUP BY status')) s[r.status] = Number(r.n);
-    const [e] = this.db.all<{ last_error: string }>(
-      "SELECT last_error FROM alert_deliveries WHERE status != 'delivered' AND last_error IS NOT NULL ORDER BY updated_ts DESC, id DESC LIMIT 1",
+    const [e] = this.db.all<{ target: string; last_error: string }>(
+      "SELECT target, last_error FROM alert_deliveries WHERE status != 'delivered' AND last_error IS NOT NULL ORDER BY updated_ts DESC, id DESC LIMIT 1",
     );
-    s.lastError = e?.last_error ?? null;
+    // Named, so /health says which webhook fails (by name: its URL is a secret).
+    s.lastError = e ? `webhook ${e.target}: ${e.last_error}` : null;
     const [f] = this.db.all<{ n: number }>(
       "SELECT count(*) AS n FROM alert_deliveries WHERE (status = 'pending' AND last_error IS NOT NULL) OR (status = 'failed' AND updated_ts >= ?)",
       [since],

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -113,13 +114,13 @@ describe('alert webhook sink', () => {
 
   it('retries a server error after an exponential backoff, then delivers', async () => {
     const { db } = freshDb();
-    const sink = sinkOn(db, [{ url: ep.url, format: 'json' }], { baseDelayMs: 1000 });
+    const sink = sinkOn(db, [{ url: ep.url, format: 'json', name: 'ops' }], { baseDelayMs: 1000 });
     ep.replies.push({ status: 500, body: 'oops' }, { status: 502 });
     sink.enqueue(write(db, [alert(1, 0)]));
     await sink.runDue();
     const next = () => db.all<{ next_attempt_ts: number; attempts: number; status: string }>('SELECT next_attempt_ts, attempts, status FROM alert_deliveries')[0];
     expect(next()).toEqual({ next_attempt_ts: T0 + 500, attempts: 1, status: 'pending' }); // 1 s, half of it jitter (0 here)
-    expect(sink.stats().lastError).toBe('HTTP 500: oops');
+    expect(sink.stats().lastError).toBe('webhook ops: HTTP 500: oops');
     await sink.runDue(); // not due yet
     expect(ep.requests).toHaveLength(1);
     now = T0 + 500;
@@ -153,14 +154,14 @@ describe('alert webhook sink', () => {
     ep.replies.push({ status: 404, body: 'no_service' });
     bad.enqueue(write(db, [alert(1, 0)]));
     await bad.runDue();
-    expect(bad.stats()).toEqual({ pending: 0, failed: 1, delivered: 0, lastError: 'HTTP 404: no_service', failing: 1 });
+    expect(bad.stats()).toEqual({ pending: 0, failed: 1, delivered: 0, lastError: 'webhook slack-team: HTTP 404: no_service', failing: 1 });
 
     ep.replies.push({ status: 503 }, { status: 503 });
     bad.enqueue(write(db, [alert(1, 10_000)]));
     await bad.runDue();
     now += 1000;
     await bad.runDue();
-    expect(bad.stats()).toEqual({ pending: 0, failed: 2, delivered: 0, lastError: 'gave up after 2 attempts: HTTP 503', failing: 2 });
+    expect(bad.stats()).toEqual({ pending: 0, failed: 2, delivered: 0, lastError: 'webhook slack-team: gave up after 2 attempts: HTTP 503', failing: 2 });
     // Give-ups older than the health window no longer count as failing.
     expect(bad.stats(Number.MAX_SAFE_INTEGER).failing).toBe(0);
     db.close();
@@ -247,11 +248,39 @@ describe('alert webhook sink', () => {
 
   it('gives up on an endpoint that does not answer within the timeout', async () => {
     const { db } = freshDb();
-    const sink = sinkOn(db, [{ url: ep.url, format: 'json' }], { timeoutMs: 150 });
+    const sink = sinkOn(db, [{ url: ep.url, format: 'json', name: 'slow' }], { timeoutMs: 150 });
     ep.replies.push({ status: 200, hang: true });
     sink.enqueue(write(db, [alert(1, 0)]));
     await sink.runDue();
-    expect(sink.stats()).toMatchObject({ pending: 1, lastError: 'no answer within 150 ms' });
+    expect(sink.stats()).toMatchObject({ pending: 1, lastError: 'webhook slow: no answer within 150 ms' });
+    db.close();
+  });
+
+  it('keeps the secrets of a URL out of the log, the queue and its errors, naming the target instead', async () => {
+    const { db, path } = freshDb();
+    const token = '123456789:AAH-secret-bot-token_xyz';
+    const logged: string[] = [];
+    const logger = { ...silentLogger, warn: (o: object, m?: string) => void logged.push(JSON.stringify(o) + (m ?? '')) };
+    const sink = sinkOn(db, [{ url: `${ep.url}/bot${token}/sendMessage?key=query-secret-42`, format: 'telegram', chatId: '-1001', name: 'desk' }], { logger });
+    // A proxy's 404 page quotes the request line, token and all.
+    ep.replies.push({ status: 404, body: `Cannot POST /bot${token}/sendMessage?key=query-secret-42 (token ${token.split(':')[1]})` });
+    sink.enqueue(write(db, [alert(1, 0)]));
+    await sink.runDue();
+    const lastError = sink.stats().lastError!;
+    expect(lastError).toMatch(/^webhook desk: HTTP 404: Cannot POST/);
+    const rows = JSON.stringify(db.all('SELECT * FROM alert_deliveries'));
+    expect(logged.join('\n')).toContain('desk');
+    for (const text of [lastError, rows, logged.join('\n')])
+      for (const secret of [token, token.split(':')[1], 'query-secret-42']) expect(text).not.toContain(secret);
+    db.close();
+    expect(readFileSync(path).includes(token)).toBe(false);
+  });
+
+  it('refuses a URL with user:password@ without quoting it (fetch would put the whole URL in its error)', () => {
+    const { db } = freshDb();
+    const create = () => sinkOn(db, [{ url: 'http://ops:pa55w0rd-secret@127.0.0.1:9/hook', format: 'json' }]);
+    expect(create).toThrow(/webhooks\[0\]\.url must not contain a user name or password/);
+    expect(create).not.toThrow(/pa55w0rd/);
     db.close();
   });
 

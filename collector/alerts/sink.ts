@@ -11,13 +11,14 @@ import type { Logger } from '../../replay/core/log.ts';
 import { readAlerts } from '../../replay/core/metrics/store.ts';
 import { WEBHOOK_FORMATS, webhookBody, type WebhookFormat } from './payloads.ts';
 import { DeliveryQueue, type Delivery, type QueueStats } from './queue.ts';
+import { redactor, webhookUrlProblem } from './target-url.ts';
 
 export interface WebhookTarget {
   url: string;
   format: WebhookFormat;
   /** Telegram chat to post to (required for the telegram format). */
   chatId?: string;
-  /** Stable id in the queue; defaults to the format and a hash of the URL (the URL itself is a secret). */
+  /** Stable id in the queue, and the target's name in logs and errors; defaults to the format and a hash of the URL (the URL itself is a secret). */
   name?: string;
   /** Lowest tier posted to this target (default 1: every alert). */
   minTier?: number;
@@ -73,13 +74,8 @@ function checkTargets(targets: readonly WebhookTarget[]): void {
   targets.forEach((t, i) => {
     const at = `webhooks[${i}]`;
     if (!WEBHOOK_FORMATS.includes(t.format)) throw new AlertSinkError(`${at}.format must be one of ${WEBHOOK_FORMATS.join(', ')}, got ${JSON.stringify(t.format)}`);
-    let url: URL;
-    try {
-      url = new URL(t.url);
-    } catch {
-      throw new AlertSinkError(`${at}.url must be an absolute http(s) URL`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AlertSinkError(`${at}.url must use http or https, got ${url.protocol}`);
+    const urlProblem = webhookUrlProblem(t.url);
+    if (urlProblem) throw new AlertSinkError(`${at}.url ${urlProblem}`);
     if (t.format === 'telegram' && !t.chatId) throw new AlertSinkError(`${at}.chatId is required for the telegram format (the chat to post to)`);
     const id = targetId(t);
     if (ids.has(id)) throw new AlertSinkError(`${at} duplicates another target (${id}); give each target its own url or name`);
@@ -108,7 +104,7 @@ function retryAfterMs(header: string | null, body: string, now: number): number 
 export function createAlertSink(opts: AlertSinkOptions): AlertSink {
   checkTargets(opts.targets);
   const queue = new DeliveryQueue(opts.db);
-  const targets = new Map(opts.targets.map((t) => [targetId(t), t]));
+  const targets = new Map(opts.targets.map((t) => [targetId(t), { ...t, redact: redactor(t.url) }]));
   const random = opts.random ?? Math.random;
   const maxAttempts = opts.maxAttempts ?? 8;
   const base = opts.baseDelayMs ?? 1000;
@@ -152,11 +148,12 @@ export function createAlertSink(opts: AlertSinkOptions): AlertSink {
         queue.delivered(d.id, opts.now());
         return 'delivered';
       }
-      error = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+      // A reply may quote the request path ("Cannot POST /bot<token>/sendMessage"): redact, then cut.
+      error = `HTTP ${status}${text ? `: ${t.redact(text).slice(0, 200)}` : ''}`;
       if (status === 429 || status === 503) hint = retryAfterMs(res.headers.get('retry-after'), text, opts.now());
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+      error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : t.redact(`${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`);
     }
     const retryable = status === 0 || status === 408 || status === 429 || status >= 500;
     const end = opts.now();

@@ -7,7 +7,7 @@
 import { numberOption, parseCommand } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { EXCHANGES } from '../../replay/core/events.ts';
-import { loadConfig, validateConfig } from '../config.ts';
+import { loadConfig, parsePort, validateConfig } from '../config.ts';
 import { runUntilSignal, startService } from '../service.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { serveSite } from '../site/serve-site.ts';
@@ -46,7 +46,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   const logger = createLogger('demo');
   const config = loadConfig({ path: v.config as string | undefined });
   if (v.db) config.db = v.db as string;
-  if (v.port) config.http.port = numberOption(v, 'port', config.http.port, 0);
+  if (v.port) config.http.port = parsePort(v.port as string, '--port');
   config.metrics = { ...DEMO_METRICS, ...config.metrics };
   validateConfig(config);
   const sim = await startSimulator({

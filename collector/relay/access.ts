@@ -12,18 +12,32 @@ export interface AccessPolicy {
   origins: readonly string[];
   token: string | null;
   /**
-   * Bound to loopback without a token: requests must name a loopback host, so a web page
-   * whose domain is re-pointed at 127.0.0.1 (DNS rebinding) cannot read the API.
+   * Host names (lower case, IPv6 in brackets) requests may name in their Host header, so a web
+   * page whose domain is re-pointed at this machine (DNS rebinding) cannot use the API, with or
+   * without a token. From `allowedHostNames`; absent: no check.
    */
-  loopbackOnly?: boolean;
+  allowedHosts?: ReadonlySet<string>;
 }
 
 export type AccessDecision = { ok: true } | { ok: false; status: 401 | 403; code: 'E_ORIGIN' | 'E_TOKEN' | 'E_HOST'; message: string };
 
-function loopbackHost(host: string | undefined): boolean {
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+/** Binding these serves every interface: no address of its own to allow. */
+export const WILDCARD_BINDS: ReadonlySet<string> = new Set(['0.0.0.0', '::', '[::]']);
+
+/** A host name as a Host header carries it: lower case, an IPv6 address in brackets. */
+const hostName = (name: string) => (name.includes(':') && !name.startsWith('[') ? `[${name}]` : name).toLowerCase();
+
+/** The names a server bound to `host` answers to: loopback, the bound address, and `http.allowedHosts`. */
+export function allowedHostNames(http: { host: string; allowedHosts: readonly string[] }): ReadonlySet<string> {
+  const bound = WILDCARD_BINDS.has(http.host) ? [] : [http.host];
+  return new Set([...LOOPBACK_NAMES, ...bound, ...http.allowedHosts].map(hostName));
+}
+
+function hostAllowed(host: string | undefined, allowed: ReadonlySet<string>): boolean {
   if (!host) return true; // an HTTP/1.0 client sends none; a browser always does
   const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0];
-  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
+  return allowed.has(name.toLowerCase());
 }
 
 export function originAllowed(origin: string | undefined, origins: readonly string[]): boolean {
@@ -44,12 +58,12 @@ function tokenOf(req: IncomingMessage, url: URL): string | null {
 }
 
 export function checkAccess(req: IncomingMessage, url: URL, policy: AccessPolicy): AccessDecision {
-  if (policy.loopbackOnly && policy.token === null && !loopbackHost(req.headers.host))
+  if (policy.allowedHosts && !hostAllowed(req.headers.host, policy.allowedHosts))
     return {
       ok: false,
       status: 403,
       code: 'E_HOST',
-      message: `Host ${req.headers.host} is not a loopback name; use 127.0.0.1 or localhost, or set http.token to serve other names`,
+      message: `Host ${req.headers.host} is not a name of this server; use 127.0.0.1 or localhost, or add the name to http.allowedHosts`,
     };
   const origin = req.headers.origin;
   if (!originAllowed(origin, policy.origins))

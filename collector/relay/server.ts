@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { Logger } from '../../replay/core/log.ts';
 import type { Config } from '../config.ts';
 import type { Telemetry } from '../telemetry.ts';
-import { checkAccess } from './access.ts';
+import { allowedHostNames, checkAccess } from './access.ts';
 import { assessHealth, type HealthInput, type HealthReport, type HealthStatus } from './health.ts';
 import { createHttpHandler } from './http-api.ts';
 import { DEFAULT_RELAY_TUNING, Relay, type RelayTuning } from './relay.ts';
@@ -68,6 +68,7 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
     version: opts.version,
     maxPayloadBytes: http.maxPayloadBytes,
     maxBufferedBytes: http.maxBufferedBytes,
+    maxSubscriptions: http.maxSubscriptions,
     tuning,
     telemetry,
     logger,
@@ -77,14 +78,15 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
   const snapshot = new SnapshotRoute(opts.dbPath, logger);
   const health = (): HealthReport => assessHealth(opts.healthInput(), opts.healthThresholds);
 
+  const allowedHosts = allowedHostNames(http);
   const server = createServer(
-    createHttpHandler({ relay, store, snapshot, telemetry, health, access: { origins: opts.corsOrigins ?? http.origins, token: http.token, loopbackOnly: LOOPBACK.has(http.host) }, logger }),
+    createHttpHandler({ relay, store, snapshot, telemetry, health, access: { origins: opts.corsOrigins ?? http.origins, token: http.token, allowedHosts }, logger }),
   );
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: http.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
-  const accessPolicy = { origins: http.origins, token: http.token, loopbackOnly: LOOPBACK.has(http.host) };
+  const accessPolicy = { origins: http.origins, token: http.token, allowedHosts };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => logger.debug({ err: err.message }, 'relay handshake socket error'));
     // Anything thrown here would escape the HTTP server and end the daemon: answer 400 instead.

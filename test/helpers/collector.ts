@@ -8,7 +8,7 @@ import type { RelayTuning } from '../../collector/relay/relay.ts';
 import { startService, type Service } from '../../collector/service.ts';
 import { startSimulator } from '../../collector/simulator/index.ts';
 import { EXCHANGES, type ExchangeId, type RecordedEvent } from '../../replay/core/events.ts';
-import { silentLogger } from '../../replay/core/log.ts';
+import { silentLogger, type Logger } from '../../replay/core/log.ts';
 
 export type Simulator = Awaited<ReturnType<typeof startSimulator>>;
 
@@ -21,7 +21,7 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-export async function startRig(dir: string, opts: { exchanges?: ExchangeId[]; rate?: number; name?: string; tweak?: (c: Config) => void; relayTuning?: Partial<RelayTuning> } = {}): Promise<Rig> {
+export async function startRig(dir: string, opts: { exchanges?: ExchangeId[]; rate?: number; name?: string; tweak?: (c: Config) => void; relayTuning?: Partial<RelayTuning>; logger?: Logger } = {}): Promise<Rig> {
   const sim = await startSimulator({ port: 0, source: 'synthetic', eventsPerSecond: opts.rate ?? 600, seed: 7 });
   const config = defaultConfig();
   config.db = join(dir, `${opts.name ?? 'rig'}.db`);
@@ -34,12 +34,13 @@ export async function startRig(dir: string, opts: { exchanges?: ExchangeId[]; ra
     config.exchanges[id].endpoints = sim.endpoints[id];
   }
   opts.tweak?.(config);
-  const service = await startService({ config, logger: silentLogger, relayTuning: opts.relayTuning });
+  const service = await startService({ config, logger: opts.logger ?? silentLogger, relayTuning: opts.relayTuning });
   return {
     sim,
     service,
     config,
-    next(pred, timeoutMs = 20_000, what = 'event') {
+    // The timeout only detects a hang: generous, so a loaded machine is slow rather than failing.
+    next(pred, timeoutMs = 30_000, what = 'event') {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           off();

@@ -1,0 +1,153 @@
+/**
+ * The whole configuration as one zod schema: defaults, types, and the rules each field obeys.
+ * `Config` is its output type; docs/config.schema.json is generated from it (json-schema.ts),
+ * so editors complete and check `futuresboard.config.json` against the same rules.
+ */
+import { z } from 'zod';
+import type { ExchangeId } from '../../replay/core/events.ts';
+import { WEBHOOK_FORMATS } from '../alerts/payloads.ts';
+import { webhookUrlProblem } from '../alerts/target-url.ts';
+import { WILDCARD_BINDS } from '../relay/access.ts';
+import { metricsSchema } from './metrics-schema.ts';
+import { strictObject } from './strict-object.ts';
+
+const DEFAULT_SYMBOLS: Record<ExchangeId, string[]> = {
+  'binance-usdm': ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'],
+  'bybit-linear': ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'],
+  'okx-swap': ['BTC-USDT-SWAP', 'ETH-USDT-SWAP', 'SOL-USDT-SWAP'],
+};
+
+const DEFAULT_ENDPOINTS: Record<ExchangeId, { ws: Record<string, string>; rest: string }> = {
+  'binance-usdm': {
+    ws: { public: 'wss://fstream.binance.com/public', market: 'wss://fstream.binance.com/market' },
+    rest: 'https://fapi.binance.com',
+  },
+  'bybit-linear': { ws: { linear: 'wss://stream.bybit.com/v5/public/linear' }, rest: 'https://api.bybit.com' },
+  'okx-swap': { ws: { public: 'wss://ws.okx.com:8443/ws/v5/public' }, rest: 'https://www.okx.com' },
+};
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().min(min).max(max);
+
+/** A section's check that one of its numbers is at least another. */
+const notBelow =
+  <K extends string>(section: string, field: K, floor: K) =>
+  (values: Record<K, number>, ctx: z.RefinementCtx) => {
+    if (values[field] < values[floor]) ctx.addIssue({ code: 'custom', path: [field], message: `must be at least ${section}.${floor}` });
+  };
+
+const HOST_RULE =
+  'must be the address to bind: "127.0.0.1" (this machine only, the default) or an explicit address such as "192.168.1.20" or "0.0.0.0" with http.allowedHosts; null and "" are not allowed';
+
+const HOST_NAME_RULE = 'must be a host name or address without scheme or port, such as "board.lan"';
+
+const httpSchema = strictObject({
+  host: z.string({ error: HOST_RULE }).regex(/^\S+$/, HOST_RULE).default('127.0.0.1').describe('Address the relay and HTTP API bind.'),
+  port: int(0, 65535).default(8787).describe('Relay and HTTP API port (0: any free port, logged at start).'),
+  allowedHosts: z
+    .array(z.string().regex(/^[A-Za-z0-9.\-:[\]]+$/, HOST_NAME_RULE).refine((h) => !/^[^:]+:[0-9]*$/.test(h), HOST_NAME_RULE))
+    .default(() => [])
+    .describe('Host names requests may use besides the loopback names and http.host (the Host header check stops DNS rebinding).'),
+  origins: z
+    .array(z.string().min(1))
+    .default(() => ['http://127.0.0.1:4321', 'http://localhost:4321', 'http://127.0.0.1:8787', 'http://localhost:8787'])
+    .describe('Origins allowed to open the websocket relay and call the HTTP API (CORS); "*" allows any.'),
+  token: z.string().min(16).nullable().default(null).describe('Bearer token required by the relay and the API; null for none.'),
+  maxPayloadBytes: int(1024).default(64 * 1024).describe('Largest message a relay client may send.'),
+  maxBufferedBytes: int(64 * 1024)
+    .default(4 * 1024 * 1024)
+    .describe('Per-client send buffer above which latest-state channels are coalesced, then dropped, then the client closed.'),
+  maxSubscriptions: int(1).default(1000).describe('Most (channel, market) pairs one relay client may subscribe, a whole channel counting one; beyond, it is closed (1008).'),
+}).superRefine((http, ctx) => {
+  // Bound to every interface, clients reach the daemon by names only the config can list.
+  if (WILDCARD_BINDS.has(http.host) && http.allowedHosts.length === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['allowedHosts'],
+      message: `list the names clients use to reach this machine (e.g. ["192.168.1.20", "board.lan"]) when binding ${http.host}`,
+    });
+});
+
+const writerSchema = strictObject({
+  flushMs: int(1, 1000).default(50).describe('Flush a batch at least this often (keep write transactions short).'),
+  flushRows: int(1).default(5000).describe('Or as soon as this many events are pending.'),
+  maxPendingRows: int(1).default(500_000).describe('Events held in memory while the database refuses writes; beyond, dropped and recorded as a gap.'),
+}).superRefine(notBelow('writer', 'maxPendingRows', 'flushRows'));
+
+const feedSchema = strictObject({
+  backoffBaseMs: int(10).default(1000).describe('First reconnect delay (exponential backoff with full jitter).'),
+  backoffCapMs: int(10).default(30_000).describe('Longest reconnect delay.'),
+  restTimeoutMs: int(100).default(10_000).describe('REST request timeout.'),
+}).superRefine(notBelow('feed', 'backoffCapMs', 'backoffBaseMs'));
+
+const healthSchema = strictObject({
+  staleMs: int(1).default(30_000).describe('A feed with no data message for this long is stale (degraded).'),
+  writerLagMs: int(1).default(2000).describe('Writer lag above this is degraded.'),
+  minFreeDiskBytes: int(0).default(512 * 1024 * 1024).describe('Free disk below this is degraded.'),
+});
+
+const webhookSchema = strictObject({
+  url: z
+    .string()
+    .superRefine((url, ctx) => {
+      const problem = webhookUrlProblem(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe('Target URL (a secret: never logged). No user:password@.'),
+  format: z.enum(WEBHOOK_FORMATS),
+  chatId: z
+    .union([z.string().min(1), z.int()], { error: 'must be the Telegram chat id, a number or a string such as "@channel"' })
+    .transform(String)
+    .optional()
+    .describe('Telegram chat to post to (required for the telegram format).'),
+  name: z.string().min(1).optional().describe("The target's name in logs, /health and its delivery queue (default: the format and a hash of the URL)."),
+  minTier: int(1, 5).optional().describe('Lowest alert tier posted (default 1: every alert).'),
+}).superRefine((w, ctx) => {
+  if (w.format === 'telegram' && w.chatId === undefined)
+    ctx.addIssue({ code: 'custom', path: ['chatId'], message: 'required for the telegram format (the chat to post to)' });
+});
+
+const MARKETS_RULE = 'give "symbols": ["..."] or "top": N (a positive integer), not both';
+
+const marketsSchema = strictObject({
+  symbols: z.array(z.string().min(1)).min(1).optional().describe('Native symbols, e.g. ["BTCUSDT"] or ["BTC-USDT-SWAP"].'),
+  top: int(1).optional().describe('Or the top N perpetuals by 24 h quote volume.'),
+}).refine((m) => (m.symbols === undefined) !== (m.top === undefined), MARKETS_RULE);
+
+const exchangeSchema = (id: ExchangeId) =>
+  strictObject({
+    enabled: z.boolean().default(true),
+    endpoints: strictObject({
+      ws: z
+        .record(z.string(), z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'))
+        .default(() => ({ ...DEFAULT_ENDPOINTS[id].ws }))
+        .describe('Websocket base URLs by stream name (the simulator replaces them).'),
+      rest: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').default(DEFAULT_ENDPOINTS[id].rest),
+    }).prefault({}),
+    markets: marketsSchema.default(() => ({ symbols: [...DEFAULT_SYMBOLS[id]] })),
+  }).prefault({});
+
+export const configSchema = strictObject({
+  $schema: z.string().optional().describe('Editor hint (e.g. "./docs/config.schema.json"); ignored.'),
+  db: z.string({ error: 'must be a file path such as "data/futures.db"' }).min(1, 'must be a file path such as "data/futures.db"').default('data/futures.db').describe('SQLite database the collector writes.'),
+  raw: z
+    .string({ error: 'must be the path of a raw capture archive (.jsonl), or null for none' })
+    .min(1, 'must be the path of a raw capture archive (.jsonl), or null for none')
+    .nullable()
+    .default(null)
+    .describe('Optional raw frame archive (capture format); null for none.'),
+  http: httpSchema.prefault({}),
+  writer: writerSchema.prefault({}),
+  feed: feedSchema.prefault({}),
+  health: healthSchema.prefault({}),
+  metrics: metricsSchema.default(() => ({})),
+  webhooks: z.array(webhookSchema).default(() => []).describe('Alert webhooks.'),
+  exchanges: strictObject({
+    'binance-usdm': exchangeSchema('binance-usdm'),
+    'bybit-linear': exchangeSchema('bybit-linear'),
+    'okx-swap': exchangeSchema('okx-swap'),
+  }).prefault({}),
+});
+
+export type Config = z.output<typeof configSchema>;
+export type MarketSelection = z.output<typeof marketsSchema>;
+export type ExchangeConfig = Config['exchanges'][ExchangeId];
