@@ -4,7 +4,8 @@
  * a fresh checkout has no database, and metrics/alerts tables only exist once those modules ran.
  */
 import { existsSync, statSync } from 'node:fs';
-import { openNodeDb, type NodeDb } from '../replay/adapters/node-sqlite.ts';
+import type { NodeDb } from '../replay/adapters/node-sqlite.ts';
+import { openRecordingFile } from '../replay/adapters/recording-file.ts';
 import { schemaVersion } from '../replay/core/migrations.ts';
 
 /** Market-data tables of migration 001: always reported (0 when absent). */
@@ -71,9 +72,10 @@ export function readDatabaseStats(file: string, label: string, since: number | n
   if (!stats.exists) return stats;
   let db: NodeDb;
   try {
-    db = openNodeDb(file, { readonly: true });
+    db = openRecordingFile(file, label);
   } catch (err) {
-    stats.problems.push(`cannot open ${label}: ${(err as Error).message}`);
+    // One line naming the file and what is wrong with it (foreign, newer, damaged).
+    stats.problems.push((err as Error).message);
     return stats;
   }
   try {

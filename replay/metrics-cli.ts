@@ -2,10 +2,11 @@
  * `futuresboard metrics verify|bench` and `futuresboard alerts stats`: the command-line side of
  * the metrics engine (replay/core/metrics).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { CliError, numberOption, parseCommand, type CommandSpec } from '../bin/cli-kit.ts';
 import { createLogger } from '../bin/logger.ts';
-import { openNodeDb } from './adapters/node-sqlite.ts';
+import { openRecordingFile } from './adapters/recording-file.ts';
+import { dbOption } from './cli/options.ts';
 import { alertStats, type TierStats } from './core/metrics/alert-stats.ts';
 import { benchMetrics } from './core/metrics/bench.ts';
 import { MetricsConfigError, resolveMetricsConfig, type MetricsConfig } from './core/metrics/config.ts';
@@ -61,12 +62,6 @@ function subcommand(argv: string[], command: string, subs: Record<string, Comman
   return [sub, rest];
 }
 
-function existingDb(value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new CliError('--db <file> is required: the recorded SQLite file');
-  if (!existsSync(value)) throw new CliError(`--db ${value}: no such file`);
-  return value;
-}
-
 function configFile(path: string): MetricsConfig {
   let parsed: unknown;
   try {
@@ -95,9 +90,9 @@ export async function runMetrics(argv: string[], out: Out = stdout): Promise<num
 function verify(argv: string[], out: Out): number {
   const args = parseCommand(argv, VERIFY, out);
   if (!args) return 0;
-  const path = existingDb(args.values.db);
+  const path = dbOption(args.values);
   const config = typeof args.values.config === 'string' ? configFile(args.values.config) : undefined;
-  const db = openNodeDb(path, { readonly: true });
+  const db = openRecordingFile(path);
   try {
     const r = verifyMetrics(db, { config, logger: createLogger('metrics-verify', 'warn') });
     if (r.configSource === 'default') out('metrics verify: no metrics config recorded in this file; using the defaults (pass --config to choose)');
@@ -138,8 +133,8 @@ export async function runAlerts(argv: string[], out: Out = stdout): Promise<numb
   if (!picked) return 0;
   const args = parseCommand(picked[1], STATS, out);
   if (!args) return 0;
-  const path = existingDb(args.values.db);
-  const db = openNodeDb(path, { readonly: true });
+  const path = dbOption(args.values);
+  const db = openRecordingFile(path);
   try {
     if (!hasTable(db, 'alerts')) throw new CliError(`--db ${path}: this database has no alerts table (it predates schema version 2)`, 1);
     const stats = alertStats(db);

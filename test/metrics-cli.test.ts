@@ -212,10 +212,11 @@ describe('futuresboard alerts stats', () => {
     expect(table.text).toMatch(/^all\s+\d+\s+\d+\.\d% of \d+/m);
   });
 
-  it('refuses a database without the alerts table', async () => {
+  it('refuses a recording without the alerts table', async () => {
+    // A recording written before the metrics migration: schema version 1.
     const path = join(dir, 'old.db');
     const db = openNodeDb(path);
-    db.exec('CREATE TABLE trades (seq INTEGER PRIMARY KEY)');
+    migrate(db, loadMigrations().slice(0, 1), () => START);
     db.close();
     await expect(run(runAlerts, ['stats', '--db', path])).rejects.toThrow(/no alerts table/);
   });

@@ -1,5 +1,7 @@
 /** `futuresboard export`: write a consistent, sql.js-readable copy of a database. */
+import { existsSync } from 'node:fs';
 import { CliError, parseCommand, type CommandSpec } from '../../bin/cli-kit.ts';
+import { checkRecordingFile } from '../../replay/adapters/recording-file.ts';
 import { ExportError, type ExportOptionName } from './errors.ts';
 import { parseFilters } from './filters.ts';
 import { exportSnapshot } from './snapshot.ts';
@@ -28,6 +30,8 @@ export async function runExport(argv: string[], out: (line: string) => void = (s
   if (!v.out) throw new CliError('--out is required: the file to write (see --help)');
   try {
     const filters = parseFilters({ from: v.from, to: v.to, markets: v.markets }, (name) => `--${name}`);
+    // The check every reader runs; a missing file is reported by exportSnapshot with the other path errors.
+    if (existsSync(v.db)) checkRecordingFile(v.db, 'read');
     const result = await exportSnapshot({ dbPath: v.db, outPath: v.out, ...filters, onProgress: (stage) => out(`export: ${stage}…`) });
     const rows = Object.entries(result.tables)
       .filter(([table, n]) => table !== 'schema_migrations' && n > 0)

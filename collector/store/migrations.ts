@@ -1,13 +1,6 @@
-/** Loads the numbered .sql migrations of replay/core/migrations from disk (Node side). */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { migrationsFromFiles, type Migration } from '../../replay/core/migrations.ts';
-
-const dir = fileURLToPath(new URL('../../replay/core/migrations/', import.meta.url));
-
-export function loadMigrations(): Migration[] {
-  const files: Record<string, string> = {};
-  for (const f of readdirSync(dir)) if (f.endsWith('.sql')) files[f] = readFileSync(join(dir, f), 'utf8');
-  return migrationsFromFiles(files);
-}
+/**
+ * The store's migrations. Loaded beside the SQLite adapter (replay/adapters), where the file
+ * check that refuses foreign and newer databases needs them too; collector code keeps
+ * importing them from its store.
+ */
+export { loadMigrations } from '../../replay/adapters/migration-files.ts';

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from '../../replay/core/migrations.ts';
 import { wrapNodeDb } from '../../replay/adapters/node-sqlite.ts';
+import { checkRecordingFile, DbPathError, fsReason, WRITABLE } from '../../replay/adapters/recording-file.ts';
 import { loadMigrations } from './migrations.ts';
 
 export class StoreLockedError extends Error {
@@ -28,13 +29,55 @@ function lockWriter(path: string): () => void {
   const lock = `${path}.lock`;
   try {
     writeFileSync(lock, String(process.pid), { flag: 'wx' });
-  } catch {
-    const pid = Number(readFileSync(lock, 'utf8'));
+  } catch (err) {
+    if (fsReason(err) !== 'EEXIST') throw new DbPathError(`cannot create the lock file ${lock} (${fsReason(err)}); ${WRITABLE}`);
+    let pid: number;
+    try {
+      pid = Number(readFileSync(lock, 'utf8'));
+    } catch (readErr) {
+      throw new DbPathError(`${lock} exists but cannot be read (${fsReason(readErr)}); remove it if no futuresboard process writes ${path}`);
+    }
     if (pid !== process.pid && Number.isInteger(pid) && pid > 0 && alive(pid))
       throw new StoreLockedError(`${path} is being written by another futuresboard process (pid ${pid}); stop it or choose another --db`);
     writeFileSync(lock, String(process.pid));
   }
   return () => rmSync(lock, { force: true });
+}
+
+/**
+ * The writer's connection, after the file check (replay/adapters/recording-file.ts) has refused
+ * anything but a new database or one of ours that this build can migrate.
+ */
+export function openStore(path: string, now: () => number = Date.now): Database.Database {
+  if (path === ':memory:') return prepare(new Database(path), now);
+  // Judged before the folder, the lock or the WAL switch: a refused file is left as it was.
+  checkRecordingFile(path, 'write');
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new DbPathError(`cannot create the folder of ${path} (${fsReason(err)}); ${WRITABLE}`);
+  }
+  const unlock = lockWriter(path);
+  let raw: Database.Database;
+  try {
+    raw = new Database(path);
+  } catch (err) {
+    unlock();
+    throw new DbPathError(`cannot open ${path} for writing (${(err as Error).message}); ${WRITABLE}`);
+  }
+  const close = raw.close.bind(raw);
+  raw.close = () => {
+    close();
+    unlock();
+    return raw;
+  };
+  try {
+    return prepare(raw, now);
+  } catch (err) {
+    // A writer that cannot start leaves no lock behind.
+    raw.close();
+    throw err;
+  }
 }
 
 /**
@@ -44,16 +87,7 @@ function lockWriter(path: string): () => void {
  * the last few transactions, never corrupt the file. FULL would fsync every 50 ms batch and
  * cost ingest throughput for protection against power loss only.
  */
-export function openStore(path: string, now: () => number = Date.now): Database.Database {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const unlock = path === ':memory:' ? () => {} : lockWriter(path);
-  const raw = new Database(path);
-  const close = raw.close.bind(raw);
-  raw.close = () => {
-    close();
-    unlock();
-    return raw;
-  };
+function prepare(raw: Database.Database, now: () => number): Database.Database {
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');

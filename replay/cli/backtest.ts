@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, parseCommand, type CommandSpec } from '../../bin/cli-kit.ts';
 import { Progress } from '../../bin/progress.ts';
-import { openNodeDb } from '../adapters/node-sqlite.ts';
+import { openRecordingFile } from '../adapters/recording-file.ts';
 import { ACCOUNT_PARAMS } from '../core/backtest/config.ts';
 import { backtestEvents } from '../core/backtest/engine.ts';
 import { BacktestError } from '../core/backtest/errors.ts';
@@ -101,7 +101,7 @@ export async function runBacktest(argv: string[], io: BacktestIo = { stdout: pro
   }
   if (runs.length > 1 && out === undefined) throw new CliError('a sweep writes one report per run: give --out <dir>');
 
-  const db = openNodeDb(dbPath, { readonly: true });
+  const db = openRecordingFile(dbPath);
   try {
     const summary = summarizeEvents(db, filter);
     if (summary.count === 0) throw new CliError(`no events in ${dbPath} match the given --from/--to/--markets`);

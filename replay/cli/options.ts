@@ -32,7 +32,7 @@ function listOption(values: Parsed['values'], name: string): string[] | undefine
   return list;
 }
 
-/** --db, checked to exist (opening a missing path read-only would fail with a less helpful message). */
+/** --db, checked to exist (a usage error); what the file holds is judged when it is opened (openRecordingFile). */
 export function dbOption(values: Parsed['values']): string {
   const db = values.db;
   if (typeof db !== 'string' || db === '') throw new CliError('--db <file> is required: the recorded SQLite file to read');

@@ -9,7 +9,7 @@ import type { Config } from '../../collector/config.ts';
 import type { HealthInput } from '../../collector/relay/health.ts';
 import { startDaemonServer } from '../../collector/relay/server.ts';
 import { createTelemetry } from '../../collector/telemetry.ts';
-import { openNodeDb } from '../adapters/node-sqlite.ts';
+import { openRecordingFile } from '../adapters/recording-file.ts';
 import type { ExchangeId, RecordedEvent } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import { createMetricsEngine } from '../core/metrics/engine.ts';
@@ -43,7 +43,7 @@ const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 
 export async function startReplayRelay(opts: ReplayRelayOptions): Promise<ReplayRelay> {
   const { logger } = opts;
-  const db = openNodeDb(opts.dbPath, { readonly: true });
+  const db = openRecordingFile(opts.dbPath);
   let firstSeq: number | null = null;
   for (const e of readEvents(db, opts.filter)) {
     firstSeq = e.seq;

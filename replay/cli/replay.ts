@@ -8,7 +8,8 @@
 import { CliError, parseCommand } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { loadConfig } from '../../collector/config.ts';
-import { openNodeDb } from '../adapters/node-sqlite.ts';
+import type { NodeDb } from '../adapters/node-sqlite.ts';
+import { openRecordingFile } from '../adapters/recording-file.ts';
 import type { RecordedEvent } from '../core/events.ts';
 import { silentLogger } from '../core/log.ts';
 import { createMetricsEngine } from '../core/metrics/engine.ts';
@@ -76,7 +77,7 @@ export async function runReplay(argv: string[], io: ReplayIo = { stdout: process
 }
 
 /** One JSON line per event, or per alert the metrics engine computes (configured as at the first event). */
-function eventPrinter(db: ReturnType<typeof openNodeDb>, filter: ReturnType<typeof filterOptions>, alerts: boolean): (e: RecordedEvent) => string[] {
+function eventPrinter(db: NodeDb, filter: ReturnType<typeof filterOptions>, alerts: boolean): (e: RecordedEvent) => string[] {
   if (!alerts) return (e) => [JSON.stringify(e)];
   let firstSeq: number | null = null;
   for (const e of readEvents(db, filter)) {
@@ -89,7 +90,7 @@ function eventPrinter(db: ReturnType<typeof openNodeDb>, filter: ReturnType<type
 
 /** Print JSON lines; output is flushed at each of the player's pauses, respecting backpressure. */
 async function printEvents(dbPath: string, filter: ReturnType<typeof filterOptions>, speed: Speed, io: ReplayIo, alerts: boolean): Promise<number> {
-  const db = openNodeDb(dbPath, { readonly: true });
+  const db = openRecordingFile(dbPath);
   const print = eventPrinter(db, filter, alerts);
   let lines: string[] = [];
   let broken = false;

@@ -7,7 +7,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NodeDb } from '../../../replay/adapters/node-sqlite.ts';
-import { openNodeDb } from '../../../replay/adapters/node-sqlite.ts';
+import { openRecordingFile } from '../../../replay/adapters/recording-file.ts';
+import { MIGRATIONS } from '../migrations.ts';
 import type { SiteSnapshot } from '../snapshot-types.ts';
 
 export const LIVE_DB = 'data/futures.db';
@@ -33,12 +34,9 @@ export function openSource(): OpenedSource {
       continue;
     }
     try {
-      const db = openNodeDb(abs, { readonly: true });
-      // Opening is lazy in SQLite: a corrupt or foreign file only fails on the first read.
-      db.all("SELECT name FROM sqlite_master WHERE type = 'table' LIMIT 1");
-      return { db, source: { kind: c.kind, path: c.path, note: null } };
+      return { db: openRecordingFile(abs, c.path, MIGRATIONS), source: { kind: c.kind, path: c.path, note: null } };
     } catch (err) {
-      notes.push(`${c.path}: ${(err as Error).message}`);
+      notes.push((err as Error).message);
     }
   }
   return { db: null, source: { kind: 'none', path: null, note: notes.join('; ') } };
