@@ -4,7 +4,7 @@
  * need committed data (relay, metrics) subscribe to the writer.
  */
 import type Database from 'better-sqlite3';
-import { EXCHANGES, type ExchangeId, type MarketEvent } from '../replay/core/events.ts';
+import { EXCHANGES, type ExchangeId } from '../replay/core/events.ts';
 import { InstrumentBook, type Instrument } from '../replay/core/instruments.ts';
 import type { Logger } from '../replay/core/log.ts';
 import { wrapNodeDb } from '../replay/adapters/node-sqlite.ts';
@@ -12,10 +12,13 @@ import { createAlertSink, type AlertSink } from './alerts/sink.ts';
 import type { Config } from './config.ts';
 import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { ADAPTERS } from './exchanges/index.ts';
+import type { FeedPlan } from './exchanges/types.ts';
 import { FeedConnection, type FeedState } from './feed/connection.ts';
 import { GapGate } from './feed/gap-gate.ts';
 import { resolveMarketsPatiently } from './feed/instruments.ts';
-import { RawRecorder } from './feed/raw-recorder.ts';
+import { RawRecorder, type ArchivedFeed } from './feed/raw-recorder.ts';
+import { LatestRestBodies } from './feed/rest-bodies.ts';
+import { restartGapsFirst } from './feed/restart-gaps.ts';
 import { RestPoller } from './feed/rest-poller.ts';
 import { openStore } from './store/open.ts';
 import { saveMarkets } from './store/markets.ts';
@@ -40,6 +43,8 @@ export interface Collector {
   feeds(): FeedState[];
   /** REST poll problems per exchange (null when healthy). */
   restErrors(): Record<string, string | null>;
+  /** Where the plans do less than usual (fewer ratio polls at scale), one line each; listed in /health. */
+  planNotes: string[];
   /** Stop the feeds and commit the last batch (the database stays open for readers). */
   stop(): Promise<void>;
   /** Release the database; after stop() and after everything that reads it. */
@@ -50,12 +55,6 @@ export interface Collector {
 export const RECENT_FAILURE_MS = 3600_000;
 /** Delay between opening two connections to the same exchange. */
 const CONNECTION_SPACING_MS = 400;
-
-/** Restart gaps: the time between the last write of each stream and now. */
-function restartGaps(db: Database.Database): Map<string, number> {
-  const rows = db.prepare('SELECT exchange, stream, last_local_ts FROM feed_state').all() as { exchange: string; stream: string; last_local_ts: number }[];
-  return new Map(rows.map((r) => [`${r.exchange} ${r.stream}`, r.last_local_ts]));
-}
 
 export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   const { config, logger } = opts;
@@ -89,14 +88,8 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     // The durability contract, observable: every seq up to lastSeq is on disk.
     logger.debug({ rows: batch.length, lastSeq: batch[batch.length - 1]?.seq }, 'batch committed');
   });
-  const raw = config.raw
-    ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw' }, (what, err) => logger.error({ path: config.raw, err: err?.message }, what))
-    : null;
-  const lastWrite = restartGaps(db);
-  const toWriter = (e: MarketEvent, stream: string) => writer.push(e, stream);
-
-  const connections: FeedConnection[] = [];
-  const pollers = new Map<ExchangeId, RestPoller>();
+  // Markets and plans first: the raw archive's header names what the session records.
+  const planned: { id: ExchangeId; instruments: Instrument[]; plan: FeedPlan }[] = [];
   const markets = new Map<ExchangeId, Instrument[]>();
   for (const id of EXCHANGES) {
     const ex = config.exchanges[id];
@@ -109,27 +102,44 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     });
     markets.set(id, instruments);
     saveMarkets(db, instruments, now());
-    const book = () => new InstrumentBook(id, instruments);
     const plan = adapter.plan(ex.endpoints, instruments);
+    for (const note of plan.notes ?? []) logger.warn({ exchange: id }, note);
+    planned.push({ id, instruments, plan });
+  }
+  const feeds: ArchivedFeed[] = planned.map(({ id, instruments, plan }) => ({
+    exchange: id,
+    streams: [...new Set([...plan.connections.map((c) => c.stream), ...(plan.polls.length ? ['rest'] : [])])],
+    instruments,
+  }));
+  const raw = config.raw
+    ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw', feeds }, (what, err) => logger.error({ path: config.raw, err: err?.message }, what))
+    : null;
+  const toWriter = restartGapsFirst(db, feeds, (e, stream) => {
+    if (e.kind === 'gap' && e.cause === 'restart') telemetry.gaps.inc({ exchange: e.exchange, cause: e.cause });
+    writer.push(e, stream);
+  });
+
+  const connections: FeedConnection[] = [];
+  const pollers = new Map<ExchangeId, RestPoller>();
+  for (const { id, instruments, plan } of planned) {
+    const adapter = ADAPTERS[id];
+    const book = () => new InstrumentBook(id, instruments);
+    const restBodies = new LatestRestBodies();
     for (const spec of plan.connections) {
-      const since = lastWrite.get(`${id} ${spec.stream}`);
       const conn = new FeedConnection(spec, {
         exchange: id,
-        createParser: () => adapter.createParser(book()),
+        createParser: () => restBodies.seed(adapter.createParser(book())),
         sink: toWriter,
         logger,
         telemetry,
         backoff: { baseMs: config.feed.backoffBaseMs, capMs: config.feed.backoffCapMs },
         now,
         raw,
-        initialGap: since !== undefined ? { start_ts: since, cause: 'restart' } : null,
       });
       connections.push(conn);
     }
     if (plan.polls.length) {
       const gate = new GapGate(id, 'rest', toWriter, (cause) => telemetry.gaps.inc({ exchange: id, cause }));
-      const since = lastWrite.get(`${id} rest`);
-      if (since !== undefined) gate.arm(since, 'restart');
       pollers.set(
         id,
         new RestPoller(plan.polls, {
@@ -142,8 +152,13 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
           backoff: { baseMs: config.feed.backoffBaseMs, capMs: config.feed.backoffCapMs },
           raw,
           now,
-          onLoss: (start, cause) => gate.arm(start, cause),
+          onLoss: (start, cause) => {
+            if (gate.armed) return; // the earliest loss wins until a poll succeeds again
+            gate.arm(start, cause);
+            raw?.gap(`${id}/rest`, start, cause, now());
+          },
           onBody: (url, body, ts) => {
+            restBodies.record(url, body, ts);
             for (const c of connections) if (c.exchange === id) c.observeRest(url, body, ts);
           },
         }),
@@ -178,6 +193,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     startedAt,
     feeds: () => connections.map((c) => c.status()),
     restErrors: () => Object.fromEntries([...pollers].map(([id, p]) => [id, p.lastError])),
+    planNotes: planned.flatMap(({ plan }) => plan.notes ?? []),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -56,6 +56,7 @@ export function healthInputOf(collector: Collector, now: () => number): HealthIn
     dbBytes: fileBytes(collector.dbPath),
     diskFreeBytes: diskFree(collector.dbPath),
     alertDelivery: deliveryHealth(collector, now),
+    notes: collector.planNotes,
   };
 }
 

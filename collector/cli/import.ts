@@ -4,19 +4,26 @@ import { CliError, parseCommand } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { Progress } from '../../bin/progress.ts';
 import { loadConfig } from '../config.ts';
-import { importCaptures } from '../import/import-capture.ts';
+import { importCaptures, MAX_LINE_BYTES, type FileReport } from '../import/import-capture.ts';
 import { openStore } from '../store/open.ts';
 
 const SPEC = {
   usage: 'futuresboard import <capture.jsonl>... --db <file>',
   summary:
-    'Normalize recorded raw frames (the capture format written by `collect --raw`, see fixtures/captures/README.md) through the live parsers into a database. Connections are matched to exchanges by their address.',
+    `Normalize recorded raw frames (the capture format written by \`collect --raw\`, see docs/developer_guide.md) through the live parsers into a database. Connections are matched to exchanges by their address. Malformed lines (not JSON, missing fields, longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB) are counted and skipped; nothing imported exits 1.`,
   options: {
     db: { type: 'string', description: 'SQLite file to write (created if missing)', placeholder: 'file', default: 'data/futures.db' },
     config: { type: 'string', description: 'config file whose `metrics` settings are used to compute metrics and alerts', placeholder: 'file' },
   },
   positionals: true,
 } as const;
+
+const FORMAT = `a capture line is one JSON object (t = connect, recv, http, …) of at most ${MAX_LINE_BYTES / 1024 / 1024} MiB, see docs/developer_guide.md (Raw archive and import)`;
+
+function malformedSummary(f: FileReport): string {
+  const more = f.malformed > f.firstMalformed.length ? ', …' : '';
+  return `${f.file}: ${f.malformed} of ${f.lines} lines malformed, skipped (line ${f.firstMalformed.join(', ')}${more})`;
+}
 
 export async function runImport(argv: string[]): Promise<number> {
   const args = parseCommand(argv, SPEC);
@@ -38,8 +45,17 @@ export async function runImport(argv: string[]): Promise<number> {
       },
     });
     progress.done(`${r.events} events`);
+    const bad = r.files.filter((f) => f.malformed > 0).map(malformedSummary);
+    // Nothing imported is a failure (exit 1, one line); malformed lines beside good ones are a warning.
+    if (r.frames === 0) {
+      const why = bad.length ? bad.join('; ') : `${args.positionals.join(', ')}: no frame of a supported exchange`;
+      throw new CliError(`no frames imported: ${why}; ${FORMAT}`, 1);
+    }
+    for (const line of bad) process.stderr.write(`futuresboard import: warning: ${line}; ${FORMAT}\n`);
     const kinds = Object.entries(r.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
-    process.stdout.write(`imported ${r.events} events from ${r.frames} frames into ${dbPath} (${kinds}); ${r.parseErrors} malformed frames skipped\n`);
+    process.stdout.write(
+      `imported ${r.events} events from ${r.frames} frames into ${dbPath} (${kinds}); ${r.parseErrors} malformed frames skipped; ${r.malformedLines} malformed lines skipped\n`,
+    );
     return 0;
   } finally {
     db.close();

@@ -37,8 +37,6 @@ export interface FeedDeps {
   raw?: RawRecorder | null;
   /** Largest frame accepted; a larger one closes the connection (counted, then reconnect). */
   maxFrameBytes?: number;
-  /** Gap to report before the first data (a collector restart since `start_ts`). */
-  initialGap?: { start_ts: number; cause: GapCause } | null;
 }
 
 /** Spacing of subscribe frames: Binance disconnects above 10 incoming messages per second. */
@@ -95,7 +93,6 @@ export class FeedConnection {
     this.gaps = new GapGate(deps.exchange, spec.stream, deps.sink, (cause) =>
       deps.telemetry.gaps.inc({ exchange: deps.exchange, cause }),
     );
-    if (deps.initialGap) this.gaps.arm(deps.initialGap.start_ts, deps.initialGap.cause);
   }
 
   get exchange(): ExchangeId {
@@ -164,8 +161,10 @@ export class FeedConnection {
 
   private onOpen(session: Session): void {
     session.openedAt = this.now();
-    if (session === this.current) this.state = 'open';
-    this.deps.raw?.connect(this.spec.id, this.spec.url, session.openedAt);
+    if (session === this.current) {
+      this.state = 'open';
+      this.deps.raw?.connect(this.spec.id, this.spec.url, session.openedAt);
+    }
     this.deps.logger.info({ conn: this.spec.id, url: this.spec.url }, 'feed connected');
     this.spec.subscribe.forEach((frame, i) => {
       session.timers.push(
@@ -229,6 +228,9 @@ export class FeedConnection {
     this.handoverUntil = this.now() + HANDOVER_DEDUP_MS;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    // The archive's connections follow each other: the replacement starts where it takes over
+    // (its warm-up frames are not archived, like the events they produced were not recorded).
+    this.deps.raw?.connect(this.spec.id, this.spec.url, this.now());
     if (lossCause) this.markLoss(lossCause);
     if (old) void this.closeSession(old, 1000, 'replaced');
   }
@@ -311,7 +313,10 @@ export class FeedConnection {
   }
 
   private markLoss(cause: GapCause): void {
-    this.gaps.arm(this.lastDataAt ?? this.now(), cause);
+    if (this.gaps.armed) return; // the earliest loss wins until data flows again
+    const start = this.lastDataAt ?? this.now();
+    this.gaps.arm(start, cause);
+    this.deps.raw?.gap(this.spec.id, start, cause, this.now());
   }
 
   private onClose(session: Session, code: number, reason: string): void {

@@ -1,13 +1,26 @@
 /**
- * Raw frame archive in the capture format of fixtures/captures/README.md (cryptofeed format 2):
- * one JSON object a line, `t` = header | connect | send | recv | http, receipt `ts` in Unix
- * seconds. `futuresboard import` reads it back through the same parsers, so a session can be
- * re-normalized after a parser fix.
+ * Raw frame archive in cryptofeed's capture format 2 (docs/developer_guide.md, Raw archive and
+ * import): one JSON object a line, `t` = header | connect | send | recv | http, receipt `ts` in
+ * Unix seconds. `futuresboard import` reads it back through the same parsers, so a session can be
+ * re-normalized after a parser fix. Two additions carry what the frames alone cannot tell, so
+ * that the import reproduces the live rows: the header names each exchange's instruments and
+ * streams (`feeds`), and a `gap` line records each loss of data the collector detected (its
+ * cause and start; the gap row itself is written before the connection's next event).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ExchangeId, GapCause } from '../../replay/core/events.ts';
+import type { Instrument } from '../../replay/core/instruments.ts';
 
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/** What a session records of one exchange (header `feeds`): the import parses with exactly these. */
+export interface ArchivedFeed {
+  exchange: ExchangeId;
+  /** Streams of the session's connections and polls (`rest`): the streams its restart gaps cover. */
+  streams: string[];
+  instruments: Instrument[];
+}
 
 export class RawRecorder {
   private readonly out: WriteStream;
@@ -41,6 +54,10 @@ export class RawRecorder {
   }
   http(conn: string, url: string, data: string, ms: number): void {
     this.line({ t: 'http', conn, ts: ms / 1000, url, data });
+  }
+  /** Data of `conn` is missing from `startMs` on (noticed at `ms`). */
+  gap(conn: string, startMs: number, cause: GapCause, ms: number): void {
+    this.line({ t: 'gap', conn, ts: ms / 1000, start: startMs / 1000, cause });
   }
 
   /** The first write error, if the archive stopped working (surfaced in logs by the daemon). */
