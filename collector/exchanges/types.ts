@@ -73,16 +73,41 @@ export interface ConnectionSpec {
   staleMs: number;
 }
 
+/**
+ * Endpoints that count against one rate limit of the exchange (Binance: the request weight of
+ * `/fapi`, the request count of `/futures/data`). The poller paces each family on its own and a
+ * 429/418 pauses only the family that got it.
+ */
+export interface RestFamily {
+  /** Names the family in logs, e.g. `futures/data`. */
+  name: string;
+  /** Our pace: at most `requests` polls per `windowMs`, started evenly apart (a share of the limit). */
+  requests: number;
+  windowMs: number;
+  /**
+   * Weight used on this IP in the current minute, from a response's headers (null when not
+   * reported); above `pauseAbove` the family waits for the next minute (other programs share it).
+   */
+  usedWeight?: { read(headers: Headers): number | null; pauseAbove: number };
+}
+
 export interface RestPoll {
   /** e.g. `binance-usdm/openInterest/BTCUSDT` */
   id: string;
   url: string;
   intervalMs: number;
+  /** Without one, all of an exchange's polls form one family whose rounds are spread over 5 s. */
+  family?: RestFamily;
 }
 
 export interface FeedPlan {
   connections: ConnectionSpec[];
   polls: RestPoll[];
+  /**
+   * Where the plan deliberately does less than usual (fewer ratio polls at scale), in one line
+   * each: logged once at start and listed in `/health` `notes`.
+   */
+  notes?: string[];
 }
 
 /** Per-exchange settings from the config file (all URLs configurable; the simulator relies on it). */

@@ -8,6 +8,9 @@
  *             `staleMs`), reconnecting, closed or still starting; an open gap; writer lag above
  *             `writerLagMs`; free disk below `minFreeDiskBytes`; failing webhook deliveries.
  *   ok        none of the above.
+ *
+ * `notes` are not reasons: they say where the collector deliberately records less than usual
+ * (e.g. fewer ratio polls at scale, to stay within an exchange's limit), and never change the tier.
  */
 import type { ExchangeId } from '../../replay/core/events.ts';
 import type { Config } from '../config.ts';
@@ -31,6 +34,8 @@ export interface HealthInput {
   dbBytes: number;
   diskFreeBytes: number | null;
   alertDelivery: { pending: number; failed: number; lastError: string | null };
+  /** The feed plans' notes (FeedPlan.notes); none when absent. */
+  notes?: string[];
 }
 
 export type HealthThresholds = Config['health'];
@@ -54,6 +59,7 @@ export interface HealthReport {
   dbBytes: number;
   diskFreeBytes: number | null;
   alertDelivery: HealthInput['alertDelivery'];
+  notes: string[];
   uptimeS: number;
   version: string;
   ts: number;
@@ -123,6 +129,7 @@ export function assessHealth(input: HealthInput, thresholds: HealthThresholds): 
     dbBytes: input.dbBytes,
     diskFreeBytes: input.diskFreeBytes,
     alertDelivery: input.alertDelivery,
+    notes: input.notes ?? [],
     uptimeS: Math.max(0, Math.floor((input.now - input.startedAt) / 1000)),
     version: input.version,
     ts: input.now,

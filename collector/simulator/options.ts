@@ -1,6 +1,6 @@
 /**
  * Protocol limits and timers of the three exchanges, with their real defaults
- * (fixtures/samples/PROTOCOLS.md §1.3, §1.6, §2.3, §3.1, §3.2). Every one can be overridden so
+ * (../shared/samples/PROTOCOLS.md §1.3, §1.6, §2.3, §3.1, §3.2). Every one can be overridden so
  * tests can see a 24 h rollover or a 10 min idle cut in milliseconds.
  */
 
@@ -25,7 +25,9 @@ export interface BinanceLimits {
   maxStreams: number;
   /** REST REQUEST_WEIGHT per minute per IP (real: 2400). */
   restWeightPerMinute: number;
-  /** 429 answers within one minute after which the IP is banned with 418. */
+  /** Requests per 5 minutes per IP to the /futures/data endpoints, counted together (docs: 1000). */
+  futuresDataRequestsPer5Min: number;
+  /** 429 answers within one limit window after which the IP is banned with 418 (per family). */
   banAfter429s: number;
   /** Length of a 418 ban (real: 2 min to 3 days). */
   banMs: number;
@@ -74,6 +76,7 @@ export function defaultLimits(): SimulatorLimits {
       maxMessagesPerSecond: 10,
       maxStreams: 1024,
       restWeightPerMinute: 2400,
+      futuresDataRequestsPer5Min: 1000,
       banAfter429s: 5,
       banMs: 120_000,
     },

@@ -1,10 +1,14 @@
 /**
  * REST over real HTTP: each endpoint's body in the exchange's own layout, consistent with the
- * streams, Binance weight accounting (header, 429, 418 with Retry-After), and the error bodies.
+ * streams, Binance weight accounting (header, 429, 418 with Retry-After), the separate
+ * /futures/data request limit, and the error bodies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from './index.ts';
+import { needsShared } from '../../test/helpers/shared-data.ts';
 import { sample, shapeOf, TestClient } from './test-support.ts';
+
+const noShared = needsShared('the rest simulator tests that compare frames with the real ones in ../shared/samples');
 
 let sim: Simulator;
 let rest: string;
@@ -31,7 +35,7 @@ describe('Binance USDⓈ-M', () => {
     expect(info.symbols[0]).toMatchObject({ contractType: 'PERPETUAL', baseAsset: 'BTC', quoteAsset: 'USDT', pricePrecision: 2 });
   });
 
-  it('serves open interest, premium index, 24 h tickers and the ratio histories', async () => {
+  it.skipIf(noShared)('serves open interest, premium index, 24 h tickers and the ratio histories', async () => {
     const oi = await get('/fapi/v1/openInterest?symbol=BTCUSDT');
     expect(shapeOf(JSON.parse(oi.text))).toBe(shapeOf(sample('binance-usdm.rest.openInterest')[0]));
     expect(JSON.parse(oi.text).openInterest).toMatch(/^\d+\.\d{3}$/);
@@ -95,8 +99,39 @@ describe('Binance request weight', () => {
   });
 });
 
+describe('Binance /futures/data limit', () => {
+  it('counts /futures/data requests per 5 minutes apart from the weight: its 429 and ban leave /fapi answering', async () => {
+    // A clock 10 s into a 5-minute window, so Retry-After is the window's remaining 290 s.
+    const now = Date.UTC(2026, 0, 5, 12, 0, 10);
+    const s = await startSimulator({ port: 0, clock: () => now, limits: { binance: { futuresDataRequestsPer5Min: 3, banAfter429s: 1, banMs: 60_000 } } });
+    try {
+      const get = (p: string) => fetch(`${s.endpoints['binance-usdm'].rest}${p}`);
+      const ratio = (p: string) => get(`/futures/data/${p}?symbol=BTCUSDT&period=5m&limit=1`);
+      const oi = await get('/fapi/v1/openInterest?symbol=BTCUSDT');
+      const weight = oi.headers.get('x-mbx-used-weight-1m');
+      // One count for the whole family, whichever endpoint.
+      for (const p of ['globalLongShortAccountRatio', 'topLongShortAccountRatio', 'takerlongshortRatio']) {
+        const r = await ratio(p);
+        expect(r.status).toBe(200);
+        expect(r.headers.get('x-mbx-used-weight-1m')).toBe(weight);
+      }
+      const refused = await ratio('topLongShortPositionRatio');
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('290');
+      expect(await refused.json()).toMatchObject({ code: -1003, msg: expect.stringContaining('3 requests per 5 minutes') });
+      expect((await get('/fapi/v1/openInterest?symbol=ETHUSDT')).status).toBe(200);
+      const banned = await ratio('globalLongShortAccountRatio');
+      expect(banned.status).toBe(418);
+      expect(banned.headers.get('retry-after')).toBe('60');
+      expect((await get('/fapi/v1/premiumIndex?symbol=ETHUSDT')).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('Bybit v5', () => {
-  it('wraps results in the v5 envelope; tickers match the tickers topic fields', async () => {
+  it.skipIf(noShared)('wraps results in the v5 envelope; tickers match the tickers topic fields', async () => {
     const inst = await json('/v5/market/instruments-info?category=linear&limit=1000');
     expect(Object.keys(inst)).toEqual(['retCode', 'retMsg', 'result', 'retExtInfo', 'time']);
     expect(inst.result.list.map((i: { symbol: string; priceFilter: { tickSize: string } }) => [i.symbol, i.priceFilter.tickSize])).toEqual([
@@ -129,7 +164,7 @@ describe('Bybit v5', () => {
 });
 
 describe('OKX v5', () => {
-  it('answers in {"code","data","msg"} with open interest in contracts and coins', async () => {
+  it.skipIf(noShared)('answers in {"code","data","msg"} with open interest in contracts and coins', async () => {
     const oi = await json('/api/v5/public/open-interest?instType=SWAP&instId=BTC-USDT-SWAP');
     expect(Object.keys(oi)).toEqual(['code', 'data', 'msg']);
     expect(shapeOf(oi.data[0])).toBe(shapeOf((sample('okx-swap.open-interest')[1].data as unknown[])[0]));

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../../replay/core/events.ts';
 import { guessInstrument, InstrumentBook, type Instrument } from '../../../replay/core/instruments.ts';
-import type { ExchangeEndpoints } from '../types.ts';
+import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
+import type { ExchangeEndpoints, RestFamily } from '../types.ts';
 import { adapter, usedWeight, WEIGHT_LIMIT_PER_MINUTE } from './feed.ts';
+import { FAPI, FUTURES_DATA, FUTURES_DATA_LIMIT } from './rate-limit.ts';
 
 const LOCAL: ExchangeEndpoints = {
   ws: { public: 'ws://127.0.0.1:9001/public/', market: 'ws://127.0.0.1:9001/market' },
@@ -84,31 +85,56 @@ describe('binance-usdm feed plan', () => {
     }
   });
 
-  it('polls open interest every 10 s and the four ratio endpoints every minute, per symbol', () => {
-    const { polls } = adapter.plan(LOCAL, [guessInstrument('binance-usdm', 'BTCUSDT')]);
+  it('polls open interest every 10 s and the four ratio endpoints every minute, per symbol, each in its limit family', () => {
+    const { polls, notes } = adapter.plan(LOCAL, [guessInstrument('binance-usdm', 'BTCUSDT')]);
+    const ratio = (path: string) => ({
+      id: `binance-usdm/${path}/BTCUSDT`,
+      url: `http://127.0.0.1:9002/futures/data/${path}?symbol=BTCUSDT&period=5m&limit=1`,
+      intervalMs: 60_000,
+      family: FUTURES_DATA,
+    });
     expect(polls).toEqual([
-      { id: 'binance-usdm/openInterest/BTCUSDT', url: 'http://127.0.0.1:9002/fapi/v1/openInterest?symbol=BTCUSDT', intervalMs: 10_000 },
-      {
-        id: 'binance-usdm/globalLongShortAccountRatio/BTCUSDT',
-        url: 'http://127.0.0.1:9002/futures/data/globalLongShortAccountRatio?symbol=BTCUSDT&period=5m&limit=1',
-        intervalMs: 60_000,
-      },
-      {
-        id: 'binance-usdm/topLongShortAccountRatio/BTCUSDT',
-        url: 'http://127.0.0.1:9002/futures/data/topLongShortAccountRatio?symbol=BTCUSDT&period=5m&limit=1',
-        intervalMs: 60_000,
-      },
-      {
-        id: 'binance-usdm/topLongShortPositionRatio/BTCUSDT',
-        url: 'http://127.0.0.1:9002/futures/data/topLongShortPositionRatio?symbol=BTCUSDT&period=5m&limit=1',
-        intervalMs: 60_000,
-      },
-      {
-        id: 'binance-usdm/takerlongshortRatio/BTCUSDT',
-        url: 'http://127.0.0.1:9002/futures/data/takerlongshortRatio?symbol=BTCUSDT&period=5m&limit=1',
-        intervalMs: 60_000,
-      },
+      { id: 'binance-usdm/openInterest/BTCUSDT', url: 'http://127.0.0.1:9002/fapi/v1/openInterest?symbol=BTCUSDT', intervalMs: 10_000, family: FAPI },
+      ratio('globalLongShortAccountRatio'),
+      ratio('topLongShortAccountRatio'),
+      ratio('topLongShortPositionRatio'),
+      ratio('takerlongshortRatio'),
     ]);
+    expect(notes).toEqual([]);
+    // Each family's pace is a share of its documented limit per IP.
+    expect(FAPI.requests / FAPI.windowMs).toBeLessThan(WEIGHT_LIMIT_PER_MINUTE / 60_000);
+    expect(FUTURES_DATA.requests / FUTURES_DATA.windowMs).toBeLessThan(FUTURES_DATA_LIMIT.requests / FUTURES_DATA_LIMIT.windowMs);
+  });
+
+  it('stretches the ratio polls past 40 markets and says so, keeping every 5-minute value up to 200', () => {
+    const at = (n: number) => adapter.plan(LOCAL, instruments(n));
+    const interval = (n: number, family: RestFamily) => at(n).polls.find((p) => p.family === family)!.intervalMs;
+    expect(interval(40, FUTURES_DATA)).toBe(60_000);
+    expect(at(40).notes).toEqual([]);
+    expect(interval(41, FUTURES_DATA)).toBe(2 * 60_000);
+    expect(at(41).notes).toEqual([
+      "binance-usdm: 41 markets: each of the 4 long/short ratios polled every 2 min instead of every 1 min (every 5-minute value is still recorded, later), to stay within /futures/data's 1000 requests per 5 min per IP",
+    ]);
+    expect(interval(160, FUTURES_DATA)).toBe(4 * 60_000);
+    expect(interval(200, FUTURES_DATA)).toBe(5 * 60_000);
+    // Past one poll per period: whole periods, every 2nd at 300 markets, and open interest unchanged.
+    expect(interval(300, FUTURES_DATA)).toBe(10 * 60_000);
+    expect(interval(300, FAPI)).toBe(10_000);
+    expect(at(300).notes).toEqual([
+      "binance-usdm: 300 markets: each of the 4 long/short ratios polled every 10 min instead of every 1 min (only every 2nd 5-minute value is recorded), to stay within /futures/data's 1000 requests per 5 min per IP",
+    ]);
+  });
+
+  it('stretches open interest past 300 markets to stay within the request weight, and says so', () => {
+    const plan = adapter.plan(LOCAL, instruments(400));
+    const oi = plan.polls.filter((p) => p.family === FAPI);
+    expect(oi).toHaveLength(400);
+    expect(oi[0].intervalMs).toBe(14_000);
+    // 400 polls per 14 s stay under the family's pace.
+    expect((400 * 60_000) / oi[0].intervalMs).toBeLessThanOrEqual(FAPI.requests);
+    expect(plan.notes).toContain(
+      'binance-usdm: 400 markets: open interest polled every 14 s instead of every 10 s, to stay within the request weight of 2400 per minute per IP',
+    );
   });
 
   it('polls URLs that the parser routes back to the right endpoint, period and symbol', () => {
@@ -142,13 +168,10 @@ describe('binance-usdm feed plan', () => {
 });
 
 describe('binance-usdm instruments and volumes', () => {
-  const capture = readFileSync(new URL('../../../fixtures/captures/binance-usdm.2021-07-22.jsonl', import.meta.url), 'utf8');
-  const exchangeInfo = capture
-    .split('\n')
-    .filter((l) => l.includes('"http"') && l.includes('exchangeInfo'))
-    .map((l) => (JSON.parse(l) as { data: string }).data)[0];
-
-  it('keeps trading perpetuals from the real exchangeInfo, USDT-settled first', () => {
+  it.skipIf(needsShared('the binance-usdm instrument test on the exchangeInfo recorded in ../shared/captures'))('keeps trading perpetuals from the real exchangeInfo, USDT-settled first', () => {
+    const exchangeInfo = sharedLines('captures/binance-usdm.2021-07-22.jsonl')
+      .filter((l) => l.includes('"http"') && l.includes('exchangeInfo'))
+      .map((l) => (JSON.parse(l) as { data: string }).data)[0];
     const list = adapter.parseInstruments(exchangeInfo);
     // 122 symbols: 117 USDT + 2 BUSD perpetuals trading, 2 quarterlies and 1 pending listing.
     expect(list).toHaveLength(119);

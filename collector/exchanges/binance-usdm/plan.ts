@@ -7,10 +7,12 @@
  * connections on `<base>/stream` (combined mode: every frame names its stream), subscribed with
  * SUBSCRIBE requests carrying integer ids (§1.2). All streams of one symbol stay on one
  * connection, so that connection's parser sees the symbol's whole sequence and ticker state.
+ * What to poll over REST, and how often, is polls.ts.
  */
 import type { Instrument } from '../../../replay/core/instruments.ts';
-import type { ConnectionSpec, ExchangeEndpoints, FeedPlan, RestPoll } from '../types.ts';
+import type { ConnectionSpec, ExchangeEndpoints, FeedPlan } from '../types.ts';
 import { EXCHANGE } from './fields.ts';
+import { pollSchedule, polls } from './polls.ts';
 
 /**
  * Per-symbol stream suffixes by route. depth5@100ms is a whole top-5 book per frame, so imbalance
@@ -39,17 +41,6 @@ export const MAX_LIFETIME_MS = 24 * 3_600_000 - 5 * 60_000;
  * times a second even on quiet perpetuals: ten silent seconds means the connection is dead.
  */
 export const STALE_MS = { public: 10_000, market: 10_000 } as const;
-
-/** Open interest is not streamed on USDⓈ-M; weight 1 per request. */
-export const OPEN_INTEREST_POLL_MS = 10_000;
-/** The ratio endpoints publish one value per 5 minutes; polling each minute catches it promptly. */
-export const RATIO_POLL_MS = 60_000;
-export const RATIO_PATHS = [
-  '/futures/data/globalLongShortAccountRatio',
-  '/futures/data/topLongShortAccountRatio',
-  '/futures/data/topLongShortPositionRatio',
-  '/futures/data/takerlongshortRatio',
-] as const;
 
 /** A bad endpoint setting: names the option and what it should look like. */
 export class EndpointError extends Error {
@@ -95,35 +86,17 @@ function connections(route: keyof typeof STREAMS, wsBase: string, symbols: strin
   return specs;
 }
 
-function polls(rest: string, symbols: string[]): RestPoll[] {
-  const out: RestPoll[] = [];
-  for (const symbol of symbols) {
-    const q = encodeURIComponent(symbol);
-    out.push({
-      id: `${EXCHANGE}/openInterest/${symbol}`,
-      url: `${rest}/fapi/v1/openInterest?symbol=${q}`,
-      intervalMs: OPEN_INTEREST_POLL_MS,
-    });
-    for (const path of RATIO_PATHS) {
-      out.push({
-        id: `${EXCHANGE}/${path.slice(path.lastIndexOf('/') + 1)}/${symbol}`,
-        url: `${rest}${path}?symbol=${q}&period=5m&limit=1`,
-        intervalMs: RATIO_POLL_MS,
-      });
-    }
-  }
-  return out;
-}
-
 export function plan(endpoints: ExchangeEndpoints, instruments: Instrument[]): FeedPlan {
   const ws = endpoints.ws ?? {};
   const publicBase = baseUrl(ws.public, 'endpoints.ws.public', /^wss?:\/\//, 'wss://fstream.binance.com/public');
   const marketBase = baseUrl(ws.market, 'endpoints.ws.market', /^wss?:\/\//, 'wss://fstream.binance.com/market');
   const rest = restBase(endpoints);
   const symbols = instruments.map((i) => i.symbol);
+  const schedule = pollSchedule(symbols.length);
   return {
     connections: [...connections('public', publicBase, symbols), ...connections('market', marketBase, symbols)],
-    polls: polls(rest, symbols),
+    polls: polls(rest, symbols, schedule),
+    notes: schedule.notes,
   };
 }
 

@@ -1,13 +1,15 @@
 /**
  * Binance USDⓈ-M REST: /fapi/v1/{exchangeInfo,ticker/24hr,openInterest,premiumIndex} and the
  * /futures/data ratio endpoints, with the real request weights, the X-MBX-USED-WEIGHT-1M
- * header, 429/418 + Retry-After, and Binance's `{"code":-11xx,"msg":…}` error bodies.
+ * header, 429/418 + Retry-After, and Binance's `{"code":-11xx,"msg":…}` error bodies. The two
+ * families have separate limits: /fapi its weight per minute, /futures/data (weight 0) its
+ * request count per 5 minutes; a 429 or a ban in one leaves the other answering.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.ts';
 import { intParam, respond } from '../http/respond.ts';
 import type { BinanceRatioEndpoint } from '../rest-data.ts';
-import { WeightLimiter } from './weights.ts';
+import { WindowLimiter } from './weights.ts';
 
 const PERIODS: Record<string, number> = { '5m': 3e5, '15m': 9e5, '30m': 18e5, '1h': 36e5, '2h': 72e5, '4h': 144e5, '6h': 216e5, '12h': 432e5, '1d': 864e5 };
 const RATIOS: BinanceRatioEndpoint[] = ['globalLongShortAccountRatio', 'topLongShortAccountRatio', 'topLongShortPositionRatio', 'takerlongshortRatio'];
@@ -23,7 +25,10 @@ export function isBinanceRest(pathname: string): boolean {
 type Answer = { status: number; body: string } | null;
 
 export function binanceRest(ctx: ServerContext) {
-  const limiter = new WeightLimiter(ctx.limits.binance);
+  const lim = ctx.limits.binance;
+  const ban = { banAfter429s: lim.banAfter429s, banMs: lim.banMs };
+  const weights = new WindowLimiter({ limit: lim.restWeightPerMinute, windowMs: 60_000, ...ban });
+  const futuresData = new WindowLimiter({ limit: lim.futuresDataRequestsPer5Min, windowMs: 300_000, ...ban });
   const data = ctx.source.rest['binance-usdm'];
 
   /** Weight of a request, or null when the path is not an endpoint. */
@@ -75,18 +80,27 @@ export function binanceRest(ctx: ServerContext) {
       c.restErrors++;
       return respond(res, 404, err(-5000, `Path ${url.pathname}, Method ${req.method} is invalid`));
     }
+    const ip = req.socket.remoteAddress ?? '';
+    const isData = url.pathname.startsWith('/futures/data/');
     const fault = ctx.faults.takeRestFault('binance-usdm');
-    const verdict = fault ? { status: fault.status, used: 0, retryAfter: fault.retryAfter } : limiter.charge(req.socket.remoteAddress ?? '', weight, now);
+    const verdict = fault
+      ? { status: fault.status, used: 0, retryAfter: fault.retryAfter }
+      : isData
+        ? futuresData.charge(ip, 1, now)
+        : weights.charge(ip, weight, now);
+    // The header always reports the request weight, which /futures/data requests do not add to.
+    const used = isData ? weights.used(ip, now) : verdict.used;
     if (verdict.status !== 200) {
       c.restErrors++;
+      const limit = isData ? `${lim.futuresDataRequestsPer5Min} requests per 5 minutes` : `${lim.restWeightPerMinute} requests per minute`;
       const msg =
         verdict.status === 429
-          ? `Too many requests; current limit of IP is ${ctx.limits.binance.restWeightPerMinute} requests per minute. Please use the websocket for live updates to avoid polling the API.`
+          ? `Too many requests; current limit of IP is ${limit}. Please use the websocket for live updates to avoid polling the API.`
           : `Way too many requests; IP banned until ${now + verdict.retryAfter * 1000}. Please use the websocket for live updates to avoid bans.`;
-      return respond(res, verdict.status, err(-1003, msg), { 'X-MBX-USED-WEIGHT-1M': verdict.used, 'Retry-After': verdict.retryAfter });
+      return respond(res, verdict.status, err(-1003, msg), { 'X-MBX-USED-WEIGHT-1M': used, 'Retry-After': verdict.retryAfter });
     }
     const a = answer(url.pathname, url.searchParams, now)!;
     if (a.status !== 200) c.restErrors++;
-    respond(res, a.status, a.body, { 'X-MBX-USED-WEIGHT-1M': verdict.used });
+    respond(res, a.status, a.body, { 'X-MBX-USED-WEIGHT-1M': used });
   };
 }
