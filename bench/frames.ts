@@ -1,10 +1,8 @@
-/** Real recorded frames from fixtures/samples, repeated to a benchmark-sized list. */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/** Real recorded frames from ../shared/samples (beside the repository), repeated to a benchmark-sized list. */
+import { sharedLines } from '../test/helpers/shared-data.ts';
 
 export function sampleFrames(file: string, count: number): string[] {
-  const path = fileURLToPath(new URL(`../fixtures/samples/${file}`, import.meta.url));
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = sharedLines(`samples/${file}`);
   return Array.from({ length: count }, (_, i) => lines[i % lines.length]);
 }
 

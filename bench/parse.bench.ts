@@ -67,7 +67,7 @@ export async function runParseBench(frames = 200_000): Promise<{ lines: string[]
   }
   return {
     lines: [
-      `Parse stage, ${frames.toLocaleString('en')} real frames per case (fixtures/samples, repeated), median of 5 passes:`,
+      `Parse stage, ${frames.toLocaleString('en')} real frames per case (../shared/samples, repeated), median of 5 passes:`,
       '',
       '| case | ours | tardis-dev | ratio ours/tardis (≥ 1.0) | JSON.parse floor | ratio ours/floor |',
       '|---|---|---|---|---|---|',

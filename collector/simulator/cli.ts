@@ -24,7 +24,7 @@ const SPEC: CommandSpec = {
     markets: { type: 'string', description: 'synthetic base assets, comma-separated; BASE=price for assets without a preset', placeholder: 'list', default: 'BTC,ETH,SOL' },
     rate: { type: 'string', description: 'synthetic frames per second across everything', placeholder: 'n', default: '300' },
     seed: { type: 'string', description: 'synthetic random seed (same seed, same market)', placeholder: 'n', default: '1' },
-    capture: { type: 'string', multiple: true, description: 'capture or sample .jsonl to replay (repeatable; default: fixtures/)', placeholder: 'file' },
+    capture: { type: 'string', multiple: true, description: 'capture or sample .jsonl to replay (repeatable; default: ../shared/captures and ../shared/samples)', placeholder: 'file' },
     'fault-every': { type: 'string', description: 'inject a random fault every N seconds', placeholder: 's' },
     faults: { type: 'string', description: `faults --fault-every picks from (${FAULTS.filter((f) => f !== 'clear').join(',')})`, placeholder: 'list', default: 'drop,stall,malformed,skip-seq,duplicate-seq,rollover' },
     'max-streams': { type: 'string', description: 'Binance streams per connection', placeholder: 'n', default: '1024' },

@@ -42,7 +42,7 @@ export interface SimulatorOptions {
   seed?: number;
   /** Synthetic time between liquidation bursts, [min, max] ms (default 20–60 s). */
   liquidationEveryMs?: [number, number];
-  /** Capture files to replay (default: fixtures/captures and the sample frames). */
+  /** Capture files to replay (default: ../shared/captures and the sample frames). */
   captureFiles?: string[];
   /** Protocol limits and timers (24 h lifetime, ping intervals, rate limits…). */
   limits?: LimitOverrides;

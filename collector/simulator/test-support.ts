@@ -4,6 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket, { type ClientOptions } from 'ws';
+import { sharedLines } from '../../test/helpers/shared-data.ts';
+
+/**
+ * How long a wait may take before it fails with its description. A failure detector, not a
+ * bound the simulator must meet: generous, so a loaded machine is slow rather than failing.
+ */
+const WAIT_MS = 30_000;
 
 export interface Closed {
   code: number;
@@ -12,8 +19,6 @@ export interface Closed {
 
 export class TestClient {
   readonly frames: string[] = [];
-  /** Receipt time (Date.now) of each frame. */
-  readonly times: number[] = [];
   readonly closed: Promise<Closed>;
   private cursor = 0;
   private waiters: (() => void)[] = [];
@@ -22,7 +27,6 @@ export class TestClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       this.frames.push(String(data));
-      this.times.push(Date.now());
       this.wake();
     });
     ws.on('ping', () => {
@@ -50,7 +54,7 @@ export class TestClient {
   }
 
   /** Resolve when `cond` holds (checked on every frame, ping and close). */
-  until(cond: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  until(cond: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
       const check = () => {
@@ -67,7 +71,7 @@ export class TestClient {
   }
 
   /** The next unread frame matching `pred` (frames before it are consumed). */
-  async next(pred: (text: string) => boolean = () => true, what = 'a frame', timeoutMs = 5000): Promise<string> {
+  async next(pred: (text: string) => boolean = () => true, what = 'a frame', timeoutMs = WAIT_MS): Promise<string> {
     let found = -1;
     await this.until(
       () => {
@@ -86,7 +90,7 @@ export class TestClient {
   }
 
   /** The next unread frame that parses as JSON and matches `pred`. */
-  async json<T = Record<string, unknown>>(pred: (o: T) => boolean = () => true, what = 'a JSON frame', timeoutMs = 5000): Promise<T> {
+  async json<T = Record<string, unknown>>(pred: (o: T) => boolean = () => true, what = 'a JSON frame', timeoutMs = WAIT_MS): Promise<T> {
     const text = await this.next((t) => {
       try {
         return pred(JSON.parse(t) as T);
@@ -131,21 +135,22 @@ export function shapeOf(x: unknown): string {
   return JSON.stringify(walk(x));
 }
 
-const FIXTURES = new URL('../../fixtures/', import.meta.url);
-
-/** One sample file's frames (fixtures/samples/<name>.jsonl), parsed. */
+/** One sample file's frames (../shared/samples/<name>.jsonl), parsed. */
 export function sample(name: string): Record<string, unknown>[] {
-  return readFileSync(new URL(`samples/${name}.jsonl`, FIXTURES), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l));
+  return sharedLines(`samples/${name}.jsonl`).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** The frames a capture recorded (fixtures/captures/<name>), parsed, optionally filtered. */
-export function recorded(name: string, pred: (f: Record<string, unknown>) => boolean = () => true): Record<string, unknown>[] {
-  return readFileSync(new URL(`captures/${name}`, FIXTURES), 'utf8')
+/** One file of the public real frames in fixtures/public-frames/<name>.jsonl, parsed. */
+export function publicFrames(name: string): Record<string, unknown>[] {
+  return readFileSync(new URL(`../../fixtures/public-frames/${name}.jsonl`, import.meta.url), 'utf8')
     .split('\n')
     .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** The frames a capture recorded (../shared/captures/<name>), parsed, optionally filtered. */
+export function recorded(name: string, pred: (f: Record<string, unknown>) => boolean = () => true): Record<string, unknown>[] {
+  return sharedLines(`captures/${name}`)
     .map((l) => JSON.parse(l) as { t: string; data?: string })
     .filter((r) => r.t === 'recv' && typeof r.data === 'string')
     .map((r) => JSON.parse(r.data!) as Record<string, unknown>)

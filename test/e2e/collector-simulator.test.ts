@@ -84,12 +84,25 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
     expect(rig.service.collector.feeds().some((f) => f.reconnects > 0)).toBe(true);
   });
 
-  it('turns a skipped sequence number into a sequence gap', async () => {
-    const gap = rig.next((e) => e.kind === 'gap' && e.cause === 'sequence', 20_000, 'a sequence gap');
-    await rig.sim.fault({ exchange, fault: 'skip-seq' });
-    const g = await gap;
-    expect(g.kind === 'gap' && g.seq_before !== null && g.seq_after !== null).toBe(true);
-  });
+  // OKX's books5 (what the plan records) carries a seqId but no prevSeqId, so a lost push cannot
+  // be told there; the chained OKX books are tested in the parser's and simulator's own tests.
+  if (exchange === 'okx-swap')
+    it('records no sequence gap for a skip-seq fault: nothing it records carries a chain to break', async () => {
+      const gaps: unknown[] = [];
+      const off = rig.service.collector.writer.onCommit((batch) => gaps.push(...batch.filter((e) => e.kind === 'gap' && e.cause === 'sequence')));
+      await rig.sim.fault({ exchange, fault: 'skip-seq', count: 3 });
+      let tops = 0;
+      await rig.next((e) => e.kind === 'book_top' && ++tops >= 30, 20_000, 'thirty books5 pushes after the fault');
+      off();
+      expect(gaps).toEqual([]);
+    });
+  else
+    it('turns a skipped sequence number into a sequence gap', async () => {
+      const gap = rig.next((e) => e.kind === 'gap' && e.cause === 'sequence', 20_000, 'a sequence gap');
+      await rig.sim.fault({ exchange, fault: 'skip-seq' });
+      const g = await gap;
+      expect(g.kind === 'gap' && g.seq_before !== null && g.seq_after !== null).toBe(true);
+    });
 
   it('records REST polls refused with 429 as a gap on the rest stream, after honouring Retry-After', async () => {
     const gap = rig.next((e) => e.kind === 'gap' && e.stream === 'rest', 25_000, 'a REST gap');

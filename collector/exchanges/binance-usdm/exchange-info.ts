@@ -2,7 +2,7 @@
  * Instrument list and 24 h volumes from Binance USDⓈ-M REST.
  * - GET /fapi/v1/exchangeInfo → `{"symbols":[{"symbol","contractType":"PERPETUAL","status":"TRADING",
  *   "baseAsset","quoteAsset","marginAsset","filters":[{"filterType":"PRICE_FILTER","tickSize":"0.01"},…]}…]}`
- *   (http line of fixtures/captures/binance-usdm.2021-07-22.jsonl). Kept: perpetuals that are
+ *   (http line of ../shared/captures/binance-usdm.2021-07-22.jsonl). Kept: perpetuals that are
  *   trading; delivery contracts (CURRENT_QUARTER…) and PENDING_TRADING listings are left out.
  *   USDⓈ-M contracts are linear with one contract = one unit of base asset.
  * - GET /fapi/v1/ticker/24hr → `[{"symbol","quoteVolume":"…",…}]` (Binance docs "24hr Ticker Price

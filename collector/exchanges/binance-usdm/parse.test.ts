@@ -2,15 +2,22 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventKind, MarketEvent } from '../../../replay/core/events.ts';
 import { InstrumentBook } from '../../../replay/core/instruments.ts';
+import { needsShared, sharedLines, sharedPath } from '../../../test/helpers/shared-data.ts';
 import { ParseError, type ExchangeParser, type FrameResult } from '../types.ts';
 import { createParser } from './parse.ts';
 
-const SAMPLES = new URL('../../../fixtures/samples/', import.meta.url);
-const CAPTURE = new URL('../../../fixtures/captures/binance-usdm.2021-07-22.jsonl', import.meta.url);
+const PUBLIC_FRAMES = new URL('../../../fixtures/public-frames/', import.meta.url);
 const REST = 'https://fapi.binance.com';
+const noShared = needsShared('the binance-usdm parser tests on ../shared/samples and ../shared/captures');
 
-function fileLines(url: URL): string[] {
-  return readFileSync(url, 'utf8')
+/** One frame a line of ../shared/samples/<file>. */
+function sample(file: string): string[] {
+  return sharedLines(`samples/${file}`);
+}
+
+/** One frame a line of fixtures/public-frames/<file> (provenance in its SOURCES.md). */
+function publicFrames(file: string): string[] {
+  return readFileSync(new URL(file, PUBLIC_FRAMES), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '');
 }
@@ -115,7 +122,7 @@ const SAMPLE_FILES: Record<string, { url?: string; kinds: Partial<Record<EventKi
 function runSample(file: string): Run {
   const spec = SAMPLE_FILES[file];
   const all: Run = { events: [], results: [] };
-  for (const line of fileLines(new URL(file, SAMPLES))) {
+  for (const line of sample(file)) {
     const r = spec.url ? rest(newParser(), spec.url, line) : frames(newParser(), [line]);
     all.events.push(...r.events);
     all.results.push(...r.results);
@@ -123,9 +130,9 @@ function runSample(file: string): Run {
   return all;
 }
 
-describe('binance-usdm parser on the real sample frames', () => {
+describe.skipIf(noShared)('binance-usdm parser on the real sample frames', () => {
   it('has an expectation for every binance-usdm sample file', () => {
-    const files = readdirSync(SAMPLES).filter((f) => f.startsWith('binance-usdm.') && f.endsWith('.jsonl'));
+    const files = readdirSync(sharedPath('samples')).filter((f) => f.startsWith('binance-usdm.') && f.endsWith('.jsonl'));
     expect(files.sort()).toEqual(Object.keys(SAMPLE_FILES).sort());
   });
 
@@ -146,7 +153,7 @@ describe('binance-usdm parser on the real sample frames', () => {
   }
 
   it('maps an aggTrade frame field by field', () => {
-    const line = fileLines(new URL('binance-usdm.aggTrade.jsonl', SAMPLES))[0];
+    const line = sample('binance-usdm.aggTrade.jsonl')[0];
     const { events } = frames(newParser(), [line], 42);
     expect(events).toEqual([
       {
@@ -165,11 +172,11 @@ describe('binance-usdm parser on the real sample frames', () => {
   });
 });
 
-describe('binance-usdm parser on the 2021 capture session', () => {
+describe.skipIf(noShared)('binance-usdm parser on the 2021 capture session', () => {
   function replayCapture(): Run {
     const parser = newParser();
     const run: Run = { events: [], results: [] };
-    for (const line of fileLines(CAPTURE)) {
+    for (const line of sharedLines('captures/binance-usdm.2021-07-22.jsonl')) {
       const rec = JSON.parse(line) as { t: string; ts?: number; url?: string; data?: string };
       const localTs = Math.round((rec.ts ?? 0) * 1000);
       const emit = (e: MarketEvent) => run.events.push(e);
@@ -208,7 +215,8 @@ describe('binance-usdm parser on the 2021 capture session', () => {
       expect(bids[0]).toBeLessThan(asks[0]);
     }
     expect(perSymbol).toEqual({ SUSHIUSDT: 252, AKROUSDT: 188, CTKUSDT: 180, KEEPUSDT: 132 });
-    // Final books from a separate replay of the capture (Python, exact Decimal) of Binance's rules.
+    // Final books from a separate replay of the capture (Python, exact Decimal) of Binance's rules:
+    // fixtures/derivations/binance-usdm.2021-07-22.py prints every number of this describe block.
     const last = (symbol: string) => tops.filter((e) => e.symbol === symbol).at(-1)!;
     expect([last('SUSHIUSDT').bids, last('SUSHIUSDT').asks]).toEqual([
       [['7.6120', '303'], ['7.6110', '105'], ['7.6100', '178'], ['7.6090', '294'], ['7.6080', '1421']],
@@ -220,6 +228,82 @@ describe('binance-usdm parser on the 2021 capture session', () => {
     ]);
   });
 });
+
+describe('binance-usdm parser on public real frames of the channels the samples lack (fixtures/public-frames)', () => {
+  it('@ticker: keeps the 24 h last price and emits it with the next mark price', () => {
+    const [ticker] = publicFrames('binance-usdm.ticker.jsonl');
+    const parser = newParser();
+    expect(frames(parser, [ticker]).results).toEqual([{ type: 'data', events: 0 }]);
+    const { events } = frames(parser, [MARK('ETHUSDT')]);
+    expect(events).toMatchObject([{ kind: 'derivative_ticker', symbol: 'ETHUSDT', last_price: '1782.02', mark_price: '65117.44000000' }]);
+  });
+
+  it('partial book depth (@depth<levels>): each frame is the whole top of the book, as sent', async () => {
+    const run = frames(newParser(), publicFrames('binance-usdm.depth_partial.jsonl'));
+    expect(run.results).toEqual([{ type: 'data', events: 1 }, { type: 'data', events: 1 }]);
+    expect(run.events[0]).toMatchObject({
+      kind: 'book_top',
+      symbol: 'ETHUSDT',
+      market: 'ETH/USDT:USDT',
+      ts: 1651122265861,
+      bids: [['2886.71', '0.454'], ['2886.70', '2.755'], ['2886.67', '1.000']],
+      asks: [['2886.72', '77.215'], ['2886.73', '1.734'], ['2886.74', '0.181']],
+    });
+    expect(run.events[1]).toMatchObject({ kind: 'book_top', symbol: 'ETHUSDT_220624', bids: [['1817.59', '0.246'], ['1817.57', '0.254'], ['1817.55', '0.254']] });
+    for (const e of run.events) expectClean(e);
+    await expect(snapshotText(run.events)).toMatchFileSnapshot('./__snapshots__/depth_partial.json');
+  });
+});
+
+describe.skipIf(noShared)('binance-usdm trade stream (@trade), as other recorders keep it (../shared/captures/binance-usdm.2023-04-04.jsonl)', () => {
+  const tradeFrames = () =>
+    sharedLines('captures/binance-usdm.2023-04-04.jsonl')
+      .map((l) => JSON.parse(l) as { t: string; data?: string })
+      .filter((r) => r.t === 'recv' && r.data!.startsWith('{"stream":"btcusdt@trade"'))
+      .map((r) => r.data!);
+
+  it('normalizes every print like an aggTrade: taker side from m, id t, time T, consecutive ids', async () => {
+    const lines = tradeFrames();
+    const run = frames(newParser(), lines);
+    // 2197 BTCUSDT prints, all X = MARKET, ids consecutive (counted in Python over the file).
+    expect(countKinds(run.events)).toEqual({ trade: 2197 });
+    expect(countResults(run.results)).toEqual({ data: 2197 });
+    expect(run.events[0]).toEqual({
+      kind: 'trade',
+      exchange: 'binance-usdm',
+      symbol: 'BTCUSDT',
+      market: 'BTC/USDT:USDT',
+      ts: 1680652700452,
+      local_ts: 1_700_000_000_000,
+      id: '3535186032',
+      price: '28145.10',
+      qty: '0.002',
+      side: 'sell',
+    });
+    for (const e of run.events) expectClean(e);
+    await expect(snapshotText(run.events.slice(0, 10))).toMatchFileSnapshot('./__snapshots__/trade.json');
+  });
+
+  it('reports lost trade ids as a gap on stream "trade", and drops a repeat', () => {
+    const [a, b, c] = tradeFrames();
+    const skipped = withData(c, (d) => (d.t = (d.t as number) + 5));
+    const run = frames(newParser(), [a, b, b, skipped]);
+    expect(run.events.map((e) => e.kind)).toEqual(['trade', 'trade', 'gap', 'trade']);
+    expect(run.results[2]).toEqual({ type: 'ignored' });
+    expect(run.events[2]).toMatchObject({ stream: 'trade', seq_before: '3535186033', seq_after: '3535186039', cause: 'sequence' });
+  });
+
+  it('records no trade for a print that is not a MARKET fill (insurance fund, ADL), but counts its id', () => {
+    const [a, b, c] = tradeFrames();
+    const fund = withData(b, (d) => (d.X = 'INSURANCE_FUND'));
+    const run = frames(newParser(), [a, fund, c]);
+    expect(run.events.map((e) => (e.kind === 'trade' ? e.id : e.kind))).toEqual(['3535186032', '3535186034']);
+    expect(run.results.map((r) => r.type)).toEqual(['data', 'ignored', 'data']);
+  });
+});
+
+const MARK = (symbol: string) =>
+  `{"stream":"${symbol.toLowerCase()}@markPrice@1s","data":{"e":"markPriceUpdate","E":1700000001000,"s":"${symbol}","p":"65117.44000000","P":"65100.1","i":"65137.76000000","r":"0.00010000","T":1700006400000}}`;
 
 const AGG = (symbol: string, a: number, extra = '') =>
   `{"stream":"${symbol.toLowerCase()}@aggTrade","data":{"e":"aggTrade","E":1700000000100,"a":${a},"s":"${symbol}","p":"65114.30","q":"0.010","f":1,"l":1,"T":1700000000000,"m":true${extra}}}`;
@@ -330,8 +414,8 @@ describe('binance-usdm mapping rules', () => {
     expect(bought).toMatchObject({ kind: 'trade', side: 'buy' });
   });
 
-  it('keeps the liquidation order side and prefers the fill price and filled quantity', () => {
-    const lines = fileLines(new URL('binance-usdm.forceOrder.jsonl', SAMPLES));
+  it.skipIf(noShared)('keeps the liquidation order side and prefers the fill price and filled quantity', () => {
+    const lines = sample('binance-usdm.forceOrder.jsonl');
     // Line 1: a BUY liquidation order (a short was liquidated), limit 4793.91, filled at 4706.04.
     expect(frames(newParser(), [lines[0]]).events[0]).toMatchObject({ side: 'buy', price: '4706.04', qty: '0.014', ts: 1584059031421, id: null });
     // Line 2: SELL (a long was liquidated).
@@ -367,8 +451,8 @@ describe('binance-usdm mapping rules', () => {
     expect(events[1]).toMatchObject({ mark_price: '65118.00000000', index_price: '65137.76000000' });
   });
 
-  it('leaves funding null for contracts without funding (T = 0)', () => {
-    const quarterly = fileLines(new URL('binance-usdm.markPrice.jsonl', SAMPLES))[3];
+  it.skipIf(noShared)('leaves funding null for contracts without funding (T = 0)', () => {
+    const quarterly = sample('binance-usdm.markPrice.jsonl')[3];
     expect(quarterly).toContain('BTCBUSD_210129');
     expect(frames(newParser(), [quarterly]).events[0]).toMatchObject({ funding_rate: null, next_funding_ts: null, mark_price: '31799.27730000' });
   });
@@ -386,16 +470,16 @@ describe('binance-usdm mapping rules', () => {
     const plain = frames(newParser(), [AGG('BTCUSDT', 1)]).events;
     const noisy = JSON.stringify({ ...JSON.parse(AGG('BTCUSDT', 1, ',"nq":"0.010","zz":{"x":[1,2]}')), extra: true });
     expect(frames(newParser(), [noisy]).events).toEqual(plain);
-    const liq = fileLines(new URL('binance-usdm.forceOrder.jsonl', SAMPLES))[1];
-    const liqNoisy = withData(liq, (d) => Object.assign(d.o as object, { ps: 'BOTH', st: 'x' }));
-    expect(frames(newParser(), [liqNoisy]).events).toEqual(frames(newParser(), [liq]).events);
+    const depth = publicFrames('binance-usdm.depth_partial.jsonl')[0];
+    const depthNoisy = withData(depth, (d) => Object.assign(d, { ps: 'ETHUSDT', st: 1 }));
+    expect(frames(newParser(), [depthNoisy]).events).toEqual(frames(newParser(), [depth]).events);
   });
 
   it('accepts bare (unwrapped) payloads like the wrapped ones, except an ambiguous depthUpdate', () => {
     const wrapped = frames(newParser(), [AGG('BTCUSDT', 1)]).events;
     const bare = JSON.stringify(JSON.parse(AGG('BTCUSDT', 1)).data);
     expect(frames(newParser(), [bare]).events).toEqual(wrapped);
-    const arr = JSON.stringify(JSON.parse(fileLines(new URL('binance-usdm.markPrice_arr.jsonl', SAMPLES))[0]).data);
+    const arr = JSON.stringify([JSON.parse(MARK('BTCUSDT')).data, JSON.parse(MARK('ETHUSDT')).data]);
     expect(frames(newParser(), [arr]).events.map((e) => e.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
     const depth = JSON.stringify(JSON.parse(DEPTH5(1, 2, 0)).data);
     expect(frames(newParser(), [depth]).results).toEqual([{ type: 'ignored' }]);

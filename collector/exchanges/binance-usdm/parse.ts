@@ -4,9 +4,12 @@
  *
  * Frames arrive wrapped as `{"stream":"btcusdt@aggTrade","data":{…}}` on combined streams
  * (what the plan subscribes to) or bare on `/ws/` connections; both are accepted. The payload's
- * `e` field selects the mapping (fixtures/samples/PROTOCOLS.md §1.4, §4.4, §6):
+ * `e` field selects the mapping (../shared/samples/PROTOCOLS.md §1.4, §4.4, §6):
  * - aggTrade → trade: id = `a`, ts = trade time `T`, side = taker side (`m` true = the buyer was
  *   the maker, so the taker sold). 2019 frames lack `a`: id null, no sequence check.
+ * - trade (`<sym>@trade`, one print per fill: what other recorders keep) → trade the same way,
+ *   id = `t`. Prints whose `X` is not MARKET (insurance fund, ADL) are no taker trade: their id
+ *   still counts in the sequence, but no trade is recorded (as tardis does).
  * - bookTicker → book_ticker (ts = event time `E`, as tardis-node).
  * - depthUpdate on `<sym>@depth5|10|20…` → book_top, the frame is a whole top-N book; on the
  *   diff stream `<sym>@depth[@100ms]` → a local book (diff-depth.ts) → book_top top 5. A bare
@@ -21,9 +24,10 @@
  *   be far from the IOC limit, e.g. 4706.04 vs 4793.91); qty = `o.z` (filled) when non-zero, else
  *   `o.q`; ts = `o.T`. The stream is a sample (≤ 1 per symbol per second), not every liquidation.
  * - kline and other well-formed types we do not record → ignored.
- * Sequence checks: aggTrade `a` must be consecutive per symbol (stream 'aggTrade'); depth `pu`
- * must equal the previous `u` (stream 'depth'). A jump emits a gap event before the frame's own
- * events; an id at or below the last one is a duplicate and the frame is ignored.
+ * Sequence checks: aggTrade `a` and trade `t` must be consecutive per symbol (streams 'aggTrade',
+ * 'trade'); depth `pu` must equal the previous `u` (stream 'depth'). A jump emits a gap event
+ * before the frame's own events; an id at or below the last one is a duplicate and the frame is
+ * ignored.
  */
 import { isDecimal } from '../../../replay/core/decimal.ts';
 import { gapEvent, type Dec, type EventSink, type GapEvent } from '../../../replay/core/events.ts';
@@ -68,6 +72,7 @@ function data(events: number): FrameResult {
  * test fails are the rules replayed to name the offending field.
  */
 const AGG_TRADE: Record<string, FieldRule> = { s: 'str', p: 'dec', q: 'dec', T: 'int', m: 'bool', a: 'optInt' };
+const TRADE: Record<string, FieldRule> = { s: 'str', p: 'dec', q: 'dec', T: 'int', m: 'bool', t: 'int' };
 const BOOK_TICKER: Record<string, FieldRule> = { s: 'str', E: 'int', b: 'dec', B: 'dec', a: 'dec', A: 'dec' };
 const DEPTH: Record<string, FieldRule> = { s: 'str', E: 'int', U: 'int', u: 'int', pu: 'int' };
 const MARK_PRICE: Record<string, FieldRule> = { s: 'str', E: 'int', p: 'dec', i: 'optDec', T: 'optInt' };
@@ -98,6 +103,7 @@ function isPartialDepthStream(stream: string): boolean {
 class BinanceUsdmParser implements ExchangeParser {
   readonly exchange = EXCHANGE;
   private readonly tickers = new TickerStates();
+  private readonly aggTrades = new SequenceTracker();
   private readonly trades = new SequenceTracker();
   private readonly partialDepth = new SequenceTracker();
   private readonly books = new DiffDepthBooks();
@@ -128,6 +134,7 @@ class BinanceUsdmParser implements ExchangeParser {
    * REST, not from this connection), which is what derivative_ticker promises.
    */
   reset(): void {
+    this.aggTrades.clear();
     this.trades.clear();
     this.partialDepth.clear();
     this.books.clear();
@@ -152,7 +159,9 @@ class BinanceUsdmParser implements ExchangeParser {
   private payload(p: Json, stream: string, localTs: number, emit: EventSink): FrameResult {
     switch (p.e) {
       case 'aggTrade':
-        return this.aggTrade(p, localTs, emit);
+        return this.trade(p, 'aggTrade', p.a, localTs, emit);
+      case 'trade':
+        return this.trade(p, 'trade', p.t, localTs, emit);
       case 'bookTicker':
         return this.bookTicker(p, localTs, emit);
       case 'depthUpdate':
@@ -170,8 +179,9 @@ class BinanceUsdmParser implements ExchangeParser {
     }
   }
 
-  private aggTrade(p: Json, localTs: number, emit: EventSink): FrameResult {
-    const { s: symbol, p: price, q: qty, T: ts, m: buyerIsMaker, a } = p;
+  /** aggTrade (id `a`, absent in 2019 frames) and trade (id `t`): one trade each, ids consecutive. */
+  private trade(p: Json, stream: 'aggTrade' | 'trade', id: unknown, localTs: number, emit: EventSink): FrameResult {
+    const { s: symbol, p: price, q: qty, T: ts, m: buyerIsMaker } = p;
     if (
       typeof symbol !== 'string' ||
       symbol === '' ||
@@ -179,21 +189,23 @@ class BinanceUsdmParser implements ExchangeParser {
       !isDecimal(qty) ||
       !isInt(ts) ||
       typeof buyerIsMaker !== 'boolean' ||
-      (a !== undefined && !isInt(a))
+      (id === undefined ? stream === 'trade' : !isInt(id))
     ) {
-      throw explain(p, 'aggTrade', AGG_TRADE);
+      throw explain(p, stream, stream === 'aggTrade' ? AGG_TRADE : TRADE);
     }
     const market = this.instruments.get(symbol).market;
-    let events = 1;
-    if (a !== undefined) {
-      const verdict = this.trades.observe(symbol, a - 1, a, localTs);
+    let events = 0;
+    if (id !== undefined) {
+      const seq = id as number;
+      const tracker = stream === 'aggTrade' ? this.aggTrades : this.trades;
+      const verdict = tracker.observe(symbol, seq - 1, seq, localTs);
       if (verdict === 'old') return IGNORED;
       if (verdict === 'gap') {
-        const t = this.trades;
-        emit(sequenceGap(symbol, market, 'aggTrade', t.gapStartTs, localTs, t.gapSeqBefore, a));
+        emit(sequenceGap(symbol, market, stream, tracker.gapStartTs, localTs, tracker.gapSeqBefore, seq));
         events++;
       }
     }
+    if (p.X !== undefined && p.X !== 'MARKET') return events > 0 ? data(events) : IGNORED;
     emit({
       kind: 'trade',
       exchange: EXCHANGE,
@@ -201,12 +213,12 @@ class BinanceUsdmParser implements ExchangeParser {
       market,
       ts,
       local_ts: localTs,
-      id: a === undefined ? null : String(a),
+      id: id === undefined ? null : String(id),
       price,
       qty,
       side: buyerIsMaker ? 'sell' : 'buy',
     });
-    return data(events);
+    return data(events + 1);
   }
 
   private bookTicker(p: Json, localTs: number, emit: EventSink): FrameResult {

@@ -1,6 +1,6 @@
 /**
  * Bybit v5 linear: where to connect, what to subscribe, how to stay alive, what to poll
- * (fixtures/samples/PROTOCOLS.md §2.1–2.3, §6). Every URL comes from `endpoints`.
+ * (../shared/samples/PROTOCOLS.md §2.1–2.3, §6). Every URL comes from `endpoints`.
  *
  * - One connection carries every topic of a symbol, so a disconnect is one gap per symbol.
  * - Subscribe frames hold at most 10 args (as tardis sends them; Bybit's spot limit, harmless here).

@@ -1,5 +1,5 @@
 /**
- * Bybit v5 public linear frames → normalized events (fixtures/samples/PROTOCOLS.md §2, §4).
+ * Bybit v5 public linear frames → normalized events (../shared/samples/PROTOCOLS.md §2, §4).
  *
  * - publicTrade.{s}: `data` array, `S` is the TAKER side → trade (id = `i`; `seq` is informational:
  *   several frames share one, so it reveals nothing about loss).

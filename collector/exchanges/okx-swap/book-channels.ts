@@ -11,6 +11,8 @@ import { isSwap } from './instruments.ts';
 
 const EXCHANGE = 'okx-swap' as const;
 const TOP_DEPTH = 5;
+/** What OKX sends in `checksum` since it deprecated the field (2026-06-23). */
+const NO_CHECKSUM = 0;
 
 /** Where the contract size of an instrument comes from (the parser's InstrumentBook). */
 export interface SizeSource {
@@ -120,6 +122,9 @@ export class BookChannels {
    * the book is discarded and book_top stops until the next snapshot, which OKX sends only on
    * (re)subscribe, so the book stays silent until the connection is renewed. A checksum
    * mismatch is handled the same way. 2022 frames have no seqId: only the checksum guards them.
+   * Since 2026-06-23 OKX sends `checksum: 0` on these channels and tells clients to rely on
+   * seqId/prevSeqId, so 0 means "no checksum" (a real CRC-32 of 0 is one in 2^32: the sequence
+   * check still guards that book).
    * (The plan records books5; this channel serves recorded sessions such as the 2022 capture.)
    */
   incrementalPush(
@@ -160,7 +165,7 @@ export class BookChannels {
       const book = state.book as IncrementalBook;
       book.apply(bids, asks);
       relevant = true;
-      if (checksum !== null && book.checksum() !== checksum) {
+      if (checksum !== null && checksum !== NO_CHECKSUM && book.checksum() !== checksum) {
         out.push(sequenceGap(channel, symbol, inst.market, state, seq, localTs, 'error'));
         state.book = null;
         continue;

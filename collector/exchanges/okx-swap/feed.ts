@@ -1,7 +1,7 @@
 /**
  * The OKX v5 swap adapter: endpoints, instrument and volume lists, and the feed plan.
  *
- * Wire rules (fixtures/samples/PROTOCOLS.md §3, OKX docs "WebSocket overview"):
+ * Wire rules (../shared/samples/PROTOCOLS.md §3, OKX docs "WebSocket overview"):
  * - one public endpoint serves every channel we record; `data` pushes per channel and instId;
  * - subscribe requests: {"id","op":"subscribe","args":[{channel, instId|instType}, ...]}, args
  *   at most 64 KB per request, and at most 480 subscribe requests per hour per connection,

@@ -20,7 +20,7 @@ export function isSwap(instId: string): boolean {
 
 /**
  * [instId, ctVal, tickSz] exactly as /api/v5/public/instruments?instType=SWAP listed them on
- * 2022-05-13 (fixtures/captures/okx.2022-05-13.jsonl; a test checks every row against it).
+ * 2022-05-13 (../shared/captures/okx.2022-05-13.jsonl; a test checks every row against it).
  * BTC-USDT-SWAP 0.01, ETH-USDT-SWAP 0.1 and BTC-USD-SWAP 100 are also what current public
  * client code uses. OKX can change a ctVal; the live list always replaces these rows.
  * Kept to the majors plus the instruments of the recorded fixtures.

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { EventKind, MarketEvent } from '../../../replay/core/events.ts';
 import { InstrumentBook } from '../../../replay/core/instruments.ts';
 import { ParseError, type FrameResult } from '../types.ts';
+import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
 import { parseInstruments } from './instruments.ts';
 import { countBy, expectClean, feed, fixtureLines, jsonLines, newParser, T0 } from './testing.ts';
+
+const noShared = needsShared('the okx-swap parser tests on ../shared/samples and ../shared/captures');
 
 interface Expected {
   events: Partial<Record<EventKind, number>>;
@@ -47,13 +50,13 @@ const SAMPLES: Record<string, Expected> = {
   },
 };
 
-describe('okx-swap parser on every recorded sample (fixtures/samples/okx-swap.*.jsonl)', () => {
+describe.skipIf(noShared)('okx-swap parser on every recorded sample (../shared/samples/okx-swap.*.jsonl)', () => {
   for (const [type, expected] of Object.entries(SAMPLES)) {
     it(`${type}: ${expected.why}`, async () => {
       const parser = newParser();
       const events: MarketEvent[] = [];
       const results: FrameResult[] = [];
-      fixtureLines(`samples/okx-swap.${type}.jsonl`).forEach((line, i) => {
+      sharedLines(`samples/okx-swap.${type}.jsonl`).forEach((line, i) => {
         results.push(parser.parseFrame(line, T0 + i * 100, (e) => events.push(e)));
       });
       expectClean(events);
@@ -65,23 +68,24 @@ describe('okx-swap parser on every recorded sample (fixtures/samples/okx-swap.*.
   }
 });
 
-describe('okx-swap parser on the 2022-05-13 capture (fixtures/captures/okx.2022-05-13.jsonl)', () => {
+describe.skipIf(noShared)('okx-swap parser on the 2022-05-13 capture (../shared/captures/okx.2022-05-13.jsonl)', () => {
   interface Line {
     t: string;
     ts?: number;
     url?: string;
     data?: string;
   }
-  const lines: Line[] = fixtureLines('captures/okx.2022-05-13.jsonl').map((l) => JSON.parse(l) as Line);
+  const lines = (): Line[] => sharedLines('captures/okx.2022-05-13.jsonl').map((l) => JSON.parse(l) as Line);
 
   function replay() {
+    const all = lines();
     // As the importer does: the instrument lists first, so contract sizes come from the capture itself.
     const book = new InstrumentBook('okx-swap');
-    for (const l of lines) if (l.t === 'http') for (const i of parseInstruments(l.data as string)) book.set(i);
+    for (const l of all) if (l.t === 'http') for (const i of parseInstruments(l.data as string)) book.set(i);
     const parser = newParser(book);
     const events: MarketEvent[] = [];
     const results: FrameResult[] = [];
-    for (const l of lines) {
+    for (const l of all) {
       const localTs = Math.round((l.ts as number) * 1000);
       if (l.t === 'recv') results.push(parser.parseFrame(l.data as string, localTs, (e) => events.push(e)));
       if (l.t === 'http') results.push(parser.parseRest(l.url as string, l.data as string, localTs, (e) => events.push(e)));
@@ -104,7 +108,8 @@ describe('okx-swap parser on the 2022-05-13 capture (fixtures/captures/okx.2022-
     // are the future BTC-USD-220527 and the spot pair BTC-USDT. The 25 http lines are instrument lists.
     expect(countBy(results, (r) => r.type)).toEqual({ ack: 18, data: 95, ignored: 297 + 25 });
     // books: 1 snapshot + 92 updates, every OKX checksum verified (no 'error' gap); the top 5 levels
-    // change in 72 of the 93 messages (computed independently in Python with Decimal-keyed books).
+    // change in 72 of the 93 messages (computed independently in Python with Decimal-keyed books:
+    // fixtures/derivations/okx.2022-05-13.py prints every number of this describe block).
     // tickers: one frame with bid/ask (book_ticker) and `last` (the merged ticker's first value).
     expect(countBy(events, (e) => e.kind)).toEqual({ book_top: 72, book_ticker: 1, derivative_ticker: 1, trade: 1 });
     for (const kind of ['book_top', 'book_ticker', 'derivative_ticker', 'trade'] as const) {
@@ -117,6 +122,37 @@ describe('okx-swap parser on the 2022-05-13 capture (fixtures/captures/okx.2022-
     expect(trade).toMatchObject({ symbol: 'UNI-USD-SWAP', price: '5.123', side: 'sell', id: '12883020' });
     // 100 × 10 USD / 5.123 USD per UNI = 195.1981260979894...
     expect(trade).toMatchObject({ qty: '195.198126097989' });
+  });
+});
+
+describe('okx-swap parser on public real frames of the channels the samples lack (fixtures/public-frames)', () => {
+  it('books5: 2022 frames without seqId and the docs example with one, each a complete 5-level book', async () => {
+    const parser = newParser();
+    const events: MarketEvent[] = [];
+    const results = fixtureLines('public-frames/okx-swap.books5.jsonl').map((line, i) => parser.parseFrame(line, T0 + i, (e) => events.push(e)));
+    expect(results).toEqual([1, 1, 1].map((n) => ({ type: 'data', events: n })));
+    expectClean(events);
+    expect(events.map((e) => e.kind === 'book_top' && [e.symbol, e.ts, e.bids.length, e.asks.length])).toEqual([
+      ['BTC-USD-SWAP', 1652686260965, 5, 5],
+      ['BTC-USDT-SWAP', 1653997254735, 5, 5],
+      ['BCH-USDT-SWAP', 1670324386802, 5, 5],
+    ]);
+    // Sizes are contracts: 159 × 0.01 BTC; inverse 350 × 100 USD / 29502 USD per BTC.
+    expect(events[1]).toMatchObject({ bids: [['31806.5', '0.54'], ['31806', '0.01'], ['31805.7', '0.05'], ['31805.6', '0.04'], ['31805', '0.1']] });
+    expect(events[1].kind === 'book_top' && events[1].asks[0]).toEqual(['31806.6', '1.59']);
+    expect(events[0].kind === 'book_top' && events[0].asks[0]).toEqual(['29502', '1.186360246763']);
+    await expect(jsonLines(events)).toMatchFileSnapshot('./__snapshots__/books5.json');
+  });
+
+  it('index-tickers: the index price of BASE-QUOTE is the swap BASE-QUOTE-SWAP\'s', () => {
+    const parser = newParser();
+    const events: MarketEvent[] = [];
+    fixtureLines('public-frames/okx-swap.index-tickers.jsonl').forEach((line, i) => parser.parseFrame(line, T0 + i, (e) => events.push(e)));
+    expectClean(events);
+    expect(events).toMatchObject([
+      { kind: 'derivative_ticker', symbol: 'WNCG-USDT-SWAP', market: 'WNCG/USDT:USDT', index_price: '2.1675', ts: 1640131290649, mark_price: null },
+      { kind: 'derivative_ticker', symbol: 'ETH-USD-SWAP', market: 'ETH/USD:ETH', index_price: '3814.05', ts: 1640001659508 },
+    ]);
   });
 });
 

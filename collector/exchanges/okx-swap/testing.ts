@@ -11,12 +11,9 @@ import { createParser } from './parse.ts';
 const FIXTURES = new URL('../../../fixtures/', import.meta.url);
 export const T0 = 1_750_000_000_000;
 
-export function fixtureText(path: string): string {
-  return readFileSync(new URL(path, FIXTURES), 'utf8');
-}
-
+/** The non-blank lines of a file of the project's own fixtures/ (frames from ../shared: sharedLines). */
 export function fixtureLines(path: string): string[] {
-  return fixtureText(path)
+  return readFileSync(new URL(path, FIXTURES), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '');
 }

@@ -2,7 +2,7 @@
  * Binance USDⓈ-M stream names: validation, which routed endpoint carries them, and the
  * combined-stream envelope. Since the 2026 URL split, `/public` carries book tickers and depth,
  * `/market` everything else; a connection on the wrong path (or on the legacy unrouted one,
- * which acts as `/public`) is accepted and silently gets nothing (fixtures/samples/PROTOCOLS.md §1.1).
+ * which acts as `/public`) is accepted and silently gets nothing (../shared/samples/PROTOCOLS.md §1.1).
  */
 
 export type BinanceRoute = 'public' | 'market';

@@ -4,7 +4,7 @@
  * Control requests (SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, SET_PROPERTY, GET_PROPERTY) are
  * answered by `id` with the real result and nested error bodies; the server pings, cuts a
  * client that sends more than 10 frames a second or stops answering pings, and closes every
- * connection at its 24 h mark (fixtures/samples/PROTOCOLS.md §1).
+ * connection at its 24 h mark (../shared/samples/PROTOCOLS.md §1).
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';

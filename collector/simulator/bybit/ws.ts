@@ -2,7 +2,7 @@
  * Bybit v5 public linear websocket (`/v5/public/linear`): one ack per subscribe request, the
  * linear `{"op":"ping"}` → pong reply, `success:false` with a `ret_msg` for a topic that does
  * not exist, and the 10-minute cut of a connection with neither pings nor pushed data
- * (fixtures/samples/PROTOCOLS.md §2).
+ * (../shared/samples/PROTOCOLS.md §2).
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';

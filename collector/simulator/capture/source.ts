@@ -5,7 +5,7 @@
  * time nor ids go backwards. REST answers with the responses recorded in the captures.
  */
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXCHANGES, type ExchangeId } from '../../../replay/core/events.ts';
 import type { Clock } from '../../../replay/core/log.ts';
@@ -13,17 +13,26 @@ import type { RestData } from '../rest-data.ts';
 import { isSequenced } from '../sequenced.ts';
 import type { FrameSink, FrameSource } from '../source.ts';
 import { symbolOfKey, visitFields } from './fields.ts';
-import { loadTimelines, type Timeline, type TimelineFrame } from './timeline.ts';
+import { CaptureFileError, loadTimelines, type Timeline, type TimelineFrame } from './timeline.ts';
 
-const FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+/**
+ * The real sessions and frames live beside the repository in ../shared (captures/, samples/):
+ * they come from other public projects and are not vendored (fixtures/README.md).
+ */
+const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
 
-/** The project's recorded sessions plus the sample frames of the stream types they lack. */
-export function defaultCaptureFiles(): string[] {
-  const captures = readdirSync(join(FIXTURES, 'captures')).filter((f) => f.endsWith('.jsonl')).map((f) => join(FIXTURES, 'captures', f));
-  const samples = readdirSync(join(FIXTURES, 'samples'))
-    .filter((f) => f.endsWith('.jsonl') && !f.includes('.rest.') && !f.includes('.control.'))
-    .map((f) => join(FIXTURES, 'samples', f));
-  return [...captures.sort(), ...samples.sort()];
+/** The recorded sessions in ../shared/captures plus the sample frames of the stream types they lack. */
+export function defaultCaptureFiles(shared = SHARED): string[] {
+  const [captures, samples] = [join(shared, 'captures'), join(shared, 'samples')];
+  if (!existsSync(captures) || !existsSync(samples)) {
+    throw new CaptureFileError(`no recorded sessions at ${captures} and ${samples}: this checkout lacks the shared data folder beside it; pass --capture <file.jsonl> (repeatable) to replay recordings of your own`);
+  }
+  const files = (dir: string, keep: (f: string) => boolean) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl') && keep(f))
+      .sort()
+      .map((f) => join(dir, f));
+  return [...files(captures, () => true), ...files(samples, (f) => !f.includes('.rest.') && !f.includes('.control.'))];
 }
 
 export interface CaptureSourceOptions {
@@ -92,9 +101,10 @@ export function createCaptureSource(opts: CaptureSourceOptions): FrameSource {
     const timeShift = loopStart + c.loop * c.t.loopMs - f.anchor;
     const sym = symbolOfKey(ex, f.key);
     if (c.skips > 0 && seasoned && isSequenced(ex, f.key)) {
-      c.skips--;
       const families = new Set<string>();
       visitFields(ex, frame, (_h, _n, kind, family) => kind === 'id' && families.add(`${sym}|${family}`));
+      // a frame without sequence numbers (OKX books before 2023) cannot show a skip: keep it armed
+      if (families.size > 0) c.skips--;
       for (const fk of families) c.extra.set(fk, (c.extra.get(fk) ?? 0) + 1);
     }
     visitFields(ex, frame, (holder, name, kind, family) => {

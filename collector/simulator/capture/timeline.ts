@@ -1,7 +1,7 @@
 /**
  * Recorded sessions as replay timelines, one per exchange. A capture file (cryptofeed format 2,
- * fixtures/captures/README.md) is one session placed by receipt time; a sample file
- * (fixtures/samples, one frame a line) is split into sessions of consecutive frames placed by
+ * ../shared/captures/README.md) is one session placed by receipt time; a sample file
+ * (../shared/samples, one frame a line) is split into sessions of consecutive frames placed by
  * exchange time. Each stream key is served by one session only (captures first, then the
  * longest sample runs), so ids and times never interleave two recordings. The loop length exceeds every session's span, so the next
  * loop's times (shifted by one loop length) never go back.

@@ -1,7 +1,7 @@
 /**
  * OKX v5 REST: public instruments and open interest, market tickers, and the rubik long/short
  * and taker-volume statistics, in OKX's `{"code","data","msg"}` body (key order of the real
- * 2022 responses in fixtures/captures).
+ * 2022 responses in ../shared/captures).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.ts';

@@ -3,7 +3,7 @@
  * the real codes (60012 invalid request, 60018 unknown channel, 60014 too frequent), text
  * `ping` → `pong` (protocol pings are answered by the ws library), the 30 s cut when no
  * subscription is made or nothing is pushed, the upgrade notice 64008 before a forced close,
- * and 480 subscribe/unsubscribe requests per hour (fixtures/samples/PROTOCOLS.md §3).
+ * and 480 subscribe/unsubscribe requests per hour (../shared/samples/PROTOCOLS.md §3).
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';

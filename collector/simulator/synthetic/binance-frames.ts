@@ -1,6 +1,6 @@
 /**
  * Binance USDⓈ-M stream payloads from the synthetic model. Key order copies the real frames in
- * fixtures/samples (aggTrade, bookTicker, depthUpdate, markPriceUpdate, forceOrder) plus the
+ * ../shared/samples (aggTrade, bookTicker, depthUpdate, markPriceUpdate, forceOrder) plus the
  * fields Binance added since (`nq`); 24hrTicker follows the docs. Payloads are raw: the
  * connection adds the combined-stream envelope when the client asked for it.
  */

@@ -1,7 +1,7 @@
 /**
  * Binance USDⓈ-M REST bodies from the synthetic model: the same mark, index, funding, open
  * interest and 24 h statistics the streams carry. Layouts follow the real exchangeInfo in
- * fixtures/captures and the docs examples in fixtures/samples (key order included).
+ * ../shared/captures and the docs examples in ../shared/samples (key order included).
  */
 import type { BinanceRatioEndpoint, BinanceRestData } from '../rest-data.ts';
 import { fixed, fromFloat } from './fixed.ts';

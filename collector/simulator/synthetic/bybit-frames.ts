@@ -1,6 +1,6 @@
 /**
  * Bybit v5 linear public topics from the synthetic model. Envelopes and key order copy the real
- * 2025/2026 frames in fixtures/samples: tickers (snapshot, then deltas carrying only changed
+ * 2025/2026 frames in ../shared/samples: tickers (snapshot, then deltas carrying only changed
  * keys, cross sequence `cs` increasing), publicTrade, allLiquidation, orderbook.1 (snapshot-only,
  * re-sent with the same `u` after 3 s without change) and orderbook.50 (snapshot, then deltas
  * with `u` = previous + 1).

@@ -2,7 +2,8 @@
  * OKX v5 public SWAP channels from the synthetic model. `data` is always an array, numbers are
  * strings (trimmed like OKX prints them), sizes are contracts (sz × ctVal = base units, the
  * same ctVal the instruments endpoint lists). Key order copies the real frames in
- * fixtures/samples and fixtures/captures; funding-rate and index-tickers follow the docs.
+ * ../shared/samples, ../shared/captures and fixtures/public-frames (books5, index-tickers);
+ * funding-rate follows the docs.
  */
 import { fromFloat, trimmed } from './fixed.ts';
 import type { ChannelKey, EmitContext, SimChannel } from './channel.ts';
@@ -16,8 +17,6 @@ class State {
   tradeId: number;
   tradeSeq: number;
   bookSeq: number;
-  /** The seqId sent before `bookSeq`, for a late subscriber's first frame. */
-  bookPrev: number;
   markText = '';
   markAt = 0;
   fundingAt = 0;
@@ -25,7 +24,6 @@ class State {
     this.tradeId = 1_200_000_000 + i * 100_000_000;
     this.tradeSeq = 30_000_000_000 + i * 1_000_000_000;
     this.bookSeq = 20_000_000_000 + i * 1_000_000_000;
-    this.bookPrev = this.bookSeq - 1;
   }
 }
 
@@ -117,25 +115,23 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
       },
     });
 
+    // books5 pushes whole snapshots with a seqId and no prevSeqId (OKX: prevSeqId is "only
+    // applicable to books, books-l2-tbt, books50-l2-tbt"), so no client can tell a lost push and
+    // skip-seq has nothing to act on here. seqId jumps, as OKX's do: it counts the book's updates.
     const booksKey = `books5:${id}`;
-    const booksFrame = (now: number, prev: number) =>
-      push('books5', id, books5(v) + ',"instId":"' + id + '","ts":"' + now + '","prevSeqId":' + prev + ',"seqId":' + st.bookSeq + '}');
+    const booksFrame = (now: number) => push('books5', id, books5(v) + ',"instId":"' + id + '","ts":"' + now + '","seqId":' + st.bookSeq + '}');
     channels.push({
       exchange: EX,
       keys: [k('books5')],
       cadence: { everyMs: 100 },
-      emit({ now, out, wanted, skip }) {
+      emit({ now, out, wanted }) {
         model.bookEvent(v);
         if (!wanted(booksKey)) return;
-        // a skipped number: a snapshot no client receives, so prevSeqId no longer matches
-        if (skip(booksKey)) st.bookSeq += 1 + model.rng.int(0, 20);
-        const prev = st.bookSeq;
         st.bookSeq += 1 + model.rng.int(0, 20);
-        st.bookPrev = prev;
-        out(booksKey, booksFrame(now, prev));
+        out(booksKey, booksFrame(now));
       },
-      // the current seqId again: the next push chains for the newcomer and for everyone else
-      snapshot: initial((now) => booksFrame(now, st.bookPrev)),
+      // the current book with the current seqId: what every subscriber got last
+      snapshot: initial(booksFrame),
     });
 
     const fundingKey = `funding-rate:${id}`;
@@ -205,8 +201,8 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
     const indexFrame = (now: number) => {
       const idx = px(v, Math.round(v.asset.mid / v.unit));
       const open = px(v, v.open24h);
-      return push('index-tickers', indexId, '{"instId":"' + indexId + '","idxPx":"' + idx + '","high24h":"' + px(v, v.high) + '","low24h":"' + px(v, v.low) +
-        '","open24h":"' + open + '","sodUtc0":"' + open + '","sodUtc8":"' + open + '","ts":"' + now + '"}');
+      return push('index-tickers', indexId, '{"instId":"' + indexId + '","idxPx":"' + idx + '","open24h":"' + open + '","high24h":"' + px(v, v.high) +
+        '","low24h":"' + px(v, v.low) + '","sodUtc0":"' + open + '","sodUtc8":"' + open + '","ts":"' + now + '"}');
     };
     channels.push({
       exchange: EX,

@@ -1,6 +1,6 @@
 /**
  * OKX v5 REST `data` arrays from the synthetic model. Instruments use the layout of the real
- * 2022 SWAP list in fixtures/captures, with the same ctVal the trades channel's sizes use.
+ * 2022 SWAP list in ../shared/captures, with the same ctVal the trades channel's sizes use.
  */
 import type { OkxRestData } from '../rest-data.ts';
 import { fixed, fromFloat } from './fixed.ts';
