@@ -10,12 +10,14 @@ import { runParseBench } from './parse.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
 import { runReplayBench } from './replay.bench.ts';
 import { runReplayBrowserBench } from './replay-browser.bench.ts';
+import { runSimulatorBench } from './simulator.bench.ts';
 import { runSiteBench } from './site.bench.ts';
 
 const SECTIONS: [string, () => Promise<{ lines: string[] }>][] = [
   ['Ingest (issue 2)', () => runIngestBench()],
   ['Parse stage vs tardis-dev (issue 2)', () => runParseBench()],
   ['Relay fan-out (issue 3)', () => runRelayBench()],
+  ['Simulator frame generation', () => runSimulatorBench()],
   ['Metrics and alerts (issue 4)', () => runMetricsBench()],
   ['Replay and backtest in Node (issue 5)', () => runReplayBench()],
   ['Replay in the browser (issue 5)', () => runReplayBrowserBench()],

