@@ -3,6 +3,7 @@
  * strict parsing and one-line usage errors (exit code 2) from here.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parsePort } from '../collector/config.ts';
 
 /** A usage or configuration error: printed as one line, exit code 2. */
 export class CliError extends Error {
@@ -73,4 +74,10 @@ export function numberOption(values: Parsed['values'], name: string, fallback: n
   if (typeof v !== 'string' || !Number.isFinite(n) || n < min)
     throw new CliError(`--${name} must be a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`);
   return n;
+}
+
+/** Parse a port option: decimal digits 0-65535 only, like FUTURESBOARD_PORT (not "1e3" or "0x10"). */
+export function portOption(values: Parsed['values'], name: string, fallback: number): number {
+  const v = values[name];
+  return v === undefined ? fallback : parsePort(String(v), `--${name}`);
 }

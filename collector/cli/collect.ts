@@ -1,7 +1,7 @@
 /** `futuresboard collect`: the daemon against the configured (by default real) exchanges. */
-import { parseCommand } from '../../bin/cli-kit.ts';
+import { parseCommand, portOption } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
-import { loadConfig, parsePort, validateConfig } from '../config.ts';
+import { loadConfig, validateConfig } from '../config.ts';
 import { runUntilSignal, startService } from '../service.ts';
 
 const SPEC = {
@@ -26,7 +26,7 @@ export async function runCollect(argv: string[]): Promise<number> {
   if (v.db) config.db = v.db as string;
   if (v.raw) config.raw = v.raw as string;
   if (v.host) config.http.host = v.host as string;
-  if (v.port) config.http.port = parsePort(v.port as string, '--port');
+  config.http.port = portOption(v, 'port', config.http.port);
   validateConfig(config);
   const logger = createLogger('collect');
   const service = await startService({ config, logger });

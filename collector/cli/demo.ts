@@ -4,10 +4,10 @@
  * (only the base URLs differ), records into data/futures.db, and serves the relay and HTTP API
  * on 127.0.0.1:8787; the static site is served on 127.0.0.1:4321.
  */
-import { numberOption, parseCommand } from '../../bin/cli-kit.ts';
+import { numberOption, parseCommand, portOption } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { EXCHANGES } from '../../replay/core/events.ts';
-import { loadConfig, parsePort, validateConfig } from '../config.ts';
+import { loadConfig, validateConfig } from '../config.ts';
 import { runUntilSignal, startService } from '../service.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { serveSite } from '../site/serve-site.ts';
@@ -46,14 +46,14 @@ export async function runDemo(argv: string[]): Promise<number> {
   const logger = createLogger('demo');
   const config = loadConfig({ path: v.config as string | undefined });
   if (v.db) config.db = v.db as string;
-  if (v.port) config.http.port = parsePort(v.port as string, '--port');
+  config.http.port = portOption(v, 'port', config.http.port);
   config.metrics = { ...DEMO_METRICS, ...config.metrics };
   validateConfig(config);
-  const sim = await startSimulator({
-    port: numberOption(v, 'sim-port', 0, 0),
-    source: 'synthetic',
-    eventsPerSecond: numberOption(v, 'rate', 300, 1),
-  });
+  // Every option is read before anything starts, so a bad one never leaves a half-started demo.
+  const simPort = portOption(v, 'sim-port', 0);
+  const sitePort = portOption(v, 'site-port', 4321);
+  const rate = numberOption(v, 'rate', 300, 1);
+  const sim = await startSimulator({ port: simPort, source: 'synthetic', eventsPerSecond: rate });
   for (const id of EXCHANGES) {
     config.exchanges[id].enabled = true;
     config.exchanges[id].endpoints = sim.endpoints[id];
@@ -61,8 +61,17 @@ export async function runDemo(argv: string[]): Promise<number> {
   // The simulator answers at once: reconnects should too.
   config.feed.backoffBaseMs = 200;
   config.feed.backoffCapMs = 5000;
-  const service = await startService({ config, logger });
-  const site = v['no-site'] ? null : await serveSite({ port: numberOption(v, 'site-port', 4321, 0), logger });
+  const service = await startService({ config, logger }).catch(async (err) => {
+    await sim.close();
+    throw err;
+  });
+  const site = v['no-site']
+    ? null
+    : await serveSite({ port: sitePort, logger }).catch(async (err) => {
+        await service.stop();
+        await sim.close();
+        throw err;
+      });
   process.stderr.write(
     `futuresboard demo running\n` +
       `  simulator  http://127.0.0.1:${sim.port}\n` +

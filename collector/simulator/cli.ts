@@ -2,7 +2,7 @@
  * `futuresboard simulate`: serve the three exchanges' protocols on one local port until
  * SIGINT/SIGTERM. Logs (pino JSON) go to stderr; the endpoint URLs are printed on stdout.
  */
-import { CliError, numberOption, parseCommand, type CommandSpec } from '../../bin/cli-kit.ts';
+import { CliError, numberOption, parseCommand, portOption, type CommandSpec } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { EXCHANGES } from '../../replay/core/events.ts';
 import type { Logger } from '../../replay/core/log.ts';
@@ -100,7 +100,7 @@ export async function runSimulate(argv: string[], io: SimulateIo = {}): Promise<
   try {
     sim = await startSimulator({
       host: v.host as string,
-      port: numberOption(v, 'port', 8790, 0),
+      port: portOption(v, 'port', 8790),
       source,
       markets: String(v.markets).split(',').map((m) => m.trim()).filter((m) => m !== ''),
       eventsPerSecond: rate,

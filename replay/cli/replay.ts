@@ -5,7 +5,7 @@
  * shows), or with --relay serves them on the live relay protocol, metrics and alerts included,
  * so the site's live pages can watch a replay as if it were live.
  */
-import { CliError, parseCommand } from '../../bin/cli-kit.ts';
+import { CliError, parseCommand, portOption } from '../../bin/cli-kit.ts';
 import { createLogger } from '../../bin/logger.ts';
 import { loadConfig } from '../../collector/config.ts';
 import type { NodeDb } from '../adapters/node-sqlite.ts';
@@ -63,11 +63,7 @@ export async function runReplay(argv: string[], io: ReplayIo = { stdout: process
   if (v.relay) {
     if (v.alerts) throw new CliError('--alerts prints alerts; --relay already serves them on its alerts channel: use one or the other');
     const config = loadConfig({ path: v.config as string | undefined });
-    if (v.port !== undefined) {
-      const port = Number(v.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be a port number 0-65535, got ${JSON.stringify(v.port)}`);
-      config.http.port = port;
-    }
+    config.http.port = portOption(v, 'port', config.http.port);
     return serveRelay({ dbPath, filter, speed: speedOption(v.speed, 1), config, io });
   }
   if (v.port !== undefined || v.config !== undefined) throw new CliError('--port and --config only apply with --relay');
