@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'collector/**/*.test.ts', 'replay/**/*.test.ts', 'continuity/**/*.test.ts'],
+    include: ['{core,replay,collector,simulator,continuity,cli,src,test}/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // expect.poll waits for a state the code reaches; its timeout only detects a hang. The 1 s

@@ -8,9 +8,9 @@ import { FeedConnection } from '../collector/feed/connection.ts';
 import { openStore } from '../collector/store/open.ts';
 import { EventWriter } from '../collector/store/writer.ts';
 import { createTelemetry } from '../collector/telemetry.ts';
-import type { MarketEvent } from '../replay/core/events.ts';
-import { InstrumentBook } from '../replay/core/instruments.ts';
-import { silentLogger } from '../replay/core/log.ts';
+import type { MarketEvent } from '../core/events.ts';
+import { InstrumentBook } from '../core/instruments.ts';
+import { silentLogger } from '../core/log.ts';
 
 const [port, expected] = process.argv.slice(2, 4).map(Number);
 const dbPath = process.argv[4];

@@ -1,5 +1,5 @@
 /** The ingest benchmark's input: synthetic Bybit frames for 200 markets, three streams interleaved. */
-import { createSyntheticMarket } from '../collector/simulator/index.ts';
+import { createSyntheticMarket } from '../simulator/index.ts';
 
 export const INGEST_MARKETS = Array.from({ length: 200 }, (_, i) => `C${i}=${(10 + i).toFixed(2)}`);
 

@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { createParser } from '../collector/exchanges/bybit-linear/parse.ts';
 import { openStore } from '../collector/store/open.ts';
 import { EventWriter } from '../collector/store/writer.ts';
-import { InstrumentBook } from '../replay/core/instruments.ts';
-import { silentLogger } from '../replay/core/log.ts';
+import { InstrumentBook } from '../core/instruments.ts';
+import { silentLogger } from '../core/log.ts';
 import { ingestFrames } from './ingest-frames.ts';
 
 /** Floor: the same frames, JSON.parse + our parse + the same batched inserts; no sockets. */

@@ -1,7 +1,7 @@
 /** Metrics and alerts update cost with 200 markets, beside a loop that only reads the same events. */
-import { benchMetrics } from '../replay/core/metrics/bench.ts';
-import { resolveMetricsConfig } from '../replay/core/metrics/config.ts';
-import { syntheticEvents } from '../replay/core/metrics/synthetic.ts';
+import { benchMetrics } from '../core/metrics/bench.ts';
+import { resolveMetricsConfig } from '../core/metrics/config.ts';
+import { syntheticEvents } from '../core/metrics/synthetic.ts';
 
 export async function runMetricsBench(events = 1_000_000): Promise<{ lines: string[] }> {
   // 2,000 events/s: the 500 s session outlasts warm-up, so alert rules are evaluated too.

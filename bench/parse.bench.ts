@@ -6,7 +6,7 @@ import { normalizeBookTickers, normalizeDerivativeTickers, normalizeTrades } fro
 import { createParser as binanceParser } from '../collector/exchanges/binance-usdm/parse.ts';
 import { createParser as bybitParser } from '../collector/exchanges/bybit-linear/parse.ts';
 import type { ExchangeParser } from '../collector/exchanges/types.ts';
-import { InstrumentBook } from '../replay/core/instruments.ts';
+import { InstrumentBook } from '../core/instruments.ts';
 import { sampleFrames, timeIt } from './frames.ts';
 
 interface Case {

@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openNodeDb } from '../replay/adapters/node-sqlite.ts';
-import { readEvents, summarizeEvents } from '../replay/core/replay/read-events.ts';
+import { readEvents, summarizeEvents } from '../replay/player/read-events.ts';
 import { startReplay } from '../src/islands/sqlite/replay-session.ts';
 import { launchChromium } from '../test/site/site-rig.ts';
 import { siteBenchKit } from './site.bench.ts';

@@ -1,10 +1,10 @@
 /**
  * Synthetic simulator frame generation (what the ingest benchmark and the kill -9 test feed the
  * collector), beside JSON.parse of the same frames, the first thing any consumer of them does.
- * Moved here from collector/simulator/synthetic.test.ts: tests check behaviour, not speed.
+ * Moved here from simulator/synthetic.test.ts: tests check behaviour, not speed.
  */
-import { createSyntheticMarket } from '../collector/simulator/synthetic/market.ts';
-import type { ExchangeId } from '../replay/core/events.ts';
+import { createSyntheticMarket } from '../simulator/synthetic/market.ts';
+import type { ExchangeId } from '../core/events.ts';
 import { timeIt } from './frames.ts';
 
 const MIX: [ExchangeId, string][] = [

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { runExport } from '../collector/export/cli.ts';
+import { runExport } from '../cli/export.ts';
 import { startRig } from '../test/helpers/collector.ts';
 import { buildSite, launchChromium, makeDocs, serveDir } from '../test/site/site-rig.ts';
 

@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CliError, numberOption, parseCommand } from '../bin/cli-kit.ts';
-import { startSimulator } from '../collector/simulator/index.ts';
-import { EXCHANGES } from '../replay/core/events.ts';
+import { CliError, numberOption, parseCommand } from '../cli/kit.ts';
+import { startSimulator } from '../simulator/index.ts';
+import { EXCHANGES } from '../core/events.ts';
 
 const SPEC = {
   usage: 'npm run soak -- [--minutes 30] [--rate 20000]',

@@ -4,12 +4,12 @@
  * events that produced them and `futuresboard metrics verify` can recompute them bit for bit.
  */
 import type Database from 'better-sqlite3';
-import { gapEvent, type MarketEvent, type RecordedEvent } from '../replay/core/events.ts';
-import type { Logger } from '../replay/core/log.ts';
-import { resolveMetricsConfig, type MetricsConfig } from '../replay/core/metrics/config.ts';
-import { createMetricsEngine, type MetricsEngine } from '../replay/core/metrics/engine.ts';
-import { recordMetricsConfig, writeEngineOutput } from '../replay/core/metrics/store.ts';
-import type { AlertRecord, MetricRow } from '../replay/core/metrics/types.ts';
+import { gapEvent, type MarketEvent, type RecordedEvent } from '../core/events.ts';
+import type { Logger } from '../core/log.ts';
+import { resolveMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
+import { createMetricsEngine, type MetricsEngine } from '../core/metrics/engine.ts';
+import { recordMetricsConfig, writeEngineOutput } from '../core/metrics/store.ts';
+import type { AlertRecord, MetricRow } from '../core/metrics/types.ts';
 import { wrapNodeDb } from '../replay/adapters/node-sqlite.ts';
 import { maxSeq } from './store/insert.ts';
 

@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { NodeDb } from '../replay/adapters/node-sqlite.ts';
 import { openRecordingFile } from '../replay/adapters/recording-file.ts';
-import { schemaVersion } from '../replay/core/migrations.ts';
+import { schemaVersion } from '../core/migrations.ts';
 
 /** Market-data tables of migration 001: always reported (0 when absent). */
 export const MARKET_TABLES = [

@@ -1,5 +1,5 @@
 /** Durations on the command line: `250ms`, `30s`, `5m`, `1h`. */
-import { CliError } from '../bin/cli-kit.ts';
+import { CliError } from '../cli/kit.ts';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const MIN_MS = 10;

@@ -20,7 +20,7 @@ export function trackedFiles(root: string): string[] {
   // Generated status reports are output, not definition: hashing them would make every
   // report "drift" from the one before.
   found.push(...listFiles(root, 'docs', (p) => p.endsWith('.md') && !p.startsWith(`${STATUS_DIR}/`)));
-  found.push(...listFiles(root, 'replay/core/migrations', (p) => p.endsWith('.sql')));
+  found.push(...listFiles(root, 'core/migrations', (p) => p.endsWith('.sql')));
   return found.sort();
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../collector/store/migrations.ts';
 import { openNodeDb, type NodeDb } from '../replay/adapters/node-sqlite.ts';
-import { migrate } from '../replay/core/migrations.ts';
+import { migrate } from '../core/migrations.ts';
 import { closedPort, healthServer, removeDir, run, tempDir, writeProjectFiles } from './test-support.ts';
 
 const T0 = Date.UTC(2025, 5, 13, 12, 0, 0);
@@ -96,7 +96,7 @@ describe('continuity snapshot', () => {
       expect(s1.database.alerts.hitRate['15m']).toEqual({ evaluated: 3, hits: 3, pct: 100 });
       expect(s1.database.alerts.hitRate['60m']).toEqual({ evaluated: 0, hits: 0, pct: null });
       expect(s1.database.metrics.avgAbsZ).toBe(2);
-      const migrations = readdirSync(join(dir, 'replay/core/migrations')).map((f) => `replay/core/migrations/${f}`);
+      const migrations = readdirSync(join(dir, 'core/migrations')).map((f) => `core/migrations/${f}`);
       expect(Object.keys(s1.files)).toEqual(['docs/guide.md', 'docs/status_report_template.md', 'package.json', ...migrations]);
       expect(s1.files['docs/guide.md']).toBe(createHash('sha256').update('# Guide\n').digest('hex'));
       expect(s1.uptime).toMatchObject({ pct: 100, up: 1, snapshots: 1, websocketPct: 50 });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runContinuity, type ContinuityIo } from './cli.ts';
+import { runContinuity, type ContinuityIo } from '../cli/continuity.ts';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -28,9 +28,9 @@ export function removeDir(dir: string): void {
 /** A checkout shaped like the project: template, phase file, migrations, package.json, .gitignore. */
 export function writeProjectFiles(dir: string): void {
   mkdirSync(join(dir, 'docs'), { recursive: true });
-  mkdirSync(join(dir, 'replay/core/migrations'), { recursive: true });
+  mkdirSync(join(dir, 'core/migrations'), { recursive: true });
   copyFileSync(join(PROJECT, 'docs/status_report_template.md'), join(dir, 'docs/status_report_template.md'));
-  for (const f of readdirSync(join(PROJECT, 'replay/core/migrations'))) copyFileSync(join(PROJECT, 'replay/core/migrations', f), join(dir, 'replay/core/migrations', f));
+  for (const f of readdirSync(join(PROJECT, 'core/migrations'))) copyFileSync(join(PROJECT, 'core/migrations', f), join(dir, 'core/migrations', f));
   writeFileSync(join(dir, 'docs/phase.json'), JSON.stringify({ history: [{ tag: 'build', note: 'first build', since: '2025-01-01T00:00:00.000Z' }] }, null, 2) + '\n');
   writeFileSync(join(dir, 'docs/guide.md'), '# Guide\n');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture', version: '1.2.3' }) + '\n');

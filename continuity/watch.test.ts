@@ -47,7 +47,7 @@ describe('continuity watch', () => {
 
   it('exits 0 on SIGTERM', async () => {
     const server = await healthServer(() => ({ status: 'ok', reasons: [] }));
-    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const cli = fileURLToPath(new URL('../cli/continuity.ts', import.meta.url));
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', `const { runContinuity } = await import(${JSON.stringify(cli)}); process.exitCode = await runContinuity(process.argv.slice(1));`, 'watch', '--repo', p.work, '--every', '1h'],

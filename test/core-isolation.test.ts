@@ -1,5 +1,5 @@
 /**
- * replay/core runs unchanged in the collector, the CLI and the browser: it imports nothing from
+ * core runs unchanged in the collector, the CLI and the browser: it imports nothing from
  * Node or the DOM, in any form (static, side-effect, dynamic or require), and never reads the
  * clock or writes to the console itself (they are passed in). The checker is itself tested on
  * planted violations, so a blind spot in it fails here rather than passing silently.
@@ -87,8 +87,8 @@ describe('the isolation checker', () => {
   });
 });
 
-describe('replay/core isolation', () => {
-  const files = sources('replay/core');
+describe('core isolation', () => {
+  const files = sources('core');
 
   it('finds the core sources', () => {
     expect(files.length).toBeGreaterThan(20);

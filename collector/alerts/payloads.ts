@@ -3,7 +3,7 @@
  * `content` + `embeds`), Slack (incoming webhook `text` + `blocks`) and Telegram (Bot API
  * `sendMessage`: `chat_id` + `text`) accept.
  */
-import type { AlertRecord } from '../../replay/core/metrics/types.ts';
+import type { AlertRecord } from '../../core/metrics/types.ts';
 
 export const WEBHOOK_FORMATS = ['json', 'discord', 'slack', 'telegram'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];

@@ -3,7 +3,7 @@
  * not yet delivered survive a restart. One row per alert and target; target URLs are never
  * stored (they are secrets and the database is handed to browsers), only the target's id.
  */
-import type { Db } from '../../replay/core/db.ts';
+import type { Db } from '../../core/db.ts';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 

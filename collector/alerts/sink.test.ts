@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { openNodeDb, type NodeDb } from '../../replay/adapters/node-sqlite.ts';
-import { silentLogger } from '../../replay/core/log.ts';
-import type { AlertRecord } from '../../replay/core/metrics/types.ts';
-import { writeEngineOutput } from '../../replay/core/metrics/store.ts';
-import { migrate } from '../../replay/core/migrations.ts';
+import { silentLogger } from '../../core/log.ts';
+import type { AlertRecord } from '../../core/metrics/types.ts';
+import { writeEngineOutput } from '../../core/metrics/store.ts';
+import { migrate } from '../../core/migrations.ts';
 import { loadMigrations } from '../store/migrations.ts';
 import { AlertSinkError, createAlertSink, type AlertSinkOptions, type WebhookTarget } from './sink.ts';
 

@@ -6,9 +6,9 @@
  * Failures are counted for /health and /metrics (`stats()`).
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../../replay/core/db.ts';
-import type { Logger } from '../../replay/core/log.ts';
-import { readAlerts } from '../../replay/core/metrics/store.ts';
+import type { Db } from '../../core/db.ts';
+import type { Logger } from '../../core/log.ts';
+import { readAlerts } from '../../core/metrics/store.ts';
 import { WEBHOOK_FORMATS, webhookBody, type WebhookFormat } from './payloads.ts';
 import { DeliveryQueue, type Delivery, type QueueStats } from './queue.ts';
 import { redactor, webhookUrlProblem } from './target-url.ts';

@@ -1,12 +1,12 @@
 /**
- * The `metrics` section: overrides of the engine's defaults (replay/core/metrics/config.ts).
+ * The `metrics` section: overrides of the engine's defaults (core/metrics/config.ts).
  * Its shape is derived from `defaultMetricsConfig`, so it cannot drift from the engine: every
  * key is known (typos are errors), objects merge key by key, lists replace. The value rules
  * (ranges, timeframe references, hysteresis) stay in the engine's own validator, which the
  * browser also runs on recorded configs.
  */
 import { z } from 'zod';
-import { defaultMetricsConfig, mergeMetricsConfig, validateMetricsConfig, Z_SERIES } from '../../replay/core/metrics/config.ts';
+import { defaultMetricsConfig, mergeMetricsConfig, validateMetricsConfig, Z_SERIES } from '../../core/metrics/config.ts';
 import { strictObject, unknownKeyMessage } from './strict-object.ts';
 
 /** Keyed by series name rather than fixed keys: any z-scored series may get a weight. */

@@ -4,7 +4,7 @@
  * so editors complete and check `futuresboard.config.json` against the same rules.
  */
 import { z } from 'zod';
-import type { ExchangeId } from '../../replay/core/events.ts';
+import type { ExchangeId } from '../../core/events.ts';
 import { WEBHOOK_FORMATS } from '../alerts/payloads.ts';
 import { webhookUrlProblem } from '../alerts/target-url.ts';
 import { WILDCARD_BINDS } from '../relay/access.ts';

@@ -1,5 +1,5 @@
 /** The exchange adapters by id. Adding an exchange = a folder with parse.ts and feed.ts, plus one line here. */
-import type { ExchangeId } from '../../replay/core/events.ts';
+import type { ExchangeId } from '../../core/events.ts';
 import type { ExchangeAdapter } from './types.ts';
 import { adapter as binance } from './binance-usdm/feed.ts';
 import { adapter as bybit } from './bybit-linear/feed.ts';

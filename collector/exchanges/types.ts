@@ -3,8 +3,8 @@
  * out) and a feed plan (which connections to open, what to send, what to poll). Transport,
  * reconnects and storage live elsewhere (collector/feed, collector/store).
  */
-import type { EventSink, ExchangeId } from '../../replay/core/events.ts';
-import type { Instrument, InstrumentBook } from '../../replay/core/instruments.ts';
+import type { EventSink, ExchangeId } from '../../core/events.ts';
+import type { Instrument, InstrumentBook } from '../../core/instruments.ts';
 
 /** What a frame turned out to be, so the connection can keep its timers and counters right. */
 export type FrameResult =

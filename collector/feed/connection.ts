@@ -5,8 +5,8 @@
  * emitted just before the first event after recovery (so both land in one transaction).
  */
 import WebSocket from 'ws';
-import type { ExchangeId, GapCause, MarketEvent } from '../../replay/core/events.ts';
-import type { Logger } from '../../replay/core/log.ts';
+import type { ExchangeId, GapCause, MarketEvent } from '../../core/events.ts';
+import type { Logger } from '../../core/log.ts';
 import { ParseError, type ConnectionSpec, type ExchangeParser } from '../exchanges/types.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { Backoff } from './backoff.ts';

@@ -2,7 +2,7 @@
  * Holds an interval of lost data until the next event arrives, then emits the gap right
  * before it, so that the gap row and the first row after recovery share one transaction.
  */
-import { gapEvent, type ExchangeId, type GapCause, type MarketEvent } from '../../replay/core/events.ts';
+import { gapEvent, type ExchangeId, type GapCause, type MarketEvent } from '../../core/events.ts';
 
 export class GapGate {
   private open: { start_ts: number; cause: GapCause } | null = null;

@@ -2,10 +2,10 @@
  * Resolves the markets to record on one exchange: the configured symbols (or the top N by 24 h
  * quote volume) joined with the exchange's instrument list for contract sizes and tick sizes.
  */
-import type { Instrument } from '../../replay/core/instruments.ts';
-import { guessInstrument } from '../../replay/core/instruments.ts';
+import type { Instrument } from '../../core/instruments.ts';
+import { guessInstrument } from '../../core/instruments.ts';
 import { Backoff } from './backoff.ts';
-import type { Logger } from '../../replay/core/log.ts';
+import type { Logger } from '../../core/log.ts';
 import type { MarketSelection } from '../config.ts';
 import type { ExchangeAdapter, ExchangeEndpoints } from '../exchanges/types.ts';
 

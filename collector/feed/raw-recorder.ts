@@ -9,8 +9,8 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ExchangeId, GapCause } from '../../replay/core/events.ts';
-import type { Instrument } from '../../replay/core/instruments.ts';
+import type { ExchangeId, GapCause } from '../../core/events.ts';
+import type { Instrument } from '../../core/instruments.ts';
 
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 

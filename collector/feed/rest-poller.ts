@@ -12,8 +12,8 @@
  * Each poll then repeats on its own grid (its last slot + interval, not completion + interval),
  * so the polls stay as spread as the first round made them.
  */
-import type { ExchangeId, GapCause, MarketEvent } from '../../replay/core/events.ts';
-import type { Logger } from '../../replay/core/log.ts';
+import type { ExchangeId, GapCause, MarketEvent } from '../../core/events.ts';
+import type { Logger } from '../../core/log.ts';
 import { ParseError, type ExchangeParser, type RestFamily, type RestPoll } from '../exchanges/types.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { Backoff } from './backoff.ts';

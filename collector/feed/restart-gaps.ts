@@ -7,7 +7,7 @@
  * ratio polled only every 5 minutes. The collector and `import` of its archive share this.
  */
 import type Database from 'better-sqlite3';
-import { gapEvent, type ExchangeId, type MarketEvent } from '../../replay/core/events.ts';
+import { gapEvent, type ExchangeId, type MarketEvent } from '../../core/events.ts';
 
 export type StreamSink = (event: MarketEvent, stream: string) => void;
 

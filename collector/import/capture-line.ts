@@ -3,8 +3,8 @@
  * object with a string `t`, or a known kind without its fields, is malformed: the importer
  * counts it and moves on. Unknown kinds and unknown fields are accepted (the format grows).
  */
-import { EXCHANGES, type ExchangeId, type GapCause } from '../../replay/core/events.ts';
-import type { Instrument } from '../../replay/core/instruments.ts';
+import { EXCHANGES, type ExchangeId, type GapCause } from '../../core/events.ts';
+import type { Instrument } from '../../core/instruments.ts';
 import type { ArchivedFeed } from '../feed/raw-recorder.ts';
 
 export type CaptureLine =

@@ -11,8 +11,8 @@
  * exchanges' defaults and from instrument lists among their REST lines.
  */
 import type Database from 'better-sqlite3';
-import type { ExchangeId, MarketEvent } from '../../replay/core/events.ts';
-import { InstrumentBook, type Instrument } from '../../replay/core/instruments.ts';
+import type { ExchangeId, MarketEvent } from '../../core/events.ts';
+import { InstrumentBook, type Instrument } from '../../core/instruments.ts';
 import { ADAPTERS, exchangeOfConnection } from '../exchanges/index.ts';
 import { ParseError, type ExchangeParser } from '../exchanges/types.ts';
 import { GapGate } from '../feed/gap-gate.ts';

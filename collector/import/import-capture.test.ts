@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/tmp.ts';
-import { silentLogger } from '../../replay/core/log.ts';
+import { silentLogger } from '../../core/log.ts';
 import { ADAPTERS } from '../exchanges/index.ts';
 import { RawRecorder } from '../feed/raw-recorder.ts';
 import { openStore } from '../store/open.ts';

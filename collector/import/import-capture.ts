@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { Logger } from '../../replay/core/log.ts';
+import type { Logger } from '../../core/log.ts';
 import { ParseError } from '../exchanges/types.ts';
 import { createLiveMetrics } from '../live-metrics.ts';
 import { saveMarkets } from '../store/markets.ts';

@@ -3,7 +3,7 @@
  * state" (a newer item replaces an older one with the same key) rather than a stream where every
  * item matters. That split drives both the subscribe snapshot and the slow-client policy.
  */
-import type { EventKind, RecordedEvent } from '../../replay/core/events.ts';
+import type { EventKind, RecordedEvent } from '../../core/events.ts';
 
 export const CHANNELS = [
   'trades',

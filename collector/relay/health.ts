@@ -12,7 +12,7 @@
  * `notes` are not reasons: they say where the collector deliberately records less than usual
  * (e.g. fewer ratio polls at scale, to stay within an exchange's limit), and never change the tier.
  */
-import type { ExchangeId } from '../../replay/core/events.ts';
+import type { ExchangeId } from '../../core/events.ts';
 import type { Config } from '../config.ts';
 
 export interface HealthInput {

@@ -3,7 +3,7 @@
  * /api/alerts and /snapshot.sqlite. GET only (OPTIONS for CORS preflight); JSON errors.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../replay/core/log.ts';
+import type { Logger } from '../../core/log.ts';
 import { parseTime } from '../export/filters.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { checkAccess, originAllowed, type AccessPolicy } from './access.ts';

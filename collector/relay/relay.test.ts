@@ -1,7 +1,7 @@
 /** The live relay end to end: a real server on port 0 and real `ws` clients. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import type { RecordedEvent } from '../../replay/core/events.ts';
+import type { RecordedEvent } from '../../core/events.ts';
 import { defaultConfig } from '../config.ts';
 import { CLOSE_CODES, PROTOCOL_VERSION } from './protocol.ts';
 import { bookTicker, heartbeatRound, MANUAL_HEARTBEAT, serverSockets, startTestServer, trade, TestClient, type TestServer } from './test-support.ts';

@@ -7,8 +7,8 @@
  * Only the daemon calls publishEvents/publish, and only after a write batch has committed.
  */
 import type { WebSocket } from 'ws';
-import type { RecordedEvent } from '../../replay/core/events.ts';
-import type { Logger } from '../../replay/core/log.ts';
+import type { RecordedEvent } from '../../core/events.ts';
+import type { Logger } from '../../core/log.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { coalesce, pressureOf } from './backpressure.ts';
 import { CHANNEL_OF_KIND, CHANNELS, LATEST_STATE_CHANNELS, eventStateKey, publishedStateKey, type Channel, type PublishedChannel } from './channels.ts';

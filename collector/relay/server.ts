@@ -5,7 +5,7 @@
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { Logger } from '../../replay/core/log.ts';
+import type { Logger } from '../../core/log.ts';
 import type { Config } from '../config.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { allowedHostNames, checkAccess } from './access.ts';

@@ -7,7 +7,7 @@ import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from '../../replay/core/log.ts';
+import type { Logger } from '../../core/log.ts';
 import { ExportError } from '../export/errors.ts';
 import { parseFilters, type ExportFilters } from '../export/filters.ts';
 import { exportSnapshot, type ExportResult } from '../export/snapshot.ts';

@@ -7,7 +7,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../replay/core/log.ts';
+import { silentLogger } from '../../core/log.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { serveSite, type SiteServer } from './serve-site.ts';
 import { MAX_TARGET_LENGTH } from './site-path.ts';

@@ -1,9 +1,9 @@
 /**
  * One prepared INSERT per event kind. The column order here is the table order of
- * replay/core/migrations/001_market_data.sql; docs/schema.md documents every column.
+ * core/migrations/001_market_data.sql; docs/schema.md documents every column.
  */
 import type Database from 'better-sqlite3';
-import type { EventKind, MarketEvent } from '../../replay/core/events.ts';
+import type { EventKind, MarketEvent } from '../../core/events.ts';
 
 const COMMON = 'seq, exchange, symbol, market, ts, local_ts';
 

@@ -1,6 +1,6 @@
 /** Upserts the `markets` table: what each native symbol means and how big a contract is. */
 import type Database from 'better-sqlite3';
-import type { Instrument } from '../../replay/core/instruments.ts';
+import type { Instrument } from '../../core/instruments.ts';
 
 export function saveMarkets(db: Database.Database, instruments: Instrument[], now: number): void {
   const upsert = db.prepare(

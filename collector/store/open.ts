@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from '../../replay/core/migrations.ts';
+import { migrate } from '../../core/migrations.ts';
 import { wrapNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { checkRecordingFile, DbPathError, fsReason, WRITABLE } from '../../replay/adapters/recording-file.ts';
 import { loadMigrations } from './migrations.ts';

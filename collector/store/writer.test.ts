@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { MarketEvent, RecordedEvent, TradeEvent } from '../../replay/core/events.ts';
-import { silentLogger } from '../../replay/core/log.ts';
+import type { MarketEvent, RecordedEvent, TradeEvent } from '../../core/events.ts';
+import { silentLogger } from '../../core/log.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { openStore } from './open.ts';
 import { EventWriter } from './writer.ts';

@@ -8,8 +8,8 @@
  * and the dropped interval is written as a gap (cause `error`) once writing works again.
  */
 import type Database from 'better-sqlite3';
-import { gapEvent, type GapEvent, type MarketEvent, type RecordedEvent } from '../../replay/core/events.ts';
-import type { Logger } from '../../replay/core/log.ts';
+import { gapEvent, type GapEvent, type MarketEvent, type RecordedEvent } from '../../core/events.ts';
+import type { Logger } from '../../core/log.ts';
 import { maxSeq, prepareInserter } from './insert.ts';
 
 export interface WriterOptions {

@@ -1,10 +1,10 @@
-/** Loads the numbered .sql migrations of replay/core/migrations from disk (Node side). */
+/** Loads the numbered .sql migrations of core/migrations from disk (Node side). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { migrationsFromFiles, type Migration } from '../core/migrations.ts';
+import { migrationsFromFiles, type Migration } from '../../core/migrations.ts';
 
-const dir = fileURLToPath(new URL('../core/migrations/', import.meta.url));
+const dir = fileURLToPath(new URL('../../core/migrations/', import.meta.url));
 
 export function loadMigrations(): Migration[] {
   const files: Record<string, string> = {};

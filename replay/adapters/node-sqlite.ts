@@ -1,6 +1,6 @@
 /** The Db port over better-sqlite3 (Node). */
 import Database from 'better-sqlite3';
-import type { Db, SqlValue } from '../core/db.ts';
+import type { Db, SqlValue } from '../../core/db.ts';
 
 export type NodeDb = Db & { raw: Database.Database };
 

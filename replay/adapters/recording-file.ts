@@ -1,14 +1,14 @@
 /**
  * The one check every command runs on a database path before it reads or writes it (the Node
- * side of replay/core/recording-check.ts): what is at the path (nothing, a directory, a file),
+ * side of core/recording-check.ts): what is at the path (nothing, a directory, a file),
  * the file's 100-byte header read with plain fs calls, then its tables and schema version through
  * a read-only connection. A refused file is left as it was: nothing is written to it and no lock
  * is taken. (A read-only connection to a database whose header says WAL mode makes SQLite create
  * `-wal`/`-shm` beside it, as any reader of such a file does; rollback-journal files get neither.)
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import type { Migration } from '../core/migrations.ts';
-import { checkRecordingSchema, checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES, type RecordingUse } from '../core/recording-check.ts';
+import type { Migration } from '../../core/migrations.ts';
+import { checkRecordingSchema, checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES, type RecordingUse } from '../../core/recording-check.ts';
 import { loadMigrations } from './migration-files.ts';
 import { openNodeDb, type NodeDb } from './node-sqlite.ts';
 

@@ -10,7 +10,7 @@
  * - nested transaction() calls become savepoints, as in better-sqlite3.
  */
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
-import type { Db, Row, SqlValue } from '../core/db.ts';
+import type { Db, Row, SqlValue } from '../../core/db.ts';
 
 export type SqlJsDb = Db & { raw: Database };
 

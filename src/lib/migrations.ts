@@ -2,8 +2,8 @@
  * The schema migrations, bundled by Vite for code the site runs: the browser's recording loader
  * and the static build. Read from disk by path they would not be found inside the bundle.
  */
-import { migrationsFromFiles } from '../../replay/core/migrations.ts';
+import { migrationsFromFiles } from '../../core/migrations.ts';
 
 export const MIGRATIONS = migrationsFromFiles(
-  import.meta.glob<string>('../../replay/core/migrations/*.sql', { query: '?raw', import: 'default', eager: true }),
+  import.meta.glob<string>('../../core/migrations/*.sql', { query: '?raw', import: 'default', eager: true }),
 );

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
-import type { Logger } from '../../replay/core/log.ts';
+import type { Logger } from '../../core/log.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRig, type Rig } from '../helpers/collector.ts';
 import { tempDir } from '../helpers/tmp.ts';

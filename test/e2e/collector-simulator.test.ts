@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXCHANGES, type ExchangeId } from '../../replay/core/events.ts';
+import { EXCHANGES, type ExchangeId } from '../../core/events.ts';
 import { startRig, type Rig } from '../helpers/collector.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

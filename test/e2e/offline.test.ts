@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { EXCHANGES } from '../../replay/core/events.ts';
+import { EXCHANGES } from '../../core/events.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();

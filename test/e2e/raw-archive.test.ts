@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { importCaptures } from '../../collector/import/import-capture.ts';
 import { openStore } from '../../collector/store/open.ts';
-import { silentLogger } from '../../replay/core/log.ts';
+import { silentLogger } from '../../core/log.ts';
 import { startRig } from '../helpers/collector.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

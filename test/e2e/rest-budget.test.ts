@@ -12,13 +12,13 @@ import { FUTURES_DATA } from '../../collector/exchanges/binance-usdm/rate-limit.
 import type { FeedPlan } from '../../collector/exchanges/types.ts';
 import { RestPoller } from '../../collector/feed/rest-poller.ts';
 import { VirtualTime } from '../../collector/feed/virtual-time.ts';
-import { startSimulator, type Simulator } from '../../collector/simulator/index.ts';
-import type { BinanceLimits } from '../../collector/simulator/options.ts';
-import { startService } from '../../collector/service.ts';
+import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import type { BinanceLimits } from '../../simulator/options.ts';
+import { startService } from '../../collector/daemon.ts';
 import { createTelemetry, type Telemetry } from '../../collector/telemetry.ts';
-import type { MarketEvent } from '../../replay/core/events.ts';
-import { InstrumentBook } from '../../replay/core/instruments.ts';
-import type { Logger } from '../../replay/core/log.ts';
+import type { MarketEvent } from '../../core/events.ts';
+import { InstrumentBook } from '../../core/instruments.ts';
+import type { Logger } from '../../core/log.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const MARKETS = Array.from({ length: 300 }, (_, i) => `M${String(i).padStart(3, '0')}=${(1 + i / 10).toFixed(1)}`);

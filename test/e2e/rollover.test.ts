@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapter } from '../../collector/exchanges/binance-usdm/feed.ts';
 import { FeedConnection } from '../../collector/feed/connection.ts';
-import { startSimulator } from '../../collector/simulator/index.ts';
+import { startSimulator } from '../../simulator/index.ts';
 import { createTelemetry } from '../../collector/telemetry.ts';
-import type { MarketEvent } from '../../replay/core/events.ts';
-import { InstrumentBook, guessInstrument } from '../../replay/core/instruments.ts';
-import { silentLogger } from '../../replay/core/log.ts';
+import type { MarketEvent } from '../../core/events.ts';
+import { InstrumentBook, guessInstrument } from '../../core/instruments.ts';
+import { silentLogger } from '../../core/log.ts';
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 const telemetry = createTelemetry();

@@ -6,7 +6,7 @@
  * non-zero, and leave the file exactly as it was: same bytes, no -wal/-shm, no lock. A path
  * with nothing there yet (or a 0-byte file) is still a new database for a writer.
  *
- * The command matrix runs in-process through bin/cli.ts's main() (its error mapping is what
+ * The command matrix runs in-process through cli/main.ts's main() (its error mapping is what
  * turns a refusal into one line); the daemon and a reader also run as real processes. The
  * continuity snapshot and the site build, which read the database too, note the same line.
  */
@@ -14,9 +14,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../bin/cli.ts';
+import { main } from '../../cli/main.ts';
 import { readDatabaseStats } from '../../continuity/database-stats.ts';
-import { openSource } from '../../src/lib/build/open-source.ts';
+import { openSource } from '../../src/build-data/open-source.ts';
 import { BAD_FILES, fingerprint, makeBadFiles, type BadFile } from '../helpers/bad-db-files.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

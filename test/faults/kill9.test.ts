@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../collector/simulator/index.ts';
-import { EXCHANGES } from '../../replay/core/events.ts';
+import { startSimulator } from '../../simulator/index.ts';
+import { EXCHANGES } from '../../core/events.ts';
 import { spawnCollector, writeCollectorConfig, type CommitReport } from '../helpers/collector-process.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { integrity, rowsUpTo, withDb } from './support.ts';

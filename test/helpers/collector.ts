@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import { defaultConfig, type Config } from '../../collector/config.ts';
 import type { RelayTuning } from '../../collector/relay/relay.ts';
-import { startService, type Service } from '../../collector/service.ts';
-import { startSimulator } from '../../collector/simulator/index.ts';
-import { EXCHANGES, type ExchangeId, type RecordedEvent } from '../../replay/core/events.ts';
-import { silentLogger, type Logger } from '../../replay/core/log.ts';
+import { startService, type Service } from '../../collector/daemon.ts';
+import { startSimulator } from '../../simulator/index.ts';
+import { EXCHANGES, type ExchangeId, type RecordedEvent } from '../../core/events.ts';
+import { silentLogger, type Logger } from '../../core/log.ts';
 
 export type Simulator = Awaited<ReturnType<typeof startSimulator>>;
 

@@ -4,7 +4,7 @@
  * `import(…)` (also after `await`), and `require(…)`. Comments are skipped and string, template
  * and regex literals are read as whole tokens, so a specifier in a comment or the word
  * `require(` inside a message is not a reference, and a quote inside a regex does not derail
- * the scan. test/core-isolation.test.ts uses it to keep replay/core free of Node and DOM modules.
+ * the scan. test/core-isolation.test.ts uses it to keep core free of Node and DOM modules.
  */
 
 export type ReferenceKind = 'static' | 'side-effect' | 'dynamic' | 'require';

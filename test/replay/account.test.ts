@@ -4,7 +4,7 @@
  * limits, flips and round trips.
  */
 import { describe, expect, it } from 'vitest';
-import type { Fill, OrderResult } from '../../replay/core/backtest/types.ts';
+import type { Fill, OrderResult } from '../../replay/backtest/types.ts';
 import { runScript, T0, Tape } from './scripted.ts';
 
 const BTC = { exchange: 'binance-usdm' as const, market: 'BTC/USDT:USDT' };

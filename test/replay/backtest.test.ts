@@ -3,16 +3,16 @@
  * strategies, warm-up after a gap, the report's statistics by hand, and parameter errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backtestEvents, createBacktest } from '../../replay/core/backtest/engine.ts';
-import { reportFiles } from '../../replay/core/backtest/report/files.ts';
-import { maxDrawdown, periodReturns, sharpe, sortino, tradeStats } from '../../replay/core/backtest/stats.ts';
-import { STRATEGIES, getStrategy } from '../../replay/core/backtest/strategies/index.ts';
-import type { StrategyDefinition, TradeRecord } from '../../replay/core/backtest/types.ts';
-import type { Db } from '../../replay/core/db.ts';
-import type { RecordedEvent } from '../../replay/core/events.ts';
-import { defaultMetricsConfig } from '../../replay/core/metrics/config.ts';
-import type { MetricRow } from '../../replay/core/metrics/types.ts';
-import { readEvents } from '../../replay/core/replay/read-events.ts';
+import { backtestEvents, createBacktest } from '../../replay/backtest/engine.ts';
+import { reportFiles } from '../../replay/backtest/report/files.ts';
+import { maxDrawdown, periodReturns, sharpe, sortino, tradeStats } from '../../replay/backtest/stats.ts';
+import { STRATEGIES, getStrategy } from '../../replay/backtest/strategies/index.ts';
+import type { StrategyDefinition, TradeRecord } from '../../replay/backtest/types.ts';
+import type { Db } from '../../core/db.ts';
+import type { RecordedEvent } from '../../core/events.ts';
+import { defaultMetricsConfig } from '../../core/metrics/config.ts';
+import type { MetricRow } from '../../core/metrics/types.ts';
+import { readEvents } from '../../replay/player/read-events.ts';
 import { expectGolden, openFixture } from './support.ts';
 
 let db: Db;

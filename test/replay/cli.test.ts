@@ -12,13 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { defaultConfig } from '../../collector/config.ts';
-import { silentLogger } from '../../replay/core/log.ts';
-import type { Db } from '../../replay/core/db.ts';
-import type { RecordedEvent } from '../../replay/core/events.ts';
-import { readEvents } from '../../replay/core/replay/read-events.ts';
-import { runBacktest } from '../../replay/cli/backtest.ts';
-import { runReplay } from '../../replay/cli/replay.ts';
-import { startReplayRelay } from '../../replay/cli/replay-relay.ts';
+import { silentLogger } from '../../core/log.ts';
+import type { Db } from '../../core/db.ts';
+import type { RecordedEvent } from '../../core/events.ts';
+import { readEvents } from '../../replay/player/read-events.ts';
+import { runBacktest } from '../../cli/backtest.ts';
+import { runReplay } from '../../cli/replay.ts';
+import { startReplayRelay } from '../../cli/replay-relay.ts';
 import { FIXTURE_DB, openFixture } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,7 +74,7 @@ describe('futuresboard replay', () => {
   });
 
   it('stops quietly when the reader closes the pipe (futuresboard replay | head -1)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/cli.ts', 'replay', '--db', FIXTURE_DB], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'replay', '--db', FIXTURE_DB], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const first = await new Promise<string>((resolve) => {

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { openSqlJsDb } from '../../replay/adapters/sqljs.ts';
-import { backtestEvents } from '../../replay/core/backtest/engine.ts';
-import { reportFiles } from '../../replay/core/backtest/report/files.ts';
-import { STRATEGIES } from '../../replay/core/backtest/strategies/index.ts';
-import type { Db } from '../../replay/core/db.ts';
-import { migrate, schemaVersion } from '../../replay/core/migrations.ts';
-import { readEvents } from '../../replay/core/replay/read-events.ts';
+import { backtestEvents } from '../../replay/backtest/engine.ts';
+import { reportFiles } from '../../replay/backtest/report/files.ts';
+import { STRATEGIES } from '../../replay/backtest/strategies/index.ts';
+import type { Db } from '../../core/db.ts';
+import { migrate, schemaVersion } from '../../core/migrations.ts';
+import { readEvents } from '../../replay/player/read-events.ts';
 import { loadMigrations } from '../../collector/store/migrations.ts';
 import { ADAPTERS, loadSqlJs, openFixture, type AdapterName } from './support.ts';
 

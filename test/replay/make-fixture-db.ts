@@ -18,9 +18,9 @@
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
-import type { Db } from '../../replay/core/db.ts';
-import type { ExchangeId, MarketEvent } from '../../replay/core/events.ts';
-import { migrate } from '../../replay/core/migrations.ts';
+import type { Db } from '../../core/db.ts';
+import type { ExchangeId, MarketEvent } from '../../core/events.ts';
+import { migrate } from '../../core/migrations.ts';
 import { loadMigrations } from '../../collector/store/migrations.ts';
 
 export const FIXTURE_DB = fileURLToPath(new URL('./fixtures/session.sqlite', import.meta.url));

@@ -4,15 +4,15 @@
  * warm-up of derived state, stop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../replay/core/db.ts';
-import type { RecordedEvent } from '../../replay/core/events.ts';
-import { silentLogger } from '../../replay/core/log.ts';
-import { defaultMetricsConfig } from '../../replay/core/metrics/config.ts';
-import { createMetricsEngine } from '../../replay/core/metrics/engine.ts';
-import type { MetricRow } from '../../replay/core/metrics/types.ts';
-import { createReplayPlayer, type DerivedState, type Scheduler } from '../../replay/core/replay/player.ts';
-import { dbSource, readEvents } from '../../replay/core/replay/read-events.ts';
-import { parseSpeed } from '../../replay/core/replay/speed.ts';
+import type { Db } from '../../core/db.ts';
+import type { RecordedEvent } from '../../core/events.ts';
+import { silentLogger } from '../../core/log.ts';
+import { defaultMetricsConfig } from '../../core/metrics/config.ts';
+import { createMetricsEngine } from '../../core/metrics/engine.ts';
+import type { MetricRow } from '../../core/metrics/types.ts';
+import { createReplayPlayer, type DerivedState, type Scheduler } from '../../replay/player/player.ts';
+import { dbSource, readEvents } from '../../replay/player/read-events.ts';
+import { parseSpeed } from '../../replay/player/speed.ts';
 import { openFixture } from './support.ts';
 
 let db: Db;

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
-import type { Db } from '../../replay/core/db.ts';
-import type { RecordedEvent } from '../../replay/core/events.ts';
-import { readEvents, summarizeEvents } from '../../replay/core/replay/read-events.ts';
+import type { Db } from '../../core/db.ts';
+import type { RecordedEvent } from '../../core/events.ts';
+import { readEvents, summarizeEvents } from '../../replay/player/read-events.ts';
 import { fixtureEvents, writeFixture } from './make-fixture-db.ts';
 import { expectGolden, openFixture } from './support.ts';
 

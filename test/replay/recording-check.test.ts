@@ -1,5 +1,5 @@
 /**
- * The one recording check (replay/core/recording-check.ts) gives the same verdict, in the same
+ * The one recording check (core/recording-check.ts) gives the same verdict, in the same
  * words, whether the file is opened by the CLI (better-sqlite3, replay/adapters/recording-file.ts)
  * or by the browser's loader (src/islands/sqlite/open-recording.ts: sql.js over the file's bytes). And migrations keep the schema
  * version in SQLite's user_version header field, where the check reads it without SQLite.
@@ -11,8 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { loadMigrations } from '../../replay/adapters/migration-files.ts';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { checkRecordingFile, openRecordingFile } from '../../replay/adapters/recording-file.ts';
-import { migrate, schemaVersion } from '../../replay/core/migrations.ts';
-import { checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES } from '../../replay/core/recording-check.ts';
+import { migrate, schemaVersion } from '../../core/migrations.ts';
+import { checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES } from '../../core/recording-check.ts';
 import { OpenError, openRecording } from '../../src/islands/sqlite/open-recording.ts';
 import { BAD_FILES, makeBadFiles } from '../helpers/bad-db-files.ts';
 import { tempDir } from '../helpers/tmp.ts';

@@ -2,10 +2,10 @@
  * Hand-made event streams and a scripted strategy for the backtest tests: each test states the
  * market and what the strategy does at which event, and checks the numbers by hand.
  */
-import { createBacktest } from '../../replay/core/backtest/engine.ts';
-import type { ParamValue } from '../../replay/core/backtest/params.ts';
-import type { Fill, StrategyContext, StrategyDefinition } from '../../replay/core/backtest/types.ts';
-import type { ExchangeId, RecordedEvent } from '../../replay/core/events.ts';
+import { createBacktest } from '../../replay/backtest/engine.ts';
+import type { ParamValue } from '../../replay/backtest/params.ts';
+import type { Fill, StrategyContext, StrategyDefinition } from '../../replay/backtest/types.ts';
+import type { ExchangeId, RecordedEvent } from '../../core/events.ts';
 
 export const T0 = Date.UTC(2025, 5, 13, 7, 0);
 const SYMBOL: Record<ExchangeId, string> = { 'binance-usdm': 'BTCUSDT', 'bybit-linear': 'BTCUSDT', 'okx-swap': 'BTC-USDT-SWAP' };

@@ -9,7 +9,7 @@ import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import { expect } from 'vitest';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { openSqlJsDb } from '../../replay/adapters/sqljs.ts';
-import type { Db } from '../../replay/core/db.ts';
+import type { Db } from '../../core/db.ts';
 import { FIXTURE_DB } from './make-fixture-db.ts';
 
 export { FIXTURE_DB };

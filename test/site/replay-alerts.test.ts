@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
-import { runReplay } from '../../replay/cli/replay.ts';
+import { runReplay } from '../../cli/replay.ts';
 import { alertKeyText, captureIo, nodeReplayAlerts, type AlertKey } from './site-rig.ts';
 
 const SAMPLE = 'public/recordings/sample.sqlite';

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { captureIo } from '../helpers/capture-io.ts';
 import { chromium, type Browser } from 'playwright-core';
-import { runReplay } from '../../replay/cli/replay.ts';
+import { runReplay } from '../../cli/replay.ts';
 import { createStaticHandler } from '../../collector/site/static-files.ts';
 
 const ROOT = resolve('.');

@@ -8,8 +8,8 @@
  * - GET /fapi/v1/ticker/24hr → `[{"symbol","quoteVolume":"…",…}]` (Binance docs "24hr Ticker Price
  *   Change Statistics"; PROTOCOLS.md §6 names `q`/quote volume on the stream twin).
  */
-import type { Instrument } from '../../../replay/core/instruments.ts';
-import { marketOf } from '../../../replay/core/instruments.ts';
+import type { Instrument } from '../../../core/instruments.ts';
+import { marketOf } from '../../../core/instruments.ts';
 import { EXCHANGE, badField, dec, isObject, parseJson, str, type Json } from './fields.ts';
 
 function tickSize(s: Json): string | null {

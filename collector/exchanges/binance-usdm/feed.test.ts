@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MarketEvent } from '../../../replay/core/events.ts';
-import { guessInstrument, InstrumentBook, type Instrument } from '../../../replay/core/instruments.ts';
+import type { MarketEvent } from '../../../core/events.ts';
+import { guessInstrument, InstrumentBook, type Instrument } from '../../../core/instruments.ts';
 import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
 import type { ExchangeEndpoints, RestFamily } from '../types.ts';
 import { adapter, usedWeight, WEIGHT_LIMIT_PER_MINUTE } from './feed.ts';

@@ -4,8 +4,8 @@
  * and logged by the caller instead of producing a half-filled event. The error text is only
  * built on failure: the happy path is a typeof check plus, for decimals, one regex test.
  */
-import type { Dec } from '../../../replay/core/events.ts';
-import { isDecimal } from '../../../replay/core/decimal.ts';
+import type { Dec } from '../../../core/events.ts';
+import { isDecimal } from '../../../core/decimal.ts';
 import { ParseError } from '../types.ts';
 
 export const EXCHANGE = 'binance-usdm' as const;

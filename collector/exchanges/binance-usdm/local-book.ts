@@ -4,7 +4,7 @@
  * have at most 8 fraction digits and fewer than 16 significant digits, so two different prices
  * never map to the same double. The number is used only for ordering, never stored.
  */
-import type { Dec } from '../../../replay/core/events.ts';
+import type { Dec } from '../../../core/events.ts';
 import { isZeroDecimal } from './fields.ts';
 
 export type Level = [Dec, Dec];

@@ -29,9 +29,9 @@
  * before the frame's own events; an id at or below the last one is a duplicate and the frame is
  * ignored.
  */
-import { isDecimal } from '../../../replay/core/decimal.ts';
-import { gapEvent, type Dec, type EventSink, type GapEvent } from '../../../replay/core/events.ts';
-import type { InstrumentBook } from '../../../replay/core/instruments.ts';
+import { isDecimal } from '../../../core/decimal.ts';
+import { gapEvent, type Dec, type EventSink, type GapEvent } from '../../../core/events.ts';
+import type { InstrumentBook } from '../../../core/instruments.ts';
 import { ParseError, type ExchangeParser, type FrameResult } from '../types.ts';
 import { DiffDepthBooks } from './diff-depth.ts';
 import {

@@ -9,7 +9,7 @@
  * connection, so that connection's parser sees the symbol's whole sequence and ticker state.
  * What to poll over REST, and how often, is polls.ts.
  */
-import type { Instrument } from '../../../replay/core/instruments.ts';
+import type { Instrument } from '../../../core/instruments.ts';
 import type { ConnectionSpec, ExchangeEndpoints, FeedPlan } from '../types.ts';
 import { EXCHANGE } from './fields.ts';
 import { pollSchedule, polls } from './polls.ts';

@@ -22,8 +22,8 @@
  * - any endpoint, on failure → `{"code":-1121,"msg":"Invalid symbol."}`: rejected.
  * exchangeInfo and ticker/24hr are read by exchange-info.ts; they and other paths are ignored here.
  */
-import type { EventSink, LongShortType } from '../../../replay/core/events.ts';
-import type { InstrumentBook } from '../../../replay/core/instruments.ts';
+import type { EventSink, LongShortType } from '../../../core/events.ts';
+import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { FrameResult } from '../types.ts';
 import { DiffDepthBooks } from './diff-depth.ts';
 import { EXCHANGE, badField, dec, epochMs, int, isObject, levels, optInt, parseJson, str, type Json } from './fields.ts';

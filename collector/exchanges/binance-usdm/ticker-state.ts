@@ -4,7 +4,7 @@
  * and the REST openInterest poll. Each source updates its fields here; an emitted event carries
  * the latest value of every field (null when never seen), as DerivativeTickerEvent documents.
  */
-import type { Dec, DerivativeTickerEvent } from '../../../replay/core/events.ts';
+import type { Dec, DerivativeTickerEvent } from '../../../core/events.ts';
 import { EXCHANGE } from './fields.ts';
 
 export interface TickerState {

@@ -9,8 +9,8 @@
  * duplicate and returns `ignored`. A side never seen yet (a delta before any snapshot) leaves
  * nothing to emit, also `ignored`.
  */
-import type { Dec, EventSink } from '../../../replay/core/events.ts';
-import type { InstrumentBook } from '../../../replay/core/instruments.ts';
+import type { Dec, EventSink } from '../../../core/events.ts';
+import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { FrameResult } from '../types.ts';
 import { int, invalid, levels, obj, str, type Json } from './fields.ts';
 

@@ -11,8 +11,8 @@
  * after a re-sync): orderbook.50 sends a frame every 20 ms and most of them move levels deeper
  * than 5, which would otherwise be stored as identical rows.
  */
-import { gapEvent, type Dec, type EventSink } from '../../../replay/core/events.ts';
-import type { InstrumentBook } from '../../../replay/core/instruments.ts';
+import { gapEvent, type Dec, type EventSink } from '../../../core/events.ts';
+import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { FrameResult } from '../types.ts';
 import { int, invalid, levels, obj, str, type Json } from './fields.ts';
 import { LocalBook } from './order-book.ts';

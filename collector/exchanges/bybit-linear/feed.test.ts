@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MarketEvent } from '../../../replay/core/events.ts';
-import { guessInstrument, InstrumentBook, type Instrument } from '../../../replay/core/instruments.ts';
+import type { MarketEvent } from '../../../core/events.ts';
+import { guessInstrument, InstrumentBook, type Instrument } from '../../../core/instruments.ts';
 import { ParseError, type ExchangeEndpoints } from '../types.ts';
 import { adapter, EndpointError } from './feed.ts';
 

@@ -9,7 +9,7 @@
  * - Heartbeat: `{"op":"ping"}` text every 20 s (Bybit cuts a connection silent for 10 min).
  * - Bybit has no connection lifetime limit, so no planned rollover (no maxLifetimeMs).
  */
-import type { Instrument } from '../../../replay/core/instruments.ts';
+import type { Instrument } from '../../../core/instruments.ts';
 import type { ConnectionSpec, ExchangeAdapter, ExchangeEndpoints, FeedPlan, RestPoll } from '../types.ts';
 import { parseInstruments, parseVolumes } from './instruments.ts';
 import { BOOK_DEPTH, createParser } from './parse.ts';

@@ -2,7 +2,7 @@
  * Field checks for Bybit frames. Each returns the value typed or throws a ParseError that names
  * the field (a static path such as `publicTrade data[].p`, so the hot path builds no strings).
  */
-import { isDecimal } from '../../../replay/core/decimal.ts';
+import { isDecimal } from '../../../core/decimal.ts';
 import { ParseError } from '../types.ts';
 
 export type Json = Record<string, unknown>;

@@ -7,8 +7,8 @@
  * lists, so in practice the whole list (a contract on a later page would simply not be offered).
  * `/v5/market/tickers?category=linear` gives `turnover24h`, the 24 h volume in quote currency.
  */
-import { isDecimal } from '../../../replay/core/decimal.ts';
-import { marketOf, type Instrument } from '../../../replay/core/instruments.ts';
+import { isDecimal } from '../../../core/decimal.ts';
+import { marketOf, type Instrument } from '../../../core/instruments.ts';
 import { ParseError } from '../types.ts';
 import { arr, obj, str } from './fields.ts';
 import { bybitResult } from './rest.ts';

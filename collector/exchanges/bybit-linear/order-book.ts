@@ -3,7 +3,7 @@
  * the numeric price (ordering only: the price and size text are kept exactly as sent) and the
  * book is cut to the subscribed depth, as the exchange's own window is.
  */
-import type { Dec } from '../../../replay/core/events.ts';
+import type { Dec } from '../../../core/events.ts';
 
 interface Level {
   /** Numeric price, used only to order and find levels. */

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isDecimal } from '../../../replay/core/decimal.ts';
-import type { EventKind, MarketEvent } from '../../../replay/core/events.ts';
-import { InstrumentBook } from '../../../replay/core/instruments.ts';
+import { isDecimal } from '../../../core/decimal.ts';
+import type { EventKind, MarketEvent } from '../../../core/events.ts';
+import { InstrumentBook } from '../../../core/instruments.ts';
 import { needsShared, sharedLines, sharedPath } from '../../../test/helpers/shared-data.ts';
 import { ParseError, type ExchangeParser, type FrameResult } from '../types.ts';
 import { createParser } from './parse.ts';

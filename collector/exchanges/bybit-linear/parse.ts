@@ -13,8 +13,8 @@
  * Other topics (kline, other depths) are `ignored`. Every element of a frame is checked before its
  * first event is emitted, so a malformed element never leaves half a frame recorded.
  */
-import type { EventSink, LiquidationEvent, TradeEvent } from '../../../replay/core/events.ts';
-import type { InstrumentBook } from '../../../replay/core/instruments.ts';
+import type { EventSink, LiquidationEvent, TradeEvent } from '../../../core/events.ts';
+import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { ExchangeParser, FrameResult } from '../types.ts';
 import { BookTickers } from './book-ticker.ts';
 import { DepthBooks } from './depth.ts';

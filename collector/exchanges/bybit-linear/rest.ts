@@ -7,9 +7,9 @@
  * "nextPageCursor"},"time"}; buyRatio/sellRatio are the shares of accounts net long/short, so the
  * long/short ratio is their quotient (computed exactly). A retCode other than 0 is a refusal.
  */
-import { divDec } from '../../../replay/core/decimal.ts';
-import type { EventSink, LongShortEvent } from '../../../replay/core/events.ts';
-import type { InstrumentBook } from '../../../replay/core/instruments.ts';
+import { divDec } from '../../../core/decimal.ts';
+import type { EventSink, LongShortEvent } from '../../../core/events.ts';
+import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { FrameResult } from '../types.ts';
 import { arr, dec, int, invalid, msText, obj, parseObject, str } from './fields.ts';
 

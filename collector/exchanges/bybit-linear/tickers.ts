@@ -13,8 +13,8 @@
  * - A delta before any snapshot of its symbol cannot be merged (its absent keys are unknown): it
  *   is well-formed, so it returns `ignored` (the connection counts those) rather than an error.
  */
-import type { Dec, EventSink } from '../../../replay/core/events.ts';
-import type { InstrumentBook } from '../../../replay/core/instruments.ts';
+import type { Dec, EventSink } from '../../../core/events.ts';
+import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { FrameResult } from '../types.ts';
 import { decOrEmpty, int, invalid, msText, obj, str, type Json } from './fields.ts';
 

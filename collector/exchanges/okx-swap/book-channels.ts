@@ -2,8 +2,8 @@
  * OKX order-book channels → book_top / book_ticker, with their sequence checks. State per
  * connection: the last push of each snapshot channel and the local books of incremental ones.
  */
-import { gapEvent, type GapCause, type GapEvent, type MarketEvent } from '../../../replay/core/events.ts';
-import type { Instrument } from '../../../replay/core/instruments.ts';
+import { gapEvent, type GapCause, type GapEvent, type MarketEvent } from '../../../core/events.ts';
+import type { Instrument } from '../../../core/instruments.ts';
 import { IncrementalBook, sameTop, type Level, type RawLevel } from './book.ts';
 import { contractsToBase } from './contracts.ts';
 import { asArray, asRecord, decAt, instIdOf, ms, optInt, type Rec } from './fields.ts';

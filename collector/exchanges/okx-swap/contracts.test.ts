@@ -1,12 +1,12 @@
 /**
- * The fast contract conversions must give exactly the text replay/core/decimal.ts gives, and the
+ * The fast contract conversions must give exactly the text core/decimal.ts gives, and the
  * common cases must actually take them: mulDec and divDec are wrapped in spies, so a fast path
  * that quietly fell back to them (and so still gave the right text) fails here.
  */
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { divDec, mulDec } from '../../../replay/core/decimal.ts';
-import type { Instrument } from '../../../replay/core/instruments.ts';
+import { divDec, mulDec } from '../../../core/decimal.ts';
+import type { Instrument } from '../../../core/instruments.ts';
 import { contractsToBase, divideSmall, INVERSE_SCALE, shiftDecimal } from './contracts.ts';
 
 /** Decimal text as exchanges send it: optional sign, integer digits, optional fraction. */
@@ -27,8 +27,8 @@ const plainDecimal = (min: number, max: number, fracDigits: number) =>
     .tuple(fc.integer({ min, max }), fc.option(fc.stringMatching(new RegExp(`^[0-9]{1,${fracDigits}}$`)), { nil: undefined }))
     .map(([int, frac]) => (frac === undefined ? `${int}` : `${int}.${frac}`));
 
-vi.mock('../../../replay/core/decimal.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../replay/core/decimal.ts')>();
+vi.mock('../../../core/decimal.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../core/decimal.ts')>();
   return { ...real, mulDec: vi.fn(real.mulDec), divDec: vi.fn(real.divDec) };
 });
 

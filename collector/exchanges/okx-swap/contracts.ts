@@ -8,12 +8,12 @@
  *   With no price at hand (`null`) an inverse size cannot be converted: ParseError.
  *
  * This runs for every size of every frame (ten per books5 push), so the common cases take
- * fast paths that give the same text as replay/core/decimal.ts (property-tested against it):
+ * fast paths that give the same text as core/decimal.ts (property-tested against it):
  * a ctVal that is a power of ten moves the decimal point, and an inverse quotient small enough
  * for exact double arithmetic is long-divided with Numbers. Anything else uses mulDec/divDec.
  */
-import { divDec, mulDec } from '../../../replay/core/decimal.ts';
-import type { Instrument } from '../../../replay/core/instruments.ts';
+import { divDec, mulDec } from '../../../core/decimal.ts';
+import type { Instrument } from '../../../core/instruments.ts';
 import { fail } from './fields.ts';
 
 /** 12 digits: well below a satoshi (1e-8) and exact for every realistic contract count. */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { MarketEvent } from '../../../replay/core/events.ts';
+import type { MarketEvent } from '../../../core/events.ts';
 import type { FrameResult } from '../types.ts';
 import { adapter, ARGS_PER_REQUEST, INSTRUMENTS_PER_CONNECTION, OkxOptionError } from './feed.ts';
 import { defaultInstruments } from './instruments.ts';

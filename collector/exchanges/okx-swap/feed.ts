@@ -10,7 +10,7 @@
  *   without traffic, so we ping every 20 s;
  * - no documented connection lifetime (a 64008 notice precedes maintenance disconnects).
  */
-import type { Instrument } from '../../../replay/core/instruments.ts';
+import type { Instrument } from '../../../core/instruments.ts';
 import type { ConnectionSpec, ExchangeAdapter, ExchangeEndpoints, FeedPlan, RestPoll } from '../types.ts';
 import { defaultInstruments, isSwap, parseInstruments, SWAP_SUFFIX } from './instruments.ts';
 import { createParser } from './parse.ts';

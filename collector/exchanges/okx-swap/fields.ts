@@ -13,7 +13,7 @@ export function fail(message: string): never {
 
 /**
  * Plain decimal text: optional '-', digits, optional '.' and digits ("65114.30", "-0.0001").
- * The same grammar as replay/core/decimal.ts, so anything accepted here is safe for mulDec/divDec.
+ * The same grammar as core/decimal.ts, so anything accepted here is safe for mulDec/divDec.
  */
 export function isDecimalText(s: string): boolean {
   const n = s.length;

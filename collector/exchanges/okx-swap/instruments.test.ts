@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Instrument } from '../../../replay/core/instruments.ts';
+import type { Instrument } from '../../../core/instruments.ts';
 import { ParseError } from '../types.ts';
 import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
 import { defaultInstruments, parseInstruments } from './instruments.ts';

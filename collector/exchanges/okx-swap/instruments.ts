@@ -7,8 +7,8 @@
  * (BTC-USDT-SWAP) is worth ctVal units of the base coin; an inverse one (BTC-USD-SWAP) is worth
  * ctVal USD, so its base quantity depends on the price (see contracts.ts).
  */
-import { marketOf, type Instrument } from '../../../replay/core/instruments.ts';
-import { mulDec } from '../../../replay/core/decimal.ts';
+import { marketOf, type Instrument } from '../../../core/instruments.ts';
+import { mulDec } from '../../../core/decimal.ts';
 import { asArray, asRecord, fail, isDecimalText, type Rec } from './fields.ts';
 
 /** OKX marks perpetual swaps with this instId suffix (BTC-USDT-SWAP); futures end in a date. */

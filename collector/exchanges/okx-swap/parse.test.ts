@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EventKind, MarketEvent } from '../../../replay/core/events.ts';
-import { InstrumentBook } from '../../../replay/core/instruments.ts';
+import type { EventKind, MarketEvent } from '../../../core/events.ts';
+import { InstrumentBook } from '../../../core/instruments.ts';
 import { ParseError, type FrameResult } from '../types.ts';
 import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
 import { parseInstruments } from './instruments.ts';

@@ -11,8 +11,8 @@
  *   liquidations: it is dropped (`ignored`), as tardis does.
  * - Book channels and their sequence checks live in book-channels.ts.
  */
-import type { DerivativeTickerEvent, EventSink, MarketEvent, Side } from '../../../replay/core/events.ts';
-import { guessInstrument, type Instrument, type InstrumentBook } from '../../../replay/core/instruments.ts';
+import type { DerivativeTickerEvent, EventSink, MarketEvent, Side } from '../../../core/events.ts';
+import { guessInstrument, type Instrument, type InstrumentBook } from '../../../core/instruments.ts';
 import type { ExchangeParser, FrameResult } from '../types.ts';
 import { BookChannels } from './book-channels.ts';
 import { contractsToBase } from './contracts.ts';

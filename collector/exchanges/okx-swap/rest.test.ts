@@ -3,7 +3,7 @@
  * Market Data "Get tickers"): rows are [ts, ratio] or [ts, sellVol, buyVol], newest first.
  */
 import { describe, expect, it } from 'vitest';
-import type { MarketEvent } from '../../../replay/core/events.ts';
+import type { MarketEvent } from '../../../core/events.ts';
 import { ParseError } from '../types.ts';
 import { parseVolumes, RUBIK } from './rest.ts';
 import { jsonLines, newParser, rest, T0 } from './testing.ts';

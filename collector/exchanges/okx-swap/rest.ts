@@ -11,9 +11,9 @@
  * Note the names: `long-short-account-ratio-contract` is the ratio of ALL accounts on one
  * contract; the top-trader series carry a `-top-trader` suffix.
  */
-import { divDec } from '../../../replay/core/decimal.ts';
-import type { LongShortEvent, LongShortType } from '../../../replay/core/events.ts';
-import type { Instrument } from '../../../replay/core/instruments.ts';
+import { divDec } from '../../../core/decimal.ts';
+import type { LongShortEvent, LongShortType } from '../../../core/events.ts';
+import type { Instrument } from '../../../core/instruments.ts';
 import { contractsToBase } from './contracts.ts';
 import { asArray, asRecord, decAt, fail, msValue } from './fields.ts';
 import { isSwap } from './instruments.ts';

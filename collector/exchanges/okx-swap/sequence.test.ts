@@ -1,6 +1,6 @@
 /** Sequence numbers, gaps, duplicates and the local book, with hand-made frames and the 2022 capture. */
 import { describe, expect, it } from 'vitest';
-import type { MarketEvent } from '../../../replay/core/events.ts';
+import type { MarketEvent } from '../../../core/events.ts';
 import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
 import type { FrameResult } from '../types.ts';
 import { IncrementalBook, type RawLevel } from './book.ts';

@@ -1,9 +1,9 @@
 /** Helpers shared by the okx-swap tests: fixtures, a parser fed frame by frame, clean-output checks. */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { isDecimal } from '../../../replay/core/decimal.ts';
-import type { MarketEvent } from '../../../replay/core/events.ts';
-import { InstrumentBook } from '../../../replay/core/instruments.ts';
+import { isDecimal } from '../../../core/decimal.ts';
+import type { MarketEvent } from '../../../core/events.ts';
+import { InstrumentBook } from '../../../core/instruments.ts';
 import type { ExchangeParser, FrameResult } from '../types.ts';
 import { defaultInstruments } from './instruments.ts';
 import { createParser } from './parse.ts';

@@ -1,6 +1,6 @@
 /** A finished backtest: headline metrics, equity curve, trade table and CSV/JSON exports. */
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
-import type { BacktestReport } from '../../../replay/core/backtest/report.ts';
+import type { BacktestReport } from '../../../replay/backtest/report.ts';
 import { fmtNumber, fmtPct, fmtTime } from '../../lib/format.ts';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx';
 import { downloadText } from './download.ts';

@@ -5,8 +5,8 @@
  */
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { useCallback, useEffect, useState } from 'react';
-import type { ParamSpec } from '../../../replay/core/backtest/params.ts';
-import type { BacktestReport } from '../../../replay/core/backtest/report.ts';
+import type { ParamSpec } from '../../../replay/backtest/params.ts';
+import type { BacktestReport } from '../../../replay/backtest/report.ts';
 import { readParams, writeParams } from '../../lib/url-state.ts';
 import type { FromWorker } from '../sqlite/protocol.ts';
 import { RecordingPicker } from '../sqlite/RecordingPicker.tsx';

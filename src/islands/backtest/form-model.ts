@@ -3,7 +3,7 @@
  * the core's definitions), and parameter values kept in the URL as `p.<name>=<value>`. Values
  * stay text here; the core's resolveParams checks them and names any bad one.
  */
-import type { ParamSpec } from '../../../replay/core/backtest/params.ts';
+import type { ParamSpec } from '../../../replay/backtest/params.ts';
 
 export interface StrategyInfo {
   name: string;

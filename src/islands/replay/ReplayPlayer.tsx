@@ -6,7 +6,7 @@
  */
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { SPEED_PRESETS, type Speed } from '../../../replay/core/replay/speed.ts';
+import { SPEED_PRESETS, type Speed } from '../../../replay/player/speed.ts';
 import { fmtDuration, fmtTime } from '../../lib/format.ts';
 import type { AlertRow, GapRow, MarketRow } from '../../lib/snapshot-types.ts';
 import { readParams, writeParams } from '../../lib/url-state.ts';

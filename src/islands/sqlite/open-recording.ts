@@ -5,8 +5,8 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import { openSqlJsDb, type SqlJsDb } from '../../../replay/adapters/sqljs.ts';
-import { checkRecordingSchema, checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES } from '../../../replay/core/recording-check.ts';
-import { summarizeEvents } from '../../../replay/core/replay/read-events.ts';
+import { checkRecordingSchema, checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES } from '../../../core/recording-check.ts';
+import { summarizeEvents } from '../../../replay/player/read-events.ts';
 // The migrations this build knows, to refuse files written by a newer futuresboard.
 import { MIGRATIONS } from '../../lib/migrations.ts';
 import type { RecordingSummary, WorkerErrorCode } from './protocol.ts';
@@ -21,7 +21,7 @@ export class OpenError extends Error {
   }
 }
 
-/** Run one of the shared checks (replay/core/recording-check.ts); a refusal keeps its code and words. */
+/** Run one of the shared checks (core/recording-check.ts); a refusal keeps its code and words. */
 function checked<T>(check: () => T): T {
   try {
     return check();

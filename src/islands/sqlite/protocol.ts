@@ -3,9 +3,9 @@
  * the relay's own shape (`channels` of metrics, tickers, alerts, gaps), so the live table code
  * renders a replay unchanged.
  */
-import type { BacktestReport } from '../../../replay/core/backtest/report.ts';
-import type { ParamValue } from '../../../replay/core/backtest/params.ts';
-import type { Speed } from '../../../replay/core/replay/speed.ts';
+import type { BacktestReport } from '../../../replay/backtest/report.ts';
+import type { ParamValue } from '../../../replay/backtest/params.ts';
+import type { Speed } from '../../../replay/player/speed.ts';
 import type { ChannelItems } from '../live/relay-connection.ts';
 
 export type RecordingSource = { kind: 'url'; url: string; name: string } | { kind: 'file'; file: File };

@@ -5,15 +5,15 @@
  * coalesced: the newest ticker per instrument, every metric row, alert and gap, and one price
  * point per instrument per recorded second for the charts.
  */
-import type { Db } from '../../../replay/core/db.ts';
-import type { RecordedEvent } from '../../../replay/core/events.ts';
-import { silentLogger } from '../../../replay/core/log.ts';
-import { createMetricsEngine, type MetricsEngine } from '../../../replay/core/metrics/engine.ts';
-import type { EngineOutput } from '../../../replay/core/metrics/types.ts';
-import { createReplayPlayer, type ReplayPlayer } from '../../../replay/core/replay/player.ts';
-import { dbSource } from '../../../replay/core/replay/read-events.ts';
-import { recordedMetricsConfig } from '../../../replay/core/replay/recorded-metrics-config.ts';
-import { INTERACTIVE_MAX_IDLE_MS, type Speed } from '../../../replay/core/replay/speed.ts';
+import type { Db } from '../../../core/db.ts';
+import type { RecordedEvent } from '../../../core/events.ts';
+import { silentLogger } from '../../../core/log.ts';
+import { createMetricsEngine, type MetricsEngine } from '../../../core/metrics/engine.ts';
+import type { EngineOutput } from '../../../core/metrics/types.ts';
+import { createReplayPlayer, type ReplayPlayer } from '../../../replay/player/player.ts';
+import { dbSource } from '../../../replay/player/read-events.ts';
+import { recordedMetricsConfig } from '../../../replay/player/recorded-metrics-config.ts';
+import { INTERACTIVE_MAX_IDLE_MS, type Speed } from '../../../replay/player/speed.ts';
 import type { FromWorker, PricePoint } from './protocol.ts';
 
 const FLUSH_MS = 100;

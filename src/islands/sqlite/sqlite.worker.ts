@@ -6,11 +6,11 @@
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import wasmUrl from 'sql.js/dist/sql-wasm.wasm?url';
 import type { SqlJsDb } from '../../../replay/adapters/sqljs.ts';
-import { backtestEvents } from '../../../replay/core/backtest/engine.ts';
-import { equityCsv, tradesCsv } from '../../../replay/core/backtest/report/csv.ts';
-import { getStrategy } from '../../../replay/core/backtest/strategies/index.ts';
-import { readEvents, summarizeEvents } from '../../../replay/core/replay/read-events.ts';
-import { recordedMetricsConfig } from '../../../replay/core/replay/recorded-metrics-config.ts';
+import { backtestEvents } from '../../../replay/backtest/engine.ts';
+import { equityCsv, tradesCsv } from '../../../replay/backtest/report/csv.ts';
+import { getStrategy } from '../../../replay/backtest/strategies/index.ts';
+import { readEvents, summarizeEvents } from '../../../replay/player/read-events.ts';
+import { recordedMetricsConfig } from '../../../replay/player/recorded-metrics-config.ts';
 import { OpenError, openRecording } from './open-recording.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { readRecording, RecordingError } from './read-bytes.ts';
