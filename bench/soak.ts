@@ -5,11 +5,12 @@
  * warm-up grows more than 10 % (or the collector dies).
  */
 import { spawn } from 'node:child_process';
+import { exitCodeFor, FbError, hasErrorCode } from '../core/errors.ts';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CliError, numberOption, parseCommand } from '../cli/kit.ts';
+import { numberOption, parseCommand } from '../cli/kit.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { EXCHANGES } from '../core/events.ts';
 
@@ -79,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     createInterface({ input: child.stderr! }).on('line', (line) => {
       if (line.includes('"relay and HTTP API listening"')) resolve((JSON.parse(line) as { port: number }).port);
     });
-    child.once('exit', () => reject(new CliError('the collector exited during start-up', 1)));
+    child.once('exit', () => reject(new FbError('E_COLLECTOR_EXITED', 'the collector exited during start-up')));
   });
 
   console.log(`soak: ${minutes} min at ${rate} events/s, sample every ${everyS} s, warm-up ${warmupS} s; ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
@@ -149,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err instanceof CliError ? `soak: ${err.message}` : err);
-    process.exit(err instanceof CliError ? err.exitCode : 1);
+    console.error(hasErrorCode(err) ? `soak: ${err.message}` : err);
+    process.exit(hasErrorCode(err) ? exitCodeFor(err.code) : 1);
   },
 );

@@ -5,13 +5,13 @@
  * prints the runs ranked. A progress bar goes to stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { FbError, hasErrorCode } from '../core/errors.ts';
 import { join } from 'node:path';
-import { CliError, parseCommand, type CommandSpec } from './kit.ts';
+import { parseCommand, type CommandSpec } from './kit.ts';
 import { Progress } from './progress.ts';
 import { openRecordingFile } from '../replay/adapters/recording-file.ts';
 import { ACCOUNT_PARAMS } from '../replay/backtest/config.ts';
 import { backtestEvents } from '../replay/backtest/engine.ts';
-import { BacktestError } from '../replay/backtest/errors.ts';
 import { resolveParams, splitAssignment, type ParamSpec, type ParamValue } from '../replay/backtest/params.ts';
 import { reportFiles } from '../replay/backtest/report/files.ts';
 import { reportMarkdown } from '../replay/backtest/report/markdown.ts';
@@ -56,7 +56,7 @@ export interface BacktestIo {
 
 /** Turn library errors about parameters and strategies into one-line usage errors. */
 function asCliError(err: unknown): never {
-  if (err instanceof BacktestError) throw new CliError(err.message);
+  if (hasErrorCode(err, 'E_BACKTEST_PARAM', 'E_BACKTEST_STRATEGY', 'E_BACKTEST_STATE')) throw new FbError('E_USAGE', err.message);
   throw err;
 }
 
@@ -75,9 +75,9 @@ export async function runBacktest(argv: string[], io: BacktestIo = { stdout: pro
   const args = parseCommand(argv, SPEC, (s) => void io.stdout.write(s + '\n'));
   if (!args) return 0;
   const v = args.values;
-  if (typeof v.strategy !== 'string') throw new CliError(`--strategy <name> is required: one of ${STRATEGIES.map((s) => s.name).join(', ')}`);
+  if (typeof v.strategy !== 'string') throw new FbError('E_USAGE', `--strategy <name> is required: one of ${STRATEGIES.map((s) => s.name).join(', ')}`);
   const rank = v.rank as string;
-  if (!(RANK_MEASURES as readonly string[]).includes(rank)) throw new CliError(`--rank must be one of ${RANK_MEASURES.join(', ')}; got ${JSON.stringify(rank)}`);
+  if (!(RANK_MEASURES as readonly string[]).includes(rank)) throw new FbError('E_USAGE', `--rank must be one of ${RANK_MEASURES.join(', ')}; got ${JSON.stringify(rank)}`);
   const dbPath = dbOption(v);
   const filter = filterOptions(v);
   const out = v.out as string | undefined;
@@ -99,12 +99,12 @@ export async function runBacktest(argv: string[], io: BacktestIo = { stdout: pro
   } catch (err) {
     asCliError(err);
   }
-  if (runs.length > 1 && out === undefined) throw new CliError('a sweep writes one report per run: give --out <dir>');
+  if (runs.length > 1 && out === undefined) throw new FbError('E_USAGE', 'a sweep writes one report per run: give --out <dir>');
 
   const db = openRecordingFile(dbPath);
   try {
     const summary = summarizeEvents(db, filter);
-    if (summary.count === 0) throw new CliError(`no events in ${dbPath} match the given --from/--to/--markets`);
+    if (summary.count === 0) throw new FbError('E_USAGE', `no events in ${dbPath} match the given --from/--to/--markets`);
     let firstSeq: number | null = null;
     for (const e of readEvents(db, filter)) {
       firstSeq = e.seq;

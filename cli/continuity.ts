@@ -4,11 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CliError, numberOption, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './kit.ts';
-import { ConfigError, loadConfig, type Config } from '../collector/config.ts';
+import { exitCodeFor, FbError, hasErrorCode } from '../core/errors.ts';
+import { numberOption, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './kit.ts';
+import { loadConfig, type Config } from '../collector/config.ts';
 import { FileCheckpoint } from '../continuity/checkpoint.ts';
 import { parseDuration } from '../continuity/duration.ts';
-import { ContinuityError } from '../continuity/errors.ts';
 import { publish } from '../continuity/git-publish.ts';
 import { openGitRepo, repoRoot } from '../continuity/git-repo.ts';
 import { healthUrl } from '../continuity/health.ts';
@@ -131,12 +131,12 @@ export async function runContinuity(argv: string[], io: ContinuityIo = {}): Prom
       return 0;
     }
     if (!Object.hasOwn(SPECS, name))
-      throw new CliError(first === 'phase' ? 'usage: futuresboard continuity phase set <tag> "<note>" | phase show' : `unknown continuity command ${JSON.stringify(first)}; one of: snapshot, report, sync, phase, watch`);
+      throw new FbError('E_USAGE', first === 'phase' ? 'usage: futuresboard continuity phase set <tag> "<note>" | phase show' : `unknown continuity command ${JSON.stringify(first)}; one of: snapshot, report, sync, phase, watch`);
     const spec: CommandSpec = SPECS[name as keyof typeof SPECS];
     const parsed = parseCommand(argv.slice(name.split(' ').length), spec, full.out);
     if (!parsed) return 0;
     const dir = resolve(String(parsed.values.repo ?? '.'));
-    if (!existsSync(dir)) throw new CliError(`--repo ${dir}: no such directory`);
+    if (!existsSync(dir)) throw new FbError('E_USAGE', `--repo ${dir}: no such directory`);
     const root = await repoRoot(dir);
     const say = (line: string) => full.out(redact(line));
     const ctx: Context = { io: full, values: parsed.values, positionals: parsed.positionals, root, redact, say };
@@ -151,11 +151,12 @@ export async function runContinuity(argv: string[], io: ContinuityIo = {}): Prom
     if (name === 'sync') return await syncCommand(ctx, config);
     return await watchCommand(ctx, config);
   } catch (err) {
-    if (err instanceof CliError || err instanceof ConfigError) {
+    // Usage and config mistakes read like the main CLI's; any other documented error names its code.
+    if (hasErrorCode(err) && exitCodeFor(err.code) === 2) {
       full.err(redact(`continuity ${name ?? ''}: ${err.message}`));
-      return err instanceof CliError ? err.exitCode : 2;
+      return 2;
     }
-    if (err instanceof ContinuityError) {
+    if (hasErrorCode(err)) {
       full.err(redact(`continuity ${name}: ${err.message} [${err.code}]`));
       return 1;
     }
@@ -181,7 +182,7 @@ async function snapshotCommand(ctx: Context, config: Config): Promise<number> {
 
 function reportCommand(ctx: Context, config: Config): number {
   const state = readState(ctx.root);
-  if (!state) throw new ContinuityError('E_NO_SNAPSHOT', `no ${STATE_PATH} yet: run \`futuresboard continuity snapshot\` first (or \`sync\`, which does both)`);
+  if (!state) throw new FbError('E_NO_SNAPSHOT', `no ${STATE_PATH} yet: run \`futuresboard continuity snapshot\` first (or \`sync\`, which does both)`);
   const { markdown, summary } = renderReport(loadTemplate(ctx.root), state.snapshot, thresholds(ctx, config));
   const rel = nextReportPath(ctx.root, state.snapshot.time);
   writeReport(ctx.root, rel, markdown, ctx.redact);
@@ -206,7 +207,7 @@ async function syncCommand(ctx: Context, config: Config): Promise<number> {
 }
 
 function phaseShow(ctx: Context): number {
-  if (ctx.positionals.length) throw new CliError(`phase show takes no arguments (got ${ctx.positionals.join(' ')})`);
+  if (ctx.positionals.length) throw new FbError('E_USAGE', `phase show takes no arguments (got ${ctx.positionals.join(' ')})`);
   ctx.say(formatPhases(readPhases(ctx.root)));
   return 0;
 }
@@ -214,7 +215,7 @@ function phaseShow(ctx: Context): number {
 async function phaseSet(ctx: Context): Promise<number> {
   const [tag, note, ...extra] = ctx.positionals;
   if (tag === undefined || note === undefined || extra.length)
-    throw new CliError('phase set needs exactly a tag and a quoted note: futuresboard continuity phase set <tag> "<note>"');
+    throw new FbError('E_USAGE', 'phase set needs exactly a tag and a quoted note: futuresboard continuity phase set <tag> "<note>"');
   const repo = await openGitRepo(ctx.root, ctx.io.env);
   const next = addPhase(readPhases(repo.root), tag, note, ctx.io.now());
   const checkpoint = new FileCheckpoint(repo.root);

@@ -1,9 +1,9 @@
 /** `futuresboard export` as a user runs it. */
+import { FbError as CliError } from '../core/errors.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliError } from './kit.ts';
 import { createDatabase, tempDir } from '../collector/relay/test-support.ts';
 import { runExport } from './export.ts';
 

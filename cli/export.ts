@@ -1,8 +1,9 @@
 /** `futuresboard export`: write a consistent, sql.js-readable copy of a database. */
 import { existsSync } from 'node:fs';
-import { CliError, parseCommand, type CommandSpec } from './kit.ts';
+import { FbError, hasErrorCode } from '../core/errors.ts';
+import { parseCommand, type CommandSpec } from './kit.ts';
 import { checkRecordingFile } from '../replay/adapters/recording-file.ts';
-import { ExportError, type ExportOptionName } from '../collector/export/errors.ts';
+import type { ExportOptionName } from '../collector/export/errors.ts';
 import { parseFilters } from '../collector/export/filters.ts';
 import { exportSnapshot } from '../collector/export/snapshot.ts';
 
@@ -26,8 +27,8 @@ export async function runExport(argv: string[], out: (line: string) => void = (s
   const parsed = parseCommand(argv, SPEC, out);
   if (!parsed) return 0;
   const v = parsed.values as Record<string, string | undefined>;
-  if (!v.db) throw new CliError('--db is required: the database file to copy (see --help)');
-  if (!v.out) throw new CliError('--out is required: the file to write (see --help)');
+  if (!v.db) throw new FbError('E_USAGE', '--db is required: the database file to copy (see --help)');
+  if (!v.out) throw new FbError('E_USAGE', '--out is required: the file to write (see --help)');
   try {
     const filters = parseFilters({ from: v.from, to: v.to, markets: v.markets }, (name) => `--${name}`);
     // The check every reader runs; a missing file is reported by exportSnapshot with the other path errors.
@@ -41,9 +42,8 @@ export async function runExport(argv: string[], out: (line: string) => void = (s
     out(`export: rows: ${rows || 'none'}${result.removed ? `; left out by the filters: ${result.removed}` : ''}`);
     return 0;
   } catch (err) {
-    if (!(err instanceof ExportError)) throw err;
-    const message = err.option ? `${FLAGS[err.option]}: ${err.detail}` : err.message;
-    // Option mistakes are usage errors (exit 2); a failed copy is a runtime failure (exit 1).
-    throw new CliError(message, err.code === 'E_EXPORT_OPTIONS' ? 2 : 1);
+    if (!hasErrorCode(err)) throw err;
+    // The same code (option mistakes exit 2, a failed copy 1), with the option named by its flag.
+    throw new FbError(err.code, err.option ? `${FLAGS[err.option as ExportOptionName]}: ${err.detail}` : err.message);
   }
 }

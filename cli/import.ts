@@ -1,6 +1,7 @@
 /** `futuresboard import <capture.jsonl>... --db <file>` */
 import { existsSync } from 'node:fs';
-import { CliError, parseCommand } from './kit.ts';
+import { FbError } from '../core/errors.ts';
+import { parseCommand } from './kit.ts';
 import { createLogger } from './logger.ts';
 import { Progress } from './progress.ts';
 import { loadConfig } from '../collector/config.ts';
@@ -28,8 +29,8 @@ function malformedSummary(f: FileReport): string {
 export async function runImport(argv: string[]): Promise<number> {
   const args = parseCommand(argv, SPEC);
   if (!args) return 0;
-  if (args.positionals.length === 0) throw new CliError('give at least one capture .jsonl file (see --help)');
-  for (const f of args.positionals) if (!existsSync(f)) throw new CliError(`capture file not found: ${f}`);
+  if (args.positionals.length === 0) throw new FbError('E_USAGE', 'give at least one capture .jsonl file (see --help)');
+  for (const f of args.positionals) if (!existsSync(f)) throw new FbError('E_USAGE', `capture file not found: ${f}`);
   const dbPath = args.values.db as string;
   const logger = createLogger('import', 'warn');
   const config = loadConfig({ path: args.values.config as string | undefined });
@@ -49,7 +50,7 @@ export async function runImport(argv: string[]): Promise<number> {
     // Nothing imported is a failure (exit 1, one line); malformed lines beside good ones are a warning.
     if (r.frames === 0) {
       const why = bad.length ? bad.join('; ') : `${args.positionals.join(', ')}: no frame of a supported exchange`;
-      throw new CliError(`no frames imported: ${why}; ${FORMAT}`, 1);
+      throw new FbError('E_IMPORT_EMPTY', `no frames imported: ${why}; ${FORMAT}`);
     }
     for (const line of bad) process.stderr.write(`futuresboard import: warning: ${line}; ${FORMAT}\n`);
     const kinds = Object.entries(r.byKind).map(([k, n]) => `${k} ${n}`).join(', ');

@@ -4,17 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parsePort } from '../collector/config.ts';
-
-/** A usage or configuration error: printed as one line, exit code 2. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
+import { FbError } from '../core/errors.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; placeholder?: string };
 
@@ -44,7 +34,7 @@ export interface Parsed {
 }
 
 /**
- * Parse argv for a command. Returns null after printing help for `--help`; throws CliError
+ * Parse argv for a command. Returns null after printing help for `--help`; throws FbError E_USAGE
  * naming the bad flag otherwise.
  */
 export function parseCommand(argv: string[], spec: CommandSpec, out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Parsed | null {
@@ -57,7 +47,7 @@ export function parseCommand(argv: string[], spec: CommandSpec, out: (s: string)
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: spec.positionals ?? false, strict: true });
   } catch (err) {
-    throw new CliError(`${(err as Error).message.split('\n')[0]} (see --help)`);
+    throw new FbError('E_USAGE', `${(err as Error).message.split('\n')[0]} (see --help)`);
   }
   if (parsed.values.help) {
     out(helpText(spec));
@@ -72,7 +62,7 @@ export function numberOption(values: Parsed['values'], name: string, fallback: n
   if (v === undefined) return fallback;
   const n = Number(v);
   if (typeof v !== 'string' || !Number.isFinite(n) || n < min)
-    throw new CliError(`--${name} must be a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`);
+    throw new FbError('E_USAGE', `--${name} must be a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`);
   return n;
 }
 

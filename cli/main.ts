@@ -2,7 +2,7 @@
  * `futuresboard <command>`: one CLI for the whole system. Each command lives next to the code
  * it drives and is loaded only when called, so `--help` stays instant.
  */
-import { CliError } from './kit.ts';
+import { errorCodeOf, exitCodeFor } from '../core/errors.ts';
 
 type Runner = (argv: string[]) => Promise<number>;
 
@@ -18,9 +18,6 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }>
   alerts: { summary: 'alert tools: stats prints hit rate and count per tier', load: async () => (await import('./metrics.ts')).runAlerts },
   continuity: { summary: 'health snapshots, status reports, git sync and phase tracking', load: async () => (await import('./continuity.ts')).runContinuity },
 };
-
-/** Errors that mean "the command line or config is wrong": exit 2, like a usage error. */
-const USAGE_ERRORS = new Set(['E_CONFIG', 'E_METRICS_CONFIG', 'E_ALERT_SINK']);
 
 function usage(): string {
   const lines = ['Usage: futuresboard <command> [options]', '', 'Commands:'];
@@ -45,15 +42,11 @@ export async function main(argv: string[]): Promise<number> {
     const run = await command.load();
     return await run(rest);
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (err instanceof CliError || USAGE_ERRORS.has(String(code))) {
+    // A documented code (docs/errors.md) is one line and its kind's exit code; anything else is a bug: the trace.
+    const code = errorCodeOf(err);
+    if (code) {
       process.stderr.write(`futuresboard ${name}: ${(err as Error).message}\n`);
-      return err instanceof CliError ? err.exitCode : 2;
-    }
-    // Our own documented errors (code E_…, or a port that is taken) are one line, not a trace.
-    if ((typeof code === 'string' && code.startsWith('E_')) || (err as Error).name === 'ServerStartError') {
-      process.stderr.write(`futuresboard ${name}: ${(err as Error).message}\n`);
-      return 1;
+      return exitCodeFor(code);
     }
     process.stderr.write(`futuresboard ${name}: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

@@ -3,17 +3,18 @@
  * the metrics engine (core/metrics).
  */
 import { readFileSync } from 'node:fs';
-import { CliError, numberOption, parseCommand, type CommandSpec } from './kit.ts';
+import { FbError, hasErrorCode } from '../core/errors.ts';
+import { numberOption, parseCommand, type CommandSpec } from './kit.ts';
 import { createLogger } from './logger.ts';
 import { openRecordingFile } from '../replay/adapters/recording-file.ts';
 import { dbOption } from './replay-options.ts';
 import { alertStats, type TierStats } from '../core/metrics/alert-stats.ts';
 import { benchMetrics } from '../core/metrics/bench.ts';
-import { MetricsConfigError, resolveMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
+import { resolveMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
 import { hasTable } from '../core/metrics/store.ts';
 import { syntheticEvents } from '../core/metrics/synthetic.ts';
 import { FORWARD_HORIZONS } from '../core/metrics/types.ts';
-import { verifyMetrics, VerifyError } from '../replay/metrics-verify.ts';
+import { verifyMetrics } from '../replay/metrics-verify.ts';
 
 type Out = (line: string) => void;
 const stdout: Out = (s) => void process.stdout.write(s + '\n');
@@ -57,8 +58,8 @@ function subcommand(argv: string[], command: string, subs: Record<string, Comman
     out([`Usage: futuresboard ${command} <subcommand> [options]`, '', 'Subcommands:', ...Object.entries(subs).map(([n, s]) => `  ${n.padEnd(8)} ${s.summary}`)].join('\n'));
     return null;
   }
-  if (sub === undefined) throw new CliError(`${command} needs a subcommand: ${names} (see --help)`);
-  if (!(sub in subs)) throw new CliError(`unknown ${command} subcommand "${sub}"; use ${names}`);
+  if (sub === undefined) throw new FbError('E_USAGE', `${command} needs a subcommand: ${names} (see --help)`);
+  if (!(sub in subs)) throw new FbError('E_USAGE', `unknown ${command} subcommand "${sub}"; use ${names}`);
   return [sub, rest];
 }
 
@@ -67,14 +68,14 @@ function configFile(path: string): MetricsConfig {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new CliError(`--config ${path}: cannot read it as JSON (${(err as Error).message})`);
+    throw new FbError('E_USAGE', `--config ${path}: cannot read it as JSON (${(err as Error).message})`);
   }
   // Either a bare metrics config or a whole futuresboard config file with a `metrics` section.
   const isFullConfig = typeof parsed === 'object' && parsed !== null && 'metrics' in parsed;
   try {
     return resolveMetricsConfig(isFullConfig ? (parsed as { metrics: unknown }).metrics : parsed);
   } catch (err) {
-    if (err instanceof MetricsConfigError) throw new CliError(`--config ${path}: ${err.problems.join('; ')}`);
+    if (hasErrorCode(err, 'E_METRICS_CONFIG')) throw new FbError('E_USAGE', `--config ${path}: ${err.problems?.join('; ')}`);
     throw err;
   }
 }
@@ -105,7 +106,7 @@ function verify(argv: string[], out: Out): number {
     for (const d of r.differences) out(`  ${d.table} ${d.where}: ${d.field}: stored ${d.stored}, recomputed ${d.recomputed}`);
     return 1;
   } catch (err) {
-    if (err instanceof VerifyError) throw new CliError(`--db ${path}: ${err.message}`, 1);
+    if (hasErrorCode(err, 'E_VERIFY_SCHEMA')) throw new FbError('E_VERIFY_SCHEMA', `--db ${path}: ${err.message}`);
     throw err;
   } finally {
     db.close();
@@ -136,7 +137,7 @@ export async function runAlerts(argv: string[], out: Out = stdout): Promise<numb
   const path = dbOption(args.values);
   const db = openRecordingFile(path);
   try {
-    if (!hasTable(db, 'alerts')) throw new CliError(`--db ${path}: this database has no alerts table (it predates schema version 2)`, 1);
+    if (!hasTable(db, 'alerts')) throw new FbError('E_VERIFY_SCHEMA', `--db ${path}: this database has no alerts table (it predates schema version 2)`);
     const stats = alertStats(db);
     if (args.values.json) out(JSON.stringify(stats, null, 2));
     else for (const line of statsTable(stats)) out(line);

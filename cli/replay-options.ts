@@ -1,6 +1,7 @@
 /** Options shared by `futuresboard replay` and `futuresboard backtest`: the database and the event filter. */
 import { existsSync } from 'node:fs';
-import { CliError, type OptionSpec, type Parsed } from './kit.ts';
+import { FbError } from '../core/errors.ts';
+import type { OptionSpec, Parsed } from './kit.ts';
 import { EVENT_KINDS, type EventKind } from '../core/events.ts';
 import type { ReplayFilter } from '../replay/player/read-events.ts';
 
@@ -20,7 +21,7 @@ export function timeOption(values: Parsed['values'], name: string): number | und
   const text = String(v).trim();
   const ms = /^\d+$/.test(text) ? Number(text) : ISO_WITH_ZONE.test(text) ? Date.parse(text) : NaN;
   if (!Number.isSafeInteger(ms))
-    throw new CliError(`--${name} must be an ISO time with a zone (e.g. 2025-06-13T07:50:00Z) or epoch milliseconds; got ${JSON.stringify(text)}`);
+    throw new FbError('E_USAGE', `--${name} must be an ISO time with a zone (e.g. 2025-06-13T07:50:00Z) or epoch milliseconds; got ${JSON.stringify(text)}`);
   return ms;
 }
 
@@ -28,25 +29,25 @@ function listOption(values: Parsed['values'], name: string): string[] | undefine
   const v = values[name];
   if (v === undefined) return undefined;
   const list = String(v).split(',').map((s) => s.trim()).filter(Boolean);
-  if (!list.length) throw new CliError(`--${name} needs at least one entry, comma-separated`);
+  if (!list.length) throw new FbError('E_USAGE', `--${name} needs at least one entry, comma-separated`);
   return list;
 }
 
 /** --db, checked to exist (a usage error); what the file holds is judged when it is opened (openRecordingFile). */
 export function dbOption(values: Parsed['values']): string {
   const db = values.db;
-  if (typeof db !== 'string' || db === '') throw new CliError('--db <file> is required: the recorded SQLite file to read');
-  if (!existsSync(db)) throw new CliError(`--db ${db}: no such file`);
+  if (typeof db !== 'string' || db === '') throw new FbError('E_USAGE', '--db <file> is required: the recorded SQLite file to read');
+  if (!existsSync(db)) throw new FbError('E_USAGE', `--db ${db}: no such file`);
   return db;
 }
 
 export function filterOptions(values: Parsed['values']): ReplayFilter {
   const filter: ReplayFilter = { from: timeOption(values, 'from'), to: timeOption(values, 'to'), markets: listOption(values, 'markets') };
-  if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to) throw new CliError('--from must not be after --to');
+  if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to) throw new FbError('E_USAGE', '--from must not be after --to');
   const kinds = listOption(values, 'kinds');
   if (kinds) {
     const unknown = kinds.filter((k) => !(EVENT_KINDS as readonly string[]).includes(k));
-    if (unknown.length) throw new CliError(`--kinds: unknown kind ${unknown.join(', ')}; kinds are ${EVENT_KINDS.join(', ')}`);
+    if (unknown.length) throw new FbError('E_USAGE', `--kinds: unknown kind ${unknown.join(', ')}; kinds are ${EVENT_KINDS.join(', ')}`);
     filter.kinds = kinds as EventKind[];
   }
   return filter;

@@ -80,11 +80,7 @@ export async function startReplayRelay(opts: ReplayRelayOptions): Promise<Replay
   let flushQueued = false;
   const flush = () => {
     flushQueued = false;
-    if (events.length) server.relay.publishEvents(events);
-    for (const out of outputs) {
-      for (const row of out.metrics) server.relay.publish('metrics', row.market, row);
-      for (const alert of out.alerts) server.relay.publish('alerts', alert.market, alert);
-    }
+    server.relay.publishBatch(events, outputs);
     events = [];
     outputs = [];
   };

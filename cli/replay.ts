@@ -5,7 +5,8 @@
  * shows), or with --relay serves them on the live relay protocol, metrics and alerts included,
  * so the site's live pages can watch a replay as if it were live.
  */
-import { CliError, parseCommand, portOption } from './kit.ts';
+import { parseCommand, portOption } from './kit.ts';
+import { FbError, hasErrorCode } from '../core/errors.ts';
 import { createLogger } from './logger.ts';
 import { loadConfig } from '../collector/config.ts';
 import type { NodeDb } from '../replay/adapters/node-sqlite.ts';
@@ -16,7 +17,6 @@ import { createMetricsEngine } from '../core/metrics/engine.ts';
 import { createReplayPlayer } from '../replay/player/player.ts';
 import { dbSource, readEvents } from '../replay/player/read-events.ts';
 import { recordedMetricsConfig } from '../replay/player/recorded-metrics-config.ts';
-import { ReplayError } from '../replay/player/errors.ts';
 import { INTERACTIVE_MAX_IDLE_MS, parseSpeed, type Speed } from '../replay/player/speed.ts';
 import { nodeScheduler } from '../replay/adapters/node-scheduler.ts';
 import { dbOption, FILTER_OPTIONS, filterOptions } from './replay-options.ts';
@@ -49,7 +49,7 @@ function speedOption(text: unknown, fallback: Speed): Speed {
   try {
     return parseSpeed(String(text));
   } catch (err) {
-    if (err instanceof ReplayError) throw new CliError(`--${err.message}`);
+    if (hasErrorCode(err, 'E_REPLAY_SPEED')) throw new FbError('E_USAGE', `--${err.message}`);
     throw err;
   }
 }
@@ -61,14 +61,14 @@ export async function runReplay(argv: string[], io: ReplayIo = { stdout: process
   const dbPath = dbOption(v);
   const filter = filterOptions(v);
   if (v.relay) {
-    if (v.alerts) throw new CliError('--alerts prints alerts; --relay already serves them on its alerts channel: use one or the other');
+    if (v.alerts) throw new FbError('E_USAGE', '--alerts prints alerts; --relay already serves them on its alerts channel: use one or the other');
     const config = loadConfig({ path: v.config as string | undefined });
     config.http.port = portOption(v, 'port', config.http.port);
     return serveRelay({ dbPath, filter, speed: speedOption(v.speed, 1), config, io });
   }
-  if (v.port !== undefined || v.config !== undefined) throw new CliError('--port and --config only apply with --relay');
+  if (v.port !== undefined || v.config !== undefined) throw new FbError('E_USAGE', '--port and --config only apply with --relay');
   // Metrics need every kind of event: alerts from a subset would differ from what live computed.
-  if (v.alerts && filter.kinds) throw new CliError('--alerts computes alerts from every event kind: drop --kinds');
+  if (v.alerts && filter.kinds) throw new FbError('E_USAGE', '--alerts computes alerts from every event kind: drop --kinds');
   return printEvents(dbPath, filter, speedOption(v.speed, 'max'), io, v.alerts === true);
 }
 

@@ -2,8 +2,8 @@
  * `futuresboard simulate`: help, flag validation naming the flag, and a real start that prints
  * working endpoint URLs and stops cleanly when asked.
  */
+import { FbError as CliError } from '../core/errors.ts';
 import { describe, expect, it } from 'vitest';
-import { CliError } from './kit.ts';
 import { silentLogger } from '../core/log.ts';
 import { runSimulate } from './simulate.ts';
 import { TestClient } from '../simulator/test-support.ts';

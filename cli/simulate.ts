@@ -2,15 +2,14 @@
  * `futuresboard simulate`: serve the three exchanges' protocols on one local port until
  * SIGINT/SIGTERM. Logs (pino JSON) go to stderr; the endpoint URLs are printed on stdout.
  */
-import { CliError, numberOption, parseCommand, portOption, type CommandSpec } from './kit.ts';
+import { numberOption, parseCommand, portOption, type CommandSpec } from './kit.ts';
+import { FbError, hasErrorCode } from '../core/errors.ts';
 import { createLogger } from './logger.ts';
 import { EXCHANGES } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import { FAULTS, type FaultName } from '../simulator/faults.ts';
-import { SimulatorOptionError, type LimitOverrides } from '../simulator/options.ts';
+import type { LimitOverrides } from '../simulator/options.ts';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
-import { MarketSpecError } from '../simulator/synthetic/markets.ts';
-import { CaptureFileError } from '../simulator/capture/timeline.ts';
 
 const SPEC: CommandSpec = {
   usage: 'futuresboard simulate [--port <n>] [--source synthetic|capture] [--rate <events/s>] [--markets BTC,ETH,SOL] [--fault-every <s>]',
@@ -76,13 +75,13 @@ export async function runSimulate(argv: string[], io: SimulateIo = {}): Promise<
   if (!args) return 0;
   const v = args.values;
   const source = v.source as string;
-  if (source !== 'synthetic' && source !== 'capture') throw new CliError(`--source must be synthetic or capture, got ${JSON.stringify(source)}`);
+  if (source !== 'synthetic' && source !== 'capture') throw new FbError('E_USAGE', `--source must be synthetic or capture, got ${JSON.stringify(source)}`);
   const faults = String(v.faults)
     .split(',')
     .map((f) => f.trim())
     .filter((f) => f !== '');
   const unknown = faults.find((f) => !FAULTS.includes(f as FaultName) || f === 'clear');
-  if (unknown !== undefined) throw new CliError(`--faults: unknown fault "${unknown}"; choose from ${FAULTS.filter((f) => f !== 'clear').join(', ')}`);
+  if (unknown !== undefined) throw new FbError('E_USAGE', `--faults: unknown fault "${unknown}"; choose from ${FAULTS.filter((f) => f !== 'clear').join(', ')}`);
   const faultEvery = v['fault-every'] === undefined ? undefined : numberOption(v, 'fault-every', 0, 0.001);
   const limits: LimitOverrides = {
     binance: {
@@ -112,8 +111,8 @@ export async function runSimulate(argv: string[], io: SimulateIo = {}): Promise<
     });
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (e.code === 'EADDRINUSE') throw new CliError(`port ${String(v.port)} is in use; pass --port 0 for any free port, or another port`);
-    if (err instanceof SimulatorOptionError || err instanceof MarketSpecError || err instanceof CaptureFileError) throw new CliError(e.message);
+    if (e.code === 'EADDRINUSE') throw new FbError('E_USAGE', `port ${String(v.port)} is in use; pass --port 0 for any free port, or another port`);
+    if (hasErrorCode(err, 'E_SIM_OPTION', 'E_SIM_MARKET', 'E_SIM_CAPTURE')) throw new FbError('E_USAGE', e.message);
     throw err;
   }
   (io.out ?? ((s: string) => process.stdout.write(s + '\n')))(banner(sim, source === 'synthetic' ? `synthetic, ${rate} events/s` : 'capture replay'));

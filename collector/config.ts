@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { applyEnvOverrides } from './config/env.ts';
-import { ConfigError, configErrorLine, configErrorMap } from './config/errors.ts';
+import { configErrorLine, configErrorMap } from './config/errors.ts';
 import { readConfigFile, type PlainObject } from './config/read-file.ts';
 import { configSchema, type Config } from './config/schema.ts';
+import { FbError } from '../core/errors.ts';
 
-export { ConfigError } from './config/errors.ts';
 export { parsePort } from './config/env.ts';
 export type { Config, ExchangeConfig, MarketSelection } from './config/schema.ts';
 
@@ -21,11 +21,11 @@ export function defaultConfig(): Config {
 
 function parse(input: unknown, context: string, setBy?: ReadonlyMap<string, string>): Config {
   const result = configSchema.safeParse(input, { error: configErrorMap });
-  if (!result.success) throw new ConfigError(`${context}${configErrorLine(result.error.issues, setBy)}`);
+  if (!result.success) throw new FbError('E_CONFIG', `${context}${configErrorLine(result.error.issues, setBy)}`);
   return result.data;
 }
 
-/** Checks a config changed after loading (command-line overrides); throws ConfigError. */
+/** Checks a config changed after loading (command-line overrides); throws E_CONFIG. */
 export function validateConfig(c: Config): void {
   parse(c, '');
 }
@@ -43,7 +43,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const file = resolve(cwd, opts.path ?? env.FUTURESBOARD_CONFIG ?? 'futuresboard.config.json');
   let input: PlainObject = {};
   if (existsSync(file)) input = readConfigFile(file);
-  else if (opts.path) throw new ConfigError(`--config ${opts.path}: file not found`);
+  else if (opts.path) throw new FbError('E_CONFIG', `--config ${opts.path}: file not found`);
   const setBy = applyEnvOverrides(input, env);
   return parse(input, existsSync(file) ? `${file}: ` : '', setBy);
 }

@@ -89,12 +89,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     collector.close();
     throw err;
   }
-  collector.writer.onCommit((batch) => {
-    server.relay.publishEvents(batch);
-    const { metrics, alerts } = collector.metrics.published();
-    for (const row of metrics) server.relay.publish('metrics', row.market, row);
-    for (const alert of alerts) server.relay.publish('alerts', alert.market, alert);
-  });
+  collector.writer.onCommit((batch) => server.relay.publishBatch(batch, [collector.metrics.published()]));
   opts.logger.info({ host: opts.config.http.host, port: server.port }, 'relay and HTTP API listening');
   return {
     collector,

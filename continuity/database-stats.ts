@@ -6,20 +6,12 @@
 import { existsSync, statSync } from 'node:fs';
 import type { NodeDb } from '../replay/adapters/node-sqlite.ts';
 import { openRecordingFile } from '../replay/adapters/recording-file.ts';
+import { hitStats, type AlertOutcome } from '../core/metrics/alert-stats.ts';
 import { schemaVersion } from '../core/migrations.ts';
+import { EVENT_TABLES } from '../core/tables.ts';
 
 /** Market-data tables of migration 001: always reported (0 when absent). */
-export const MARKET_TABLES = [
-  'markets',
-  'trades',
-  'book_tickers',
-  'book_tops',
-  'derivative_tickers',
-  'liquidations',
-  'open_interest',
-  'long_short',
-  'gaps',
-] as const;
+export const MARKET_TABLES = ['markets', ...EVENT_TABLES.map((t) => t.table)];
 /** Tables of the metrics engine (migration 002): reported only when present, so an older file still reads. */
 export const DERIVED_TABLES = ['metrics', 'alerts'] as const;
 
@@ -50,9 +42,6 @@ export interface DatabaseStats {
   /** Things that could not be read, for the diagnostics section. */
   problems: string[];
 }
-
-/** alerts.direction (migration 002) is the move the alert predicts: 'up' or 'down'. */
-const DIRECTION_SIGN: Record<string, number> = { up: 1, down: -1 };
 
 const fileBytes = (p: string) => (existsSync(p) ? statSync(p).size : 0);
 
@@ -121,23 +110,13 @@ function collect(db: NodeDb, stats: DatabaseStats, since: number | null): void {
     });
 }
 
+/** The shared hit-rate computation, in this report's words and as a percentage. */
 function hitRates(db: NodeDb): Record<Horizon, HitRate> {
-  const rates = Object.fromEntries(HORIZONS.map((h) => [h, { evaluated: 0, hits: 0, pct: null }])) as Record<Horizon, HitRate>;
-  // Forward returns stay null until their horizon has passed; those alerts are not judged yet.
-  const rows = db.iterate<{ direction: string; r5: number | null; r15: number | null; r60: number | null }>(
-    'SELECT direction, fwd_ret_5m AS r5, fwd_ret_15m AS r15, fwd_ret_60m AS r60 FROM alerts',
-  );
-  for (const row of rows) {
-    const sign = DIRECTION_SIGN[row.direction];
-    if (sign === undefined) continue;
-    const byHorizon: Record<Horizon, number | null> = { '5m': row.r5, '15m': row.r15, '60m': row.r60 };
-    for (const h of HORIZONS) {
-      const ret = byHorizon[h];
-      if (ret === null) continue;
-      rates[h].evaluated++;
-      if (Math.sign(ret) === sign) rates[h].hits++;
-    }
-  }
-  for (const h of HORIZONS) rates[h].pct = rates[h].evaluated ? (100 * rates[h].hits) / rates[h].evaluated : null;
-  return rates;
+  const stats = hitStats(db.iterate<AlertOutcome>('SELECT direction, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m FROM alerts'));
+  return Object.fromEntries(
+    HORIZONS.map((h) => {
+      const { known, hits } = stats[`fwd_ret_${h}`];
+      return [h, { evaluated: known, hits, pct: known ? (100 * hits) / known : null }];
+    }),
+  ) as Record<Horizon, HitRate>;
 }

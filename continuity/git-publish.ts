@@ -6,8 +6,8 @@
  * user's own unpushed commits are never published along with ours.
  */
 import type { FileCheckpoint } from './checkpoint.ts';
-import { ContinuityError } from './errors.ts';
 import type { GitRepo } from './git-repo.ts';
+import { FbError } from '../core/errors.ts';
 
 export interface PublishOptions {
   repo: GitRepo;
@@ -65,7 +65,7 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
     await repo.run(['commit', '--quiet', '-m', OWN_SUBJECT + o.message, '--', ...paths]);
   } catch (err) {
     await rollback();
-    throw new ContinuityError('E_COMMIT_FAILED', `git commit failed (${gitSays(err)}); nothing was changed`);
+    throw new FbError('E_COMMIT_FAILED', `git commit failed (${gitSays(err)}); nothing was changed`);
   }
   const commit = await repo.run(['rev-parse', 'HEAD']);
   o.log(`committed ${commit.slice(0, 12)} on ${repo.branch}: ${paths.join(', ')}`);
@@ -78,7 +78,7 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
   const where = `${target.remote}/${target.branch}`;
   const foreign = await unpushedForeignCommits(repo, target);
   if (foreign.length)
-    throw new ContinuityError(
+    throw new FbError(
       'E_UNPUSHED_WORK',
       `${repo.branch} has ${foreign.length} commit(s) not on ${where} that continuity did not make (${foreign.slice(0, 3).join('; ')}); not pushing them for you. Push them yourself when ready; the status commit is kept locally and goes out with the next sync`,
     );
@@ -94,16 +94,16 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
       return { commit: await repo.run(['rev-parse', 'HEAD']), pushedTo: where };
     } catch (err) {
       if (!isBehind(err))
-        throw new ContinuityError('E_PUSH_FAILED', `push to ${where} failed (${gitSays(err)}); the commit is kept locally and goes out with the next sync`);
+        throw new FbError('E_PUSH_FAILED', `push to ${where} failed (${gitSays(err)}); the commit is kept locally and goes out with the next sync`);
       if (attempt >= o.attempts)
-        throw new ContinuityError('E_PUSH_REJECTED', `push to ${where} was still rejected after ${attempt} attempts (the remote keeps moving); the commit is kept locally and goes out with the next sync`);
+        throw new FbError('E_PUSH_REJECTED', `push to ${where} was still rejected after ${attempt} attempts (the remote keeps moving); the commit is kept locally and goes out with the next sync`);
       o.log(`push rejected: ${where} moved ahead; fetching and rebasing (attempt ${attempt + 1} of ${o.attempts})`);
     }
     await repo.run(['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`]);
     const blocked = await overlapWithLocalChanges(repo);
     if (blocked.length) {
       await rollback();
-      throw new ContinuityError(
+      throw new FbError(
         'E_SYNC_CONFLICT',
         `${where} changed files you have uncommitted changes to (${blocked.join(', ')}); nothing was changed here. Commit or stash them, pull, and run again`,
       );
@@ -116,7 +116,7 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
       const conflicted = (await repo.tryRun(['diff', '--name-only', '--diff-filter=U'])) || gitSays(err);
       await repo.tryRun(['rebase', '--abort']);
       await rollback();
-      throw new ContinuityError(
+      throw new FbError(
         'E_SYNC_CONFLICT',
         `conflict rebasing onto ${where} in ${conflicted.split('\n').join(', ')}; the branch, index and work tree were left as they were before. Pull and resolve (git pull --rebase), then run again`,
       );

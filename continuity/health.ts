@@ -1,8 +1,9 @@
 /**
  * The collector daemon's `/health`, fetched with a short timeout. Anything but a well-formed
- * answer means "collector not running" (with the reason kept for diagnostics).
+ * answer means "collector not running" (with the reason kept for diagnostics). The document is
+ * read by core/health.ts; this keeps the part a snapshot records.
  */
-export type HealthStatus = 'ok' | 'degraded' | 'down';
+import { readHealth, type HealthStatus } from '../core/health.ts';
 
 export interface FeedHealth {
   exchange: string;
@@ -63,9 +64,6 @@ export async function fetchHealth(url: string, opts: FetchHealthOptions = {}): P
   return parseHealth(url, text);
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
 /** Accept unknown fields; reject a document without a valid status tier. */
 export function parseHealth(url: string, text: string): HealthResult {
   let doc: unknown;
@@ -74,26 +72,22 @@ export function parseHealth(url: string, text: string): HealthResult {
   } catch {
     return { running: false, detail: `${url}: answer is not JSON` };
   }
-  const d = doc as Record<string, unknown>;
-  if (typeof doc !== 'object' || doc === null || !['ok', 'degraded', 'down'].includes(d.status as string))
-    return { running: false, detail: `${url}: answer has no status ok/degraded/down` };
-  const feeds = Array.isArray(d.feeds) ? d.feeds : [];
+  const health = readHealth(doc);
+  if (!health) return { running: false, detail: `${url}: answer has no status ok/degraded/down` };
   return {
     running: true,
-    status: d.status as HealthStatus,
-    reasons: Array.isArray(d.reasons) ? d.reasons.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))) : [],
-    feeds: feeds
-      .filter((f): f is Record<string, unknown> => typeof f === 'object' && f !== null)
-      .map((f) => ({
-        exchange: str(f.exchange) ?? '?',
-        stream: str(f.stream) ?? '?',
-        state: str(f.state) ?? '?',
-        lastMessageAgeMs: num(f.lastMessageAgeMs),
-      })),
-    openGaps: num(d.openGaps),
-    writerLagMs: num(d.writerLagMs),
-    dbBytes: num(d.dbBytes),
-    uptimeS: num(d.uptimeS),
-    version: str(d.version),
+    status: health.status,
+    reasons: health.reasons,
+    feeds: health.feeds.map((f) => ({
+      exchange: f.exchange ?? '?',
+      stream: f.stream ?? '?',
+      state: f.state ?? '?',
+      lastMessageAgeMs: f.lastMessageAgeMs,
+    })),
+    openGaps: health.openGaps,
+    writerLagMs: health.writerLagMs,
+    dbBytes: health.dbBytes,
+    uptimeS: health.uptimeS,
+    version: health.version,
   };
 }

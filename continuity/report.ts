@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import { HORIZONS } from './database-stats.ts';
-import { ContinuityError } from './errors.ts';
 import { fmtBytes, fmtDuration, fmtInt, fmtPct, fmtSigned, mdTable } from './format.ts';
 import { NOT_RUNNING } from './health.ts';
 import { STATUS_DIR, TEMPLATE_PATH } from './paths.ts';
@@ -15,6 +14,7 @@ import { ALL_CLEAR, recommend, type Thresholds } from './recommendations.ts';
 import type { Redact } from './redact.ts';
 import type { Snapshot } from './state.ts';
 import { fillTemplate, type TemplateValue } from './template.ts';
+import { FbError } from '../core/errors.ts';
 
 export function statusWord(s: Snapshot): string {
   return s.health.running ? s.health.status : NOT_RUNNING;
@@ -117,7 +117,7 @@ function diagnostics(s: Snapshot): string {
 
 export function loadTemplate(root: string): string {
   const file = join(root, TEMPLATE_PATH);
-  if (!existsSync(file)) throw new ContinuityError('E_TEMPLATE', `${TEMPLATE_PATH} not found under ${root}: restore it from git (git checkout -- ${TEMPLATE_PATH})`);
+  if (!existsSync(file)) throw new FbError('E_TEMPLATE', `${TEMPLATE_PATH} not found under ${root}: restore it from git (git checkout -- ${TEMPLATE_PATH})`);
   return readFileSync(file, 'utf8');
 }
 

@@ -97,7 +97,7 @@ describe('continuity snapshot', () => {
       expect(s1.database.alerts.hitRate['60m']).toEqual({ evaluated: 0, hits: 0, pct: null });
       expect(s1.database.metrics.avgAbsZ).toBe(2);
       const migrations = readdirSync(join(dir, 'core/migrations')).map((f) => `core/migrations/${f}`);
-      expect(Object.keys(s1.files)).toEqual(['docs/guide.md', 'docs/status_report_template.md', 'package.json', ...migrations]);
+      expect(Object.keys(s1.files)).toEqual([...migrations, 'docs/guide.md', 'docs/status_report_template.md', 'package.json']);
       expect(s1.files['docs/guide.md']).toBe(createHash('sha256').update('# Guide\n').digest('hex'));
       expect(s1.uptime).toMatchObject({ pct: 100, up: 1, snapshots: 1, websocketPct: 50 });
       expect(s1.drift).toBeNull();

@@ -7,13 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { DatabaseStats } from './database-stats.ts';
-import { ContinuityError } from './errors.ts';
 import type { Drift } from './file-hashes.ts';
 import type { FeedHealth, HealthResult } from './health.ts';
 import { STATE_PATH } from './paths.ts';
 import type { PhaseEntry } from './phase.ts';
 import type { Redact } from './redact.ts';
 import type { HistoryEntry, Uptime } from './uptime.ts';
+import { FbError } from '../core/errors.ts';
 
 export const STATE_FORMAT = 'futuresboard-continuity-state';
 export const STATE_VERSION = 1;
@@ -72,10 +72,10 @@ export function readState(root: string): ContinuityState | null {
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ContinuityError('E_STATE', `${STATE_PATH}: not valid JSON (${(err as Error).message}); delete it to start a new history`);
+    throw new FbError('E_STATE', `${STATE_PATH}: not valid JSON (${(err as Error).message}); delete it to start a new history`);
   }
   if (doc?.format !== STATE_FORMAT || doc.version !== STATE_VERSION || !doc.snapshot || !Array.isArray(doc.history))
-    throw new ContinuityError('E_STATE', `${STATE_PATH}: not a version ${STATE_VERSION} continuity state; delete it to start a new history`);
+    throw new FbError('E_STATE', `${STATE_PATH}: not a version ${STATE_VERSION} continuity state; delete it to start a new history`);
   return doc as ContinuityState;
 }
 

@@ -3,8 +3,8 @@
  * (null as "n/a"); `{{name|json}}` inserts a JSON literal, which is also valid YAML, for the
  * front matter. A `<!-- template-doc ... -->` block documents the placeholders and is dropped.
  */
-import { ContinuityError } from './errors.ts';
 import { TEMPLATE_PATH } from './paths.ts';
+import { FbError } from '../core/errors.ts';
 
 export type TemplateValue = string | number | null;
 
@@ -22,6 +22,6 @@ export function fillTemplate(template: string, values: Record<string, TemplateVa
     return json ? JSON.stringify(v) : v === null ? 'n/a' : String(v);
   });
   if (unknown.size)
-    throw new ContinuityError('E_TEMPLATE', `${TEMPLATE_PATH}: unknown placeholder ${[...unknown].join(', ')}; the template-doc comment at its top lists the known ones`);
+    throw new FbError('E_TEMPLATE', `${TEMPLATE_PATH}: unknown placeholder ${[...unknown].join(', ')}; the template-doc comment at its top lists the known ones`);
   return out;
 }

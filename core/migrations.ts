@@ -7,6 +7,7 @@
  * understand.
  */
 import type { Db } from './db.ts';
+import { FbError } from './errors.ts';
 
 export interface Migration {
   version: number;
@@ -14,27 +15,18 @@ export interface Migration {
   sql: string;
 }
 
-export class SchemaError extends Error {
-  readonly code: 'E_DB_TOO_NEW' | 'E_NOT_FUTURESBOARD' | 'E_BAD_MIGRATION';
-  constructor(code: SchemaError['code'], message: string) {
-    super(message);
-    this.name = 'SchemaError';
-    this.code = code;
-  }
-}
-
 /** Parse `001_init.sql`-style file names into ordered migrations. */
 export function migrationsFromFiles(files: Record<string, string>): Migration[] {
   const list = Object.entries(files).map(([path, sql]) => {
     const file = path.split('/').pop() ?? path;
     const m = /^(\d+)_([\w-]+)\.sql$/.exec(file);
-    if (!m) throw new SchemaError('E_BAD_MIGRATION', `migration file name must look like 001_name.sql: ${file}`);
+    if (!m) throw new FbError('E_BAD_MIGRATION', `migration file name must look like 001_name.sql: ${file}`);
     return { version: Number(m[1]), name: m[2], sql };
   });
   list.sort((a, b) => a.version - b.version);
   list.forEach((m, i) => {
     if (m.version !== i + 1)
-      throw new SchemaError('E_BAD_MIGRATION', `migrations must be numbered 1..n without holes; found ${m.version} at position ${i + 1}`);
+      throw new FbError('E_BAD_MIGRATION', `migrations must be numbered 1..n without holes; found ${m.version} at position ${i + 1}`);
   });
   return list;
 }
@@ -57,8 +49,8 @@ export function schemaVersion(db: Db): number {
 }
 
 /** The refusal of a database newer than the code, whether its version came from the header or the table. */
-export function tooNewError(have: number, know: number): SchemaError {
-  return new SchemaError('E_DB_TOO_NEW', `database schema version ${have} is newer than this futuresboard (knows ${know}); upgrade futuresboard to open it`);
+export function tooNewError(have: number, know: number): FbError {
+  return new FbError('E_DB_TOO_NEW', `database schema version ${have} is newer than this futuresboard (knows ${know}); upgrade futuresboard to open it`);
 }
 
 /** Refuse a database with a newer schema than this code knows; returns its version. */

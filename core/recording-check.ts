@@ -8,20 +8,9 @@
  * wrong and, when there is one, the fix.
  */
 import type { Db } from './db.ts';
-import { checkSchema, SchemaError, tooNewError, type Migration } from './migrations.ts';
+import { checkSchema, tooNewError, type Migration } from './migrations.ts';
 import { EVENT_TABLES } from './tables.ts';
-
-export type RecordingFaultCode = 'E_NOT_SQLITE' | 'E_NOT_RECORDING' | 'E_DB_TOO_NEW';
-
-export class RecordingFault extends Error {
-  constructor(
-    readonly code: RecordingFaultCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RecordingFault';
-  }
-}
+import { FbError, hasErrorCode } from './errors.ts';
 
 /**
  * What the file is opened for. Reading needs a whole recording. Writing also takes an empty
@@ -61,15 +50,15 @@ export interface HeaderCheck {
  * database), true for a SQLite file whose schema is then judged by checkRecordingSchema.
  */
 export function checkSqliteHeader(c: HeaderCheck): boolean {
-  const notSqlite = (why: string) => new RecordingFault('E_NOT_SQLITE', `${c.name} is not a readable SQLite database (${why}); ${FIX[c.use]}`);
+  const notSqlite = (why: string) => new FbError('E_NOT_SQLITE', `${c.name} is not a readable SQLite database (${why}); ${FIX[c.use]}`);
   if (c.size === 0) {
     if (c.use === 'write') return false;
-    throw new RecordingFault('E_NOT_RECORDING', `${c.name} is empty (0 bytes), not a futuresboard recording; ${FIX.read}`);
+    throw new FbError('E_NOT_RECORDING', `${c.name} is empty (0 bytes), not a futuresboard recording; ${FIX.read}`);
   }
   const h = c.head;
   if (String.fromCharCode(...h.subarray(0, MAGIC.length)) !== MAGIC) throw notSqlite('it does not start with the SQLite header');
   const truncated = (what: string) =>
-    new RecordingFault('E_NOT_SQLITE', `${c.name} is not a readable SQLite database: it is truncated (${what}); copy the whole file again`);
+    new FbError('E_NOT_SQLITE', `${c.name} is not a readable SQLite database: it is truncated (${what}); copy the whole file again`);
   if (h.length < SQLITE_HEADER_BYTES) throw truncated(`${c.size} bytes, shorter than the SQLite header`);
   const view = new DataView(h.buffer, h.byteOffset, h.byteLength);
   const raw = view.getUint16(16);
@@ -80,7 +69,7 @@ export function checkSqliteHeader(c: HeaderCheck): boolean {
   const pagesValid = pages > 0 && view.getUint32(24) === view.getUint32(92);
   if (pagesValid && !c.walBeside && c.size < pages * pageSize) throw truncated(`its header describes ${pages * pageSize} bytes, the file has ${c.size}`);
   const userVersion = view.getInt32(60);
-  if (userVersion > c.known) throw new RecordingFault('E_DB_TOO_NEW', `${c.name}: ${tooNewError(userVersion, c.known).message}`);
+  if (userVersion > c.known) throw new FbError('E_DB_TOO_NEW', `${c.name}: ${tooNewError(userVersion, c.known).message}`);
   return true;
 }
 
@@ -98,13 +87,13 @@ export function checkRecordingSchema(db: Db, name: string, migrations: readonly 
   try {
     tables = new Set(db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").map((r) => r.name));
   } catch (err) {
-    throw new RecordingFault('E_NOT_SQLITE', `${name} is not a readable SQLite database (${(err as Error).message}); ${FIX[use]}`);
+    throw new FbError('E_NOT_SQLITE', `${name} is not a readable SQLite database (${(err as Error).message}); ${FIX[use]}`);
   }
   if (use === 'write' && tables.size === 0) return checkVersion(db, name, migrations, use);
   const missing = ['schema_migrations', ...EVENT_TABLES.map((t) => t.table)].filter((t) => !tables.has(t));
   if (missing.length) {
     const what = use === 'read' ? `missing ${someOf(missing)}` : `it has other tables: ${someOf([...tables].sort())}`;
-    throw new RecordingFault('E_NOT_RECORDING', `${name} is SQLite but not a futuresboard recording (${what}); ${FIX[use]}`);
+    throw new FbError('E_NOT_RECORDING', `${name} is SQLite but not a futuresboard recording (${what}); ${FIX[use]}`);
   }
   return checkVersion(db, name, migrations, use);
 }
@@ -113,8 +102,8 @@ function checkVersion(db: Db, name: string, migrations: readonly Migration[], us
   try {
     return checkSchema(db, migrations);
   } catch (err) {
-    if (err instanceof SchemaError) throw new RecordingFault('E_DB_TOO_NEW', `${name}: ${err.message}`);
+    if (hasErrorCode(err, 'E_DB_TOO_NEW', 'E_BAD_MIGRATION')) throw new FbError('E_DB_TOO_NEW', `${name}: ${err.message}`);
     // A schema_migrations table with other columns belongs to another program.
-    throw new RecordingFault('E_NOT_RECORDING', `${name} is SQLite but not a futuresboard recording (${(err as Error).message}); ${FIX[use]}`);
+    throw new FbError('E_NOT_RECORDING', `${name} is SQLite but not a futuresboard recording (${(err as Error).message}); ${FIX[use]}`);
   }
 }

@@ -11,6 +11,7 @@ import { defaultMetricsConfig, type MetricsConfig } from '../core/metrics/config
 import { createMetricsEngine, type MetricsEngine } from '../core/metrics/engine.ts';
 import { ALERT_COLUMNS, alertValues, hasTable, METRIC_COLUMNS, metricValues, readMetricsConfigs } from '../core/metrics/store.ts';
 import type { AlertRecord } from '../core/metrics/types.ts';
+import { FbError } from '../core/errors.ts';
 
 export interface Difference {
   table: 'metrics' | 'alerts';
@@ -75,13 +76,9 @@ function rowDiff(columns: readonly string[], stored: SqlValue[], recomputed: Sql
   return null;
 }
 
-export class VerifyError extends Error {
-  readonly code = 'E_VERIFY_SCHEMA';
-}
-
 export function verifyMetrics(db: Db, opts: VerifyOptions): VerifyResult {
   for (const t of ['metrics', 'alerts'])
-    if (!hasTable(db, t)) throw new VerifyError(`this database has no ${t} table (it predates schema version 2): nothing to verify`);
+    if (!hasTable(db, t)) throw new FbError('E_VERIFY_SCHEMA', `this database has no ${t} table (it predates schema version 2): nothing to verify`);
   const max = opts.maxDifferences ?? 10;
   const result: VerifyResult = { events: 0, metrics: 0, alerts: 0, differences: [], differenceCount: 0, configSource: 'given' };
   const differ = (d: Difference) => {

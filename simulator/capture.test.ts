@@ -3,13 +3,13 @@
  * shifted to now, looped without time or ids going backwards, books and tickers starting at a
  * snapshot, and REST answering with the recorded bodies.
  */
+import { FbError as CaptureFileError } from '../core/errors.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { needsShared, sharedLines } from '../test/helpers/shared-data.ts';
 import { defaultCaptureFiles } from './capture/source.ts';
-import { CaptureFileError } from './capture/timeline.ts';
 import { startSimulator } from './index.ts';
 import { recorded, TestClient } from './test-support.ts';
 

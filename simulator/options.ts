@@ -3,14 +3,7 @@
  * (../shared/samples/PROTOCOLS.md §1.3, §1.6, §2.3, §3.1, §3.2). Every one can be overridden so
  * tests can see a 24 h rollover or a 10 min idle cut in milliseconds.
  */
-
-export class SimulatorOptionError extends Error {
-  readonly code = 'E_SIM_OPTION';
-  constructor(message: string) {
-    super(message);
-    this.name = 'SimulatorOptionError';
-  }
-}
+import { FbError } from '../core/errors.ts';
 
 export interface BinanceLimits {
   /** Server ping frame interval (real: 3 min). */
@@ -90,13 +83,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function merge<T extends object>(path: string, base: T, over: Partial<T> | undefined): T {
   if (over === undefined) return base;
-  if (typeof over !== 'object' || over === null) throw new SimulatorOptionError(`${path} must be an object of numbers, e.g. { ${Object.keys(base)[0]}: 1000 }`);
+  if (typeof over !== 'object' || over === null) throw new FbError('E_SIM_OPTION', `${path} must be an object of numbers, e.g. { ${Object.keys(base)[0]}: 1000 }`);
   const out = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    if (!(k in base)) throw new SimulatorOptionError(`${path}.${k} is not a known limit; known: ${Object.keys(base).join(', ')}`);
+    if (!(k in base)) throw new FbError('E_SIM_OPTION', `${path}.${k} is not a known limit; known: ${Object.keys(base).join(', ')}`);
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > MAX_TIMER_MS)
-      throw new SimulatorOptionError(`${path}.${k} must be a positive integer (at most ${MAX_TIMER_MS}), got ${JSON.stringify(v)}`);
+      throw new FbError('E_SIM_OPTION', `${path}.${k} must be a positive integer (at most ${MAX_TIMER_MS}), got ${JSON.stringify(v)}`);
     (out as Record<string, number>)[k] = v;
   }
   return out;

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EXCHANGES, type ExchangeId } from '../core/events.ts';
 import { silentLogger, type Clock, type Logger } from '../core/log.ts';
-import type { ExchangeEndpoints } from '../collector/exchanges/types.ts';
+import type { ExchangeEndpoints } from '../core/endpoints.ts';
 import { binanceRest, isBinanceRest } from './binance/rest.ts';
 import { BinanceConnection, checkBinancePath, parseBinancePath } from './binance/ws.ts';
 import { bybitRest, isBybitRest } from './bybit/rest.ts';
@@ -17,15 +17,16 @@ import { BYBIT_PATH, BybitConnection } from './bybit/ws.ts';
 import { createCaptureSource } from './capture/source.ts';
 import type { SimConnection } from './connection.ts';
 import { FaultState, newCounters, type ServerContext } from './context.ts';
-import { FaultSpecError, parseFaultSpec, type FaultName, type FaultSpec } from './faults.ts';
-import { BodyTooLargeError, readBody, respond } from './http/respond.ts';
+import { parseFaultSpec, type FaultName, type FaultSpec } from './faults.ts';
+import { readBody, respond } from './http/respond.ts';
 import { Hub } from './hub.ts';
 import { isOkxRest, okxRest } from './okx/rest.ts';
 import { OKX_PATH, OkxConnection } from './okx/ws.ts';
-import { resolveLimits, SimulatorOptionError, type LimitOverrides } from './options.ts';
+import { resolveLimits, type LimitOverrides } from './options.ts';
 import type { FrameSource } from './source.ts';
 import { Rng } from './synthetic/rng.ts';
 import { createSyntheticSource } from './synthetic/source.ts';
+import { FbError, hasErrorCode } from '../core/errors.ts';
 
 export interface SimulatorOptions {
   /** Interface to bind (default 127.0.0.1). */
@@ -62,7 +63,7 @@ export interface Simulator {
   readonly host: string;
   readonly port: number;
   readonly endpoints: Record<ExchangeId, ExchangeEndpoints>;
-  /** Apply a fault switch (same JSON as POST /_sim/fault); throws FaultSpecError when malformed. */
+  /** Apply a fault switch (same JSON as POST /_sim/fault); throws E_SIM_FAULT when malformed. */
   fault(spec: FaultSpec): FaultResult;
   /** Counters and settings (same JSON as GET /_sim/state). */
   stats(): Record<string, unknown>;
@@ -73,7 +74,7 @@ const CONTROL_BODY_MAX = 64 * 1024;
 const DEFAULT_RANDOM_FAULTS: FaultName[] = ['drop', 'stall', 'malformed', 'skip-seq', 'duplicate-seq', 'rollover'];
 
 function checkOptions(o: SimulatorOptions): void {
-  const bad = (name: string, rule: string, got: unknown) => new SimulatorOptionError(`${name} must be ${rule}, got ${JSON.stringify(got)}`);
+  const bad = (name: string, rule: string, got: unknown) => new FbError('E_SIM_OPTION', `${name} must be ${rule}, got ${JSON.stringify(got)}`);
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) throw bad('port', 'an integer from 0 to 65535', o.port);
   if (o.host !== undefined && (typeof o.host !== 'string' || o.host === '')) throw bad('host', 'an interface address such as 127.0.0.1', o.host);
   if (o.source !== undefined && o.source !== 'synthetic' && o.source !== 'capture') throw bad('source', '"synthetic" or "capture"', o.source);
@@ -170,12 +171,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         try {
           json = JSON.parse(body);
         } catch {
-          throw new FaultSpecError('body must be JSON, e.g. {"exchange":"okx-swap","fault":"stall","ms":3000}');
+          throw new FbError('E_SIM_FAULT', 'body must be JSON, e.g. {"exchange":"okx-swap","fault":"stall","ms":3000}');
         }
         return respond(res, 200, JSON.stringify({ ok: true, ...fault(parseFaultSpec(json)) }));
       } catch (err) {
-        if (err instanceof FaultSpecError || err instanceof BodyTooLargeError)
-          return respond(res, err instanceof BodyTooLargeError ? 413 : 400, JSON.stringify({ error: { code: err.code, message: err.message } }));
+        if (hasErrorCode(err, 'E_SIM_FAULT', 'E_SIM_BODY_TOO_LARGE'))
+          return respond(res, err.code === 'E_SIM_BODY_TOO_LARGE' ? 413 : 400, JSON.stringify({ error: { code: err.code, message: err.message } }));
         throw err;
       }
     }

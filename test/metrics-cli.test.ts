@@ -3,10 +3,10 @@
  * session is recorded the way the collector records it (events, then the engine's output, in
  * the same transaction, in seq order; config recorded; a restart with another config halfway).
  */
+import { FbError as CliError } from '../core/errors.ts';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '../cli/kit.ts';
 import { prepareInserter } from '../collector/store/insert.ts';
 import { loadMigrations } from '../collector/store/migrations.ts';
 import { openNodeDb } from '../replay/adapters/node-sqlite.ts';

@@ -1,3 +1,4 @@
+import { FbError as AlertSinkError } from '../../core/errors.ts';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import type { AlertRecord } from '../../core/metrics/types.ts';
 import { writeEngineOutput } from '../../core/metrics/store.ts';
 import { migrate } from '../../core/migrations.ts';
 import { loadMigrations } from '../store/migrations.ts';
-import { AlertSinkError, createAlertSink, type AlertSinkOptions, type WebhookTarget } from './sink.ts';
+import { createAlertSink, type AlertSinkOptions, type WebhookTarget } from './sink.ts';
 
 const dir = tempDir('fb-alert-sink-');
 const T0 = Date.UTC(2025, 5, 13, 8);

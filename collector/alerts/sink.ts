@@ -12,6 +12,7 @@ import { readAlerts } from '../../core/metrics/store.ts';
 import { WEBHOOK_FORMATS, webhookBody, type WebhookFormat } from './payloads.ts';
 import { DeliveryQueue, type Delivery, type QueueStats } from './queue.ts';
 import { redactor, webhookUrlProblem } from './target-url.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface WebhookTarget {
   url: string;
@@ -60,10 +61,6 @@ export interface AlertSink {
   stats(since?: number): QueueStats;
 }
 
-export class AlertSinkError extends Error {
-  readonly code = 'E_ALERT_SINK';
-}
-
 /** A target's id in the queue. */
 export function targetId(t: WebhookTarget): string {
   return t.name ?? `${t.format}-${createHash('sha256').update(t.url).digest('hex').slice(0, 12)}`;
@@ -73,12 +70,12 @@ function checkTargets(targets: readonly WebhookTarget[]): void {
   const ids = new Set<string>();
   targets.forEach((t, i) => {
     const at = `webhooks[${i}]`;
-    if (!WEBHOOK_FORMATS.includes(t.format)) throw new AlertSinkError(`${at}.format must be one of ${WEBHOOK_FORMATS.join(', ')}, got ${JSON.stringify(t.format)}`);
+    if (!WEBHOOK_FORMATS.includes(t.format)) throw new FbError('E_ALERT_SINK', `${at}.format must be one of ${WEBHOOK_FORMATS.join(', ')}, got ${JSON.stringify(t.format)}`);
     const urlProblem = webhookUrlProblem(t.url);
-    if (urlProblem) throw new AlertSinkError(`${at}.url ${urlProblem}`);
-    if (t.format === 'telegram' && !t.chatId) throw new AlertSinkError(`${at}.chatId is required for the telegram format (the chat to post to)`);
+    if (urlProblem) throw new FbError('E_ALERT_SINK', `${at}.url ${urlProblem}`);
+    if (t.format === 'telegram' && !t.chatId) throw new FbError('E_ALERT_SINK', `${at}.chatId is required for the telegram format (the chat to post to)`);
     const id = targetId(t);
-    if (ids.has(id)) throw new AlertSinkError(`${at} duplicates another target (${id}); give each target its own url or name`);
+    if (ids.has(id)) throw new FbError('E_ALERT_SINK', `${at} duplicates another target (${id}); give each target its own url or name`);
     ids.add(id);
   });
 }

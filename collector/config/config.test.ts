@@ -2,12 +2,13 @@
  * Loading futuresboard.config.json: real files in a temp folder, environment overrides, and
  * hostile or mistaken input refused with one line naming the field (and never a secret).
  */
+import { FbError as ConfigError } from '../../core/errors.ts';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/tmp.ts';
-import { ConfigError, defaultConfig, loadConfig, validateConfig } from '../config.ts';
+import { defaultConfig, loadConfig, validateConfig } from '../config.ts';
 
 const dir = tempDir('fb-config-');
 let n = 0;

@@ -2,8 +2,8 @@
  * FUTURESBOARD_* environment overrides: the few settings people change per run. They are
  * written into the raw config before validation, so they obey the same rules as the file.
  */
-import { ConfigError } from './errors.ts';
 import { isPlainObject, type PlainObject } from './read-file.ts';
+import { FbError } from '../../core/errors.ts';
 
 /**
  * A port given as text (environment, command line): decimal digits only. `Number()` would
@@ -11,7 +11,7 @@ import { isPlainObject, type PlainObject } from './read-file.ts';
  */
 export function parsePort(text: string, what: string): number {
   const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port <= 65535)) throw new ConfigError(`${what}: must be a decimal port number 0-65535 (0: any free port), got ${JSON.stringify(text)}`);
+  if (!(port <= 65535)) throw new FbError('E_CONFIG', `${what}: must be a decimal port number 0-65535 (0: any free port), got ${JSON.stringify(text)}`);
   return port;
 }
 

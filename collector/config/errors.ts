@@ -4,14 +4,6 @@
  */
 import type { z } from 'zod';
 
-export class ConfigError extends Error {
-  readonly code = 'E_CONFIG';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
 const EXPECTED: Record<string, string> = {
   string: 'a string',
   number: 'a number',

@@ -4,7 +4,7 @@
  * where they would change the prototype of every object in the process.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './errors.ts';
+import { FbError } from '../../core/errors.ts';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -35,10 +35,10 @@ export function readConfigFile(file: string): PlainObject {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const e = err as Error & { code?: string };
-    throw new ConfigError(`${file}: ${e.code === 'EISDIR' ? 'is a directory, not a config file' : e.code ? `cannot read (${e.code})` : `not valid JSON (${e.message})`}`);
+    throw new FbError('E_CONFIG', `${file}: ${e.code === 'EISDIR' ? 'is a directory, not a config file' : e.code ? `cannot read (${e.code})` : `not valid JSON (${e.message})`}`);
   }
-  if (!isPlainObject(parsed)) throw new ConfigError(`${file}: must hold a JSON object such as {"db": "data/futures.db"}`);
+  if (!isPlainObject(parsed)) throw new FbError('E_CONFIG', `${file}: must hold a JSON object such as {"db": "data/futures.db"}`);
   const bad = forbiddenKeyPath(parsed);
-  if (bad) throw new ConfigError(`${file}: ${bad}: key not allowed (it names a JavaScript object internal); remove it`);
+  if (bad) throw new FbError('E_CONFIG', `${file}: ${bad}: key not allowed (it names a JavaScript object internal); remove it`);
   return parsed;
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ExchangeId } from '../../core/events.ts';
 import { WEBHOOK_FORMATS } from '../alerts/payloads.ts';
 import { webhookUrlProblem } from '../alerts/target-url.ts';
+import { ADAPTERS } from '../exchanges/index.ts';
 import { WILDCARD_BINDS } from '../relay/access.ts';
 import { metricsSchema } from './metrics-schema.ts';
 import { strictObject } from './strict-object.ts';
@@ -15,15 +16,6 @@ const DEFAULT_SYMBOLS: Record<ExchangeId, string[]> = {
   'binance-usdm': ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'],
   'bybit-linear': ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'],
   'okx-swap': ['BTC-USDT-SWAP', 'ETH-USDT-SWAP', 'SOL-USDT-SWAP'],
-};
-
-const DEFAULT_ENDPOINTS: Record<ExchangeId, { ws: Record<string, string>; rest: string }> = {
-  'binance-usdm': {
-    ws: { public: 'wss://fstream.binance.com/public', market: 'wss://fstream.binance.com/market' },
-    rest: 'https://fapi.binance.com',
-  },
-  'bybit-linear': { ws: { linear: 'wss://stream.bybit.com/v5/public/linear' }, rest: 'https://api.bybit.com' },
-  'okx-swap': { ws: { public: 'wss://ws.okx.com:8443/ws/v5/public' }, rest: 'https://www.okx.com' },
 };
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().min(min).max(max);
@@ -119,9 +111,10 @@ const exchangeSchema = (id: ExchangeId) =>
     endpoints: strictObject({
       ws: z
         .record(z.string(), z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'))
-        .default(() => ({ ...DEFAULT_ENDPOINTS[id].ws }))
+        // The production endpoints are the adapter's own (one source for the feed and the config).
+        .default(() => ({ ...ADAPTERS[id].defaultEndpoints.ws }))
         .describe('Websocket base URLs by stream name (the simulator replaces them).'),
-      rest: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').default(DEFAULT_ENDPOINTS[id].rest),
+      rest: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').default(ADAPTERS[id].defaultEndpoints.rest),
     }).prefault({}),
     markets: marketsSchema.default(() => ({ symbols: [...DEFAULT_SYMBOLS[id]] })),
   }).prefault({});

@@ -3,8 +3,10 @@
  * out) and a feed plan (which connections to open, what to send, what to poll). Transport,
  * reconnects and storage live elsewhere (collector/feed, collector/store).
  */
+import type { ExchangeEndpoints } from '../../core/endpoints.ts';
 import type { EventSink, ExchangeId } from '../../core/events.ts';
 import type { Instrument, InstrumentBook } from '../../core/instruments.ts';
+import { FbError } from '../../core/errors.ts';
 
 /** What a frame turned out to be, so the connection can keep its timers and counters right. */
 export type FrameResult =
@@ -18,17 +20,8 @@ export type FrameResult =
   /** Well-formed but not for us (e.g. a kline we do not record); counted, not an error. */
   | { type: 'ignored' };
 
-/** Thrown by parsers for malformed input; the caller counts and logs it and moves on. */
-export class ParseError extends Error {
-  readonly code = 'E_PARSE';
-  constructor(
-    message: string,
-    readonly exchange: ExchangeId,
-  ) {
-    super(message);
-    this.name = 'ParseError';
-  }
-}
+/** Thrown by parsers for malformed input (E_PARSE); the caller counts and logs it and moves on. */
+export const parseError = (message: string, exchange: ExchangeId): FbError => new FbError('E_PARSE', message, { exchange });
 
 /**
  * One parser instance per connection (it may hold per-connection state: Bybit ticker
@@ -110,12 +103,8 @@ export interface FeedPlan {
   notes?: string[];
 }
 
-/** Per-exchange settings from the config file (all URLs configurable; the simulator relies on it). */
-export interface ExchangeEndpoints {
-  /** Binance: `.../public` and `.../market`; Bybit: `.../v5/public/linear`; OKX: `.../ws/v5/public`. */
-  ws: Record<string, string>;
-  rest: string;
-}
+/** Where an exchange is reached (core/endpoints.ts): every URL is configurable, which the simulator relies on. */
+export type { ExchangeEndpoints };
 
 export interface ExchangeAdapter {
   id: ExchangeId;

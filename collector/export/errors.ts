@@ -1,4 +1,6 @@
 /** Errors of the snapshot export; `code` says which part failed. */
+import { FbError } from '../../core/errors.ts';
+
 export type ExportErrorCode =
   /** Bad options (filters, paths); the message names the option. */
   | 'E_EXPORT_OPTIONS'
@@ -13,15 +15,9 @@ export type ExportErrorCode =
 
 export type ExportOptionName = 'dbPath' | 'outPath' | 'from' | 'to' | 'markets';
 
-export class ExportError extends Error {
-  constructor(
-    readonly code: ExportErrorCode,
-    /** What went wrong and the fix, without the option name. */
-    readonly detail: string,
-    /** The option at fault, so a CLI can name its own flag. */
-    readonly option?: ExportOptionName,
-  ) {
-    super(option ? `${option}: ${detail}` : detail);
-    this.name = 'ExportError';
-  }
-}
+/**
+ * `detail` says what went wrong and the fix without the option name; `option` names the option
+ * at fault, so a CLI can name its own flag.
+ */
+export const exportError = (code: ExportErrorCode, detail: string, option?: ExportOptionName): FbError =>
+  new FbError(code, option ? `${option}: ${detail}` : detail, { detail, option });

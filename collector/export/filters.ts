@@ -2,7 +2,7 @@
  * Export filters as given on the command line or in a /snapshot.sqlite query: times as epoch
  * milliseconds or ISO-8601, markets as a comma-separated list of unified markets.
  */
-import { ExportError } from './errors.ts';
+import { exportError } from './errors.ts';
 
 export interface ExportFilters {
   /** Keep rows with local_ts >= from (epoch ms). */
@@ -35,15 +35,15 @@ export function parseFilters(raw: RawFilters, flag: (name: string) => string): E
     if (text === undefined) continue;
     const ms = parseTime(text);
     if (ms === null)
-      throw new ExportError('E_EXPORT_OPTIONS', `${flag(name)} must be epoch milliseconds or an ISO time such as 2026-01-01T00:00:00Z, got ${JSON.stringify(text)}`);
+      throw exportError('E_EXPORT_OPTIONS', `${flag(name)} must be epoch milliseconds or an ISO time such as 2026-01-01T00:00:00Z, got ${JSON.stringify(text)}`);
     out[name] = ms;
   }
   if (out.from !== undefined && out.to !== undefined && out.from >= out.to)
-    throw new ExportError('E_EXPORT_OPTIONS', `${flag('from')} must be before ${flag('to')}`);
+    throw exportError('E_EXPORT_OPTIONS', `${flag('from')} must be before ${flag('to')}`);
   if (raw.markets !== undefined) {
     const markets = raw.markets.split(',').map((s) => s.trim()).filter(Boolean);
     if (markets.length === 0)
-      throw new ExportError('E_EXPORT_OPTIONS', `${flag('markets')} must list unified markets such as BTC/USDT:USDT,ETH/USDT:USDT`);
+      throw exportError('E_EXPORT_OPTIONS', `${flag('markets')} must list unified markets such as BTC/USDT:USDT,ETH/USDT:USDT`);
     out.markets = markets;
   }
   return out;

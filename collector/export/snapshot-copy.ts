@@ -9,7 +9,7 @@
  */
 import { closeSync, fsyncSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { ExportError } from './errors.ts';
+import { exportError } from './errors.ts';
 import type { ExportFilters } from './filters.ts';
 
 export interface SnapshotJob extends ExportFilters {
@@ -79,14 +79,14 @@ export function copySnapshot(job: SnapshotJob, progress: (stage: ExportStage) =>
   try {
     source = new Database(job.dbPath, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new ExportError('E_EXPORT_SOURCE', `cannot open ${job.dbPath}: ${(err as Error).message}`);
+    throw exportError('E_EXPORT_SOURCE', `cannot open ${job.dbPath}: ${(err as Error).message}`);
   }
   try {
     source.prepare('VACUUM INTO ?').run(job.tmpPath);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
-      throw new ExportError('E_EXPORT_SOURCE', `${job.dbPath} is not a readable SQLite database (${code}: ${(err as Error).message})`);
+      throw exportError('E_EXPORT_SOURCE', `${job.dbPath} is not a readable SQLite database (${code}: ${(err as Error).message})`);
     throw err;
   } finally {
     source.close();
@@ -109,7 +109,7 @@ export function copySnapshot(job: SnapshotJob, progress: (stage: ExportStage) =>
     progress('checking');
     const check = copy.pragma('integrity_check') as { integrity_check: string }[];
     const verdict = check.map((r) => r.integrity_check).join('; ');
-    if (verdict !== 'ok') throw new ExportError('E_EXPORT_INTEGRITY', `the copy failed integrity_check: ${verdict}`);
+    if (verdict !== 'ok') throw exportError('E_EXPORT_INTEGRITY', `the copy failed integrity_check: ${verdict}`);
     for (const table of tableNames(copy)) tables[table] = (copy.prepare(`SELECT count(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
   } finally {
     copy.close();

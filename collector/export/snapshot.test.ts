@@ -1,11 +1,11 @@
 /** exportSnapshot against real SQLite files, read back with sql.js as the browser does. */
+import { FbError as ExportError } from '../../core/errors.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, tempDir } from '../relay/test-support.ts';
-import { ExportError } from './errors.ts';
 import { exportSnapshot } from './snapshot.ts';
 
 const BTC = 'BTC/USDT:USDT';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ExportError, type ExportErrorCode, type ExportOptionName } from './errors.ts';
+import { exportError, type ExportErrorCode, type ExportOptionName } from './errors.ts';
 import type { ExportFilters } from './filters.ts';
 import type { CopyResult, ExportStage } from './snapshot-copy.ts';
 import type { WorkerMessage } from './snapshot-worker.ts';
@@ -35,11 +35,11 @@ const KNOWN_CODES: readonly string[] = ['E_EXPORT_OPTIONS', 'E_EXPORT_SOURCE', '
 
 function validate(opts: ExportOptions): void {
   const bad = (option: ExportOptionName, detail: string) => {
-    throw new ExportError('E_EXPORT_OPTIONS', detail, option);
+    throw exportError('E_EXPORT_OPTIONS', detail, option);
   };
   if (!opts.dbPath) bad('dbPath', 'give the database file to export');
   if (!opts.outPath) bad('outPath', 'give the file to write');
-  if (!existsSync(opts.dbPath)) throw new ExportError('E_EXPORT_SOURCE', `database not found: ${resolve(opts.dbPath)}`, 'dbPath');
+  if (!existsSync(opts.dbPath)) throw exportError('E_EXPORT_SOURCE', `database not found: ${resolve(opts.dbPath)}`, 'dbPath');
   if (resolve(opts.dbPath) === resolve(opts.outPath)) bad('outPath', 'must differ from the database file (the export never overwrites its source)');
   if (!existsSync(dirname(resolve(opts.outPath)))) bad('outPath', `folder ${dirname(resolve(opts.outPath))} does not exist; create it first`);
   if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) bad('from', 'must be before `to`');
@@ -68,13 +68,13 @@ function runWorker(job: object, opts: ExportOptions): Promise<CopyResult> {
       else if (m.type === 'done') settle(() => resolvePromise(m.result));
       else {
         const code = (KNOWN_CODES.includes(m.code) ? m.code : 'E_EXPORT_FAILED') as ExportErrorCode;
-        settle(() => reject(new ExportError(code, code === 'E_EXPORT_FAILED' ? `${m.code}: ${m.message}` : m.message)));
+        settle(() => reject(exportError(code, code === 'E_EXPORT_FAILED' ? `${m.code}: ${m.message}` : m.message)));
       }
     });
-    worker.on('error', (err) => settle(() => reject(new ExportError('E_EXPORT_FAILED', `export worker crashed: ${err.message}`))));
+    worker.on('error', (err) => settle(() => reject(exportError('E_EXPORT_FAILED', `export worker crashed: ${err.message}`))));
     worker.on('exit', (code) =>
       settle(() =>
-        reject(aborted ? new ExportError('E_EXPORT_ABORTED', 'export cancelled') : new ExportError('E_EXPORT_FAILED', `export worker exited with code ${code} before finishing`)),
+        reject(aborted ? exportError('E_EXPORT_ABORTED', 'export cancelled') : exportError('E_EXPORT_FAILED', `export worker exited with code ${code} before finishing`)),
       ),
     );
   });
@@ -91,7 +91,7 @@ async function fsyncDir(path: string): Promise<void> {
 
 export async function exportSnapshot(opts: ExportOptions): Promise<ExportResult> {
   validate(opts);
-  if (opts.signal?.aborted) throw new ExportError('E_EXPORT_ABORTED', 'export cancelled');
+  if (opts.signal?.aborted) throw exportError('E_EXPORT_ABORTED', 'export cancelled');
   const started = performance.now();
   const outPath = resolve(opts.outPath);
   // Beside the target, so the final rename stays on one filesystem (atomic).

@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import type { ExchangeId, GapCause, MarketEvent } from '../../core/events.ts';
 import type { Logger } from '../../core/log.ts';
-import { ParseError, type ConnectionSpec, type ExchangeParser } from '../exchanges/types.ts';
+import { parseError, type ConnectionSpec, type ExchangeParser } from '../exchanges/types.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { Backoff } from './backoff.ts';
 import { GapGate } from './gap-gate.ts';
@@ -243,7 +243,7 @@ export class FeedConnection {
     // The archive holds exactly the frames the collector processed, so an import reproduces them.
     this.deps.raw?.recv(this.spec.id, text, localTs);
     if (isBinary) {
-      this.countParseError(new ParseError('binary frame where text was expected', this.deps.exchange), text);
+      this.countParseError(parseError('binary frame where text was expected', this.deps.exchange), text);
       return;
     }
     let result;

@@ -14,10 +14,11 @@
  */
 import type { ExchangeId, GapCause, MarketEvent } from '../../core/events.ts';
 import type { Logger } from '../../core/log.ts';
-import { ParseError, type ExchangeParser, type RestFamily, type RestPoll } from '../exchanges/types.ts';
+import { type ExchangeParser, type RestFamily, type RestPoll } from '../exchanges/types.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { Backoff } from './backoff.ts';
 import type { RawRecorder } from './raw-recorder.ts';
+import { hasErrorCode } from '../../core/errors.ts';
 
 /** Timers the poller arms (tests drive a virtual clock through them). */
 export interface PollTimers {
@@ -198,7 +199,7 @@ export class RestPoller {
       if (r.type === 'rejected') logger.warn({ poll: poll.id, message: r.message }, 'REST poll rejected by the exchange');
       else this.deps.onBody?.(poll.url, body, localTs);
     } catch (err) {
-      if (!(err instanceof ParseError)) logger.error({ poll: poll.id, err }, 'unexpected error parsing a REST body');
+      if (!hasErrorCode(err, 'E_PARSE')) logger.error({ poll: poll.id, err }, 'unexpected error parsing a REST body');
       telemetry.parseErrors.inc({ exchange });
       logger.warn({ poll: poll.id, err: (err as Error).message }, 'malformed REST body skipped');
     }

@@ -14,7 +14,7 @@ import type Database from 'better-sqlite3';
 import type { ExchangeId, MarketEvent } from '../../core/events.ts';
 import { InstrumentBook, type Instrument } from '../../core/instruments.ts';
 import { ADAPTERS, exchangeOfConnection } from '../exchanges/index.ts';
-import { ParseError, type ExchangeParser } from '../exchanges/types.ts';
+import { parseError, type ExchangeParser } from '../exchanges/types.ts';
 import { GapGate } from '../feed/gap-gate.ts';
 import type { ArchivedFeed } from '../feed/raw-recorder.ts';
 import { LatestRestBodies } from '../feed/rest-bodies.ts';
@@ -164,6 +164,6 @@ function pathOf(url: string, exchange: ExchangeId): string {
   try {
     return new URL(url).pathname;
   } catch {
-    throw new ParseError(`http line: url ${JSON.stringify(url.slice(0, 100))} is not an absolute URL`, exchange);
+    throw parseError(`http line: url ${JSON.stringify(url.slice(0, 100))} is not an absolute URL`, exchange);
   }
 }

@@ -7,13 +7,13 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../../core/log.ts';
-import { ParseError } from '../exchanges/types.ts';
 import { createLiveMetrics } from '../live-metrics.ts';
 import { saveMarkets } from '../store/markets.ts';
 import { EventWriter } from '../store/writer.ts';
 import { parseCaptureLine } from './capture-line.ts';
 import { CaptureSession } from './capture-session.ts';
 import { readLines } from './read-lines.ts';
+import { hasErrorCode } from '../../core/errors.ts';
 
 /**
  * Longest capture line read. The largest exchange frames (full order-book snapshots of every
@@ -101,7 +101,7 @@ export async function importCaptures(
         if (outcome === 'frame') result.frames++;
         else if (outcome === 'skipped') result.skippedLines++;
       } catch (err) {
-        if (!(err instanceof ParseError)) opts.logger.error({ err, file, line: number }, 'unexpected error on a recorded frame');
+        if (!hasErrorCode(err, 'E_PARSE')) opts.logger.error({ err, file, line: number }, 'unexpected error on a recorded frame');
         result.parseErrors++;
         if (result.parseErrors <= 10) opts.logger.warn({ file, line: number, err: (err as Error).message }, 'malformed frame skipped');
       }

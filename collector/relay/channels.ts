@@ -1,23 +1,11 @@
 /**
  * Relay channels: which event kind goes to which channel, and which channels hold "latest
  * state" (a newer item replaces an older one with the same key) rather than a stream where every
- * item matters. That split drives both the subscribe snapshot and the slow-client policy.
+ * item matters. That split drives both the subscribe snapshot and the slow-client policy. The
+ * channel names themselves are wire protocol: core/relay-protocol.ts.
  */
 import type { EventKind, RecordedEvent } from '../../core/events.ts';
-
-export const CHANNELS = [
-  'trades',
-  'book_tops',
-  'tickers',
-  'liquidations',
-  'open_interest',
-  'long_short',
-  'metrics',
-  'alerts',
-  'health',
-  'gaps',
-] as const;
-export type Channel = (typeof CHANNELS)[number];
+import type { Channel } from '../../core/relay-protocol.ts';
 
 /** Channels fed by `Relay.publish` rather than by committed market events. */
 export type PublishedChannel = 'metrics' | 'alerts' | 'health';
@@ -42,10 +30,6 @@ export const LATEST_STATE_CHANNELS: ReadonlySet<Channel> = new Set<Channel>([
   'metrics',
   'health',
 ]);
-
-export function isChannel(value: unknown): value is Channel {
-  return typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
-}
 
 /**
  * Identity of a latest-state item within its channel and market: one ticker per exchange and

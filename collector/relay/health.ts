@@ -11,61 +11,29 @@
  *
  * `notes` are not reasons: they say where the collector deliberately records less than usual
  * (e.g. fewer ratio polls at scale, to stay within an exchange's limit), and never change the tier.
+ * The document itself (HealthReport) is core/health.ts, shared with its readers.
  */
-import type { ExchangeId } from '../../core/events.ts';
+import type { AlertDeliveryHealth, FeedConnection, FeedHealth, FeedStatus, HealthReport, HealthStatus } from '../../core/health.ts';
 import type { Config } from '../config.ts';
 
 export interface HealthInput {
   now: number;
   startedAt: number;
   version: string;
-  feeds: {
-    exchange: ExchangeId;
-    stream: string;
-    connection: string;
-    state: 'connecting' | 'open' | 'stale' | 'backoff' | 'closed';
-    lastDataAt: number | null;
-    reconnects: number;
-    lastError: string | null;
-  }[];
+  feeds: FeedConnection[];
   openGaps: number;
   writerLagMs: number;
   lastWriteError: string | null;
   dbBytes: number;
   diskFreeBytes: number | null;
-  alertDelivery: { pending: number; failed: number; lastError: string | null };
+  alertDelivery: AlertDeliveryHealth;
   /** The feed plans' notes (FeedPlan.notes); none when absent. */
   notes?: string[];
 }
 
 export type HealthThresholds = Config['health'];
-export type HealthStatus = 'ok' | 'degraded' | 'down';
 
-/**
- * What a feed is doing, seen from outside: `up` delivers data; `starting` has not delivered any
- * yet within `staleMs` of start-up; `stale` is connected but silent; `reconnecting` and `closed`
- * are disconnected.
- */
-export type FeedStatus = 'up' | 'starting' | 'stale' | 'reconnecting' | 'closed';
-
-export type FeedHealth = HealthInput['feeds'][number] & { status: FeedStatus; lastMessageAgeMs: number | null };
-
-export interface HealthReport {
-  status: HealthStatus;
-  reasons: string[];
-  feeds: FeedHealth[];
-  openGaps: number;
-  writerLagMs: number;
-  dbBytes: number;
-  diskFreeBytes: number | null;
-  alertDelivery: HealthInput['alertDelivery'];
-  notes: string[];
-  uptimeS: number;
-  version: string;
-  ts: number;
-}
-
-function feedStatus(feed: HealthInput['feeds'][number], input: HealthInput, staleMs: number): FeedStatus {
+function feedStatus(feed: FeedConnection, input: HealthInput, staleMs: number): FeedStatus {
   const starting = feed.lastDataAt === null && input.now - input.startedAt < staleMs;
   switch (feed.state) {
     case 'closed':

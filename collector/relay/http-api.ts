@@ -3,15 +3,17 @@
  * /api/alerts and /snapshot.sqlite. GET only (OPTIONS for CORS preflight); JSON errors.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HealthReport } from '../../core/health.ts';
 import type { Logger } from '../../core/log.ts';
 import { parseTime } from '../export/filters.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { checkAccess, originAllowed, type AccessPolicy } from './access.ts';
-import { healthHttpStatus, type HealthReport } from './health.ts';
+import { healthHttpStatus } from './health.ts';
 import { sendError, sendJson, sendJsonText } from './http-reply.ts';
 import type { Relay } from './relay.ts';
 import type { SnapshotRoute } from './snapshot-route.ts';
-import { StoreUnavailableError, type StoreReader } from './store-reader.ts';
+import { type StoreReader } from './store-reader.ts';
+import { hasErrorCode } from '../../core/errors.ts';
 
 export interface HttpApiOptions {
   relay: Relay;
@@ -95,7 +97,7 @@ export function createHttpHandler(o: HttpApiOptions): (req: IncomingMessage, res
 
   return (req, res) => {
     route(req, res).catch((err: Error & { code?: string }) => {
-      const unavailable = err instanceof StoreUnavailableError;
+      const unavailable = hasErrorCode(err, 'E_DB_UNAVAILABLE');
       if (!unavailable) o.logger.error({ err: err.message, code: err.code, path: (req.url ?? '').split('?')[0] }, 'http request failed'); // no query: it may hold ?token=
       if (res.headersSent) return void res.destroy();
       sendError(res, unavailable ? 503 : 500, err.code ?? 'E_INTERNAL', err.message);

@@ -3,7 +3,8 @@
  * on latest-state channels, the last few items on stream channels (trades, liquidations, gaps,
  * alerts). It answers subscribe snapshots and GET /api/latest.
  */
-import { LATEST_STATE_CHANNELS, type Channel } from './channels.ts';
+import type { Channel } from '../../core/relay-protocol.ts';
+import { LATEST_STATE_CHANNELS } from './channels.ts';
 
 /** One relayed item, serialized once and shared by every client that receives it. */
 export interface RelayItem {

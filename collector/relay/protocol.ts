@@ -1,35 +1,14 @@
 /**
- * Relay wire protocol (documented with examples in docs/relay-protocol.md): the close codes, and
- * validation of client requests. Pure: no sockets here.
+ * Validation of relay client requests (the messages themselves are core/relay-protocol.ts,
+ * documented in docs/relay-protocol.md). Pure: no sockets here.
  */
-import { CHANNELS, isChannel, type Channel } from './channels.ts';
-
-/** 2: `subscribed`/`unsubscribed` carry the change (`added`/`removed`), no longer the whole subscription. */
-export const PROTOCOL_VERSION = 2;
-
-/** Close codes the relay uses (RFC 6455 numbers; reasons are short English text). */
-export const CLOSE_CODES = {
-  /** Server shutting down. */
-  goingAway: 1001,
-  /** A binary frame: the protocol is JSON text only. */
-  unsupportedData: 1003,
-  /** Text that is not a JSON object. */
-  invalidPayload: 1007,
-  /** Policy: rate limit or subscription limit exceeded, or the client reads too slowly. */
-  policy: 1008,
-  /** A message above maxPayloadBytes (sent by `ws` itself). */
-  tooBig: 1009,
-  /** Too many clients connected. */
-  tryAgainLater: 1013,
-} as const;
+import { CHANNELS, isChannel, type Channel, type RequestId, type SubscriptionMessage } from '../../core/relay-protocol.ts';
 
 const MAX_MARKETS = 500;
 const MAX_MARKET_LENGTH = 64;
 
-/** Request ids are echoed back so a client can match replies; only short scalars are accepted. */
-export type RequestId = string | number;
-
-export type SubscriptionRequest = { op: 'subscribe' | 'unsubscribe'; id?: RequestId; channels: Channel[]; markets: string[] | null };
+/** A subscription request as validated: channels deduplicated, `markets` null for every market. */
+export type SubscriptionRequest = Omit<SubscriptionMessage, 'markets'> & { markets: string[] | null };
 export type ClientRequest = SubscriptionRequest | { op: 'ping'; id?: RequestId };
 
 export type ParsedMessage =

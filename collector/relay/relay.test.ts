@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { RecordedEvent } from '../../core/events.ts';
 import { defaultConfig } from '../config.ts';
-import { CLOSE_CODES, PROTOCOL_VERSION } from './protocol.ts';
+import { CLOSE_CODES, PROTOCOL_VERSION } from '../../core/relay-protocol.ts';
 import { bookTicker, heartbeatRound, MANUAL_HEARTBEAT, serverSockets, startTestServer, trade, TestClient, type TestServer } from './test-support.ts';
 
 const BTC = 'BTC/USDT:USDT';

@@ -4,18 +4,22 @@
  * Payloads are serialized once per distinct subscription and shared by every client that has it,
  * so a thousand clients cost little more than a bare broadcast loop.
  *
- * Only the daemon calls publishEvents/publish, and only after a write batch has committed.
+ * Only the daemon (or the replay relay) publishes: a write batch with publishBatch once it has
+ * committed, health with publish.
  */
 import type { WebSocket } from 'ws';
 import type { RecordedEvent } from '../../core/events.ts';
 import type { Logger } from '../../core/log.ts';
+import type { EngineOutput } from '../../core/metrics/types.ts';
+import { CHANNELS, CLOSE_CODES, PROTOCOL_VERSION, type Channel, type RequestId, type ServerMessage } from '../../core/relay-protocol.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { coalesce, pressureOf } from './backpressure.ts';
-import { CHANNEL_OF_KIND, CHANNELS, LATEST_STATE_CHANNELS, eventStateKey, publishedStateKey, type Channel, type PublishedChannel } from './channels.ts';
+import { CHANNEL_OF_KIND, LATEST_STATE_CHANNELS, eventStateKey, publishedStateKey, type PublishedChannel } from './channels.ts';
 import { LatestState, type RelayItem } from './latest.ts';
-import { CLOSE_CODES, PROTOCOL_VERSION, parseClientMessage, type ClientRequest, type RequestId, type SubscriptionRequest } from './protocol.ts';
+import { parseClientMessage, type ClientRequest, type SubscriptionRequest } from './protocol.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { applySubscribe, planSubscribe, signatureOf, subscriptionCount, toWire, unsubscribe, type Subscriptions } from './subscriptions.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface RelayTuning {
   /** Ping every client this often (see heartbeat()). */
@@ -53,14 +57,6 @@ export interface RelayOptions {
   now?: () => number;
 }
 
-export class RelayError extends Error {
-  readonly code = 'E_RELAY_CHANNEL';
-  constructor(message: string) {
-    super(message);
-    this.name = 'RelayError';
-  }
-}
-
 interface Client {
   ws: WebSocket;
   subs: Subscriptions;
@@ -77,6 +73,7 @@ const PUBLISHED: readonly Channel[] = ['metrics', 'alerts', 'health'];
 
 const jsonList = (items: readonly RelayItem[]) => `[${items.map((i) => i.json).join(',')}]`;
 
+/** An UpdateMessage, spliced from the items' JSON kept since they were published (not re-serialized). */
 function encodeUpdate(parts: readonly [Channel, readonly RelayItem[]][], dropped: Map<Channel, number> | null): Buffer {
   let s = '{"type":"update","channels":{';
   s += parts.map(([c, items]) => `"${c}":${jsonList(items)}`).join(',');
@@ -116,8 +113,21 @@ export class Relay {
 
   /** Derived data: metrics, alerts and health. `market` null means it concerns every market. */
   publish(channel: PublishedChannel, market: string | null, data: unknown): void {
-    if (!PUBLISHED.includes(channel)) throw new RelayError(`publish: channel must be one of ${PUBLISHED.join(', ')}; got ${JSON.stringify(channel)}`);
+    if (!PUBLISHED.includes(channel)) throw new FbError('E_RELAY_CHANNEL', `publish: channel must be one of ${PUBLISHED.join(', ')}; got ${JSON.stringify(channel)}`);
     this.fanOut([this.remember(channel, market ?? '', publishedStateKey(data), JSON.stringify(data))]);
+  }
+
+  /**
+   * One committed write batch: its market events, then the metric rows and alerts derived from
+   * it, each output's metrics before its alerts and each publish an update of its own. The
+   * daemon and the replay relay both publish this way.
+   */
+  publishBatch(events: readonly RecordedEvent[], outputs: readonly Pick<EngineOutput, 'metrics' | 'alerts'>[]): void {
+    this.publishEvents(events);
+    for (const out of outputs) {
+      for (const row of out.metrics) this.publish('metrics', row.market, row);
+      for (const alert of out.alerts) this.publish('alerts', alert.market, alert);
+    }
   }
 
   /** JSON text of every channel's latest state for one market, or null when the relay knows nothing of it. */
@@ -340,7 +350,7 @@ export class Relay {
     this.deliver(client, Buffer.from(`{"type":"snapshot","channel":"${channel}","data":${jsonList(items)}}`));
   }
 
-  private send(client: Client, message: object): void {
+  private send(client: Client, message: ServerMessage): void {
     this.deliver(client, Buffer.from(JSON.stringify(message)));
   }
 

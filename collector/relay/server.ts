@@ -5,15 +5,17 @@
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { HealthReport, HealthStatus } from '../../core/health.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Config } from '../config.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { allowedHostNames, checkAccess } from './access.ts';
-import { assessHealth, type HealthInput, type HealthReport, type HealthStatus } from './health.ts';
+import { assessHealth, type HealthInput } from './health.ts';
 import { createHttpHandler } from './http-api.ts';
 import { DEFAULT_RELAY_TUNING, Relay, type RelayTuning } from './relay.ts';
 import { SnapshotRoute } from './snapshot-route.ts';
 import { StoreReader } from './store-reader.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface DaemonServerOptions {
   http: Config['http'];
@@ -37,16 +39,6 @@ export interface DaemonServer {
   port: number;
   relay: Relay;
   close(): Promise<void>;
-}
-
-export class ServerStartError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-    this.name = 'ServerStartError';
-  }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -112,11 +104,11 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: Error & { code?: string }) =>
       reject(
-        new ServerStartError(
+        new FbError(
+          'E_LISTEN',
           err.code === 'EADDRINUSE'
             ? `http.port ${http.port} on ${http.host} is in use; stop the other process or set http.port (FUTURESBOARD_PORT)`
             : `cannot listen on ${http.host}:${http.port}: ${err.message}`,
-          err.code ?? 'E_LISTEN',
         ),
       ),
     );

@@ -8,10 +8,10 @@ import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../../core/log.ts';
-import { ExportError } from '../export/errors.ts';
 import { parseFilters, type ExportFilters } from '../export/filters.ts';
 import { exportSnapshot, type ExportResult } from '../export/snapshot.ts';
 import { sendError } from './http-reply.ts';
+import { FbError } from '../../core/errors.ts';
 
 const RETRY_AFTER_S = 5;
 /** Downloads served at once (each holds a full copy open). */
@@ -34,7 +34,7 @@ export class SnapshotRoute {
     try {
       filters = parseFilters({ from: q('from'), to: q('to'), markets: q('markets') }, (name) => name);
     } catch (err) {
-      return sendError(res, 400, (err as ExportError).code, (err as Error).message, headers);
+      return sendError(res, 400, (err as FbError).code, (err as Error).message, headers);
     }
     if (this.busy || this.downloads >= MAX_DOWNLOADS) {
       return sendError(res, 503, 'E_EXPORT_BUSY', 'a snapshot is being made; retry shortly', { ...headers, 'Retry-After': String(RETRY_AFTER_S) });
@@ -45,7 +45,7 @@ export class SnapshotRoute {
     try {
       copy = await this.makeCopy(filters);
     } catch (err) {
-      const e = err as ExportError;
+      const e = err as FbError;
       if (e.code === 'E_EXPORT_ABORTED') return sendError(res, 503, e.code, 'the daemon is shutting down', headers);
       this.logger.error({ err: e.message, code: e.code }, 'snapshot failed');
       return sendError(res, e.code === 'E_EXPORT_SOURCE' ? 503 : 500, e.code ?? 'E_EXPORT_FAILED', e.message, headers);

@@ -3,14 +3,7 @@
  * read-only connection: in WAL mode its short reads never block the writer.
  */
 import Database from 'better-sqlite3';
-
-export class StoreUnavailableError extends Error {
-  readonly code = 'E_DB_UNAVAILABLE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreUnavailableError';
-  }
-}
+import { FbError } from '../../core/errors.ts';
 
 export class StoreReader {
   private db: Database.Database | null = null;
@@ -54,7 +47,7 @@ export class StoreReader {
     try {
       this.db = new Database(this.path, { readonly: true, fileMustExist: true });
     } catch (err) {
-      throw new StoreUnavailableError(`database ${this.path} cannot be opened: ${(err as Error).message}`);
+      throw new FbError('E_DB_UNAVAILABLE', `database ${this.path} cannot be opened: ${(err as Error).message}`);
     }
     return this.db;
   }

@@ -7,15 +7,12 @@
  * whole-channel subscription counts one, so the relay's memory per client stays bounded however
  * many market names a client invents.
  */
-import type { Channel } from './channels.ts';
+import type { Channel, WireSubscriptions } from '../../core/relay-protocol.ts';
 
 export type Subscriptions = Map<Channel, Set<string> | null>;
 
 /** Markets added or removed on each channel by one request; null means the whole channel. */
 export type SubscriptionChange = Map<Channel, string[] | null>;
-
-/** A subscription map or change as sent on the wire: `"*"` for every market. */
-export type WireSubscriptions = Record<string, '*' | string[]>;
 
 /** How many subscriptions count against the cap. */
 export function subscriptionCount(subs: Subscriptions): number {

@@ -4,12 +4,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from '../../core/migrations.ts';
 import { wrapNodeDb } from '../../replay/adapters/node-sqlite.ts';
-import { checkRecordingFile, DbPathError, fsReason, WRITABLE } from '../../replay/adapters/recording-file.ts';
+import { checkRecordingFile, fsReason, WRITABLE } from '../../replay/adapters/recording-file.ts';
 import { loadMigrations } from './migrations.ts';
-
-export class StoreLockedError extends Error {
-  readonly code = 'E_DB_LOCKED';
-}
+import { FbError } from '../../core/errors.ts';
 
 function alive(pid: number): boolean {
   try {
@@ -30,15 +27,15 @@ function lockWriter(path: string): () => void {
   try {
     writeFileSync(lock, String(process.pid), { flag: 'wx' });
   } catch (err) {
-    if (fsReason(err) !== 'EEXIST') throw new DbPathError(`cannot create the lock file ${lock} (${fsReason(err)}); ${WRITABLE}`);
+    if (fsReason(err) !== 'EEXIST') throw new FbError('E_DB_PATH', `cannot create the lock file ${lock} (${fsReason(err)}); ${WRITABLE}`);
     let pid: number;
     try {
       pid = Number(readFileSync(lock, 'utf8'));
     } catch (readErr) {
-      throw new DbPathError(`${lock} exists but cannot be read (${fsReason(readErr)}); remove it if no futuresboard process writes ${path}`);
+      throw new FbError('E_DB_PATH', `${lock} exists but cannot be read (${fsReason(readErr)}); remove it if no futuresboard process writes ${path}`);
     }
     if (pid !== process.pid && Number.isInteger(pid) && pid > 0 && alive(pid))
-      throw new StoreLockedError(`${path} is being written by another futuresboard process (pid ${pid}); stop it or choose another --db`);
+      throw new FbError('E_DB_LOCKED', `${path} is being written by another futuresboard process (pid ${pid}); stop it or choose another --db`);
     writeFileSync(lock, String(process.pid));
   }
   return () => rmSync(lock, { force: true });
@@ -55,7 +52,7 @@ export function openStore(path: string, now: () => number = Date.now): Database.
   try {
     mkdirSync(dirname(path), { recursive: true });
   } catch (err) {
-    throw new DbPathError(`cannot create the folder of ${path} (${fsReason(err)}); ${WRITABLE}`);
+    throw new FbError('E_DB_PATH', `cannot create the folder of ${path} (${fsReason(err)}); ${WRITABLE}`);
   }
   const unlock = lockWriter(path);
   let raw: Database.Database;
@@ -63,7 +60,7 @@ export function openStore(path: string, now: () => number = Date.now): Database.
     raw = new Database(path);
   } catch (err) {
     unlock();
-    throw new DbPathError(`cannot open ${path} for writing (${(err as Error).message}); ${WRITABLE}`);
+    throw new FbError('E_DB_PATH', `cannot open ${path} for writing (${(err as Error).message}); ${WRITABLE}`);
   }
   const close = raw.close.bind(raw);
   raw.close = () => {

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import { gapEvent, type GapEvent, type MarketEvent, type RecordedEvent } from '../../core/events.ts';
 import type { Logger } from '../../core/log.ts';
 import { maxSeq, prepareInserter } from './insert.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface WriterOptions {
   flushMs: number;
@@ -163,9 +164,7 @@ export class EventWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.pending.length > 0)
-      throw Object.assign(new Error(`${this.pending.length} events could not be written: ${this.lastError?.message ?? 'unknown error'}`), {
-        code: 'E_WRITE_FAILED',
-      });
+      throw new FbError('E_WRITE_FAILED', `${this.pending.length} events could not be written: ${this.lastError?.message ?? 'unknown error'}`);
   }
 
   private write(event: MarketEvent): RecordedEvent {

@@ -21,36 +21,35 @@ export interface TierStats {
   horizons: Record<ForwardColumn, HorizonStats>;
 }
 
-interface Row {
-  tier: number;
-  direction: string;
-  fwd_ret_5m: number | null;
-  fwd_ret_15m: number | null;
-  fwd_ret_60m: number | null;
+/** What an alert is judged on: the move it predicted and the returns that followed (null until known). */
+export type AlertOutcome = { direction: string } & Record<ForwardColumn, number | null>;
+
+/**
+ * Hits per horizon over some alerts: the one hit-rate computation (the CLI's `metrics alerts`
+ * table and the continuity report both use it). Forward returns stay null until their horizon
+ * has passed; those alerts are not judged yet.
+ */
+export function hitStats(alerts: Iterable<AlertOutcome>): Record<ForwardColumn, HorizonStats> {
+  const horizons = Object.fromEntries(FORWARD_HORIZONS.map((h) => [h.column, { known: 0, hits: 0, hitRate: null }])) as Record<ForwardColumn, HorizonStats>;
+  for (const a of alerts) {
+    for (const { column } of FORWARD_HORIZONS) {
+      const ret = a[column];
+      if (ret === null) continue;
+      horizons[column].known++;
+      if (a.direction === 'up' ? ret > 0 : ret < 0) horizons[column].hits++;
+    }
+  }
+  for (const h of Object.values(horizons)) h.hitRate = h.known ? h.hits / h.known : null;
+  return horizons;
 }
+
+const TIERS = [1, 2, 3, 4, 5] as const;
 
 /** Per tier 1..5 (every tier listed, even with no alerts) and a final 'all' line. */
 export function alertStats(db: Db): TierStats[] {
-  const rows = db.all<Row>('SELECT tier, direction, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m FROM alerts');
-  const lines: TierStats[] = [1, 2, 3, 4, 5, 'all'].map((tier) => ({
-    tier: tier as TierStats['tier'],
-    alerts: 0,
-    horizons: Object.fromEntries(FORWARD_HORIZONS.map((h) => [h.column, { known: 0, hits: 0, hitRate: null }])) as TierStats['horizons'],
-  }));
-  const all = lines[5];
-  for (const r of rows) {
-    const line = lines[Number(r.tier) - 1];
-    if (!line) continue;
-    for (const l of [line, all]) {
-      l.alerts++;
-      for (const { column } of FORWARD_HORIZONS) {
-        const ret = r[column];
-        if (ret === null) continue;
-        l.horizons[column].known++;
-        if (r.direction === 'up' ? ret > 0 : ret < 0) l.horizons[column].hits++;
-      }
-    }
-  }
-  for (const l of lines) for (const h of Object.values(l.horizons)) h.hitRate = h.known ? h.hits / h.known : null;
-  return lines;
+  const rows = db.all<AlertOutcome & { tier: number }>('SELECT tier, direction, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m FROM alerts');
+  const byTier = TIERS.map((tier) => rows.filter((r) => Number(r.tier) === tier));
+  const lines: TierStats[] = TIERS.map((tier, i) => ({ tier, alerts: byTier[i].length, horizons: hitStats(byTier[i]) }));
+  const all = byTier.flat();
+  return [...lines, { tier: 'all', alerts: all.length, horizons: hitStats(all) }];
 }

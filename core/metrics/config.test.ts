@@ -1,5 +1,6 @@
+import { FbError as MetricsConfigError } from '../errors.ts';
 import { describe, expect, it } from 'vitest';
-import { defaultMetricsConfig, MetricsConfigError, mergeMetricsConfig, resolveMetricsConfig, validateMetricsConfig } from './config.ts';
+import { defaultMetricsConfig, mergeMetricsConfig, resolveMetricsConfig, validateMetricsConfig } from './config.ts';
 
 describe('metrics config', () => {
   it('accepts the defaults and the demo settings (2 s buckets, 10 buckets of warm-up, 60-bucket z window)', () => {

@@ -3,6 +3,7 @@
  * documented defaults (docs/quant-blueprint.md explains each one). The live collector records
  * the config it ran with in `metrics_config`, so `metrics verify` recomputes with the same one.
  */
+import { FbError } from '../errors.ts';
 
 export interface Timeframe {
   /** Label used in the `timeframes` JSON, e.g. "5m". */
@@ -128,13 +129,9 @@ export const defaultMetricsConfig: MetricsConfig = {
   },
 };
 
-export class MetricsConfigError extends Error {
-  readonly code = 'E_METRICS_CONFIG';
-  constructor(readonly problems: string[]) {
-    super(`invalid metrics config: ${problems.join('; ')}`);
-    this.name = 'MetricsConfigError';
-  }
-}
+/** E_METRICS_CONFIG naming every invalid field, in one message and as `problems`. */
+export const metricsConfigError = (problems: string[]): FbError =>
+  new FbError('E_METRICS_CONFIG', `invalid metrics config: ${problems.join('; ')}`, { problems });
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -289,10 +286,10 @@ function unknownKeys(obj: Plain, template: Plain, path: string, errors: string[]
   }
 }
 
-/** Defaults overlaid with `overrides`, validated; throws MetricsConfigError listing every problem. */
+/** Defaults overlaid with `overrides`, validated; throws E_METRICS_CONFIG listing every problem. */
 export function resolveMetricsConfig(overrides: unknown = {}): MetricsConfig {
   const merged = mergeMetricsConfig(overrides);
   const errors = validateMetricsConfig(merged);
-  if (errors.length) throw new MetricsConfigError(errors);
+  if (errors.length) throw metricsConfigError(errors);
   return merged as MetricsConfig;
 }

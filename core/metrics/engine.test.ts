@@ -1,7 +1,8 @@
+import { FbError as MetricsConfigError } from '../errors.ts';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { MetricsConfigError, resolveMetricsConfig } from './config.ts';
+import { resolveMetricsConfig } from './config.ts';
 import { createMetricsEngine } from './engine.ts';
 import { syntheticEvents } from './synthetic.ts';
 import { collect, runEngine, Script, type Collected } from './test-support.ts';

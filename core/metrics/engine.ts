@@ -15,7 +15,7 @@ import type { ExchangeId, GapEvent, RecordedEvent } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { AlertState, fireAlerts } from './alert-gate.ts';
 import { XEX_FUNDING, XEX_OI, type BucketFigures } from './alert-rules.ts';
-import { MetricsConfigError, validateMetricsConfig, Z_SERIES, type MetricsConfig } from './config.ts';
+import { metricsConfigError, validateMetricsConfig, Z_SERIES, type MetricsConfig, type ZSeries } from './config.ts';
 import { CrossExchange } from './cross-exchange.ts';
 import { fin, flow } from './finite.ts';
 import { ForwardReturns } from './forward-returns.ts';
@@ -79,7 +79,7 @@ class MarketHistory {
 
 export function createMetricsEngine(config: MetricsConfig, deps: { logger: Logger }): MetricsEngine {
   const problems = validateMetricsConfig(config);
-  if (problems.length) throw new MetricsConfigError(problems);
+  if (problems.length) throw metricsConfigError(problems);
   return new Engine(config, deps.logger);
 }
 
@@ -215,19 +215,23 @@ class Engine implements MetricsEngine {
       timeframes[tf.name] = this.timeframe(m, i, k, lv);
     });
 
+    // Keyed by series name, then laid out in Z_SERIES order: the vector's order has one source.
+    const series: Record<ZSeries, number> = {
+      price_chg_pct: ret * 100,
+      quote_volume: f.quote,
+      cvd: f.buy - f.sell,
+      oi_chg_pct: oiChg,
+      funding_rate: lv.funding,
+      basis_bps: lv.basisBps,
+      ls_global: lv.lsGlobal,
+      ls_top_accounts: lv.lsTopAccounts,
+      ls_top_positions: lv.lsTopPositions,
+      taker_ratio: f.sell > 0 ? f.buy / f.sell : NaN,
+      imbalance: lv.imbalancePct,
+      liq_usd: f.liqLong + f.liqShort,
+    };
     const x = this.x;
-    x[0] = ret * 100;
-    x[1] = f.quote;
-    x[2] = f.buy - f.sell;
-    x[3] = oiChg;
-    x[4] = lv.funding;
-    x[5] = lv.basisBps;
-    x[6] = lv.lsGlobal;
-    x[7] = lv.lsTopAccounts;
-    x[8] = lv.lsTopPositions;
-    x[9] = f.sell > 0 ? f.buy / f.sell : NaN;
-    x[10] = lv.imbalancePct;
-    x[11] = f.liqLong + f.liqShort;
+    for (let i = 0; i < Z_SERIES.length; i++) x[i] = series[Z_SERIES[i]];
     const xexTf = timeframes[cfg.alerts.tier5.timeframe];
     const xex = this.cross.update(inp.market, inp.exchange, k, xexTf.oi_chg_pct ?? NaN, lv.funding);
     x[XEX_OI] = xex.oi.own - xex.oi.others;
@@ -290,10 +294,10 @@ class Engine implements MetricsEngine {
       seq: at.seq,
       warmup: !warm,
       price,
-      price_chg_pct: fin(x[0]),
+      price_chg_pct: fin(series.price_chg_pct),
       volume: flow(f.volume),
       quote_volume: flow(f.quote),
-      cvd: flow(x[2]),
+      cvd: flow(series.cvd),
       oi_usd: fin(lv.oiUsd),
       oi_chg_pct: fin(oiChg),
       funding_rate: fin(lv.funding),
@@ -302,7 +306,7 @@ class Engine implements MetricsEngine {
       ls_global: fin(lv.lsGlobal),
       ls_top_accounts: fin(lv.lsTopAccounts),
       ls_top_positions: fin(lv.lsTopPositions),
-      taker_ratio: fin(x[9]),
+      taker_ratio: fin(series.taker_ratio),
       imbalance: fin(lv.imbalancePct),
       liq_long_usd: flow(f.liqLong),
       liq_short_usd: flow(f.liqShort),

@@ -8,18 +8,10 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Migration } from '../../core/migrations.ts';
-import { checkRecordingSchema, checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES, type RecordingUse } from '../../core/recording-check.ts';
+import { checkRecordingSchema, checkSqliteHeader, SQLITE_HEADER_BYTES, type RecordingUse } from '../../core/recording-check.ts';
 import { loadMigrations } from './migration-files.ts';
 import { openNodeDb, type NodeDb } from './node-sqlite.ts';
-
-/** The path itself is wrong: missing, a directory, not a regular file, unreadable, unwritable. */
-export class DbPathError extends Error {
-  readonly code = 'E_DB_PATH';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DbPathError';
-  }
-}
+import { FbError, hasErrorCode } from '../../core/errors.ts';
 
 /** The fix for a database path a writer cannot use. */
 export const WRITABLE = 'choose a database path in a writable folder';
@@ -46,29 +38,29 @@ function openChecked(path: string, use: RecordingUse, name: string, migrations: 
   try {
     const st = statSync(path);
     if (st.isDirectory())
-      throw new DbPathError(`${name} is a directory, not a database file; ${use === 'read' ? 'give the recording file itself' : 'give a file name for the database'}`);
-    if (!st.isFile()) throw new DbPathError(`${name} is not a regular file; give a database file`);
+      throw new FbError('E_DB_PATH', `${name} is a directory, not a database file; ${use === 'read' ? 'give the recording file itself' : 'give a file name for the database'}`);
+    if (!st.isFile()) throw new FbError('E_DB_PATH', `${name} is not a regular file; give a database file`);
     size = st.size;
   } catch (err) {
-    if (err instanceof DbPathError) throw err;
+    if (hasErrorCode(err, 'E_DB_PATH')) throw err;
     if (fsReason(err) === 'ENOENT') {
       if (use === 'write') return null;
-      throw new DbPathError(`${name}: no such file`);
+      throw new FbError('E_DB_PATH', `${name}: no such file`);
     }
-    throw new DbPathError(use === 'read' ? `${name} cannot be read (${fsReason(err)})` : `${name} cannot be written (${fsReason(err)}); ${WRITABLE}`);
+    throw new FbError('E_DB_PATH', use === 'read' ? `${name} cannot be read (${fsReason(err)})` : `${name} cannot be written (${fsReason(err)}); ${WRITABLE}`);
   }
   let head: Uint8Array;
   try {
     head = readHead(path);
   } catch (err) {
-    throw new DbPathError(`${name} cannot be read (${fsReason(err)})`);
+    throw new FbError('E_DB_PATH', `${name} cannot be read (${fsReason(err)})`);
   }
   if (!checkSqliteHeader({ name, head, size, use, known: migrations.length, walBeside: existsSync(`${path}-wal`) })) return null;
   let db: NodeDb;
   try {
     db = openNodeDb(path, { readonly: true });
   } catch (err) {
-    throw new RecordingFault('E_NOT_SQLITE', `${name} cannot be opened by SQLite (${(err as Error).message})`);
+    throw new FbError('E_NOT_SQLITE', `${name} cannot be opened by SQLite (${(err as Error).message})`);
   }
   try {
     checkRecordingSchema(db, name, migrations, use);

@@ -11,16 +11,9 @@
  */
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import type { Db, Row, SqlValue } from '../../core/db.ts';
+import { FbError } from '../../core/errors.ts';
 
 export type SqlJsDb = Db & { raw: Database };
-
-export class SqlJsAdapterError extends Error {
-  readonly code = 'E_SQLJS_BIGINT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'SqlJsAdapterError';
-  }
-}
 
 type SqlJsValue = number | string | Uint8Array | null;
 
@@ -28,7 +21,7 @@ function bindable(params: readonly SqlValue[]): SqlJsValue[] {
   return params.map((p) => {
     if (typeof p !== 'bigint') return p;
     if (p > BigInt(Number.MAX_SAFE_INTEGER) || p < BigInt(Number.MIN_SAFE_INTEGER))
-      throw new SqlJsAdapterError(`sql.js cannot bind ${p} exactly: integers must be within ±(2^53 − 1)`);
+      throw new FbError('E_SQLJS_BIGINT', `sql.js cannot bind ${p} exactly: integers must be within ±(2^53 − 1)`);
     return Number(p);
   });
 }

@@ -14,10 +14,10 @@ import { createMetricsEngine } from '../../core/metrics/engine.ts';
 import { SimAccount } from './account.ts';
 import { accountConfig, ACCOUNT_PARAMS } from './config.ts';
 import { EquityCurve } from './equity-curve.ts';
-import { BacktestError } from './errors.ts';
 import { resolveParams, type ParamValue } from './params.ts';
 import { buildReport, type BacktestReport } from './report.ts';
 import type { Strategy, StrategyContext, StrategyDefinition } from './types.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface BacktestOptions {
   strategy: StrategyDefinition;
@@ -38,7 +38,7 @@ export function createBacktest(options: BacktestOptions): Backtest {
   const { strategy: def } = options;
   const logger = options.logger ?? silentLogger;
   const clash = def.params.find((p) => ACCOUNT_PARAMS.some((a) => a.name === p.name));
-  if (clash) throw new BacktestError('E_BACKTEST_STRATEGY', `strategy ${def.name} declares parameter ${clash.name}, which is an account parameter; rename it`);
+  if (clash) throw new FbError('E_BACKTEST_STRATEGY', `strategy ${def.name} declares parameter ${clash.name}, which is an account parameter; rename it`);
   const params = resolveParams([...def.params, ...ACCOUNT_PARAMS], options.params);
   const config = accountConfig(params);
   const account = new SimAccount(config);
@@ -69,8 +69,8 @@ export function createBacktest(options: BacktestOptions): Backtest {
 
   return {
     onEvent(e) {
-      if (finished) throw new BacktestError('E_BACKTEST_STATE', 'this backtest has finished; create a new one to run again');
-      if (e.seq <= lastSeq) throw new BacktestError('E_BACKTEST_STATE', `events must arrive in seq order: ${e.seq} after ${lastSeq}`);
+      if (finished) throw new FbError('E_BACKTEST_STATE', 'this backtest has finished; create a new one to run again');
+      if (e.seq <= lastSeq) throw new FbError('E_BACKTEST_STATE', `events must arrive in seq order: ${e.seq} after ${lastSeq}`);
       lastSeq = e.seq;
       now = e.local_ts;
       fromTs ??= now;
@@ -85,7 +85,7 @@ export function createBacktest(options: BacktestOptions): Backtest {
       strategy.onEvent?.(e, ctx);
     },
     finish() {
-      if (finished) throw new BacktestError('E_BACKTEST_STATE', 'finish() was already called');
+      if (finished) throw new FbError('E_BACKTEST_STATE', 'finish() was already called');
       finished = true;
       if (config.closeAtEnd)
         for (const p of account.openPositions()) {

@@ -3,7 +3,7 @@
  * the interval) plus the first and last event. A boundary's point is taken before the first
  * event at or after it is applied, so it values the account with prices known at that time.
  */
-import { BacktestError } from './errors.ts';
+import { FbError } from '../../core/errors.ts';
 
 /** Most points an equity curve may hold: beyond this the interval is too fine for the session. */
 export const MAX_EQUITY_POINTS = 1_000_000;
@@ -42,7 +42,7 @@ export class EquityCurve {
       return;
     }
     if (this.points.length + adding > MAX_EQUITY_POINTS)
-      throw new BacktestError(
+      throw new FbError(
         'E_BACKTEST_PARAM',
         `interval: ${this.intervalMs} ms splits this session into more than ${MAX_EQUITY_POINTS.toLocaleString('en')} periods ` +
           `(it spans ${Math.round((ts - this.points[0].ts) / 86_400_000)} days); use a longer --param interval or narrow --from/--to`,

@@ -3,8 +3,8 @@
  * from the CLI (`--param entry_z=2.5`) or typed from the browser; both go through one check
  * whose errors name the parameter, the rule and an example of a good value.
  */
-import { BacktestError } from './errors.ts';
 import { parseDuration } from './duration.ts';
+import { FbError } from '../../core/errors.ts';
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
@@ -21,7 +21,7 @@ export interface ParamSpec {
 }
 
 function fail(spec: ParamSpec, rule: string, got: unknown): never {
-  throw new BacktestError('E_BACKTEST_PARAM', `parameter ${spec.name} must be ${rule}; got ${JSON.stringify(got)}`);
+  throw new FbError('E_BACKTEST_PARAM', `parameter ${spec.name} must be ${rule}; got ${JSON.stringify(got)}`);
 }
 
 function checkRange(spec: ParamSpec, n: number, got: unknown): number {
@@ -65,7 +65,7 @@ export function resolveParams(specs: readonly ParamSpec[], given: Record<string,
   const byName = new Map(specs.map((s) => [s.name, s]));
   for (const name of Object.keys(given))
     if (!byName.has(name))
-      throw new BacktestError('E_BACKTEST_PARAM', `unknown parameter ${name}; known parameters: ${specs.map((s) => s.name).join(', ')}`);
+      throw new FbError('E_BACKTEST_PARAM', `unknown parameter ${name}; known parameters: ${specs.map((s) => s.name).join(', ')}`);
   const out: Params = {};
   for (const s of specs) out[s.name] = given[s.name] === undefined ? paramValue(s, s.default) : paramValue(s, given[s.name]);
   return out;
@@ -74,6 +74,6 @@ export function resolveParams(specs: readonly ParamSpec[], given: Record<string,
 /** Split `k=v` text (from --param) into its name and raw value. */
 export function splitAssignment(text: string, flag: string): [string, string] {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new BacktestError('E_BACKTEST_PARAM', `${flag} takes name=value (e.g. ${flag} entry_z=2.5); got ${JSON.stringify(text)}`);
+  if (eq <= 0) throw new FbError('E_BACKTEST_PARAM', `${flag} takes name=value (e.g. ${flag} entry_z=2.5); got ${JSON.stringify(text)}`);
   return [text.slice(0, eq).trim(), text.slice(eq + 1)];
 }

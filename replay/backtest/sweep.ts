@@ -2,9 +2,9 @@
  * Parameter sweeps: every combination of the swept values, and runs ranked by a report measure.
  * Pure, so the CLI and the browser's backtest runner sweep the same way.
  */
-import { BacktestError } from './errors.ts';
 import type { ParamValue } from './params.ts';
 import type { BacktestReport } from './report.ts';
+import { FbError } from '../../core/errors.ts';
 
 /** Most runs one sweep may expand to: a typo like 1..1000 in three parameters should not run for a day. */
 export const MAX_SWEEP_RUNS = 1000;
@@ -16,11 +16,11 @@ export const MAX_SWEEP_RUNS = 1000;
 export function expandSweep(fixed: Record<string, ParamValue>, sweep: readonly [string, readonly ParamValue[]][]): Record<string, ParamValue>[] {
   let runs: Record<string, ParamValue>[] = [{ ...fixed }];
   for (const [name, values] of sweep) {
-    if (name in fixed) throw new BacktestError('E_BACKTEST_PARAM', `parameter ${name} is both fixed and swept; give it once`);
-    if (!values.length) throw new BacktestError('E_BACKTEST_PARAM', `sweep of ${name} has no values`);
+    if (name in fixed) throw new FbError('E_BACKTEST_PARAM', `parameter ${name} is both fixed and swept; give it once`);
+    if (!values.length) throw new FbError('E_BACKTEST_PARAM', `sweep of ${name} has no values`);
     runs = runs.flatMap((r) => values.map((v) => ({ ...r, [name]: v })));
     if (runs.length > MAX_SWEEP_RUNS)
-      throw new BacktestError('E_BACKTEST_PARAM', `the sweep expands to more than ${MAX_SWEEP_RUNS} runs; sweep fewer values`);
+      throw new FbError('E_BACKTEST_PARAM', `the sweep expands to more than ${MAX_SWEEP_RUNS} runs; sweep fewer values`);
   }
   return runs;
 }

@@ -143,6 +143,6 @@ export interface StrategyDefinition {
    * alerts, computed from the same events at the same moments as live.
    */
   usesMetrics: boolean;
-  /** Throws BacktestError E_BACKTEST_PARAM for parameter values that cannot work together. */
+  /** Throws E_BACKTEST_PARAM for parameter values that cannot work together. */
   create(params: Params, deps: { logger: Logger; metricsConfig: MetricsConfig }): Strategy;
 }

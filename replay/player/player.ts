@@ -8,8 +8,8 @@
  * "catch up" after a pause.
  */
 import type { RecordedEvent } from '../../core/events.ts';
-import { ReplayError } from './errors.ts';
 import { checkSpeed, type Speed } from './speed.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface Scheduler {
   now(): number;
@@ -71,9 +71,9 @@ export function createReplayPlayer(options: PlayerOptions): ReplayPlayer {
   const { open, scheduler, derived } = options;
   const yieldEvery = options.yieldEvery ?? 2048;
   if (!Number.isSafeInteger(yieldEvery) || yieldEvery < 1)
-    throw new ReplayError('E_REPLAY_STATE', `yieldEvery must be a positive integer, got ${String(options.yieldEvery)}`);
+    throw new FbError('E_REPLAY_STATE', `yieldEvery must be a positive integer, got ${String(options.yieldEvery)}`);
   const maxIdleMs = options.maxIdleMs ?? Infinity;
-  if (!(maxIdleMs > 0)) throw new ReplayError('E_REPLAY_STATE', `maxIdleMs must be positive, got ${String(options.maxIdleMs)}`);
+  if (!(maxIdleMs > 0)) throw new FbError('E_REPLAY_STATE', `maxIdleMs must be positive, got ${String(options.maxIdleMs)}`);
   let speed = checkSpeed(options.speed ?? 'max');
   let paused = false;
   let stopped = false;
@@ -94,7 +94,7 @@ export function createReplayPlayer(options: PlayerOptions): ReplayPlayer {
   const status = (): PlayerStatus => ({ paused, speed, position, emitted, warmed, done });
 
   async function run(emit: (e: RecordedEvent) => void): Promise<PlayerStatus> {
-    if (started) throw new ReplayError('E_REPLAY_STATE', 'this player has already run; create a new one to play again');
+    if (started) throw new FbError('E_REPLAY_STATE', 'this player has already run; create a new one to play again');
     started = true;
     let it = open()[Symbol.iterator]();
     /** Events before this receipt time only warm derived state. */
@@ -193,7 +193,7 @@ export function createReplayPlayer(options: PlayerOptions): ReplayPlayer {
       nudge();
     },
     seek(localTs) {
-      if (!Number.isFinite(localTs)) throw new ReplayError('E_REPLAY_STATE', `seek needs a receipt time in epoch ms, got ${String(localTs)}`);
+      if (!Number.isFinite(localTs)) throw new FbError('E_REPLAY_STATE', `seek needs a receipt time in epoch ms, got ${String(localTs)}`);
       seekTarget = localTs;
       nudge();
     },

@@ -4,9 +4,9 @@
  */
 import type { Db, SqlValue } from '../../core/db.ts';
 import { EVENT_KINDS, type EventKind, type RecordedEvent } from '../../core/events.ts';
-import { ReplayError } from './errors.ts';
 import { mergeBySeq, type RowSource } from './merge.ts';
-import { COMMON_COLUMNS, EVENT_TABLES, type EventTable } from '../../core/tables.ts';
+import { columnNames, EVENT_TABLES, type EventTable } from '../../core/tables.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface ReplayFilter {
   /** Receipt time (local_ts) lower bound, inclusive, epoch ms. */
@@ -21,9 +21,9 @@ export interface ReplayFilter {
   kinds?: readonly EventKind[];
 }
 
-/** Throws ReplayError E_REPLAY_FILTER naming the bad field and what it must be. */
+/** Throws E_REPLAY_FILTER naming the bad field and what it must be. */
 export function checkFilter(filter: ReplayFilter): void {
-  const bad = (msg: string) => new ReplayError('E_REPLAY_FILTER', msg);
+  const bad = (msg: string) => new FbError('E_REPLAY_FILTER', msg);
   for (const key of ['from', 'to'] as const) {
     const v = filter[key];
     if (v !== undefined && !Number.isSafeInteger(v)) throw bad(`filter.${key} must be epoch milliseconds (an integer), got ${String(v)}`);
@@ -66,7 +66,7 @@ function where(t: EventTable, filter: ReplayFilter): { sql: string; params: SqlV
 
 function tableSource(db: Db, t: EventTable, filter: ReplayFilter): RowSource<RecordedEvent> {
   const w = where(t, filter);
-  const sql = `SELECT ${[...COMMON_COLUMNS, ...t.columns].join(', ')} FROM ${t.table}${w.sql} ORDER BY seq`;
+  const sql = `SELECT ${columnNames(t).join(', ')} FROM ${t.table}${w.sql} ORDER BY seq`;
   return { open: () => db.iterateRaw(sql, w.params)[Symbol.iterator](), toEvent: t.toEvent };
 }
 

@@ -1,5 +1,5 @@
 /** Replay speed: a multiple of recorded time (1 = as recorded) or `max` (no waiting at all). */
-import { ReplayError } from './errors.ts';
+import { FbError } from '../../core/errors.ts';
 
 export type Speed = number | 'max';
 
@@ -15,12 +15,12 @@ export function parseSpeed(text: string): Speed {
   if (t === 'max') return 'max';
   const n = Number(t.replace(/[x×]$/, ''));
   if (t === '' || !Number.isFinite(n) || n <= 0)
-    throw new ReplayError('E_REPLAY_SPEED', `speed must be a positive multiple such as 1, 10x, 100x, or max; got ${JSON.stringify(text)}`);
+    throw new FbError('E_REPLAY_SPEED', `speed must be a positive multiple such as 1, 10x, 100x, or max; got ${JSON.stringify(text)}`);
   return n;
 }
 
 export function checkSpeed(speed: Speed): Speed {
   if (speed !== 'max' && !(Number.isFinite(speed) && speed > 0))
-    throw new ReplayError('E_REPLAY_SPEED', `speed must be a positive number or 'max', got ${String(speed)}`);
+    throw new FbError('E_REPLAY_SPEED', `speed must be a positive number or 'max', got ${String(speed)}`);
   return speed;
 }

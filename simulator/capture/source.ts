@@ -13,19 +13,20 @@ import type { RestData } from '../rest-data.ts';
 import { isSequenced } from '../sequenced.ts';
 import type { FrameSink, FrameSource } from '../source.ts';
 import { symbolOfKey, visitFields } from './fields.ts';
-import { CaptureFileError, loadTimelines, type Timeline, type TimelineFrame } from './timeline.ts';
+import { loadTimelines, type Timeline, type TimelineFrame } from './timeline.ts';
+import { FbError } from '../../core/errors.ts';
 
 /**
  * The real sessions and frames live beside the repository in ../shared (captures/, samples/):
  * they come from other public projects and are not vendored (fixtures/README.md).
  */
-const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 
 /** The recorded sessions in ../shared/captures plus the sample frames of the stream types they lack. */
 export function defaultCaptureFiles(shared = SHARED): string[] {
   const [captures, samples] = [join(shared, 'captures'), join(shared, 'samples')];
   if (!existsSync(captures) || !existsSync(samples)) {
-    throw new CaptureFileError(`no recorded sessions at ${captures} and ${samples}: this checkout lacks the shared data folder beside it; pass --capture <file.jsonl> (repeatable) to replay recordings of your own`);
+    throw new FbError('E_SIM_CAPTURE', `no recorded sessions at ${captures} and ${samples}: this checkout lacks the shared data folder beside it; pass --capture <file.jsonl> (repeatable) to replay recordings of your own`);
   }
   const files = (dir: string, keep: (f: string) => boolean) =>
     readdirSync(dir)

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { EXCHANGES, type ExchangeId } from '../../core/events.ts';
 import { keyOf, mainTime, snapshotKind, symbolOfKey, visitFields } from './fields.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface TimelineFrame {
   /** Delivery offset from the loop start, ms. */
@@ -38,14 +39,6 @@ export interface Timeline {
   /** Per `symbol|family`: how far ids move per loop (max − min + 1). */
   idSpans: Map<string, number>;
   http: RecordedHttp[];
-}
-
-export class CaptureFileError extends Error {
-  readonly code = 'E_SIM_CAPTURE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'CaptureFileError';
-  }
 }
 
 const HEADER_EXCHANGES: Record<string, ExchangeId> = { BINANCE_FUTURES: 'binance-usdm', BYBIT: 'bybit-linear', OKX: 'okx-swap' };
@@ -84,9 +77,9 @@ function readCapture(file: string, lines: string[], http: Map<ExchangeId, Record
   const frames: RawSession['frames'] = [];
   for (const line of lines) {
     const rec = parseJson(line);
-    if (!rec) throw new CaptureFileError(`${file}: a line is not a JSON object: ${line.slice(0, 80)}`);
+    if (!rec) throw new FbError('E_SIM_CAPTURE', `${file}: a line is not a JSON object: ${line.slice(0, 80)}`);
     if (rec.t === 'header' && typeof rec.exchange === 'string') exchange = HEADER_EXCHANGES[rec.exchange] ?? exchange;
-    if (!exchange) throw new CaptureFileError(`${file}: cannot tell the exchange (header "exchange" or a file name starting with binance-usdm., bybit-linear. or okx)`);
+    if (!exchange) throw new FbError('E_SIM_CAPTURE', `${file}: cannot tell the exchange (header "exchange" or a file name starting with binance-usdm., bybit-linear. or okx)`);
     if (rec.t === 'http' && typeof rec.url === 'string' && typeof rec.data === 'string') {
       const u = new URL(rec.url);
       http.get(exchange)!.push({ path: u.pathname, query: u.searchParams, body: rec.data });
@@ -101,13 +94,13 @@ function readCapture(file: string, lines: string[], http: Map<ExchangeId, Record
 /** Sample lines as runs of frames whose exchange times move forward by less than a minute. */
 function readSamples(file: string, lines: string[]): RawSession[] {
   const exchange = exchangeFromName(file);
-  if (!exchange) throw new CaptureFileError(`${file}: sample files are named <exchange>.<stream>.jsonl (binance-usdm., bybit-linear., okx-swap.)`);
+  if (!exchange) throw new FbError('E_SIM_CAPTURE', `${file}: sample files are named <exchange>.<stream>.jsonl (binance-usdm., bybit-linear., okx-swap.)`);
   const sessions: RawSession[] = [];
   let current: RawSession | null = null;
   let last = 0;
   for (const line of lines) {
     const frame = parseJson(line);
-    if (!frame) throw new CaptureFileError(`${file}: a line is not a JSON object: ${line.slice(0, 80)}`);
+    if (!frame) throw new FbError('E_SIM_CAPTURE', `${file}: a line is not a JSON object: ${line.slice(0, 80)}`);
     const t = mainTime(exchange, frame);
     if (t === null || t < EARLIEST_REAL_MS) continue;
     if (!current || t < last || t - last > SESSION_GAP_MS) sessions.push((current = { exchange, capture: false, frames: [] }));
@@ -125,7 +118,7 @@ export function loadTimelines(files: readonly string[]): Record<ExchangeId, Time
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
-      throw new CaptureFileError(`cannot read capture file ${file}: ${(err as Error).message}`);
+      throw new FbError('E_SIM_CAPTURE', `cannot read capture file ${file}: ${(err as Error).message}`);
     }
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     if (lines.length === 0) continue;

@@ -1,13 +1,10 @@
 /** Small HTTP helpers shared by the REST routes and the control endpoint. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FbError } from '../../core/errors.ts';
 
 export function respond(res: ServerResponse, status: number, body: string, headers: Record<string, string | number> = {}): void {
   res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);
-}
-
-export class BodyTooLargeError extends Error {
-  readonly code = 'E_SIM_BODY_TOO_LARGE';
 }
 
 /** Read a request body, refusing more than `max` bytes. */
@@ -18,7 +15,7 @@ export function readBody(req: IncomingMessage, max: number): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > max) {
-        reject(new BodyTooLargeError(`request body larger than ${max} bytes`));
+        reject(new FbError('E_SIM_BODY_TOO_LARGE', `request body larger than ${max} bytes`));
         req.destroy();
         return;
       }

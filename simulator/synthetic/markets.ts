@@ -5,6 +5,7 @@
  * derived from their price.
  */
 import { pow10 } from './fixed.ts';
+import { FbError } from '../../core/errors.ts';
 
 export interface VenueSpec {
   symbol: string;
@@ -36,14 +37,6 @@ export interface SimMarket {
   'binance-usdm': VenueSpec;
   'bybit-linear': VenueSpec;
   'okx-swap': OkxVenueSpec;
-}
-
-export class MarketSpecError extends Error {
-  readonly code = 'E_SIM_MARKET';
-  constructor(message: string) {
-    super(message);
-    this.name = 'MarketSpecError';
-  }
 }
 
 function okx(symbol: string, priceDp: number, tickUnits: number, ctVal: string): OkxVenueSpec {
@@ -95,19 +88,19 @@ function derived(base: string, price: number): SimMarket {
  * a preset's price can be overridden the same way).
  */
 export function parseMarkets(list: readonly string[]): SimMarket[] {
-  if (list.length === 0) throw new MarketSpecError('markets must list at least one base asset, e.g. ["BTC","ETH"]');
+  if (list.length === 0) throw new FbError('E_SIM_MARKET', 'markets must list at least one base asset, e.g. ["BTC","ETH"]');
   const seen = new Set<string>();
   return list.map((entry) => {
     const m = /^([A-Z0-9]{2,12})(?:=([0-9]*\.?[0-9]+))?$/.exec(entry.trim().toUpperCase());
-    if (!m) throw new MarketSpecError(`markets: "${entry}" is not BASE or BASE=price (e.g. BTC, DOGE=0.15)`);
+    if (!m) throw new FbError('E_SIM_MARKET', `markets: "${entry}" is not BASE or BASE=price (e.g. BTC, DOGE=0.15)`);
     const [, base, priceText] = m;
-    if (seen.has(base)) throw new MarketSpecError(`markets: ${base} is listed twice`);
+    if (seen.has(base)) throw new FbError('E_SIM_MARKET', `markets: ${base} is listed twice`);
     seen.add(base);
     const price = priceText === undefined ? undefined : Number(priceText);
-    if (price !== undefined && !(price > 0)) throw new MarketSpecError(`markets: price of ${base} must be > 0`);
+    if (price !== undefined && !(price > 0)) throw new FbError('E_SIM_MARKET', `markets: price of ${base} must be > 0`);
     const preset = PRESETS[base];
     if (preset) return price === undefined ? preset : { ...preset, price };
-    if (price === undefined) throw new MarketSpecError(`markets: no preset for ${base}; give its start price as ${base}=<price>`);
+    if (price === undefined) throw new FbError('E_SIM_MARKET', `markets: no preset for ${base}; give its start price as ${base}=<price>`);
     return derived(base, price);
   });
 }

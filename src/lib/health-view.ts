@@ -3,6 +3,7 @@
  * `health` channel) or, statically, the last continuity snapshot (data/continuity_state.json)
  * and the database's feed_state table.
  */
+import { readHealth } from '../../core/health.ts';
 import { jsonObject, num, str } from './values.ts';
 
 export interface FeedView {
@@ -24,32 +25,38 @@ export interface HealthView {
   asOf: number | null;
 }
 
+/** Feeds of a continuity snapshot (continuity/state.ts FeedStatus). */
 function feedsFrom(v: unknown): FeedView[] {
   if (!Array.isArray(v)) return [];
   return v.map((f) => {
     const o = jsonObject(f);
     return {
       exchange: str(o.exchange) ?? '',
-      stream: str(o.stream) ?? str(o.connection) ?? '',
-      state: str(o.status) ?? str(o.state) ?? '',
+      stream: str(o.stream) ?? '',
+      state: str(o.state) ?? '',
       lastMessageAgeMs: num(o.lastMessageAgeMs),
     };
   });
 }
 
-/** A relay health report (collector/relay/health.ts HealthReport). */
+/** A relay health report (core/health.ts HealthReport). */
 export function healthViewFromReport(report: unknown): HealthView | null {
-  const r = jsonObject(report);
-  const status = str(r.status);
-  if (!status) return null;
+  const health = readHealth(report);
+  if (!health) return null;
   return {
-    status,
-    reasons: Array.isArray(r.reasons) ? r.reasons.filter((x): x is string => typeof x === 'string') : [],
-    uptimeS: num(r.uptimeS),
+    status: health.status,
+    reasons: health.reasons,
+    uptimeS: health.uptimeS,
     uptimePct: null,
-    openGaps: num(r.openGaps),
-    feeds: feedsFrom(r.feeds),
-    asOf: num(r.ts),
+    openGaps: health.openGaps,
+    feeds: health.feeds.map((f) => ({
+      exchange: f.exchange ?? '',
+      stream: f.stream ?? f.connection ?? '',
+      // The judged status (up, stale, ...) says more than the connection state.
+      state: f.status ?? f.state ?? '',
+      lastMessageAgeMs: f.lastMessageAgeMs,
+    })),
+    asOf: health.ts,
   };
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../collector/store/open.ts';
+import { EVENT_TABLES } from '../../core/tables.ts';
 import { needsShared, sharedPath } from '../helpers/shared-data.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -49,7 +50,7 @@ describe.skipIf(needsShared('the import tests of the real recorded sessions in .
       if (!counts.has(key)) counts.set(key, (d.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n);
       return counts.get(key)!;
     };
-    for (const t of ['trades', 'book_tickers', 'book_tops', 'derivative_tickers', 'open_interest', 'gaps']) rows(t);
+    for (const t of EVENT_TABLES) rows(t.table);
     d.close();
     return { out, rows };
   }

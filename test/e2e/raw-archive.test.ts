@@ -9,12 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { importCaptures } from '../../collector/import/import-capture.ts';
 import { openStore } from '../../collector/store/open.ts';
 import { silentLogger } from '../../core/log.ts';
+import { EVENT_TABLES } from '../../core/tables.ts';
 import { startRig } from '../helpers/collector.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();
 
-const TABLES = ['trades', 'book_tickers', 'book_tops', 'derivative_tickers', 'liquidations', 'open_interest', 'long_short'];
+/** The market data tables: every event table but `gaps`. */
+const TABLES = EVENT_TABLES.map((t) => t.table).filter((t) => t !== 'gaps');
 const columns = 'exchange, symbol, market, ts, local_ts';
 
 function rows(path: string, table: string): string[] {

@@ -9,7 +9,7 @@
  * checks that they hold together under real ingest and do not leak onto other clients.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../collector/relay/protocol.ts';
+import { CLOSE_CODES } from '../../core/relay-protocol.ts';
 import { heartbeatRound, MANUAL_HEARTBEAT, TestClient } from '../../collector/relay/test-support.ts';
 import { startRig, type Rig } from '../helpers/collector.ts';
 import { tempDir } from '../helpers/tmp.ts';

@@ -3,9 +3,7 @@
  * from /metrics, /health, and the recorded SQLite file.
  */
 import Database from 'better-sqlite3';
-
-/** Every table that holds recorded events; `seq` is dense across all of them. */
-export const EVENT_TABLES = ['trades', 'book_tickers', 'book_tops', 'derivative_tickers', 'liquidations', 'open_interest', 'long_short', 'gaps'];
+import { EVENT_TABLES } from '../../core/tables.ts';
 
 export type Scrape = (name: string, labels?: Record<string, string>) => number;
 
@@ -53,9 +51,9 @@ export function integrity(db: Database.Database): string {
   return db.pragma('integrity_check', { simple: true }) as string;
 }
 
-/** Rows with seq ≤ `upTo` across every event table. */
+/** Rows with seq ≤ `upTo` across every event table (`seq` is dense across all of them). */
 export function rowsUpTo(db: Database.Database, upTo: number): number {
-  const union = EVENT_TABLES.map((t) => `SELECT seq FROM ${t}`).join(' UNION ALL ');
+  const union = EVENT_TABLES.map((t) => `SELECT seq FROM ${t.table}`).join(' UNION ALL ');
   return (db.prepare(`SELECT count(*) AS n FROM (${union}) WHERE seq <= ?`).get(upTo) as { n: number }).n;
 }
 

@@ -4,10 +4,11 @@
  * alerts), in write order.
  */
 import Database from 'better-sqlite3';
+import { EVENT_TABLES } from '../../core/tables.ts';
 
-export const RECORDED_TABLES = ['trades', 'book_tickers', 'book_tops', 'derivative_tickers', 'liquidations', 'open_interest', 'long_short', 'gaps', 'metrics', 'alerts'] as const;
+export const RECORDED_TABLES = [...EVENT_TABLES.map((t) => t.table), 'metrics', 'alerts'];
 
-export function recordedRows(path: string, table: (typeof RECORDED_TABLES)[number]): Record<string, unknown>[] {
+export function recordedRows(path: string, table: string): Record<string, unknown>[] {
   const db = new Database(path, { readonly: true });
   const key = table === 'metrics' || table === 'alerts' ? 'id' : 'seq';
   const rows = db.prepare(`SELECT * FROM ${table} ORDER BY ${key}`).all() as Record<string, unknown>[];

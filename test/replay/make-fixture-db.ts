@@ -21,6 +21,7 @@ import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import type { Db } from '../../core/db.ts';
 import type { ExchangeId, MarketEvent } from '../../core/events.ts';
 import { migrate } from '../../core/migrations.ts';
+import { EVENT_TABLE_OF, insertSql } from '../../core/tables.ts';
 import { loadMigrations } from '../../collector/store/migrations.ts';
 
 export const FIXTURE_DB = fileURLToPath(new URL('./fixtures/session.sqlite', import.meta.url));
@@ -120,23 +121,6 @@ function marketEvents(m: MarketSpec): MarketEvent[] {
   return out;
 }
 
-const INSERTS: Record<MarketEvent['kind'], { sql: string; values: (e: never) => (string | number | null)[] }> = {
-  trade: { sql: 'INSERT INTO trades (seq, exchange, symbol, market, ts, local_ts, trade_id, price, qty, side) VALUES (?,?,?,?,?,?,?,?,?,?)', values: (e: Extract<MarketEvent, { kind: 'trade' }>) => [e.id, e.price, e.qty, e.side] },
-  book_ticker: { sql: 'INSERT INTO book_tickers (seq, exchange, symbol, market, ts, local_ts, bid_price, bid_qty, ask_price, ask_qty) VALUES (?,?,?,?,?,?,?,?,?,?)', values: (e: Extract<MarketEvent, { kind: 'book_ticker' }>) => [e.bid_price, e.bid_qty, e.ask_price, e.ask_qty] },
-  book_top: { sql: 'INSERT INTO book_tops (seq, exchange, symbol, market, ts, local_ts, bids, asks) VALUES (?,?,?,?,?,?,?,?)', values: (e: Extract<MarketEvent, { kind: 'book_top' }>) => [JSON.stringify(e.bids), JSON.stringify(e.asks)] },
-  derivative_ticker: {
-    sql: 'INSERT INTO derivative_tickers (seq, exchange, symbol, market, ts, local_ts, mark_price, index_price, last_price, funding_rate, predicted_rate, next_funding_ts, open_interest) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
-    values: (e: Extract<MarketEvent, { kind: 'derivative_ticker' }>) => [e.mark_price, e.index_price, e.last_price, e.funding_rate, e.predicted_rate, e.next_funding_ts, e.open_interest],
-  },
-  liquidation: { sql: 'INSERT INTO liquidations (seq, exchange, symbol, market, ts, local_ts, liquidation_id, price, qty, side) VALUES (?,?,?,?,?,?,?,?,?,?)', values: (e: Extract<MarketEvent, { kind: 'liquidation' }>) => [e.id, e.price, e.qty, e.side] },
-  open_interest: { sql: 'INSERT INTO open_interest (seq, exchange, symbol, market, ts, local_ts, open_interest, value) VALUES (?,?,?,?,?,?,?,?)', values: (e: Extract<MarketEvent, { kind: 'open_interest' }>) => [e.open_interest, e.value] },
-  long_short: { sql: 'INSERT INTO long_short (seq, exchange, symbol, market, ts, local_ts, ratio_type, period, ratio, long, short) VALUES (?,?,?,?,?,?,?,?,?,?,?)', values: (e: Extract<MarketEvent, { kind: 'long_short' }>) => [e.ratio_type, e.period, e.ratio, e.long, e.short] },
-  gap: {
-    sql: 'INSERT INTO gaps (seq, exchange, symbol, market, ts, local_ts, stream, start_ts, end_ts, seq_before, seq_after, cause) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
-    values: (e: Extract<MarketEvent, { kind: 'gap' }>) => [e.stream, e.start_ts, e.end_ts, e.seq_before, e.seq_after, e.cause],
-  },
-};
-
 /** The session's events in receipt order (what the writer would have numbered 1..n). */
 export function fixtureEvents(): MarketEvent[] {
   const all = MARKETS.flatMap(marketEvents);
@@ -153,8 +137,8 @@ export function writeFixture(db: Db): number {
         m.exchange, m.symbol, m.market, m.base, 'USDT', 'USDT', '1', 0, String(m.tick), START,
       ]);
     events.forEach((e, i) => {
-      const ins = INSERTS[e.kind];
-      db.run(ins.sql, [i + 1, e.exchange, e.symbol, e.market, e.ts, e.local_ts, ...ins.values(e as never)]);
+      const t = EVENT_TABLE_OF[e.kind];
+      db.run(insertSql(t), t.encode(i + 1, e, Array.of));
     });
   });
   return events.length;

@@ -12,8 +12,9 @@ import { loadMigrations } from '../../replay/adapters/migration-files.ts';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { checkRecordingFile, openRecordingFile } from '../../replay/adapters/recording-file.ts';
 import { migrate, schemaVersion } from '../../core/migrations.ts';
-import { checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES } from '../../core/recording-check.ts';
-import { OpenError, openRecording } from '../../src/islands/sqlite/open-recording.ts';
+import { FbError } from '../../core/errors.ts';
+import { checkSqliteHeader, SQLITE_HEADER_BYTES } from '../../core/recording-check.ts';
+import { openRecording } from '../../src/islands/sqlite/open-recording.ts';
 import { BAD_FILES, makeBadFiles } from '../helpers/bad-db-files.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { FIXTURE_DB, loadSqlJs } from './support.ts';
@@ -29,7 +30,7 @@ async function browserVerdict(path: string): Promise<string> {
     db.close();
     return `ok ${summary.schemaVersion}`;
   } catch (err) {
-    if (err instanceof OpenError) return `${err.code} ${err.message}`;
+    if (err instanceof FbError) return `${err.code} ${err.message}`;
     throw err;
   }
 }
@@ -41,7 +42,7 @@ function cliVerdict(path: string): string {
     db.close();
     return `ok ${MIGRATIONS.length}`;
   } catch (err) {
-    if (err instanceof RecordingFault) return `${err.code} ${err.message}`;
+    if (err instanceof FbError) return `${err.code} ${err.message}`;
     throw err;
   }
 }

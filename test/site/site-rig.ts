@@ -1,6 +1,6 @@
 /**
  * The site under test: built once into a temp folder from a real recording (the bundled sample,
- * real captures imported by the real importer with metrics and alerts: bin/make-sample-recording.sh)
+ * real captures imported by the real importer with metrics and alerts: fixtures/make-sample-recording.sh)
  * and a docs tree that includes a hostile status report, served by a tiny static server on
  * 127.0.0.1 port 0, driven by Debian's Chromium.
  */

@@ -10,13 +10,18 @@
  * The collector's live plan uses the self-contained `depth5` stream instead; this path serves
  * recorded sessions (import, re-normalisation) that carry a REST snapshot.
  */
-import { LocalBook, type Level } from './local-book.ts';
+import type { Dec } from '../../../core/events.ts';
+import { OrderBook, pairLevel } from '../shared/order-book.ts';
+
+type Level = [Dec, Dec];
+/** Levels are the emitted pairs themselves: book_top shares them, no copy per frame. */
+export type DiffBook = OrderBook<Level>;
 
 /** applied: the book changed; old: before the snapshot or a duplicate; unsynced: no book; gap: book lost. */
 export type DiffVerdict = 'applied' | 'old' | 'unsynced' | 'gap';
 
 interface SyncedBook {
-  book: LocalBook;
+  book: DiffBook;
   /** The snapshot's lastUpdateId until the first event is applied, then the last applied `u`. */
   lastId: number;
   /** False until the first event bridging the snapshot has been applied. */
@@ -31,7 +36,7 @@ export class DiffDepthBooks {
   gapStartTs = 0;
 
   seed(symbol: string, lastUpdateId: number, bids: readonly Level[], asks: readonly Level[], localTs: number): void {
-    const book = new LocalBook();
+    const book: DiffBook = new OrderBook({ makeLevel: pairLevel });
     book.replace(bids, asks);
     this.books.set(symbol, { book, lastId: lastUpdateId, bridged: false, localTs });
   }
@@ -53,7 +58,7 @@ export class DiffDepthBooks {
     return 'applied';
   }
 
-  book(symbol: string): LocalBook | undefined {
+  book(symbol: string): DiffBook | undefined {
     return this.books.get(symbol)?.book;
   }
 

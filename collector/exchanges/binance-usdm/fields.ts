@@ -1,16 +1,18 @@
 /**
- * Typed readers for fields of a parsed Binance JSON payload. Each one either returns the value
- * or throws a ParseError naming the message type and the field, so a malformed frame is counted
- * and logged by the caller instead of producing a half-filled event. The error text is only
- * built on failure: the happy path is a typeof check plus, for decimals, one regex test.
+ * Binance's wording of the shared field readers (../shared/fields.ts) and the reads only Binance
+ * needs: epoch ms as a number or digit text, depth levels trimmed to pairs, and `explain`, which
+ * names the bad field of a hot-path payload. Errors are parse errors (E_PARSE) naming the message
+ * type and the field.
  */
 import type { Dec } from '../../../core/events.ts';
 import { isDecimal } from '../../../core/decimal.ts';
-import { ParseError } from '../types.ts';
+import { parseError } from '../types.ts';
+import { FbError, hasErrorCode } from '../../../core/errors.ts';
+import { fieldReaders, type Expected, type Json } from '../shared/fields.ts';
 
 export const EXCHANGE = 'binance-usdm' as const;
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 /** Longest excerpt of a bad value quoted in an error (a frame can be megabytes). */
 const EXCERPT = 60;
@@ -20,17 +22,17 @@ function excerpt(value: unknown): string {
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 }
 
-/** A ParseError for field `field` of message type `what`. */
-export function badField(what: string, field: string, value: unknown, expected: string): ParseError {
+/** A parse error for field `field` of message type `what`. */
+export function badField(what: string, field: string, value: unknown, expected: string): FbError {
   const problem = value === undefined ? 'is missing' : `is not ${expected}: ${excerpt(value)}`;
-  return new ParseError(`binance-usdm ${what}: field "${field}" ${problem}`, EXCHANGE);
+  return parseError(`binance-usdm ${what}: field "${field}" ${problem}`, EXCHANGE);
 }
 
 export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ParseError(`binance-usdm ${what}: invalid JSON: ${excerpt(text)}`, EXCHANGE);
+    throw parseError(`binance-usdm ${what}: invalid JSON: ${excerpt(text)}`, EXCHANGE);
   }
 }
 
@@ -38,42 +40,20 @@ export function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function obj(o: Json, key: string, what: string): Json {
-  const v = o[key];
-  if (isObject(v)) return v;
-  throw badField(what, key, v, 'an object');
-}
+const PHRASE: Record<Expected, string> = {
+  string: 'a non-empty string',
+  decimal: 'a decimal string',
+  'decimal or empty': 'a decimal string or ""',
+  integer: 'an integer',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+};
 
-export function str(o: Json, key: string, what: string): string {
-  const v = o[key];
-  if (typeof v === 'string' && v !== '') return v;
-  throw badField(what, key, v, 'a non-empty string');
-}
-
-export function dec(o: Json, key: string, what: string): Dec {
-  const v = o[key];
-  if (typeof v === 'string' && isDecimal(v)) return v;
-  throw badField(what, key, v, 'a decimal string');
-}
-
-/** A decimal that may be absent (older frames lack it); present but malformed still throws. */
-export function optDec(o: Json, key: string, what: string): Dec | undefined {
-  const v = o[key];
-  if (v === undefined || (typeof v === 'string' && isDecimal(v))) return v;
-  throw badField(what, key, v, 'a decimal string');
-}
-
-export function int(o: Json, key: string, what: string): number {
-  const v = o[key];
-  if (Number.isSafeInteger(v)) return v as number;
-  throw badField(what, key, v, 'an integer');
-}
-
-export function optInt(o: Json, key: string, what: string): number | undefined {
-  const v = o[key];
-  if (v === undefined || Number.isSafeInteger(v)) return v as number | undefined;
-  throw badField(what, key, v, 'an integer');
-}
+/** `binance-usdm aggTrade: field "p" is not a decimal string: "abc"`. */
+export const { obj, str, dec, optDec, int, optInt, bool } = fieldReaders((what, key, value, expected) =>
+  badField(what, String(key), value, PHRASE[expected]),
+);
 
 /** Epoch ms sent as a number or as digit text (the /futures/data endpoints send "1583139600000"). */
 export function epochMs(o: Json, key: string, what: string): number {
@@ -84,12 +64,6 @@ export function epochMs(o: Json, key: string, what: string): number {
     if (Number.isSafeInteger(n) && String(n) === v) return n;
   }
   throw badField(what, key, v, 'an epoch-ms integer');
-}
-
-export function bool(o: Json, key: string, what: string): boolean {
-  const v = o[key];
-  if (typeof v === 'boolean') return v;
-  throw badField(what, key, v, 'a boolean');
 }
 
 /**
@@ -120,7 +94,7 @@ export type FieldRule = 'str' | 'dec' | 'optDec' | 'int' | 'optInt' | 'bool' | '
  * The precise error for a payload that failed a handler's combined fast check: the fields are
  * read again with the strict readers in `rules` order and the first complaint is returned.
  */
-export function explain(o: Json, what: string, rules: Record<string, FieldRule>): ParseError {
+export function explain(o: Json, what: string, rules: Record<string, FieldRule>): FbError {
   try {
     for (const [key, rule] of Object.entries(rules)) {
       if (rule === 'str') str(o, key, what);
@@ -132,10 +106,10 @@ export function explain(o: Json, what: string, rules: Record<string, FieldRule>)
       else levels(o, key, what);
     }
   } catch (err) {
-    if (err instanceof ParseError) return err;
+    if (hasErrorCode(err, 'E_PARSE')) return err;
     throw err;
   }
-  return new ParseError(`binance-usdm ${what}: malformed payload`, EXCHANGE);
+  return parseError(`binance-usdm ${what}: malformed payload`, EXCHANGE);
 }
 
 /** True for "0", "0.00000000" and the like; `s` is already known to be decimal text. */

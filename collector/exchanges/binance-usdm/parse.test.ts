@@ -1,9 +1,11 @@
+import { FbError as ParseError } from '../../../core/errors.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventKind, MarketEvent } from '../../../core/events.ts';
 import { InstrumentBook } from '../../../core/instruments.ts';
 import { needsShared, sharedLines, sharedPath } from '../../../test/helpers/shared-data.ts';
-import { ParseError, type ExchangeParser, type FrameResult } from '../types.ts';
+import { countBy, expectClean, type CleanRules } from '../test-support.ts';
+import type { ExchangeParser, FrameResult } from '../types.ts';
 import { createParser } from './parse.ts';
 
 const PUBLIC_FRAMES = new URL('../../../fixtures/public-frames/', import.meta.url);
@@ -43,27 +45,11 @@ function rest(parser: ExchangeParser, url: string, body: string, localTs = 1_700
   return run;
 }
 
-function countKinds(events: MarketEvent[]): Partial<Record<EventKind, number>> {
-  const counts: Partial<Record<EventKind, number>> = {};
-  for (const e of events) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
-  return counts;
-}
+const countKinds = (events: MarketEvent[]) => countBy(events, (e) => e.kind);
+const countResults = (results: FrameResult[]) => countBy(results, (r) => r.type);
 
-function countResults(results: FrameResult[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of results) counts[r.type] = (counts[r.type] ?? 0) + 1;
-  return counts;
-}
-
-/** Every field of every event is defined and finite: no NaN, Infinity or undefined leaks out. */
-function expectClean(value: unknown, path = 'event'): void {
-  if (value === undefined) throw new Error(`${path} is undefined`);
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`${path} is ${value}`);
-  if (typeof value === 'string' && /^(NaN|-?Infinity|undefined)$/.test(value)) throw new Error(`${path} is "${value}"`);
-  if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) expectClean(v, `${path}.${k}`);
-  }
-}
+/** Dated contracts outside the instrument list get a guessed market, not always in ccxt form. */
+const BINANCE: CleanRules = { exchange: 'binance-usdm', market: /^.+$/ };
 
 /** One event per line: stable, reviewable snapshot files. */
 function snapshotText(items: unknown[]): string {
@@ -141,10 +127,7 @@ describe.skipIf(noShared)('binance-usdm parser on the real sample frames', () =>
       const run = runSample(file);
       expect(countKinds(run.events)).toEqual(SAMPLE_FILES[file].kinds);
       expect(countResults(run.results)).toEqual(SAMPLE_FILES[file].results);
-      for (const e of run.events) {
-        expectClean(e);
-        expect(e.exchange).toBe('binance-usdm');
-      }
+      expectClean(run.events, BINANCE);
       // Snapshot what each message type turns into: events, or for the replies the results.
       const type = file.slice('binance-usdm.'.length, -'.jsonl'.length);
       if (type === 'control') await expect(snapshotText(run.results)).toMatchFileSnapshot('./__snapshots__/control.json');
@@ -195,7 +178,7 @@ describe.skipIf(noShared)('binance-usdm parser on the 2021 capture session', () 
     expect(countKinds(run.events)).toEqual({ trade: 91, book_ticker: 613, book_top: 752 });
     // ignored: 67 klines + exchangeInfo + the 12 old diffs; data with 0 events: the 4 snapshots.
     expect(countResults(run.results)).toEqual({ data: 91 + 613 + 752 + 4, ignored: 67 + 1 + 12 });
-    for (const e of run.events) expectClean(e);
+    expectClean(run.events, BINANCE);
     await expect(snapshotText(run.events.filter((e) => e.kind === 'book_top').slice(0, 12))).toMatchFileSnapshot(
       './__snapshots__/depth_diff.json',
     );
@@ -250,7 +233,7 @@ describe('binance-usdm parser on public real frames of the channels the samples 
       asks: [['2886.72', '77.215'], ['2886.73', '1.734'], ['2886.74', '0.181']],
     });
     expect(run.events[1]).toMatchObject({ kind: 'book_top', symbol: 'ETHUSDT_220624', bids: [['1817.59', '0.246'], ['1817.57', '0.254'], ['1817.55', '0.254']] });
-    for (const e of run.events) expectClean(e);
+    expectClean(run.events, BINANCE);
     await expect(snapshotText(run.events)).toMatchFileSnapshot('./__snapshots__/depth_partial.json');
   });
 });
@@ -280,7 +263,7 @@ describe.skipIf(noShared)('binance-usdm trade stream (@trade), as other recorder
       qty: '0.002',
       side: 'sell',
     });
-    for (const e of run.events) expectClean(e);
+    expectClean(run.events, BINANCE);
     await expect(snapshotText(run.events.slice(0, 10))).toMatchFileSnapshot('./__snapshots__/trade.json');
   });
 
@@ -579,7 +562,7 @@ describe('binance-usdm REST bodies', () => {
     });
     expect(events[0]).toMatchObject({ ts: 1700000100000, ratio: '1.8105', long: '0.6442', short: '0.3558' });
     expect(events[4]).toMatchObject({ long: '0.4404', short: '0.5596' });
-    for (const e of events) expectClean(e);
+    expectClean(events, BINANCE);
     await expect(snapshotText(events)).toMatchFileSnapshot('./__snapshots__/long_short.json');
   });
 

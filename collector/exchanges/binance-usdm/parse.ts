@@ -15,7 +15,8 @@
  *   diff stream `<sym>@depth[@100ms]` → a local book (diff-depth.ts) → book_top top 5. A bare
  *   depthUpdate cannot be told apart (partial and diff payloads look alike): ignored.
  * - markPriceUpdate (also inside `!markPrice@arr` arrays) → derivative_ticker, ts = `E`, merged
- *   with the last `@ticker` price and the last REST open interest (ticker-state.ts).
+ *   with the last `@ticker` price and the last REST open interest (../shared/ticker-merge.ts);
+ *   Binance publishes no predicted rate (`r` is the coming one).
  * - 24hrTicker → updates last_price only and emits nothing: markPrice@1s follows within a second
  *   and carries it, which halves the derivative_ticker rows at the cost of ≤ 1 s staleness.
  * - forceOrder → liquidation: side = `o.S` (the liquidation order's side: SELL = a long was
@@ -32,7 +33,8 @@
 import { isDecimal } from '../../../core/decimal.ts';
 import { gapEvent, type Dec, type EventSink, type GapEvent } from '../../../core/events.ts';
 import type { InstrumentBook } from '../../../core/instruments.ts';
-import { ParseError, type ExchangeParser, type FrameResult } from '../types.ts';
+import { MergedTickers } from '../shared/ticker-merge.ts';
+import { parseError, type ExchangeParser, type FrameResult } from '../types.ts';
 import { DiffDepthBooks } from './diff-depth.ts';
 import {
   EXCHANGE,
@@ -51,9 +53,9 @@ import {
   type FieldRule,
   type Json,
 } from './fields.ts';
+import { fundingUpdate } from './funding.ts';
 import { parseRestBody } from './rest.ts';
 import { SequenceTracker } from './sequence.ts';
-import { TickerStates, applyFunding } from './ticker-state.ts';
 
 const IGNORED: FrameResult = { type: 'ignored' };
 const ACK: FrameResult = { type: 'ack' };
@@ -102,7 +104,7 @@ function isPartialDepthStream(stream: string): boolean {
 
 class BinanceUsdmParser implements ExchangeParser {
   readonly exchange = EXCHANGE;
-  private readonly tickers = new TickerStates();
+  private readonly tickers = new MergedTickers(EXCHANGE);
   private readonly aggTrades = new SequenceTracker();
   private readonly trades = new SequenceTracker();
   private readonly partialDepth = new SequenceTracker();
@@ -113,7 +115,7 @@ class BinanceUsdmParser implements ExchangeParser {
   parseFrame(text: string, localTs: number, emit: EventSink): FrameResult {
     const msg = parseJson(text, 'frame');
     if (Array.isArray(msg)) return this.payloads(msg, '', localTs, emit);
-    if (!isObject(msg)) throw new ParseError(`binance-usdm frame: not a JSON object: ${text.slice(0, 60)}`, EXCHANGE);
+    if (!isObject(msg)) throw parseError(`binance-usdm frame: not a JSON object: ${text.slice(0, 60)}`, EXCHANGE);
     const payload = msg.data;
     if (payload !== undefined) {
       const stream = str(msg, 'stream', 'frame');
@@ -281,8 +283,8 @@ class BinanceUsdmParser implements ExchangeParser {
       market,
       ts,
       local_ts: localTs,
-      bids: book.topBids(BOOK_TOP_LEVELS),
-      asks: book.topAsks(BOOK_TOP_LEVELS),
+      bids: book.bids.top(BOOK_TOP_LEVELS),
+      asks: book.asks.top(BOOK_TOP_LEVELS),
     });
     return data(1);
   }
@@ -301,10 +303,7 @@ class BinanceUsdmParser implements ExchangeParser {
       throw explain(p, 'markPriceUpdate', MARK_PRICE);
     }
     if (rate !== undefined && rate !== '' && !isDecimal(rate)) throw badField('markPriceUpdate', 'r', rate, 'a decimal string or ""');
-    const s = this.tickers.get(symbol);
-    s.mark = mark;
-    if (index !== undefined) s.index = index;
-    applyFunding(s, rate, nextTs);
+    this.tickers.merge(symbol, { mark_price: mark, index_price: index as Dec | undefined, ...fundingUpdate(rate, nextTs) });
     emit(this.tickers.event(symbol, this.instruments.get(symbol).market, ts, localTs));
     return data(1);
   }
@@ -313,7 +312,7 @@ class BinanceUsdmParser implements ExchangeParser {
   private dayTicker(p: Json): FrameResult {
     const symbol = str(p, 's', '24hrTicker');
     const last = dec(p, 'c', '24hrTicker');
-    this.tickers.get(symbol).last = last;
+    this.tickers.merge(symbol, { last_price: last });
     return data(0);
   }
 
@@ -358,7 +357,7 @@ function control(msg: Json): FrameResult {
     return { type: 'rejected', message: `binance error ${msg.code}: ${msg.msg}` };
   }
   if ('result' in msg && 'id' in msg) return ACK;
-  throw new ParseError('binance-usdm frame: neither a market payload ("e"/"data") nor a request reply ("result"/"error")', EXCHANGE);
+  throw parseError('binance-usdm frame: neither a market payload ("e"/"data") nor a request reply ("result"/"error")', EXCHANGE);
 }
 
 export function createParser(instruments: InstrumentBook): ExchangeParser {

@@ -13,6 +13,7 @@ import type { Instrument } from '../../../core/instruments.ts';
 import type { ConnectionSpec, ExchangeEndpoints, FeedPlan } from '../types.ts';
 import { EXCHANGE } from './fields.ts';
 import { pollSchedule, polls } from './polls.ts';
+import { FbError } from '../../../core/errors.ts';
 
 /**
  * Per-symbol stream suffixes by route. depth5@100ms is a whole top-5 book per frame, so imbalance
@@ -42,18 +43,9 @@ export const MAX_LIFETIME_MS = 24 * 3_600_000 - 5 * 60_000;
  */
 export const STALE_MS = { public: 10_000, market: 10_000 } as const;
 
-/** A bad endpoint setting: names the option and what it should look like. */
-export class EndpointError extends Error {
-  readonly code = 'E_ENDPOINT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'EndpointError';
-  }
-}
-
 function baseUrl(value: unknown, option: string, schemes: RegExp, example: string): string {
   if (typeof value !== 'string' || !schemes.test(value)) {
-    throw new EndpointError(`${option} must be an absolute URL such as ${example} (got ${JSON.stringify(value)})`);
+    throw new FbError('E_ENDPOINT', `${option} must be an absolute URL such as ${example} (got ${JSON.stringify(value)})`);
   }
   return value.replace(/\/+$/, '');
 }

@@ -24,10 +24,11 @@
  */
 import type { EventSink, LongShortType } from '../../../core/events.ts';
 import type { InstrumentBook } from '../../../core/instruments.ts';
+import type { MergedTickers } from '../shared/ticker-merge.ts';
 import type { FrameResult } from '../types.ts';
 import { DiffDepthBooks } from './diff-depth.ts';
 import { EXCHANGE, badField, dec, epochMs, int, isObject, levels, optInt, parseJson, str, type Json } from './fields.ts';
-import { TickerStates, applyFunding } from './ticker-state.ts';
+import { fundingUpdate } from './funding.ts';
 
 const IGNORED: FrameResult = { type: 'ignored' };
 
@@ -51,7 +52,7 @@ function endpointOf(path: string): Endpoint | undefined {
 
 interface RestContext {
   instruments: InstrumentBook;
-  tickers: TickerStates;
+  tickers: MergedTickers;
   books: DiffDepthBooks;
   query: URLSearchParams;
   localTs: number;
@@ -60,7 +61,7 @@ interface RestContext {
 
 export function parseRestBody(
   instruments: InstrumentBook,
-  tickers: TickerStates,
+  tickers: MergedTickers,
   books: DiffDepthBooks,
   url: string,
   body: string,
@@ -119,7 +120,7 @@ function openInterest(ctx: RestContext, body: Json): FrameResult {
   const symbol = symbolOf(ctx, body, 'openInterest');
   const oi = dec(body, 'openInterest', 'openInterest');
   const time = optInt(body, 'time', 'openInterest');
-  ctx.tickers.get(symbol).openInterest = oi;
+  ctx.tickers.merge(symbol, { open_interest: oi });
   ctx.emit({
     kind: 'open_interest',
     exchange: EXCHANGE,
@@ -140,10 +141,7 @@ function premiumIndex(ctx: RestContext, item: Json): FrameResult {
   const rate = item.lastFundingRate === '' ? '' : dec(item, 'lastFundingRate', 'premiumIndex');
   const nextTs = int(item, 'nextFundingTime', 'premiumIndex');
   const ts = int(item, 'time', 'premiumIndex');
-  const s = ctx.tickers.get(symbol);
-  s.mark = mark;
-  s.index = index;
-  applyFunding(s, rate, nextTs);
+  ctx.tickers.merge(symbol, { mark_price: mark, index_price: index, ...fundingUpdate(rate, nextTs) });
   ctx.emit(ctx.tickers.event(symbol, ctx.instruments.get(symbol).market, ts, ctx.localTs));
   return { type: 'data', events: 1 };
 }

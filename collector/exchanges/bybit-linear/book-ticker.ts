@@ -37,14 +37,14 @@ export class BookTickers {
   }
 
   handle(msg: Json, localTs: number, emit: EventSink): FrameResult {
-    const ts = int(msg.ts, 'orderbook.1 ts');
+    const ts = int(msg, 'ts', 'orderbook.1');
     const type = msg.type;
     if (type !== 'snapshot' && type !== 'delta') throw invalid('orderbook.1 type', '"snapshot" or "delta"', type);
-    const data = obj(msg.data, 'orderbook.1 data');
-    const symbol = str(data.s, 'orderbook.1 data.s');
-    const u = int(data.u, 'orderbook.1 data.u');
-    const bids = levels(data.b, 'orderbook.1 data.b');
-    const asks = levels(data.a, 'orderbook.1 data.a');
+    const data = obj(msg, 'data', 'orderbook.1');
+    const symbol = str(data, 's', 'orderbook.1 data');
+    const u = int(data, 'u', 'orderbook.1 data');
+    const bids = levels(data, 'b', 'orderbook.1 data');
+    const asks = levels(data, 'a', 'orderbook.1 data');
 
     let state = this.states.get(symbol);
     if (state !== undefined && state.u === u) return { type: 'ignored' };

@@ -15,12 +15,13 @@ import { gapEvent, type Dec, type EventSink } from '../../../core/events.ts';
 import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { FrameResult } from '../types.ts';
 import { int, invalid, levels, obj, str, type Json } from './fields.ts';
-import { LocalBook } from './order-book.ts';
+import { OrderBook, pairLevel } from '../shared/order-book.ts';
 
 const TOP_LEVELS = 5;
 
 interface DepthState {
-  book: LocalBook;
+  /** Cut to the subscribed depth, as the exchange's own window is. */
+  book: OrderBook<[Dec, Dec]>;
   /** Update id of the last applied frame. */
   u: number;
   /** False after a sequence break, until a snapshot arrives. */
@@ -55,14 +56,14 @@ export class DepthBooks {
   }
 
   handle(msg: Json, localTs: number, emit: EventSink): FrameResult {
-    const ts = int(msg.ts, 'orderbook ts');
+    const ts = int(msg, 'ts', 'orderbook');
     const type = msg.type;
     if (type !== 'snapshot' && type !== 'delta') throw invalid('orderbook type', '"snapshot" or "delta"', type);
-    const data = obj(msg.data, 'orderbook data');
-    const symbol = str(data.s, 'orderbook data.s');
-    const u = int(data.u, 'orderbook data.u');
-    const bids = levels(data.b, 'orderbook data.b');
-    const asks = levels(data.a, 'orderbook data.a');
+    const data = obj(msg, 'data', 'orderbook');
+    const symbol = str(data, 's', 'orderbook data');
+    const u = int(data, 'u', 'orderbook data');
+    const bids = levels(data, 'b', 'orderbook data');
+    const asks = levels(data, 'a', 'orderbook data');
 
     let state = this.states.get(symbol);
     const overwrite = type === 'snapshot' || u === 1;
@@ -85,7 +86,7 @@ export class DepthBooks {
       }
     }
     if (state === undefined) {
-      state = { book: new LocalBook(this.depth), u, synced: true, lastLocalTs: localTs, lastBids: null, lastAsks: null };
+      state = { book: new OrderBook({ makeLevel: pairLevel, depth: this.depth }), u, synced: true, lastLocalTs: localTs, lastBids: null, lastAsks: null };
       this.states.set(symbol, state);
     }
     if (overwrite) {

@@ -1,8 +1,9 @@
+import { FbError as EndpointError, FbError as ParseError } from '../../../core/errors.ts';
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../../core/events.ts';
 import { guessInstrument, InstrumentBook, type Instrument } from '../../../core/instruments.ts';
-import { ParseError, type ExchangeEndpoints } from '../types.ts';
-import { adapter, EndpointError } from './feed.ts';
+import type { ExchangeEndpoints } from '../types.ts';
+import { adapter } from './feed.ts';
 
 const SIM: ExchangeEndpoints = { ws: { linear: 'ws://127.0.0.1:4100/v5/public/linear' }, rest: 'http://127.0.0.1:4100/' };
 const inst = (symbol: string): Instrument => guessInstrument('bybit-linear', symbol);

@@ -14,6 +14,7 @@ import type { ConnectionSpec, ExchangeAdapter, ExchangeEndpoints, FeedPlan, Rest
 import { parseInstruments, parseVolumes } from './instruments.ts';
 import { BOOK_DEPTH, createParser } from './parse.ts';
 import { ACCOUNT_RATIO_PATH } from './rest.ts';
+import { FbError } from '../../../core/errors.ts';
 
 const ARGS_PER_FRAME = 10;
 const ARGS_CHARS_PER_CONNECTION = 21_000;
@@ -24,18 +25,9 @@ const STALE_MS = 15_000;
 const ACCOUNT_RATIO_INTERVAL_MS = 60_000;
 const ACCOUNT_RATIO_PERIOD = '5min';
 
-/** A bad endpoint setting; the message names the setting and what to put there. */
-export class EndpointError extends Error {
-  readonly code = 'E_ENDPOINT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'EndpointError';
-  }
-}
-
 function checkedUrl(value: unknown, setting: string, schemes: string[], example: string): string {
   if (typeof value === 'string' && schemes.some((s) => value.startsWith(s))) return value.replace(/\/+$/, '');
-  throw new EndpointError(`bybit-linear ${setting} must be a ${schemes.join(' or ')} URL, e.g. ${example} (got ${JSON.stringify(value)})`);
+  throw new FbError('E_ENDPOINT', `bybit-linear ${setting} must be a ${schemes.join(' or ')} URL, e.g. ${example} (got ${JSON.stringify(value)})`);
 }
 
 const wsUrl = (e: ExchangeEndpoints) => checkedUrl(e.ws.linear, 'endpoints.ws.linear', ['wss://', 'ws://'], 'wss://stream.bybit.com/v5/public/linear');

@@ -1,11 +1,14 @@
 /**
- * Field checks for Bybit frames. Each returns the value typed or throws a ParseError that names
- * the field (a static path such as `publicTrade data[].p`, so the hot path builds no strings).
+ * Bybit's wording of the shared field readers (../shared/fields.ts) and the reads only Bybit
+ * needs: epoch ms as digit text, "Buy"/"Sell", book levels. Errors are parse errors (E_PARSE)
+ * naming the field by its path in the message: `<message> <path>`, such as `tickers ts`,
+ * `tickers data.markPrice` or `publicTrade data[].p` (any list item is `[]`).
  */
-import { isDecimal } from '../../../core/decimal.ts';
-import { ParseError } from '../types.ts';
+import type { FbError } from '../../../core/errors.ts';
+import { fieldReaders, isDecimalText, type Expected, type Fields, type Json } from '../shared/fields.ts';
+import { parseError } from '../types.ts';
 
-export type Json = Record<string, unknown>;
+export type { Json };
 
 const EXCHANGE = 'bybit-linear';
 
@@ -15,31 +18,33 @@ function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
-export function invalid(field: string, expected: string, value: unknown): ParseError {
-  return new ParseError(`${EXCHANGE} ${field}: expected ${expected}, got ${shown(value)}`, EXCHANGE);
+export function invalid(field: string, expected: string, value: unknown): FbError {
+  return parseError(`${EXCHANGE} ${field}: expected ${expected}, got ${shown(value)}`, EXCHANGE);
 }
 
-/** Decimal text exactly as sent ("65114.30"); rejects numbers, "", "NaN", "1e5". */
-export function dec(value: unknown, field: string): string {
-  if (typeof value === 'string' && isDecimal(value)) return value;
-  throw invalid(field, 'decimal text', value);
+/** The path of field `key` of `ctx`: the first step after the message name is a space, then dots. */
+function fieldPath(ctx: string, key: string | number): string {
+  if (typeof key === 'number') return `${ctx}[]`;
+  return ctx.includes(' ') ? `${ctx}.${key}` : `${ctx} ${key}`;
 }
 
-/** Decimal text, or null for the empty string Bybit sends for "not applicable". */
-export function decOrEmpty(value: string, field: string): string | null {
-  if (value === '') return null;
-  if (isDecimal(value)) return value;
-  throw invalid(field, 'decimal text or ""', value);
-}
+const PHRASE: Record<Expected, string> = {
+  string: 'a non-empty string',
+  decimal: 'decimal text',
+  'decimal or empty': 'decimal text or ""',
+  integer: 'an integer',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+};
 
-/** An integer such as a millisecond time or an update id. */
-export function int(value: unknown, field: string): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  throw invalid(field, 'an integer', value);
-}
+/** `bybit-linear publicTrade data[].p: expected decimal text, got "abc"`. */
+export const { str, dec, decOrEmpty, int, obj, arr } = fieldReaders((ctx, key, value, expected) =>
+  invalid(fieldPath(ctx, key), PHRASE[expected], value),
+);
 
 /** Epoch milliseconds sent as digits in a string ("1786320000000"), as Bybit does in tickers and REST. */
-export function msText(value: string, field: string): number {
+function msText(value: string, field: string): number {
   let i = value.length;
   if (i === 0 || i > 16) throw invalid(field, 'millisecond digits', value);
   while (i-- > 0) {
@@ -49,38 +54,42 @@ export function msText(value: string, field: string): number {
   return Number(value);
 }
 
-export function str(value: unknown, field: string): string {
-  if (typeof value === 'string' && value !== '') return value;
-  throw invalid(field, 'a non-empty string', value);
+/** Epoch ms as digit text (the documented form) or a plain integer. */
+export function epochMs(o: Fields, key: string | number, ctx: string): number {
+  const v = (o as Record<string | number, unknown>)[key];
+  return typeof v === 'string' ? msText(v, fieldPath(ctx, key)) : int(o, key, ctx);
 }
 
-export function obj(value: unknown, field: string): Json {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
-  throw invalid(field, 'an object', value);
-}
-
-export function arr(value: unknown, field: string): unknown[] {
-  if (Array.isArray(value)) return value;
-  throw invalid(field, 'an array', value);
+/** Epoch ms as digit text; null for "" ("not applicable"), undefined when absent (a delta keeps it). */
+export function msOrEmpty(o: Json, key: string, ctx: string): number | null | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  const field = fieldPath(ctx, key);
+  if (typeof v !== 'string') throw invalid(field, 'millisecond digits or ""', v);
+  return v === '' ? null : msText(v, field);
 }
 
 /** Book levels `[["price","size"], ...]`, every entry checked before any is applied. */
-export function levels(value: unknown, field: string): [string, string][] {
-  const list = arr(value, field);
+export function levels(o: Json, key: string, ctx: string): [string, string][] {
+  const list = arr(o, key, ctx);
+  const field = fieldPath(ctx, key);
   for (let i = 0; i < list.length; i++) {
     const level = list[i];
     if (!Array.isArray(level) || level.length < 2) throw invalid(field, '[price, size] pairs', level);
-    dec(level[0], field);
-    dec(level[1], field);
+    for (let j = 0; j < 2; j++) {
+      const text: unknown = level[j];
+      if (typeof text !== 'string' || !isDecimalText(text)) throw invalid(field, 'decimal text', text);
+    }
   }
   return list as [string, string][];
 }
 
 /** "Buy"/"Sell" as the exchange spells it, to our lowercase side (no inversion here). */
-export function bybitSide(value: unknown, field: string): 'buy' | 'sell' {
-  if (value === 'Buy') return 'buy';
-  if (value === 'Sell') return 'sell';
-  throw invalid(field, '"Buy" or "Sell"', value);
+export function bybitSide(o: Json, key: string, ctx: string): 'buy' | 'sell' {
+  const v = o[key];
+  if (v === 'Buy') return 'buy';
+  if (v === 'Sell') return 'sell';
+  throw invalid(fieldPath(ctx, key), '"Buy" or "Sell"', v);
 }
 
 /** One JSON.parse per frame; anything but a JSON object is malformed. */
@@ -89,7 +98,8 @@ export function parseObject(text: string, what: string): Json {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ParseError(`${EXCHANGE} ${what}: invalid JSON (${(err as Error).message})`, EXCHANGE);
+    throw parseError(`${EXCHANGE} ${what}: invalid JSON (${(err as Error).message})`, EXCHANGE);
   }
-  return obj(value, what);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Json;
+  throw invalid(what, 'an object', value);
 }

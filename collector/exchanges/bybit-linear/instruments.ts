@@ -9,29 +9,30 @@
  */
 import { isDecimal } from '../../../core/decimal.ts';
 import { marketOf, type Instrument } from '../../../core/instruments.ts';
-import { ParseError } from '../types.ts';
+import { parseError } from '../types.ts';
 import { arr, obj, str } from './fields.ts';
 import { bybitResult } from './rest.ts';
 
 function listOf(body: string, what: string): unknown[] {
   const envelope = bybitResult(body, what);
-  if ('refused' in envelope) throw new ParseError(`bybit-linear ${envelope.refused}`, 'bybit-linear');
-  return arr(envelope.result.list, `${what} result.list`);
+  if ('refused' in envelope) throw parseError(`bybit-linear ${envelope.refused}`, 'bybit-linear');
+  return arr(envelope.result, 'list', `${what} result`);
 }
 
 /** Perpetuals that are trading, USDT-settled first (the usual choice), then USDC ones. */
 export function parseInstruments(body: string): Instrument[] {
   const out: Instrument[] = [];
-  for (const item of listOf(body, 'instruments-info')) {
-    const row = obj(item, 'instruments-info list[]');
+  const list = listOf(body, 'instruments-info');
+  for (let i = 0; i < list.length; i++) {
+    const row = obj(list, i, 'instruments-info list');
     if (row.contractType !== 'LinearPerpetual' || row.status !== 'Trading') continue;
-    const base = str(row.baseCoin, 'instruments-info list[].baseCoin');
-    const quote = str(row.quoteCoin, 'instruments-info list[].quoteCoin');
-    const settle = str(row.settleCoin, 'instruments-info list[].settleCoin');
-    const priceFilter = row.priceFilter === undefined ? {} : obj(row.priceFilter, 'instruments-info list[].priceFilter');
+    const base = str(row, 'baseCoin', 'instruments-info list[]');
+    const quote = str(row, 'quoteCoin', 'instruments-info list[]');
+    const settle = str(row, 'settleCoin', 'instruments-info list[]');
+    const priceFilter = row.priceFilter === undefined ? {} : obj(row, 'priceFilter', 'instruments-info list[]');
     out.push({
       exchange: 'bybit-linear',
-      symbol: str(row.symbol, 'instruments-info list[].symbol'),
+      symbol: str(row, 'symbol', 'instruments-info list[]'),
       market: marketOf(base, quote, settle),
       base,
       quote,
@@ -49,9 +50,10 @@ export function parseInstruments(body: string): Instrument[] {
 /** Symbol → 24 h quote volume. Rows without a volume (e.g. pre-market "") are left out: nothing to rank. */
 export function parseVolumes(body: string): Map<string, number> {
   const volumes = new Map<string, number>();
-  for (const item of listOf(body, 'tickers')) {
-    const row = obj(item, 'tickers list[]');
-    const symbol = str(row.symbol, 'tickers list[].symbol');
+  const list = listOf(body, 'tickers');
+  for (let i = 0; i < list.length; i++) {
+    const row = obj(list, i, 'tickers list');
+    const symbol = str(row, 'symbol', 'tickers list[]');
     if (isDecimal(row.turnover24h)) volumes.set(symbol, Number(row.turnover24h));
   }
   return volumes;

@@ -1,10 +1,11 @@
+import { FbError as ParseError } from '../../../core/errors.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isDecimal } from '../../../core/decimal.ts';
 import type { EventKind, MarketEvent } from '../../../core/events.ts';
 import { InstrumentBook } from '../../../core/instruments.ts';
 import { needsShared, sharedLines, sharedPath } from '../../../test/helpers/shared-data.ts';
-import { ParseError, type ExchangeParser, type FrameResult } from '../types.ts';
+import { countBy, expectClean } from '../test-support.ts';
+import type { ExchangeParser, FrameResult } from '../types.ts';
 import { createParser } from './parse.ts';
 
 const PUBLIC_FRAMES = new URL('../../../fixtures/public-frames/', import.meta.url);
@@ -31,31 +32,6 @@ function parseOne(parser: ExchangeParser, frame: unknown, localTs = T0) {
   const events: MarketEvent[] = [];
   const result = parser.parseFrame(typeof frame === 'string' ? frame : JSON.stringify(frame), localTs, (e) => events.push(e));
   return { events, result };
-}
-
-function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
-}
-
-const DECIMAL_FIELDS = ['price', 'qty', 'bid_price', 'bid_qty', 'ask_price', 'ask_qty', 'open_interest', 'value', 'ratio', 'long', 'short', 'mark_price', 'index_price', 'last_price', 'funding_rate', 'predicted_rate'];
-
-/** Every field defined, numbers finite, decimal fields decimal text (or null where allowed). */
-function expectClean(events: MarketEvent[]): void {
-  for (const event of events) {
-    expect(event.exchange).toBe('bybit-linear');
-    expect(event.symbol).not.toBe('');
-    expect(event.market).toMatch(/^[A-Z0-9]+\/[A-Z0-9]+:[A-Z0-9]+$/);
-    for (const [key, value] of Object.entries(event)) {
-      expect(value, `${event.kind}.${key}`).not.toBeUndefined();
-      if (typeof value === 'number') expect(Number.isFinite(value), `${event.kind}.${key} = ${value}`).toBe(true);
-      if (DECIMAL_FIELDS.includes(key) && value !== null) expect(isDecimal(value), `${event.kind}.${key} = ${String(value)}`).toBe(true);
-    }
-    if (event.kind === 'book_top') {
-      for (const [price, qty] of [...event.bids, ...event.asks]) expect(isDecimal(price) && isDecimal(qty)).toBe(true);
-    }
-  }
 }
 
 interface Expected {
@@ -100,7 +76,7 @@ describe.skipIf(noShared)('bybit-linear parser on the real sample frames', () =>
     const type = file.slice('bybit-linear.'.length, -'.jsonl'.length);
     it(`parses every ${type} frame into the expected events`, async () => {
       const { events, results } = run(newParser(), sampleLines(file));
-      expectClean(events);
+      expectClean(events, { exchange: 'bybit-linear' });
       const expected = EXPECTED[type];
       expect(countBy(events, (e) => e.kind), expected.why).toEqual(expected.events);
       expect(countBy(results, (r) => r.type), expected.why).toEqual(expected.results);
@@ -130,7 +106,7 @@ describe.skipIf(noShared)('bybit-linear parser on the 2025-06-13 capture', () =>
       const localTs = Math.round(record.ts! * 1000);
       results.get(conn)!.push(parsers.get(conn)!.parseFrame(record.data!, localTs, (e) => events.get(conn)!.push(e)));
     }
-    for (const list of events.values()) expectClean(list);
+    for (const list of events.values()) expectClean(list, { exchange: 'bybit-linear' });
     // BYBIT.ws.1 (linear): 198 orderbook.1 snapshots, 16 of which re-push the symbol's previous u; 4 acks.
     expect(countBy(events.get('BYBIT.ws.1')!, (e) => e.kind)).toEqual({ book_ticker: 182 });
     expect(countBy(results.get('BYBIT.ws.1')!, (r) => r.type)).toEqual({ data: 182, ignored: 16, ack: 4 });
@@ -382,7 +358,7 @@ describe('orderbook.50 → local book → book_top', () => {
       { type: 'data', events: 1 },
       { type: 'data', events: 1 },
     ]);
-    expectClean(events);
+    expectClean(events, { exchange: 'bybit-linear' });
     expect(events.map((e) => e.kind === 'book_top' && [e.symbol, e.market, e.ts, e.bids, e.asks])).toEqual([
       ['BTCPERP', 'BTC/USDC:USDC', 1680673821591, [['28555.20', '0.597']], [['28555.30', '0.225']]],
       // The delta (u = previous + 1) replaces both levels' sizes.

@@ -90,12 +90,12 @@ class BybitLinearParser implements ExchangeParser {
   }
 
   private parseTrades(msg: Json, localTs: number, emit: EventSink): FrameResult {
-    const data = arr(msg.data, 'publicTrade data');
+    const data = arr(msg, 'data', 'publicTrade');
     const out = this.trades;
     out.length = 0;
     for (let i = 0; i < data.length; i++) {
-      const t = obj(data[i], 'publicTrade data[]');
-      const symbol = str(t.s, 'publicTrade data[].s');
+      const t = obj(data, i, 'publicTrade data');
+      const symbol = str(t, 's', 'publicTrade data[]');
       const id = t.i;
       if (id !== undefined && typeof id !== 'string') throw invalid('publicTrade data[].i', 'a string', id);
       out.push({
@@ -103,54 +103,54 @@ class BybitLinearParser implements ExchangeParser {
         exchange: 'bybit-linear',
         symbol,
         market: this.instruments.get(symbol).market,
-        ts: int(t.T, 'publicTrade data[].T'),
+        ts: int(t, 'T', 'publicTrade data[]'),
         local_ts: localTs,
         id: id ?? null,
-        price: dec(t.p, 'publicTrade data[].p'),
-        qty: dec(t.v, 'publicTrade data[].v'),
-        side: bybitSide(t.S, 'publicTrade data[].S'),
+        price: dec(t, 'p', 'publicTrade data[]'),
+        qty: dec(t, 'v', 'publicTrade data[]'),
+        side: bybitSide(t, 'S', 'publicTrade data[]'),
       });
     }
     return this.flush(out, emit);
   }
 
   private parseAllLiquidation(msg: Json, localTs: number, emit: EventSink): FrameResult {
-    const data = arr(msg.data, 'allLiquidation data');
+    const data = arr(msg, 'data', 'allLiquidation');
     const out = this.liquidations;
     out.length = 0;
     for (let i = 0; i < data.length; i++) {
-      const l = obj(data[i], 'allLiquidation data[]');
-      const symbol = str(l.s, 'allLiquidation data[].s');
+      const l = obj(data, i, 'allLiquidation data');
+      const symbol = str(l, 's', 'allLiquidation data[]');
       out.push({
         kind: 'liquidation',
         exchange: 'bybit-linear',
         symbol,
         market: this.instruments.get(symbol).market,
-        ts: int(l.T, 'allLiquidation data[].T'),
+        ts: int(l, 'T', 'allLiquidation data[]'),
         local_ts: localTs,
         id: null,
-        price: dec(l.p, 'allLiquidation data[].p'),
-        qty: dec(l.v, 'allLiquidation data[].v'),
-        side: SIDE_OF_LIQUIDATED_POSITION[bybitSide(l.S, 'allLiquidation data[].S')],
+        price: dec(l, 'p', 'allLiquidation data[]'),
+        qty: dec(l, 'v', 'allLiquidation data[]'),
+        side: SIDE_OF_LIQUIDATED_POSITION[bybitSide(l, 'S', 'allLiquidation data[]')],
       });
     }
     return this.flush(out, emit);
   }
 
   private parseLegacyLiquidation(msg: Json, localTs: number, emit: EventSink): FrameResult {
-    const l = obj(msg.data, 'liquidation data');
-    const symbol = str(l.symbol, 'liquidation data.symbol');
+    const l = obj(msg, 'data', 'liquidation');
+    const symbol = str(l, 'symbol', 'liquidation data');
     emit({
       kind: 'liquidation',
       exchange: 'bybit-linear',
       symbol,
       market: this.instruments.get(symbol).market,
-      ts: int(l.updatedTime, 'liquidation data.updatedTime'),
+      ts: int(l, 'updatedTime', 'liquidation data'),
       local_ts: localTs,
       id: null,
-      price: dec(l.price, 'liquidation data.price'),
-      qty: dec(l.size, 'liquidation data.size'),
-      side: SIDE_OF_LIQUIDATED_POSITION[bybitSide(l.side, 'liquidation data.side')],
+      price: dec(l, 'price', 'liquidation data'),
+      qty: dec(l, 'size', 'liquidation data'),
+      side: SIDE_OF_LIQUIDATED_POSITION[bybitSide(l, 'side', 'liquidation data')],
     });
     return { type: 'data', events: 1 };
   }

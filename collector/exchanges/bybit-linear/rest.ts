@@ -11,21 +11,16 @@ import { divDec } from '../../../core/decimal.ts';
 import type { EventSink, LongShortEvent } from '../../../core/events.ts';
 import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { FrameResult } from '../types.ts';
-import { arr, dec, int, invalid, msText, obj, parseObject, str } from './fields.ts';
+import { arr, dec, epochMs, int, invalid, obj, parseObject, str } from './fields.ts';
 
 export const ACCOUNT_RATIO_PATH = '/v5/market/account-ratio';
-
-/** Digits as a string (the documented form) or a plain integer. */
-function timestamp(value: unknown, field: string): number {
-  return typeof value === 'string' ? msText(value, field) : int(value, field);
-}
 
 /** Bybit's envelope: the `result` object, or a refusal message when retCode is not 0. */
 export function bybitResult(body: string, what: string): { result: Record<string, unknown> } | { refused: string } {
   const msg = parseObject(body, what);
-  const code = int(msg.retCode, `${what} retCode`);
+  const code = int(msg, 'retCode', what);
   if (code !== 0) return { refused: `${what} retCode ${code}: ${typeof msg.retMsg === 'string' ? msg.retMsg : ''}` };
-  return { result: obj(msg.result, `${what} result`) };
+  return { result: obj(msg, 'result', what) };
 }
 
 export function parseRest(url: string, body: string, localTs: number, instruments: InstrumentBook, emit: EventSink): FrameResult {
@@ -37,16 +32,16 @@ export function parseRest(url: string, body: string, localTs: number, instrument
 
   const envelope = bybitResult(body, 'account-ratio');
   if ('refused' in envelope) return { type: 'rejected', message: envelope.refused };
-  const list = arr(envelope.result.list, 'account-ratio result.list');
+  const list = arr(envelope.result, 'list', 'account-ratio result');
   // Checked in full before emitting, so a bad row does not leave half a response recorded.
   const events: LongShortEvent[] = [];
-  for (const item of list) {
-    const row = obj(item, 'account-ratio list[]');
-    const symbol = str(row.symbol, 'account-ratio list[].symbol');
-    const long = dec(row.buyRatio, 'account-ratio list[].buyRatio');
-    const short = dec(row.sellRatio, 'account-ratio list[].sellRatio');
+  for (let i = 0; i < list.length; i++) {
+    const row = obj(list, i, 'account-ratio list');
+    const symbol = str(row, 'symbol', 'account-ratio list[]');
+    const long = dec(row, 'buyRatio', 'account-ratio list[]');
+    const short = dec(row, 'sellRatio', 'account-ratio list[]');
     if (Number(short) === 0) throw invalid('account-ratio list[].sellRatio', 'a non-zero share', short);
-    const ts = timestamp(row.timestamp, 'account-ratio list[].timestamp');
+    const ts = epochMs(row, 'timestamp', 'account-ratio list[]');
     events.push({
       kind: 'long_short',
       exchange: 'bybit-linear',

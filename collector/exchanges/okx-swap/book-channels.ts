@@ -6,7 +6,7 @@ import { gapEvent, type GapCause, type GapEvent, type MarketEvent } from '../../
 import type { Instrument } from '../../../core/instruments.ts';
 import { IncrementalBook, sameTop, type Level, type RawLevel } from './book.ts';
 import { contractsToBase } from './contracts.ts';
-import { asArray, asRecord, decAt, instIdOf, ms, optInt, type Rec } from './fields.ts';
+import { arr, asArray, asRecord, dec, instIdOf, ms, optInt, type Rec } from './fields.ts';
 import { isSwap } from './instruments.ts';
 
 const EXCHANGE = 'okx-swap' as const;
@@ -74,8 +74,8 @@ export class BookChannels {
       if (!isSwap(symbol)) continue;
       const inst = this.instruments.known(symbol, channel);
       const ts = ms(b, 'ts', channel);
-      const seq = optInt(b, 'seqId', channel);
-      const prevSeq = optInt(b, 'prevSeqId', channel);
+      const seq = optInt(b, 'seqId', channel) ?? null;
+      const prevSeq = optInt(b, 'prevSeqId', channel) ?? null;
       const key = `${channel}|${symbol}`;
       const last = this.snapshots.get(key);
       if (last && seq !== null && last.seq !== null) {
@@ -142,9 +142,9 @@ export class BookChannels {
       if (!isSwap(symbol)) continue;
       const inst = this.instruments.known(symbol, channel);
       const ts = ms(b, 'ts', channel);
-      const seq = optInt(b, 'seqId', channel);
-      const prevSeq = optInt(b, 'prevSeqId', channel);
-      const checksum = optInt(b, 'checksum', channel);
+      const seq = optInt(b, 'seqId', channel) ?? null;
+      const prevSeq = optInt(b, 'prevSeqId', channel) ?? null;
+      const checksum = optInt(b, 'checksum', channel) ?? null;
       const bids = rawLevels(b, 'bids', channel);
       const asks = rawLevels(b, 'asks', channel);
       const key = `${channel}|${symbol}`;
@@ -193,11 +193,11 @@ export class BookChannels {
 
 /** [px, sz, liqOrd, numOrders] levels as validated [px, sz] text, sizes still in contracts. */
 function rawLevels(o: Rec, key: 'bids' | 'asks', ctx: string): RawLevel[] {
-  const levels = asArray(o[key], `${ctx}: ${key}`);
+  const levels = arr(o, key, ctx);
   const out: RawLevel[] = new Array(levels.length);
   for (let i = 0; i < levels.length; i++) {
     const level = asArray(levels[i], `${ctx}: ${key} level`);
-    out[i] = [decAt(level, 0, `${ctx}: ${key} level`), decAt(level, 1, `${ctx}: ${key} level`)];
+    out[i] = [dec(level, 0, `${ctx}: ${key} level`), dec(level, 1, `${ctx}: ${key} level`)];
   }
   return out;
 }
@@ -209,12 +209,12 @@ const NO_LEVELS: readonly SizedLevel[] = [];
  * push (`prev`, a handful of levels) re-uses its converted size.
  */
 function sizedLevels(o: Rec, key: 'bids' | 'asks', inst: Instrument, ctx: string, prev: readonly SizedLevel[]): SizedLevel[] {
-  const levels = asArray(o[key], `${ctx}: ${key}`);
+  const levels = arr(o, key, ctx);
   const out: SizedLevel[] = new Array(levels.length);
   for (let i = 0; i < levels.length; i++) {
     const level = asArray(levels[i], `${ctx}: ${key} level`);
-    const px = decAt(level, 0, `${ctx}: ${key} level`);
-    const sz = decAt(level, 1, `${ctx}: ${key} level`);
+    const px = dec(level, 0, `${ctx}: ${key} level`);
+    const sz = dec(level, 1, `${ctx}: ${key} level`);
     out[i] = sameLevel(prev, i, px, sz) ?? { px, sz, base: contractsToBase(inst, sz, px, ctx) };
   }
   return out;

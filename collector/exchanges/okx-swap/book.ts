@@ -4,13 +4,12 @@
  * verified after every message. Prices are compared as numbers only to sort levels; the text that
  * is kept and emitted is the exchange's own.
  */
+import { OrderBook } from '../shared/order-book.ts';
 import { CRC32_START, crc32Feed, crc32Final } from './crc32.ts';
 
 export interface Level {
   px: string;
   sz: string;
-  /** Numeric price, for ordering only. */
-  n: number;
   /**
    * The size in base units, filled in by the parser the first time the level is emitted. A
    * changed level is a new object, so the memo never goes stale.
@@ -23,15 +22,19 @@ export type RawLevel = readonly [string, string];
 
 const CHECKSUM_DEPTH = 25;
 
+function newLevel(px: string, sz: string): Level {
+  return { px, sz, base: null };
+}
+
 export class IncrementalBook {
+  private readonly book = new OrderBook<Level>({ makeLevel: newLevel });
   /** Best (highest) first. */
-  readonly bids: Level[] = [];
+  readonly bids: readonly Level[] = this.book.bids.levels;
   /** Best (lowest) first. */
-  readonly asks: Level[] = [];
+  readonly asks: readonly Level[] = this.book.asks.levels;
 
   apply(bids: readonly RawLevel[], asks: readonly RawLevel[]): void {
-    for (const [px, sz] of bids) upsert(this.bids, px, sz, true);
-    for (const [px, sz] of asks) upsert(this.asks, px, sz, false);
+    this.book.apply(bids, asks);
   }
 
   /**
@@ -62,26 +65,6 @@ function feedLevel(crc: number, level: Level, first: boolean): number {
   crc = crc32Feed(crc, level.px);
   crc = crc32Feed(crc, ':');
   return crc32Feed(crc, level.sz);
-}
-
-/** Insert, replace or (size 0) delete the level at `px`, keeping the side sorted best first. */
-function upsert(side: Level[], px: string, sz: string, descending: boolean): void {
-  const n = Number(px);
-  let lo = 0;
-  let hi = side.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const m = side[mid].n;
-    if (descending ? m > n : m < n) lo = mid + 1;
-    else hi = mid;
-  }
-  const remove = Number(sz) === 0;
-  if (lo < side.length && side[lo].n === n) {
-    if (remove) side.splice(lo, 1);
-    else side[lo] = { px, sz, n, base: null };
-  } else if (!remove) {
-    side.splice(lo, 0, { px, sz, n, base: null });
-  }
 }
 
 /** True when the first `depth` levels of `a` and `b` carry the same text. */

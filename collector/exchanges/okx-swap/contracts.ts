@@ -5,7 +5,7 @@
  * - Inverse (BTC-USD-SWAP, ctVal 100 USD): one contract is worth ctVal USD, so
  *   base = sz × ctVal / price, using the price of the same trade, level or liquidation; rounded
  *   half-up to INVERSE_SCALE fraction digits, as the quotient rarely terminates.
- *   With no price at hand (`null`) an inverse size cannot be converted: ParseError.
+ *   With no price at hand (`null`) an inverse size cannot be converted: E_PARSE.
  *
  * This runs for every size of every frame (ten per books5 push), so the common cases take
  * fast paths that give the same text as core/decimal.ts (property-tested against it):

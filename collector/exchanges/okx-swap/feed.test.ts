@@ -1,10 +1,11 @@
+import { FbError as OkxOptionError } from '../../../core/errors.ts';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { MarketEvent } from '../../../core/events.ts';
 import type { FrameResult } from '../types.ts';
-import { adapter, ARGS_PER_REQUEST, INSTRUMENTS_PER_CONNECTION, OkxOptionError } from './feed.ts';
+import { adapter, ARGS_PER_REQUEST, INSTRUMENTS_PER_CONNECTION } from './feed.ts';
 import { defaultInstruments } from './instruments.ts';
 import { RUBIK } from './rest.ts';
 import { newParser } from './testing.ts';
@@ -101,7 +102,7 @@ describe('okx-swap plan', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ code: 'E_OKX_OPTION', name: 'OkxOptionError' });
+    expect(error).toMatchObject({ code: 'E_OKX_OPTION', name: 'FbError' });
   });
 
   it('builds instrument and volume URLs from the configured REST base', () => {

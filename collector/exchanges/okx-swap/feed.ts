@@ -15,15 +15,7 @@ import type { ConnectionSpec, ExchangeAdapter, ExchangeEndpoints, FeedPlan, Rest
 import { defaultInstruments, isSwap, parseInstruments, SWAP_SUFFIX } from './instruments.ts';
 import { createParser } from './parse.ts';
 import { parseVolumes, RUBIK } from './rest.ts';
-
-/** A bad adapter option (endpoint or instrument); the message names it and the fix. */
-export class OkxOptionError extends Error {
-  readonly code = 'E_OKX_OPTION';
-  constructor(message: string) {
-    super(message);
-    this.name = 'OkxOptionError';
-  }
-}
+import { FbError } from '../../../core/errors.ts';
 
 /**
  * Instruments per connection. Each has 6 channels (~700 book/trade/ticker pushes a second for
@@ -63,11 +55,11 @@ export const adapter: ExchangeAdapter = {
 
 function plan(endpoints: ExchangeEndpoints, instruments: Instrument[]): FeedPlan {
   const url = endpoints.ws.public;
-  if (!url) throw new OkxOptionError('okx-swap: endpoints.ws.public is missing; set it to wss://ws.okx.com:8443/ws/v5/public or a simulator URL');
+  if (!url) throw new FbError('E_OKX_OPTION', 'okx-swap: endpoints.ws.public is missing; set it to wss://ws.okx.com:8443/ws/v5/public or a simulator URL');
   const rest = restBase(endpoints);
   for (const i of instruments) {
     if (!isSwap(i.symbol)) {
-      throw new OkxOptionError(`okx-swap: instrument ${i.symbol} is not a perpetual swap; use an instId ending in ${SWAP_SUFFIX}, e.g. BTC-USDT-SWAP`);
+      throw new FbError('E_OKX_OPTION', `okx-swap: instrument ${i.symbol} is not a perpetual swap; use an instId ending in ${SWAP_SUFFIX}, e.g. BTC-USDT-SWAP`);
     }
   }
   const connections: ConnectionSpec[] = [];
@@ -117,6 +109,6 @@ function subscribeRequests(args: SubscribeArg[]): string[] {
 }
 
 function restBase(endpoints: ExchangeEndpoints): string {
-  if (!endpoints.rest) throw new OkxOptionError('okx-swap: endpoints.rest is missing; set it to https://www.okx.com or a simulator URL');
+  if (!endpoints.rest) throw new FbError('E_OKX_OPTION', 'okx-swap: endpoints.rest is missing; set it to https://www.okx.com or a simulator URL');
   return endpoints.rest.replace(/\/+$/, '');
 }

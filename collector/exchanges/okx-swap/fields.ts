@@ -1,36 +1,42 @@
 /**
- * Typed reads of OKX JSON fields. Every failure throws ParseError naming the channel and the
- * field, so the connection can count and log it. Checks are char-code loops (no regex per field)
- * because they run for every price and size of every frame.
+ * OKX's wording of the shared field readers (../shared/fields.ts), and what only OKX sends:
+ * epoch milliseconds as digit text, instId in the item or in the arg. Every failure throws a
+ * parse error (E_PARSE) naming the channel and the field, so the connection can count and log it.
  */
-import { ParseError } from '../types.ts';
+import type { FbError } from '../../../core/errors.ts';
+import { fieldReaders, type Expected, type Json } from '../shared/fields.ts';
+import { parseError } from '../types.ts';
 
-export type Rec = Record<string, unknown>;
+export type Rec = Json;
 
 export function fail(message: string): never {
-  throw new ParseError(message, 'okx-swap');
+  throw parseError(message, 'okx-swap');
 }
+
+const PHRASE: Record<Expected, string> = {
+  string: 'a string',
+  decimal: 'a decimal',
+  'decimal or empty': 'a decimal',
+  integer: 'an integer',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+};
 
 /**
- * Plain decimal text: optional '-', digits, optional '.' and digits ("65114.30", "-0.0001").
- * The same grammar as core/decimal.ts, so anything accepted here is safe for mulDec/divDec.
+ * "trades: px "abc" is not a decimal", "trades: px missing or not a string", and for a row of a
+ * positional array "…: row[1] "abc" is not a decimal" (a row has no "missing" case).
  */
-export function isDecimalText(s: string): boolean {
-  const n = s.length;
-  let i = s.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-  const intStart = i;
-  while (i < n && isDigit(s.charCodeAt(i))) i++;
-  if (i === intStart) return false;
-  if (i === n) return true;
-  if (s.charCodeAt(i) !== 46 /* . */) return false;
-  const fracStart = ++i;
-  while (i < n && isDigit(s.charCodeAt(i))) i++;
-  return i === n && i > fracStart;
+function okxWording(ctx: string, key: string | number, value: unknown, expected: Expected): FbError {
+  const field = typeof key === 'number' ? `${ctx}[${key}]` : `${ctx}: ${key}`;
+  if (expected === 'string' || (expected === 'decimal' && typeof key === 'string' && typeof value !== 'string')) {
+    return parseError(`${field} missing or not a string`, 'okx-swap');
+  }
+  if (expected === 'object' || expected === 'array') return parseError(`${field} is not ${PHRASE[expected]}`, 'okx-swap');
+  return parseError(`${field} ${JSON.stringify(value)} is not ${PHRASE[expected]}`, 'okx-swap');
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
+export const { str, dec, decOrEmpty, optInt, arr } = fieldReaders(okxWording);
 
 export function asRecord(v: unknown, what: string): Rec {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(`${what} is not an object`);
@@ -39,36 +45,6 @@ export function asRecord(v: unknown, what: string): Rec {
 
 export function asArray(v: unknown, what: string): unknown[] {
   if (!Array.isArray(v)) fail(`${what} is not an array`);
-  return v;
-}
-
-/** A required non-empty string field. */
-export function str(o: Rec, key: string, ctx: string): string {
-  const v = o[key];
-  if (typeof v !== 'string' || v === '') fail(`${ctx}: ${key} missing or not a string`);
-  return v;
-}
-
-/** A required decimal string. */
-export function dec(o: Rec, key: string, ctx: string): string {
-  const v = o[key];
-  if (typeof v !== 'string') fail(`${ctx}: ${key} missing or not a string`);
-  if (!isDecimalText(v)) fail(`${ctx}: ${key} ${JSON.stringify(v)} is not a decimal`);
-  return v;
-}
-
-/** A decimal string that OKX may leave out or send as "" (e.g. nextFundingRate): null then. */
-export function optDec(o: Rec, key: string, ctx: string): string | null {
-  const v = o[key];
-  if (v === undefined || v === '') return null;
-  if (typeof v !== 'string' || !isDecimalText(v)) fail(`${ctx}: ${key} ${JSON.stringify(v)} is not a decimal`);
-  return v;
-}
-
-/** A decimal from a positional array (book levels, rubik rows). */
-export function decAt(row: unknown[], index: number, ctx: string): string {
-  const v = row[index];
-  if (typeof v !== 'string' || !isDecimalText(v)) fail(`${ctx}[${index}] ${JSON.stringify(v)} is not a decimal`);
   return v;
 }
 
@@ -86,16 +62,11 @@ export function msValue(v: unknown, what: string): number {
 function isMillisText(s: string): boolean {
   const n = s.length;
   if (n === 0 || n > 16) return false;
-  for (let i = 0; i < n; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
   return true;
-}
-
-/** An optional JSON integer: seqId, prevSeqId (-1 marks a snapshot), checksum. */
-export function optInt(o: Rec, key: string, ctx: string): number | null {
-  const v = o[key];
-  if (v === undefined) return null;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(`${ctx}: ${key} ${JSON.stringify(v)} is not an integer`);
-  return v;
 }
 
 /** Data items carry instId on most channels; `books` items only in the arg. */

@@ -1,6 +1,6 @@
+import { FbError as ParseError } from '../../../core/errors.ts';
 import { describe, expect, it } from 'vitest';
 import type { Instrument } from '../../../core/instruments.ts';
-import { ParseError } from '../types.ts';
 import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
 import { defaultInstruments, parseInstruments } from './instruments.ts';
 

@@ -9,7 +9,8 @@
  */
 import { marketOf, type Instrument } from '../../../core/instruments.ts';
 import { mulDec } from '../../../core/decimal.ts';
-import { asArray, asRecord, fail, isDecimalText, type Rec } from './fields.ts';
+import { isDecimalText } from '../shared/fields.ts';
+import { asArray, asRecord, fail, type Rec } from './fields.ts';
 
 /** OKX marks perpetual swaps with this instId suffix (BTC-USDT-SWAP); futures end in a date. */
 export const SWAP_SUFFIX = '-SWAP';

@@ -1,10 +1,15 @@
+import { FbError as ParseError } from '../../../core/errors.ts';
 import { describe, expect, it } from 'vitest';
 import type { EventKind, MarketEvent } from '../../../core/events.ts';
 import { InstrumentBook } from '../../../core/instruments.ts';
-import { ParseError, type FrameResult } from '../types.ts';
+import type { FrameResult } from '../types.ts';
 import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
 import { parseInstruments } from './instruments.ts';
-import { countBy, expectClean, feed, fixtureLines, jsonLines, newParser, T0 } from './testing.ts';
+import { countBy, expectClean, type CleanRules } from '../test-support.ts';
+import { feed, fixtureLines, jsonLines, newParser, T0 } from './testing.ts';
+
+/** The okx-swap parser records perpetual swaps only. */
+const OKX_SWAP: CleanRules = { exchange: 'okx-swap', symbol: /^[A-Z0-9]+-[A-Z0-9]+-SWAP$/ };
 
 const noShared = needsShared('the okx-swap parser tests on ../shared/samples and ../shared/captures');
 
@@ -59,7 +64,7 @@ describe.skipIf(noShared)('okx-swap parser on every recorded sample (../shared/s
       sharedLines(`samples/okx-swap.${type}.jsonl`).forEach((line, i) => {
         results.push(parser.parseFrame(line, T0 + i * 100, (e) => events.push(e)));
       });
-      expectClean(events);
+      expectClean(events, OKX_SWAP);
       expect(countBy(events, (e) => e.kind)).toEqual(expected.events);
       expect(countBy(results, (r) => r.type)).toEqual(expected.results);
       const snapshot = type === 'control' ? jsonLines(results) : jsonLines(events);
@@ -102,7 +107,7 @@ describe.skipIf(noShared)('okx-swap parser on the 2022-05-13 capture (../shared/
 
   it('parses every recv and http line; only the swap UNI-USD-SWAP is recorded', async () => {
     const { events, results } = replay();
-    expectClean(events);
+    expectClean(events, OKX_SWAP);
     // 410 recv lines = 18 subscribe acks (tickers x3, trades x2, books x1 per instrument, 3 instruments)
     // + 392 data frames, of which UNI-USD-SWAP has 93 books + 1 tickers + 1 trades = 95; the other 297
     // are the future BTC-USD-220527 and the spot pair BTC-USDT. The 25 http lines are instrument lists.
@@ -131,7 +136,7 @@ describe('okx-swap parser on public real frames of the channels the samples lack
     const events: MarketEvent[] = [];
     const results = fixtureLines('public-frames/okx-swap.books5.jsonl').map((line, i) => parser.parseFrame(line, T0 + i, (e) => events.push(e)));
     expect(results).toEqual([1, 1, 1].map((n) => ({ type: 'data', events: n })));
-    expectClean(events);
+    expectClean(events, OKX_SWAP);
     expect(events.map((e) => e.kind === 'book_top' && [e.symbol, e.ts, e.bids.length, e.asks.length])).toEqual([
       ['BTC-USD-SWAP', 1652686260965, 5, 5],
       ['BTC-USDT-SWAP', 1653997254735, 5, 5],
@@ -148,7 +153,7 @@ describe('okx-swap parser on public real frames of the channels the samples lack
     const parser = newParser();
     const events: MarketEvent[] = [];
     fixtureLines('public-frames/okx-swap.index-tickers.jsonl').forEach((line, i) => parser.parseFrame(line, T0 + i, (e) => events.push(e)));
-    expectClean(events);
+    expectClean(events, OKX_SWAP);
     expect(events).toMatchObject([
       { kind: 'derivative_ticker', symbol: 'WNCG-USDT-SWAP', market: 'WNCG/USDT:USDT', index_price: '2.1675', ts: 1640131290649, mark_price: null },
       { kind: 'derivative_ticker', symbol: 'ETH-USD-SWAP', market: 'ETH/USD:ETH', index_price: '3814.05', ts: 1640001659508 },

@@ -6,17 +6,18 @@
  * - Only perpetual swaps (instId ending in -SWAP) are recorded; frames for spot pairs and dated
  *   futures are well-formed but not ours and return `ignored`.
  * - Sizes are contracts; they become base units with the instrument's ctVal (contracts.ts). An
- *   instrument whose ctVal is unknown to the InstrumentBook is a ParseError naming it.
+ *   instrument whose ctVal is unknown to the InstrumentBook is a parse error (E_PARSE) naming it.
  * - The first liquidation-orders push after its subscribe ack is a backlog of older
  *   liquidations: it is dropped (`ignored`), as tardis does.
  * - Book channels and their sequence checks live in book-channels.ts.
  */
-import type { DerivativeTickerEvent, EventSink, MarketEvent, Side } from '../../../core/events.ts';
+import type { EventSink, MarketEvent, Side } from '../../../core/events.ts';
 import { guessInstrument, type Instrument, type InstrumentBook } from '../../../core/instruments.ts';
+import { MergedTickers } from '../shared/ticker-merge.ts';
 import type { ExchangeParser, FrameResult } from '../types.ts';
 import { BookChannels } from './book-channels.ts';
 import { contractsToBase } from './contracts.ts';
-import { asArray, asRecord, dec, fail, instIdOf, ms, optDec, str, type Rec } from './fields.ts';
+import { arr, asRecord, dec, decOrEmpty, fail, instIdOf, ms, str, type Rec } from './fields.ts';
 import { isSwap, SWAP_SUFFIX } from './instruments.ts';
 import { longShortTypeOf, parseLongShort, type RubikContext } from './rest.ts';
 
@@ -24,11 +25,6 @@ const EXCHANGE = 'okx-swap' as const;
 const IGNORED: FrameResult = { type: 'ignored' };
 const ACK: FrameResult = { type: 'ack' };
 const PONG: FrameResult = { type: 'pong' };
-
-type TickerState = Pick<
-  DerivativeTickerEvent,
-  'mark_price' | 'index_price' | 'last_price' | 'funding_rate' | 'predicted_rate' | 'next_funding_ts' | 'open_interest'
->;
 
 export function createParser(instruments: InstrumentBook): ExchangeParser {
   return new OkxSwapParser(instruments);
@@ -38,7 +34,7 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
   readonly exchange = EXCHANGE;
   /** Markets for instruments the book does not know (kept here, never written into the book). */
   private readonly guessedMarkets = new Map<string, string>();
-  private readonly tickers = new Map<string, TickerState>();
+  private readonly tickers = new MergedTickers(EXCHANGE);
   private readonly bookChannels = new BookChannels(this);
   private liquidationBacklog = false;
   readonly newestRow = new Map<string, number>();
@@ -61,7 +57,7 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
     if (msg.arg === undefined) fail('frame has neither event nor arg');
     const arg = asRecord(msg.arg, 'arg');
     const channel = str(arg, 'channel', 'arg');
-    const data = asArray(msg.data, `${channel}: data`);
+    const data = arr(msg, 'data', channel);
     // Events are collected and emitted only once the whole frame has been read, so a malformed
     // element never leaves half a frame recorded.
     const out: MarketEvent[] = [];
@@ -122,7 +118,7 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
     if (ratioType === undefined && path !== '/api/v5/public/open-interest') return IGNORED;
     const root = parseJson(body, path);
     if (root.code !== '0') return { type: 'rejected', message: `${String(root.code)}: ${String(root.msg)}` };
-    const data = asArray(root.data, `${path}: data`);
+    const data = arr(root, 'data', path);
     let out: MarketEvent[] | null = [];
     if (ratioType === undefined) {
       if (!this.openInterest({}, data, localTs, out)) out = null;
@@ -218,11 +214,11 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
       if (!isSwap(symbol)) continue;
       const inst = this.known(symbol, 'tickers');
       const ts = ms(t, 'ts', 'tickers');
-      const bidPx = optDec(t, 'bidPx', 'tickers');
-      const bidSz = optDec(t, 'bidSz', 'tickers');
-      const askPx = optDec(t, 'askPx', 'tickers');
-      const askSz = optDec(t, 'askSz', 'tickers');
-      const last = optDec(t, 'last', 'tickers');
+      const bidPx = decOrEmpty(t, 'bidPx', 'tickers') ?? null;
+      const bidSz = decOrEmpty(t, 'bidSz', 'tickers') ?? null;
+      const askPx = decOrEmpty(t, 'askPx', 'tickers') ?? null;
+      const askSz = decOrEmpty(t, 'askSz', 'tickers') ?? null;
+      const last = decOrEmpty(t, 'last', 'tickers') ?? null;
       relevant = true;
       // An empty side (e.g. a freshly listed swap) has no best price to record.
       if (bidPx !== null && bidSz !== null && askPx !== null && askSz !== null) {
@@ -239,11 +235,8 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
           ask_qty: contractsToBase(inst, askSz, askPx, 'tickers'),
         });
       }
-      if (last === null) continue;
-      const s = this.ticker(symbol);
-      if (s.last_price === last) continue;
-      s.last_price = last;
-      out.push(tickerEvent(symbol, inst.market, s, ts, localTs));
+      if (last === null || !this.tickers.merge(symbol, { last_price: last })) continue;
+      out.push(this.tickers.event(symbol, inst.market, ts, localTs));
     }
     return relevant;
   }
@@ -257,10 +250,8 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
       const mark = dec(m, 'markPx', 'mark-price');
       const ts = ms(m, 'ts', 'mark-price');
       relevant = true;
-      const s = this.ticker(symbol);
-      if (s.mark_price === mark) continue;
-      s.mark_price = mark;
-      out.push(tickerEvent(symbol, this.marketOf(symbol), s, ts, localTs));
+      if (!this.tickers.merge(symbol, { mark_price: mark })) continue;
+      out.push(this.tickers.event(symbol, this.marketOf(symbol), ts, localTs));
     }
     return relevant;
   }
@@ -272,10 +263,8 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
       const symbol = instIdOf(x, arg, 'index-tickers') + SWAP_SUFFIX;
       const index = dec(x, 'idxPx', 'index-tickers');
       const ts = ms(x, 'ts', 'index-tickers');
-      const s = this.ticker(symbol);
-      if (s.index_price === index) continue;
-      s.index_price = index;
-      out.push(tickerEvent(symbol, this.marketOf(symbol), s, ts, localTs));
+      if (!this.tickers.merge(symbol, { index_price: index })) continue;
+      out.push(this.tickers.event(symbol, this.marketOf(symbol), ts, localTs));
     }
     return data.length > 0;
   }
@@ -292,26 +281,14 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
       const f = asRecord(data[i], 'funding-rate: data item');
       const symbol = instIdOf(f, arg, 'funding-rate');
       if (!isSwap(symbol)) continue;
-      const rate = optDec(f, 'fundingRate', 'funding-rate');
-      const predicted = optDec(f, 'nextFundingRate', 'funding-rate');
+      const rate = decOrEmpty(f, 'fundingRate', 'funding-rate') ?? undefined;
+      const predicted = decOrEmpty(f, 'nextFundingRate', 'funding-rate') ?? undefined;
       const fundingTs = ms(f, 'fundingTime', 'funding-rate');
       const ts = f.ts === undefined ? localTs : ms(f, 'ts', 'funding-rate');
       relevant = true;
-      const s = this.ticker(symbol);
-      let changed = false;
-      if (rate !== null && s.funding_rate !== rate) {
-        s.funding_rate = rate;
-        changed = true;
-      }
-      if (predicted !== null && s.predicted_rate !== predicted) {
-        s.predicted_rate = predicted;
-        changed = true;
-      }
-      if (s.next_funding_ts !== fundingTs) {
-        s.next_funding_ts = fundingTs;
-        changed = true;
-      }
-      if (changed) out.push(tickerEvent(symbol, this.marketOf(symbol), s, ts, localTs));
+      // An absent or empty rate keeps the last known one.
+      const update = { funding_rate: rate, predicted_rate: predicted, next_funding_ts: fundingTs };
+      if (this.tickers.merge(symbol, update)) out.push(this.tickers.event(symbol, this.marketOf(symbol), ts, localTs));
     }
     return relevant;
   }
@@ -328,16 +305,14 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
       if (!isSwap(symbol)) continue;
       const inst = this.known(symbol, 'open-interest');
       const oi = dec(o, 'oi', 'open-interest');
-      const oiCcy = optDec(o, 'oiCcy', 'open-interest');
-      const value = optDec(o, 'oiUsd', 'open-interest');
+      const oiCcy = decOrEmpty(o, 'oiCcy', 'open-interest') ?? null;
+      const value = decOrEmpty(o, 'oiUsd', 'open-interest') ?? null;
       const ts = ms(o, 'ts', 'open-interest');
       const base = inst.inverse && oiCcy !== null ? oiCcy : contractsToBase(inst, oi, null, 'open-interest');
       relevant = true;
       out.push({ kind: 'open_interest', exchange: EXCHANGE, symbol, market: inst.market, ts, local_ts: localTs, open_interest: base, value });
-      const s = this.ticker(symbol);
-      if (s.open_interest === base) continue;
-      s.open_interest = base;
-      out.push(tickerEvent(symbol, inst.market, s, ts, localTs));
+      if (!this.tickers.merge(symbol, { open_interest: base })) continue;
+      out.push(this.tickers.event(symbol, inst.market, ts, localTs));
     }
     return relevant;
   }
@@ -355,7 +330,7 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
       const symbol = instIdOf(l, arg, 'liquidation-orders');
       const inst = isSwap(symbol) ? this.sized(symbol) : null;
       if (!inst) continue;
-      const details = asArray(l.details, 'liquidation-orders: details');
+      const details = arr(l, 'details', 'liquidation-orders');
       relevant = true;
       for (let j = 0; j < details.length; j++) {
         const d = asRecord(details[j], 'liquidation-orders: detail');
@@ -376,23 +351,6 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
     }
     return relevant;
   }
-
-  private ticker(symbol: string): TickerState {
-    let s = this.tickers.get(symbol);
-    if (!s) {
-      s = {
-        mark_price: null,
-        index_price: null,
-        last_price: null,
-        funding_rate: null,
-        predicted_rate: null,
-        next_funding_ts: null,
-        open_interest: null,
-      };
-      this.tickers.set(symbol, s);
-    }
-    return s;
-  }
 }
 
 // ---- helpers -------------------------------------------------------------------------------
@@ -411,22 +369,4 @@ function sideOf(o: Rec, ctx: string): Side {
   const side = o.side;
   if (side !== 'buy' && side !== 'sell') fail(`${ctx}: side ${JSON.stringify(side)} is not buy/sell`);
   return side;
-}
-
-function tickerEvent(symbol: string, market: string, s: TickerState, ts: number, localTs: number): DerivativeTickerEvent {
-  return {
-    kind: 'derivative_ticker',
-    exchange: EXCHANGE,
-    symbol,
-    market,
-    ts,
-    local_ts: localTs,
-    mark_price: s.mark_price,
-    index_price: s.index_price,
-    last_price: s.last_price,
-    funding_rate: s.funding_rate,
-    predicted_rate: s.predicted_rate,
-    next_funding_ts: s.next_funding_ts,
-    open_interest: s.open_interest,
-  };
 }

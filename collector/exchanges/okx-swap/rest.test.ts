@@ -2,9 +2,9 @@
  * REST bodies. Shapes as in the OKX v5 docs (Trading Statistics; Public Data "Get open interest";
  * Market Data "Get tickers"): rows are [ts, ratio] or [ts, sellVol, buyVol], newest first.
  */
+import { FbError as ParseError } from '../../../core/errors.ts';
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../../core/events.ts';
-import { ParseError } from '../types.ts';
 import { parseVolumes, RUBIK } from './rest.ts';
 import { jsonLines, newParser, rest, T0 } from './testing.ts';
 

@@ -15,7 +15,7 @@ import { divDec } from '../../../core/decimal.ts';
 import type { LongShortEvent, LongShortType } from '../../../core/events.ts';
 import type { Instrument } from '../../../core/instruments.ts';
 import { contractsToBase } from './contracts.ts';
-import { asArray, asRecord, decAt, fail, msValue } from './fields.ts';
+import { asArray, asRecord, dec, fail, msValue } from './fields.ts';
 import { isSwap } from './instruments.ts';
 
 export const RUBIK = {
@@ -70,7 +70,7 @@ export function parseLongShort(
     const ts = msValue(row[0], `${path}: row[0]`);
     if (ts <= newest) continue;
     const event =
-      type === 'taker_volume' ? takerVolume(row, symbol, params.get('unit'), ctx, path) : ratioShares(decAt(row, 1, `${path}: row`), path);
+      type === 'taker_volume' ? takerVolume(row, symbol, params.get('unit'), ctx, path) : ratioShares(dec(row, 1, `${path}: row`), path);
     if (!event) continue;
     rows.push({ kind: 'long_short', exchange: 'okx-swap', symbol, market, ts, local_ts: localTs, ratio_type: type, period, ...event });
     if (ts > latest) latest = ts;
@@ -104,8 +104,8 @@ function takerVolume(
   ctx: RubikContext,
   path: string,
 ): Pick<LongShortEvent, 'ratio' | 'long' | 'short'> | null {
-  let sell = decAt(row, 1, `${path}: row`);
-  let buy = decAt(row, 2, `${path}: row`);
+  let sell = dec(row, 1, `${path}: row`);
+  let buy = dec(row, 2, `${path}: row`);
   if (unit === null || unit === '1') {
     const inst = ctx.known(symbol, path);
     sell = contractsToBase(inst, sell, null, `${path} (use unit=0)`);

@@ -4,10 +4,10 @@
  * price change over a timeframe (`bucket` = one bucket). Short when z >= entry_z, long when
  * z <= −entry_z; exit when z has come back inside ±exit_z, or after max_hold.
  */
-import { BacktestError } from '../errors.ts';
 import { instrumentKey } from '../market-state.ts';
 import type { StrategyDefinition } from '../types.ts';
 import { close, open } from './helpers.ts';
+import { FbError } from '../../../core/errors.ts';
 
 export const zscoreRevert: StrategyDefinition = {
   name: 'zscore-revert',
@@ -28,8 +28,8 @@ export const zscoreRevert: StrategyDefinition = {
     const notional = params.notional as number;
     const names = metricsConfig.timeframes.map((t) => t.name);
     if (timeframe !== 'bucket' && !names.includes(timeframe))
-      throw new BacktestError('E_BACKTEST_PARAM', `parameter timeframe must be bucket or one of the metrics timeframes ${names.join(', ')}; got ${JSON.stringify(timeframe)}`);
-    if (exitZ >= entryZ) throw new BacktestError('E_BACKTEST_PARAM', `parameter exit_z (${exitZ}) must be below entry_z (${entryZ})`);
+      throw new FbError('E_BACKTEST_PARAM', `parameter timeframe must be bucket or one of the metrics timeframes ${names.join(', ')}; got ${JSON.stringify(timeframe)}`);
+    if (exitZ >= entryZ) throw new FbError('E_BACKTEST_PARAM', `parameter exit_z (${exitZ}) must be below entry_z (${entryZ})`);
     const openedAt = new Map<string, number>();
     return {
       onMetric(row, ctx) {

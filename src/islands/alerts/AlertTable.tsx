@@ -1,4 +1,5 @@
 /** Alerts as a table: time, market, tier, rule, direction, value vs threshold, forward returns. */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Table from '@tremor/react/dist/components/list-elements/Table/Table.js';
 import TableBody from '@tremor/react/dist/components/list-elements/Table/TableBody.js';
 import TableCell from '@tremor/react/dist/components/list-elements/Table/TableCell.js';

@@ -2,19 +2,21 @@
  * The alert history: filter by tier, market and time (kept in the URL), each alert's inputs and
  * forward returns. New alerts arrive from the relay when one is connected.
  */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { readParams, writeParams } from '../../lib/url-state.ts';
 import type { AlertRow } from '../../lib/snapshot-types.ts';
 import { mergeAlerts } from '../live/apply-items.ts';
-import type { ChannelItems } from '../live/relay-connection.ts';
+import type { ChannelItems } from '../../../core/relay-protocol.ts';
 import { StatusPill } from '../live/StatusPill.tsx';
+import type { RelaySubscription } from '../live/relay-connection.ts';
 import { useRelay } from '../live/use-relay.ts';
 import { filterAlerts, NO_FILTER, parseUtcInput, toUtcInput, type AlertFilter } from './alert-filter.ts';
 import { AlertTable } from './AlertTable.tsx';
 
 const TierChart = lazy(() => import('./TierChart.tsx'));
-const SUBSCRIPTION = { channels: ['alerts'] };
+const SUBSCRIPTION: RelaySubscription = { channels: ['alerts'] };
 const KEEP = 5000;
 const PAGE = 200;
 

@@ -1,4 +1,5 @@
 /** An alert's tier as a coloured badge (tier 1: a single z spike … tier 5: strongest confluence). */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Badge from '@tremor/react/dist/components/icon-elements/Badge/Badge.js';
 
 const COLORS = ['gray', 'blue', 'violet', 'amber', 'orange', 'rose'] as const;

@@ -2,6 +2,7 @@
  * Alerts per tier as Tremor charts: a bar chart split by direction and a donut of each tier's
  * share. Loaded on demand: Tremor charts bring Recharts.
  */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import BarChart from '@tremor/react/dist/components/chart-elements/BarChart/BarChart.js';
 import DonutChart from '@tremor/react/dist/components/chart-elements/DonutChart/DonutChart.js';
 import type { AlertRow } from '../../lib/snapshot-types.ts';

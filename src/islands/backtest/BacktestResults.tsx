@@ -1,4 +1,5 @@
 /** A finished backtest: headline metrics, equity curve, trade table and CSV/JSON exports. */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import type { BacktestReport } from '../../../replay/backtest/report.ts';
 import { fmtNumber, fmtPct, fmtTime } from '../../lib/format.ts';

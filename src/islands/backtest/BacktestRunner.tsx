@@ -3,6 +3,7 @@
  * it in the sql.js worker with progress, and see the report the CLI would print for the same
  * file and parameters.
  */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { useCallback, useEffect, useState } from 'react';
 import type { ParamSpec } from '../../../replay/backtest/params.ts';

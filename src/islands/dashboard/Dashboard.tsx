@@ -3,14 +3,16 @@
  * complete without JavaScript), then follows the relay's metrics, tickers and alerts when one
  * answers. Table view state (timeframe, sort, filters) lives in the URL.
  */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { useCallback, useEffect, useState } from 'react';
 import { pickParam, readParams, writeParams } from '../../lib/url-state.ts';
 import { TIMEFRAMES, type AlertRow, type MarketRow } from '../../lib/snapshot-types.ts';
 import { AlertTable } from '../alerts/AlertTable.tsx';
 import { applyMarketItems, mergeAlerts, rowKey } from '../live/apply-items.ts';
-import type { ChannelItems } from '../live/relay-connection.ts';
+import type { ChannelItems } from '../../../core/relay-protocol.ts';
 import { StatusPill } from '../live/StatusPill.tsx';
+import type { RelaySubscription } from '../live/relay-connection.ts';
 import { useRelay } from '../live/use-relay.ts';
 import { KpiCards } from './KpiCards.tsx';
 import { MarketTable } from './MarketTable.tsx';
@@ -25,7 +27,7 @@ interface Props {
 
 const DEFAULT_VIEW: TableView = { tf: '1h', sort: 'oi_usd', dir: 'desc', query: '', exchange: '' };
 const ALERTS_SHOWN = 8;
-const SUBSCRIPTION = { channels: ['metrics', 'tickers', 'alerts'] };
+const SUBSCRIPTION: RelaySubscription = { channels: ['metrics', 'tickers', 'alerts'] };
 
 function viewFromUrl(): TableView {
   const p = readParams();

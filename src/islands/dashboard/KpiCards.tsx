@@ -1,4 +1,5 @@
 /** Headline figures over the whole table: markets, open interest, funding, alerts, strongest score. */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { fmtFunding, fmtNumber, fmtUsd } from '../../lib/format.ts';
 import type { AlertRow, MarketRow } from '../../lib/snapshot-types.ts';

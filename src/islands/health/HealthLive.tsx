@@ -3,14 +3,16 @@
  * database's feed_state); the relay pushes a fresh /health report on its `health` channel and
  * new gaps on `gaps` while connected.
  */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { useCallback, useState } from 'react';
 import { fmtDuration, fmtTime } from '../../lib/format.ts';
 import { healthViewFromReport, type HealthView } from '../../lib/health-view.ts';
 import type { GapRow } from '../../lib/snapshot-types.ts';
 import { jsonObject, num, str } from '../../lib/values.ts';
-import type { ChannelItems } from '../live/relay-connection.ts';
+import type { ChannelItems } from '../../../core/relay-protocol.ts';
 import { StatusPill } from '../live/StatusPill.tsx';
+import type { RelaySubscription } from '../live/relay-connection.ts';
 import { useRelay } from '../live/use-relay.ts';
 
 interface Props {
@@ -19,7 +21,7 @@ interface Props {
   asOf: number | null;
 }
 
-const SUBSCRIPTION = { channels: ['health', 'gaps'] };
+const SUBSCRIPTION: RelaySubscription = { channels: ['health', 'gaps'] };
 const GAPS_SHOWN = 100;
 const STATUS_TONE: Record<string, string> = {
   ok: 'text-emerald-600 dark:text-emerald-400',

@@ -7,7 +7,7 @@ import { alertRowFrom } from '../../lib/alert-row.ts';
 import { emptyMarketRow, marketRowFromMetrics } from '../../lib/metric-row.ts';
 import type { AlertRow, MarketRow } from '../../lib/snapshot-types.ts';
 import { jsonObject, num, str } from '../../lib/values.ts';
-import type { ChannelItems } from './relay-connection.ts';
+import type { ChannelItems } from '../../../core/relay-protocol.ts';
 
 export const rowKey = (r: { exchange: string; market: string }): string => `${r.exchange}|${r.market}`;
 

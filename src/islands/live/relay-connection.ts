@@ -4,17 +4,15 @@
  * that never answered is given up on after a few tries and the page stays static, silently:
  * a static deploy with no relay is a normal state, not an error.
  */
+import type { Channel, ChannelItems, ClientMessage, ServerMessage } from '../../../core/relay-protocol.ts';
 import type { RelayEndpoints } from './relay-url.ts';
 
 export type RelayStatus = 'static' | 'connecting' | 'live' | 'reconnecting';
 
 export interface RelaySubscription {
-  channels: string[];
+  channels: Channel[];
   markets?: string[];
 }
-
-/** The `channels` object of a relay `update` or `snapshot` message. */
-export type ChannelItems = Record<string, unknown[]>;
 
 export interface RelayHandlers {
   onStatus(status: RelayStatus): void;
@@ -59,7 +57,8 @@ export class RelayConnection {
 
   private onMessage(ws: WebSocket, data: unknown): void {
     if (typeof data !== 'string') return;
-    let msg: { type?: string; channels?: unknown; channel?: unknown; data?: unknown };
+    // Typed, not trusted: the shapes are checked below before use. Unknown types are ignored (the protocol may add some).
+    let msg: Partial<ServerMessage>;
     try {
       msg = JSON.parse(data) as typeof msg;
     } catch {
@@ -70,7 +69,8 @@ export class RelayConnection {
       this.everLive = true;
       this.handlers.onStatus('live');
       const { channels, markets } = this.subscription;
-      ws.send(JSON.stringify({ op: 'subscribe', channels, ...(markets ? { markets } : {}) }));
+      const subscribe: ClientMessage = { op: 'subscribe', channels, ...(markets ? { markets } : {}) };
+      ws.send(JSON.stringify(subscribe));
       return;
     }
     // docs/relay-protocol.md: a snapshot is one channel's latest state, an update many channels' new items.
@@ -79,7 +79,7 @@ export class RelayConnection {
       return;
     }
     if (msg.type === 'update' && typeof msg.channels === 'object' && msg.channels !== null) {
-      this.handlers.onItems(msg.channels as ChannelItems);
+      this.handlers.onItems(msg.channels);
     }
   }
 

@@ -4,7 +4,8 @@
  * costs the page a handful of renders, not one per message.
  */
 import { useEffect, useRef, useState } from 'react';
-import { RelayConnection, type ChannelItems, type RelayStatus, type RelaySubscription } from './relay-connection.ts';
+import type { Channel, ChannelItems } from '../../../core/relay-protocol.ts';
+import { RelayConnection, type RelayStatus, type RelaySubscription } from './relay-connection.ts';
 import { relayEndpoints } from './relay-url.ts';
 
 const FLUSH_MS = 250;
@@ -29,7 +30,8 @@ export function useRelay(subscription: RelaySubscription, onItems: (channels: Ch
     const conn = new RelayConnection(endpoints, JSON.parse(key) as RelaySubscription, {
       onStatus: setStatus,
       onItems(channels) {
-        for (const [c, items] of Object.entries(channels)) (pending[c] ??= []).push(...items);
+        // Object.entries widens keys to string; they are the channels of a ChannelItems.
+        for (const [c, items] of Object.entries(channels) as [Channel, unknown[]][]) (pending[c] ??= []).push(...items);
         timer ??= setTimeout(flush, FLUSH_MS);
       },
     });

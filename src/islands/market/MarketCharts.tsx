@@ -2,13 +2,14 @@
  * A market's charts: price, funding, open interest, long/short and liquidations per exchange,
  * from the build snapshot; the price chart follows the relay's quotes while connected.
  */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { useCallback, useRef } from 'react';
 import type { MarketSeries } from '../../lib/snapshot-types.ts';
 import { jsonObject, num, str } from '../../lib/values.ts';
 import { exchangeColor, type ChartSeries } from '../charts/chart-series.ts';
 import { TimeSeriesChart, type ChartHandle } from '../charts/TimeSeriesChart.tsx';
-import type { ChannelItems } from '../live/relay-connection.ts';
+import type { ChannelItems } from '../../../core/relay-protocol.ts';
 import { StatusPill } from '../live/StatusPill.tsx';
 import { useRelay } from '../live/use-relay.ts';
 

@@ -4,6 +4,7 @@
  * table, price chart, alerts and gaps update as it plays. Recording, market, speed and
  * position are kept in the URL (?rec=sample&market=…&speed=…&t=…).
  */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { SPEED_PRESETS, type Speed } from '../../../replay/player/speed.ts';

@@ -1,4 +1,5 @@
 /** Choose a recording: the sample shipped with the site, or a local .sqlite file. Shows progress and errors. */
+// Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import type { RecordingSource } from './protocol.ts';
 import type { LoadState } from './use-recording.ts';

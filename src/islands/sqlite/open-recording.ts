@@ -5,38 +5,21 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import { openSqlJsDb, type SqlJsDb } from '../../../replay/adapters/sqljs.ts';
-import { checkRecordingSchema, checkSqliteHeader, RecordingFault, SQLITE_HEADER_BYTES } from '../../../core/recording-check.ts';
+import { checkRecordingSchema, checkSqliteHeader, SQLITE_HEADER_BYTES } from '../../../core/recording-check.ts';
 import { summarizeEvents } from '../../../replay/player/read-events.ts';
 // The migrations this build knows, to refuse files written by a newer futuresboard.
 import { MIGRATIONS } from '../../lib/migrations.ts';
-import type { RecordingSummary, WorkerErrorCode } from './protocol.ts';
-
-export class OpenError extends Error {
-  constructor(
-    readonly code: WorkerErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OpenError';
-  }
-}
-
-/** Run one of the shared checks (core/recording-check.ts); a refusal keeps its code and words. */
-function checked<T>(check: () => T): T {
-  try {
-    return check();
-  } catch (err) {
-    throw err instanceof RecordingFault ? new OpenError(err.code, err.message) : err;
-  }
-}
+import type { RecordingSummary } from './protocol.ts';
+import { FbError } from '../../../core/errors.ts';
 
 export function openRecording(SQL: SqlJsStatic, bytes: Uint8Array, name: string): { db: SqlJsDb; summary: RecordingSummary } {
-  checked(() => checkSqliteHeader({ name, head: bytes.subarray(0, SQLITE_HEADER_BYTES), size: bytes.length, use: 'read', known: MIGRATIONS.length }));
+  // The shared checks (core/recording-check.ts): a refusal reaches the page with its code and words.
+  checkSqliteHeader({ name, head: bytes.subarray(0, SQLITE_HEADER_BYTES), size: bytes.length, use: 'read', known: MIGRATIONS.length });
   const db = openSqlJsDb(SQL, bytes);
   try {
-    const schemaVersion = checked(() => checkRecordingSchema(db, name, MIGRATIONS, 'read'));
+    const schemaVersion = checkRecordingSchema(db, name, MIGRATIONS, 'read');
     const s = summarizeEvents(db);
-    if (s.count === 0) throw new OpenError('E_EMPTY', `${name} is a futuresboard recording with no events in it`);
+    if (s.count === 0) throw new FbError('E_EMPTY', `${name} is a futuresboard recording with no events in it`);
     // Markets with prices in the recording (the markets table lists every instrument an exchange offers).
     const markets = db
       .all<{ market: string }>('SELECT DISTINCT market FROM trades UNION SELECT DISTINCT market FROM book_tickers ORDER BY 1')

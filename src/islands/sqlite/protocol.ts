@@ -6,7 +6,7 @@
 import type { BacktestReport } from '../../../replay/backtest/report.ts';
 import type { ParamValue } from '../../../replay/backtest/params.ts';
 import type { Speed } from '../../../replay/player/speed.ts';
-import type { ChannelItems } from '../live/relay-connection.ts';
+import type { ChannelItems } from '../../../core/relay-protocol.ts';
 
 export type RecordingSource = { kind: 'url'; url: string; name: string } | { kind: 'file'; file: File };
 
@@ -37,7 +37,9 @@ export type ToWorker =
   | { type: 'speed'; speed: Speed }
   | { type: 'backtest'; strategy: string; params: Record<string, ParamValue> };
 
-export type WorkerErrorCode = 'E_TOO_LARGE' | 'E_FETCH' | 'E_NOT_SQLITE' | 'E_NOT_RECORDING' | 'E_DB_TOO_NEW' | 'E_EMPTY' | 'E_REPLAY' | 'E_BACKTEST';
+/** Why a recording could not be loaded; the worker passes these on with their own message. */
+export const LOAD_ERROR_CODES = ['E_TOO_LARGE', 'E_FETCH', 'E_NOT_SQLITE', 'E_NOT_RECORDING', 'E_DB_TOO_NEW', 'E_EMPTY'] as const;
+export type WorkerErrorCode = (typeof LOAD_ERROR_CODES)[number] | 'E_REPLAY' | 'E_BACKTEST';
 
 export type FromWorker =
   | { type: 'progress'; phase: 'download' | 'read' | 'wasm' | 'open'; loaded: number; total: number | null }

@@ -3,21 +3,12 @@
  * limit checked before anything large is held in memory.
  */
 import type { RecordingSource } from './protocol.ts';
-
-export class RecordingError extends Error {
-  constructor(
-    readonly code: 'E_TOO_LARGE' | 'E_FETCH',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RecordingError';
-  }
-}
+import { FbError } from '../../../core/errors.ts';
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 
-function tooLarge(size: number, maxBytes: number): RecordingError {
-  return new RecordingError('E_TOO_LARGE', `this recording is ${mb(size)}, above the ${mb(maxBytes)} limit; open a shorter one (futuresboard export --from/--to) or raise the limit with ?maxmb=`);
+function tooLarge(size: number, maxBytes: number): FbError {
+  return new FbError('E_TOO_LARGE', `this recording is ${mb(size)}, above the ${mb(maxBytes)} limit; open a shorter one (futuresboard export --from/--to) or raise the limit with ?maxmb=`);
 }
 
 export async function readRecording(source: RecordingSource, maxBytes: number, onProgress: (loaded: number, total: number | null) => void): Promise<Uint8Array> {
@@ -32,9 +23,9 @@ export async function readRecording(source: RecordingSource, maxBytes: number, o
   try {
     res = await fetch(source.url);
   } catch (err) {
-    throw new RecordingError('E_FETCH', `could not download ${source.name}: ${(err as Error).message}`);
+    throw new FbError('E_FETCH', `could not download ${source.name}: ${(err as Error).message}`);
   }
-  if (!res.ok || !res.body) throw new RecordingError('E_FETCH', `could not download ${source.name}: HTTP ${res.status}`);
+  if (!res.ok || !res.body) throw new FbError('E_FETCH', `could not download ${source.name}: HTTP ${res.status}`);
   const length = Number(res.headers.get('content-length')) || null;
   if (length !== null && length > maxBytes) throw tooLarge(length, maxBytes);
   const chunks: Uint8Array[] = [];

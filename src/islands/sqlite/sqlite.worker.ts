@@ -11,10 +11,11 @@ import { equityCsv, tradesCsv } from '../../../replay/backtest/report/csv.ts';
 import { getStrategy } from '../../../replay/backtest/strategies/index.ts';
 import { readEvents, summarizeEvents } from '../../../replay/player/read-events.ts';
 import { recordedMetricsConfig } from '../../../replay/player/recorded-metrics-config.ts';
-import { OpenError, openRecording } from './open-recording.ts';
-import type { FromWorker, ToWorker } from './protocol.ts';
-import { readRecording, RecordingError } from './read-bytes.ts';
+import { openRecording } from './open-recording.ts';
+import { LOAD_ERROR_CODES, type FromWorker, type ToWorker } from './protocol.ts';
+import { readRecording } from './read-bytes.ts';
 import { startReplay, type ReplaySession } from './replay-session.ts';
+import { hasErrorCode } from '../../../core/errors.ts';
 
 const post = (m: FromWorker) => self.postMessage(m);
 
@@ -23,7 +24,7 @@ let db: SqlJsDb | null = null;
 let replay: ReplaySession | null = null;
 
 function fail(err: unknown, fallback: 'E_REPLAY' | 'E_BACKTEST' | 'E_NOT_SQLITE'): void {
-  if (err instanceof OpenError || err instanceof RecordingError) post({ type: 'error', code: err.code, message: err.message });
+  if (hasErrorCode(err, ...LOAD_ERROR_CODES)) post({ type: 'error', code: err.code, message: err.message });
   else post({ type: 'error', code: fallback, message: (err as Error)?.message ?? String(err) });
 }
 

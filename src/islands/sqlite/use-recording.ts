@@ -4,7 +4,7 @@
  * (replay ticks, backtest progress) go to the caller's handler.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FromWorker, RecordingSource, RecordingSummary, ToWorker } from './protocol.ts';
+import { LOAD_ERROR_CODES, type FromWorker, type RecordingSource, type RecordingSummary, type ToWorker } from './protocol.ts';
 
 /** Largest recording a page will open, in MB: build-time PUBLIC_MAX_RECORDING_MB, or `?maxmb=`. */
 export function maxRecordingBytes(search: string = location.search): number {
@@ -33,7 +33,7 @@ export function useRecording(onMessage: (m: FromWorker) => void) {
         const msg = ev.data;
         if (msg.type === 'progress') setLoad({ state: 'loading', phase: msg.phase, loaded: msg.loaded, total: msg.total });
         else if (msg.type === 'opened') setLoad({ state: 'ready', summary: msg.summary });
-        else if (msg.type === 'error' && ['E_TOO_LARGE', 'E_FETCH', 'E_NOT_SQLITE', 'E_NOT_RECORDING', 'E_DB_TOO_NEW', 'E_EMPTY'].includes(msg.code))
+        else if (msg.type === 'error' && (LOAD_ERROR_CODES as readonly string[]).includes(msg.code))
           setLoad({ state: 'error', code: msg.code, message: msg.message });
         handler.current(msg);
       };
