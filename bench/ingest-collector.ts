@@ -25,7 +25,14 @@ const t = performance.now();
 let finish: () => void = () => {};
 const done = new Promise<void>((resolve) => (finish = resolve));
 const conn = new FeedConnection(
-  { id: 'bench', stream: 'bench', url: `ws://127.0.0.1:${port}/`, subscribe: [], heartbeat: { kind: 'server-ping' }, staleMs: 60_000 },
+  {
+    id: 'bench',
+    stream: 'bench',
+    url: `ws://127.0.0.1:${port}/`,
+    subscribe: [],
+    heartbeat: { kind: 'server-ping' },
+    staleMs: 60_000,
+  },
   {
     exchange: 'bybit-linear',
     createParser: () => {

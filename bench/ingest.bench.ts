@@ -41,20 +41,40 @@ function floor(input: string[], dir: string): { events: number; ms: number } {
  * The collector path in a process of its own (so its RSS is the collector's alone, not this
  * benchmark runner's with every other benchmark module loaded), fed by the frame source process.
  */
-async function overSockets(n: number, startTs: number, dir: string, rate = 0): Promise<{ events: number; frames: number; ms: number; rssMb: number }> {
+async function overSockets(
+  n: number,
+  startTs: number,
+  dir: string,
+  rate = 0,
+): Promise<{ events: number; frames: number; ms: number; rssMb: number }> {
   const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-  const server = spawn(process.execPath, ['--import', 'tsx', script('./ingest-server.ts'), String(n), String(startTs), String(rate)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', script('./ingest-server.ts'), String(n), String(startTs), String(rate)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const serverExit = new Promise((r) => server.once('exit', r));
-  const port = await new Promise<number>((resolve) => createInterface({ input: server.stdout! }).once('line', (l) => resolve(Number(l))));
+  const port = await new Promise<number>((resolve) =>
+    createInterface({ input: server.stdout! }).once('line', (l) => resolve(Number(l))),
+  );
   const collector = spawn(
     process.execPath,
-    ['--import', 'tsx', script('./ingest-collector.ts'), String(port), String(Math.floor(n / 3) * 3), join(dir, `sockets-${rate}.db`)],
+    [
+      '--import',
+      'tsx',
+      script('./ingest-collector.ts'),
+      String(port),
+      String(Math.floor(n / 3) * 3),
+      join(dir, `sockets-${rate}.db`),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const collectorExit = new Promise((r) => collector.once('exit', r));
-  const result = await new Promise<string>((resolve) => createInterface({ input: collector.stdout! }).once('line', resolve));
+  const result = await new Promise<string>((resolve) =>
+    createInterface({ input: collector.stdout! }).once('line', resolve),
+  );
   await Promise.all([collectorExit, serverExit]);
   return JSON.parse(result);
 }

@@ -58,7 +58,8 @@ async function connect(c: Extract<ClientCommand, { cmd: 'connect' }>): Promise<v
   // In waves, so the listen backlog never overflows.
   for (let i = 0; i < c.clients; i += 100) {
     const wave = [];
-    for (let j = i; j < Math.min(c.clients, i + 100); j++) wave.push(open(c.url, c.markets[j % c.markets.length], c.subscribe));
+    for (let j = i; j < Math.min(c.clients, i + 100); j++)
+      wave.push(open(c.url, c.markets[j % c.markets.length], c.subscribe));
     sockets.push(...(await Promise.all(wave)));
   }
 }
@@ -91,7 +92,13 @@ process.on('message', (m: ClientCommand) => {
     } else if (m.cmd === 'report') {
       const latencies = (samples.get(m.label) ?? []).sort((a, b) => a - b);
       const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? NaN;
-      reply({ reply: 'report', p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1) ?? NaN, messages: latencies.length });
+      reply({
+        reply: 'report',
+        p50Ms: at(0.5),
+        p99Ms: at(0.99),
+        maxMs: latencies.at(-1) ?? NaN,
+        messages: latencies.length,
+      });
     } else {
       await disconnect();
       reply({ reply: 'disconnected' });

@@ -55,8 +55,32 @@ function makeBatch(size: number, firstSeq: number): RecordedEvent[] {
     // `ts` carries the publish time in µs: the clients measure delivery latency from it.
     events.push(
       i % 5 === 4
-        ? { seq, kind: 'book_ticker', exchange: 'binance-usdm', symbol, market, ts, local_ts: localTs, bid_price: '65000.10', bid_qty: '1.204', ask_price: '65000.20', ask_qty: '0.350' }
-        : { seq, kind: 'trade', exchange: 'binance-usdm', symbol, market, ts, local_ts: localTs, id: String(seq), price: '65000.10', qty: '0.012', side: seq % 2 ? 'buy' : 'sell' },
+        ? {
+            seq,
+            kind: 'book_ticker',
+            exchange: 'binance-usdm',
+            symbol,
+            market,
+            ts,
+            local_ts: localTs,
+            bid_price: '65000.10',
+            bid_qty: '1.204',
+            ask_price: '65000.20',
+            ask_qty: '0.350',
+          }
+        : {
+            seq,
+            kind: 'trade',
+            exchange: 'binance-usdm',
+            symbol,
+            market,
+            ts,
+            local_ts: localTs,
+            id: String(seq),
+            price: '65000.10',
+            qty: '0.012',
+            side: seq % 2 ? 'buy' : 'sell',
+          },
     );
   }
   return events;
@@ -102,7 +126,14 @@ interface Segment {
  * Publish batches on the commit cadence: a warm-up, then `seconds` measured under `label`.
  * Returns the publishing process's CPU time over the measured part.
  */
-async function drive(publish: (batch: RecordedEvent[]) => void, clients: ClientsProcess, label: Mode, n: number, eventsPerSec: number, seconds: number): Promise<Segment> {
+async function drive(
+  publish: (batch: RecordedEvent[]) => void,
+  clients: ClientsProcess,
+  label: Mode,
+  n: number,
+  eventsPerSec: number,
+  seconds: number,
+): Promise<Segment> {
   const batchSize = Math.max(1, Math.round((eventsPerSec * BATCH_MS) / 1000));
   const start = performance.now();
   const warmBatches = WARMUP_MS / BATCH_MS;
@@ -128,7 +159,12 @@ async function drive(publish: (batch: RecordedEvent[]) => void, clients: Clients
   return { cpuUs: cpu.user + cpu.system, events: measured * batchSize, messages: measured * n };
 }
 
-async function segmentRelay(clients: ClientsProcess, n: number, eventsPerSec: number, seconds: number): Promise<Segment> {
+async function segmentRelay(
+  clients: ClientsProcess,
+  n: number,
+  eventsPerSec: number,
+  seconds: number,
+): Promise<Segment> {
   const config = defaultConfig();
   const telemetry = createTelemetry();
   const startedAt = Date.now();
@@ -155,8 +191,21 @@ async function segmentRelay(clients: ClientsProcess, n: number, eventsPerSec: nu
     tuning: { maxClients: n + 10 },
   });
   try {
-    await clients.ask({ cmd: 'connect', url: `ws://127.0.0.1:${server.port}/`, clients: n, markets: MARKETS, subscribe: true });
-    const segment = await drive((batch) => server.relay.publishEvents(batch), clients, 'relay', n, eventsPerSec, seconds);
+    await clients.ask({
+      cmd: 'connect',
+      url: `ws://127.0.0.1:${server.port}/`,
+      clients: n,
+      markets: MARKETS,
+      subscribe: true,
+    });
+    const segment = await drive(
+      (batch) => server.relay.publishEvents(batch),
+      clients,
+      'relay',
+      n,
+      eventsPerSec,
+      seconds,
+    );
     await clients.ask({ cmd: 'disconnect' });
     return segment;
   } finally {
@@ -166,7 +215,12 @@ async function segmentRelay(clients: ClientsProcess, n: number, eventsPerSec: nu
 }
 
 /** The baseline: per batch, one payload per market in the relay's format, sent to that market's clients. */
-async function segmentBare(clients: ClientsProcess, n: number, eventsPerSec: number, seconds: number): Promise<Segment> {
+async function segmentBare(
+  clients: ClientsProcess,
+  n: number,
+  eventsPerSec: number,
+  seconds: number,
+): Promise<Segment> {
   const http = createServer();
   const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
   const byMarket = new Map<string, Set<WebSocket>>(MARKETS.map((m) => [m, new Set()]));
@@ -185,12 +239,20 @@ async function segmentBare(clients: ClientsProcess, n: number, eventsPerSec: num
       (e.kind === 'trade' ? p.trades : p.tickers).push(JSON.stringify(e));
     }
     for (const [market, p] of parts) {
-      const payload = Buffer.from(`{"type":"update","channels":{"trades":[${p.trades.join(',')}],"tickers":[${p.tickers.join(',')}]}}`);
+      const payload = Buffer.from(
+        `{"type":"update","channels":{"trades":[${p.trades.join(',')}],"tickers":[${p.tickers.join(',')}]}}`,
+      );
       for (const ws of byMarket.get(market) ?? []) ws.send(payload, { binary: false });
     }
   };
   try {
-    await clients.ask({ cmd: 'connect', url: `ws://127.0.0.1:${port}/`, clients: n, markets: MARKETS, subscribe: false });
+    await clients.ask({
+      cmd: 'connect',
+      url: `ws://127.0.0.1:${port}/`,
+      clients: n,
+      markets: MARKETS,
+      subscribe: false,
+    });
     const segment = await drive(broadcast, clients, 'bare', n, eventsPerSec, seconds);
     await clients.ask({ cmd: 'disconnect' });
     return segment;
@@ -220,7 +282,14 @@ export async function runRelayBench(opts: RelayBenchOptions = {}): Promise<{ lin
       const r = await clients.ask({ cmd: 'report', label: mode });
       if (r.reply !== 'report') throw new Error(`bench clients: unexpected reply ${r.reply}`);
       const t = totals[mode];
-      return { p50Ms: r.p50Ms, p99Ms: r.p99Ms, maxMs: r.maxMs, cpuUsPerEvent: t.cpuUs / t.events, messages: r.messages, publishedMessages: t.messages };
+      return {
+        p50Ms: r.p50Ms,
+        p99Ms: r.p99Ms,
+        maxMs: r.maxMs,
+        cpuUsPerEvent: t.cpuUs / t.events,
+        messages: r.messages,
+        publishedMessages: t.messages,
+      };
     };
     const relay = await measure('relay');
     const bare = await measure('bare');

@@ -60,7 +60,8 @@ async function browserRate(base: string, file: string, events: number): Promise<
       await page.waitForSelector('[data-testid=replay-position][data-done=true]', { timeout: 300_000 });
       const seconds = (performance.now() - t) / 1000;
       const shown = await page.getByTestId('replay-position').innerText();
-      if (!shown.includes(`${events.toLocaleString('en-US')} of ${events.toLocaleString('en-US')} events`)) throw new Error(`browser replay ended early: ${shown}`);
+      if (!shown.includes(`${events.toLocaleString('en-US')} of ${events.toLocaleString('en-US')} events`))
+        throw new Error(`browser replay ended early: ${shown}`);
       best = Math.max(best, events / seconds);
       await page.close();
     }

@@ -43,11 +43,45 @@ function fill(db: Db): void {
       const price = (base * (1 + Math.sin(seq / 5000) * 0.01)).toFixed(2);
       const common = [seq, exchange, symbol, market, ts, ts + 7];
       const r = seq % 20;
-      if (r < 11) db.run('INSERT INTO trades VALUES (?,?,?,?,?,?,?,?,?,?)', [...common, String(seq), price, '0.012', seq % 2 ? 'buy' : 'sell']);
-      else if (r < 17) db.run('INSERT INTO book_tickers VALUES (?,?,?,?,?,?,?,?,?,?)', [...common, price, '1.5', (Number(price) + 0.1).toFixed(2), '2.1']);
+      if (r < 11)
+        db.run('INSERT INTO trades VALUES (?,?,?,?,?,?,?,?,?,?)', [
+          ...common,
+          String(seq),
+          price,
+          '0.012',
+          seq % 2 ? 'buy' : 'sell',
+        ]);
+      else if (r < 17)
+        db.run('INSERT INTO book_tickers VALUES (?,?,?,?,?,?,?,?,?,?)', [
+          ...common,
+          price,
+          '1.5',
+          (Number(price) + 0.1).toFixed(2),
+          '2.1',
+        ]);
       else if (r < 19)
-        db.run('INSERT INTO derivative_tickers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [...common, price, price, price, '0.0001', null, t0 + 8 * 3_600_000, '81000.5']);
-      else db.run('INSERT INTO book_tops VALUES (?,?,?,?,?,?,?,?)', [...common, JSON.stringify([[price, '1.2'], [price, '3.4']]), JSON.stringify([[price, '0.8'], [price, '2.2']])]);
+        db.run('INSERT INTO derivative_tickers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+          ...common,
+          price,
+          price,
+          price,
+          '0.0001',
+          null,
+          t0 + 8 * 3_600_000,
+          '81000.5',
+        ]);
+      else
+        db.run('INSERT INTO book_tops VALUES (?,?,?,?,?,?,?,?)', [
+          ...common,
+          JSON.stringify([
+            [price, '1.2'],
+            [price, '3.4'],
+          ]),
+          JSON.stringify([
+            [price, '0.8'],
+            [price, '2.2'],
+          ]),
+        ]);
     }
   });
 }
@@ -59,7 +93,10 @@ type Rate = { perSecond: number; count: number };
  * The cases take turns within each round, so a burst of load from elsewhere on the machine
  * hits a reader and its floor alike instead of skewing their ratio.
  */
-async function bestRates<K extends string>(cases: Record<K, () => number | Promise<number>>, rounds: number): Promise<Record<K, Rate>> {
+async function bestRates<K extends string>(
+  cases: Record<K, () => number | Promise<number>>,
+  rounds: number,
+): Promise<Record<K, Rate>> {
   const out = {} as Record<K, Rate>;
   for (let i = 0; i < rounds; i++)
     for (const key of Object.keys(cases) as K[]) {
@@ -118,7 +155,10 @@ export async function runReplayBench(): Promise<{ lines: string[] }> {
     const floor = arrayFloor.perSecond >= objectFloor.perSecond ? arrayFloor : objectFloor;
     // Measured last and alone: 400,000 events held in memory would slow the others' garbage collection.
     const events: RecordedEvent[] = [...readEvents(db)];
-    const { inMemory } = await bestRates({ inMemory: () => backtestEvents(events, { strategy }).session.events }, ROUNDS);
+    const { inMemory } = await bestRates(
+      { inMemory: () => backtestEvents(events, { strategy }).session.events },
+      ROUNDS,
+    );
     const pct = (x: number) => `${((x / floor.perSecond) * 100).toFixed(0)} % of floor`;
     return {
       lines: [
@@ -129,7 +169,9 @@ export async function runReplayBench(): Promise<{ lines: string[] }> {
         `  player at max speed             ${fmt(player.perSecond)} events/s  ${pct(player.perSecond)}  ` +
           `${verdict(player.perSecond >= 0.7 * floor.perSecond)} (>= 70 %); ${verdict(player.perSecond >= 1_000_000)} (>= 1,000,000/s)`,
         ...(floor.perSecond < 1_000_000
-          ? [`  (the floor itself is below 1,000,000 rows/s on this machine: no reader over these rows can reach that target here)`]
+          ? [
+              `  (the floor itself is below 1,000,000 rows/s on this machine: no reader over these rows can reach that target here)`,
+            ]
           : []),
         `  z-score backtest, from SQLite   ${fmt(fromDb.perSecond)} events/s  ${verdict(fromDb.perSecond >= 500_000)} (>= 500,000/s)`,
         `  z-score backtest, events in memory (engine + metrics only)  ${fmt(inMemory.perSecond)} events/s`,

@@ -42,7 +42,11 @@ export function siteBenchKit(): Promise<SiteBenchKit> {
     const dir = mkdtempSync(join(tmpdir(), 'fb-site-bench-'));
     const dist = join(dir, 'dist');
     makeDocs(join(dir, 'docs'));
-    await buildSite(dist, { FUTURESBOARD_SITE_DB: SAMPLE, FUTURESBOARD_DOCS_DIR: join(dir, 'docs'), PUBLIC_RELAY_URL: 'off' });
+    await buildSite(dist, {
+      FUTURESBOARD_SITE_DB: SAMPLE,
+      FUTURESBOARD_DOCS_DIR: join(dir, 'docs'),
+      PUBLIC_RELAY_URL: 'off',
+    });
     const { url, server } = await serveDir(dist);
     // Shared by the benches of one run: it must not keep the process alive, and goes with it.
     server.unref();
@@ -77,7 +81,8 @@ async function makeBigRecording(dir: string): Promise<string> {
 
 /** Relative module specifiers a chunk imports statically (dynamic import() is on-demand, not first-load). */
 function staticImports(code: string): string[] {
-  const re = /\b(?:import|export)\s*(?:\{[^}]*\}\s*from\s*|[\w$]+\s*(?:,\s*\{[^}]*\}\s*)?from\s*|\*\s*as\s*[\w$]+\s*from\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g;
+  const re =
+    /\b(?:import|export)\s*(?:\{[^}]*\}\s*from\s*|[\w$]+\s*(?:,\s*\{[^}]*\}\s*)?from\s*|\*\s*as\s*[\w$]+\s*from\s*)?["'](\.{1,2}\/[^"']+\.js)["']/g;
   return [...code.matchAll(re)].map((m) => m[1]);
 }
 
@@ -150,7 +155,10 @@ async function timeToFirstChart(base: string, recording: string): Promise<{ open
 
 /** Lighthouse performance (0–100) for each URL, or why it could not run here. */
 async function lighthouseScores(urls: [string, string][]): Promise<string[]> {
-  let lighthouse: (url: string, flags: object) => Promise<{ lhr: { categories: { performance: { score: number | null } } } } | undefined>;
+  let lighthouse: (
+    url: string,
+    flags: object,
+  ) => Promise<{ lhr: { categories: { performance: { score: number | null } } } } | undefined>;
   let launch: (opts: object) => Promise<{ port: number; kill(): unknown }>;
   try {
     // Optional: not a dependency yet (lighthouse 12.x runs on Node 20; 13.x needs Node 22).
@@ -163,38 +171,77 @@ async function lighthouseScores(urls: [string, string][]): Promise<string[]> {
   const lines: string[] = [];
   const chrome = await launch({
     chromePath: '/usr/bin/chromium',
-    chromeFlags: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    chromeFlags: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     for (const [name, url] of urls) {
-      const result = await lighthouse(url, { port: chrome.port, onlyCategories: ['performance'], output: 'json', logLevel: 'error' });
+      const result = await lighthouse(url, {
+        port: chrome.port,
+        onlyCategories: ['performance'],
+        output: 'json',
+        logLevel: 'error',
+      });
       const score = result?.lhr.categories.performance.score;
-      lines.push(`| ${name} | ${score === null || score === undefined ? 'n/a' : Math.round(score * 100)} | ${score !== null && score !== undefined && score >= 0.95 ? 'ok' : 'BELOW'} |`);
+      lines.push(
+        `| ${name} | ${score === null || score === undefined ? 'n/a' : Math.round(score * 100)} | ${score !== null && score !== undefined && score >= 0.95 ? 'ok' : 'BELOW'} |`,
+      );
     }
   } finally {
     await chrome.kill();
   }
-  return ['Lighthouse 12 performance (its default mobile emulation and simulated throttling; pages from a local static server; target ≥ 95):', '', '| page | score | target |', '|---|---|---|', ...lines];
+  return [
+    'Lighthouse 12 performance (its default mobile emulation and simulated throttling; pages from a local static server; target ≥ 95):',
+    '',
+    '| page | score | target |',
+    '|---|---|---|',
+    ...lines,
+  ];
 }
 
 export async function runSiteBench(): Promise<{ lines: string[] }> {
   const k = await siteBenchKit();
-  const lines: string[] = ['First-load JS per page (inline scripts + island modules and their static imports; on-demand chunks such as charts and sql.js excluded), gzip -9:', '', '| page | modules | raw | gzip |', '|---|---|---|---|'];
+  const lines: string[] = [
+    'First-load JS per page (inline scripts + island modules and their static imports; on-demand chunks such as charts and sql.js excluded), gzip -9:',
+    '',
+    '| page | modules | raw | gzip |',
+    '|---|---|---|---|',
+  ];
   let dashboard = 0;
   for (const [name, file] of pages(k.dist)) {
     const js = pageJs(k.dist, file);
     if (name === 'dashboard') dashboard = js.gzipBytes;
     lines.push(`| ${name} (${relative(k.dist, file)}) | ${js.files} | ${kb(js.rawBytes)} | ${kb(js.gzipBytes)} |`);
   }
-  lines.push('', `Dashboard first-load JS: ${kb(dashboard)} gzip (budget ${BUDGET_KB} KB) ${dashboard <= BUDGET_KB * 1024 ? 'ok' : 'OVER BUDGET'}`, '');
+  lines.push(
+    '',
+    `Dashboard first-load JS: ${kb(dashboard)} gzip (budget ${BUDGET_KB} KB) ${dashboard <= BUDGET_KB * 1024 ? 'ok' : 'OVER BUDGET'}`,
+    '',
+  );
 
   const recording = await k.recording();
   const mb = statSync(recording).size / 1048576;
   const { openedMs, chartMs } = await timeToFirstChart(k.base, recording);
-  lines.push(`Replay page, ${mb.toFixed(1)} MB recording (simulator → collector → export) picked as a local file: opened (read + sql.js + summary) in ${openedMs.toFixed(0)} ms, first chart drawn at ${chartMs.toFixed(0)} ms.`, '');
+  lines.push(
+    `Replay page, ${mb.toFixed(1)} MB recording (simulator → collector → export) picked as a local file: opened (read + sql.js + summary) in ${openedMs.toFixed(0)} ms, first chart drawn at ${chartMs.toFixed(0)} ms.`,
+    '',
+  );
 
   const report = readdirSync(join(k.dist, 'status'), { withFileTypes: true }).find((d) => d.isDirectory());
-  lines.push(...(await lighthouseScores([['dashboard', `${k.base}/`], ['status report', `${k.base}/status/${report?.name ?? ''}/`]])));
+  lines.push(
+    ...(await lighthouseScores([
+      ['dashboard', `${k.base}/`],
+      ['status report', `${k.base}/status/${report?.name ?? ''}/`],
+    ])),
+  );
   return { lines };
 }
 

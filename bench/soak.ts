@@ -20,8 +20,17 @@ const SPEC = {
   options: {
     minutes: { type: 'string', description: 'how long to run', placeholder: 'n', default: '30' },
     rate: { type: 'string', description: 'simulator events per second', placeholder: 'n', default: '20000' },
-    every: { type: 'string', description: 'seconds between samples (default: 1/30 of the run, 2 to 30)', placeholder: 's' },
-    'max-growth': { type: 'string', description: 'allowed RSS growth after warm-up, percent', placeholder: 'pct', default: '10' },
+    every: {
+      type: 'string',
+      description: 'seconds between samples (default: 1/30 of the run, 2 to 30)',
+      placeholder: 's',
+    },
+    'max-growth': {
+      type: 'string',
+      description: 'allowed RSS growth after warm-up, percent',
+      placeholder: 'pct',
+      default: '10',
+    },
   },
 } as const;
 
@@ -47,7 +56,9 @@ async function scrape(port: number): Promise<(name: string, labels?: string) => 
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return (name, labels = '') => {
     let sum = 0;
-    for (const line of text.split('\n')) if (line.startsWith(`${name}${labels ? `{${labels}}` : ''} `) || (!labels && line.startsWith(`${name}{`))) sum += Number(line.split(' ').at(-1));
+    for (const line of text.split('\n'))
+      if (line.startsWith(`${name}${labels ? `{${labels}}` : ''} `) || (!labels && line.startsWith(`${name}{`)))
+        sum += Number(line.split(' ').at(-1));
     return sum;
   };
 }
@@ -71,9 +82,15 @@ async function main(argv: string[]): Promise<number> {
   const configPath = join(dir, 'futuresboard.config.json');
   writeFileSync(
     configPath,
-    JSON.stringify({ db, http: { port: 0 }, exchanges: Object.fromEntries(EXCHANGES.map((id) => [id, { endpoints: sim.endpoints[id] }])) }),
+    JSON.stringify({
+      db,
+      http: { port: 0 },
+      exchanges: Object.fromEntries(EXCHANGES.map((id) => [id, { endpoints: sim.endpoints[id] }])),
+    }),
   );
-  const child = spawn(process.execPath, ['bin/futuresboard', 'collect', '--config', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/futuresboard', 'collect', '--config', configPath], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let exited: number | null | undefined;
   child.once('exit', (code, signal) => (exited = code ?? (signal ? 128 : 1)));
   const port = await new Promise<number>((resolve, reject) => {
@@ -83,7 +100,9 @@ async function main(argv: string[]): Promise<number> {
     child.once('exit', () => reject(new FbError('E_COLLECTOR_EXITED', 'the collector exited during start-up')));
   });
 
-  console.log(`soak: ${minutes} min at ${rate} events/s, sample every ${everyS} s, warm-up ${warmupS} s; ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(
+    `soak: ${minutes} min at ${rate} events/s, sample every ${everyS} s, warm-up ${warmupS} s; ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
   console.log('   t(s)  RSS(MiB)  loop p50/p99/max (ms)  writer lag(ms)  events/s  db(MiB)');
   const samples: Sample[] = [];
   const started = Date.now();
@@ -103,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
       loopMaxMs: m('futuresboard_event_loop_delay_max_seconds') * 1000,
       writerLagMs: m('futuresboard_writer_lag_seconds') * 1000,
       eventsPerS: ((events - lastEvents) * 1000) / (now - lastAt),
-      dbMiB: (statSync(db).size + statSync(`${db}-wal`, { throwIfNoEntry: false })?.size! || 0) / 2 ** 20,
+      dbMiB: (statSync(db).size + (statSync(`${db}-wal`, { throwIfNoEntry: false })?.size ?? 0)) / 2 ** 20,
     };
     lastEvents = events;
     lastAt = now;

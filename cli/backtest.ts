@@ -28,7 +28,8 @@ function paramLines(specs: readonly ParamSpec[]): string[] {
 }
 
 const SPEC: CommandSpec = {
-  usage: 'futuresboard backtest --db <file> --strategy <name> [--param k=v ...] [--sweep k=a,b,c ...] [--out <dir>] [--from <time>] [--to <time>] [--markets <list>]',
+  usage:
+    'futuresboard backtest --db <file> --strategy <name> [--param k=v ...] [--sweep k=a,b,c ...] [--out <dir>] [--from <time>] [--to <time>] [--markets <list>]',
   summary: [
     'Run a strategy over a recorded session: fills at best bid/ask plus slippage, maker/taker fees per exchange,',
     'funding at each funding time at the mark price (positive rate: longs pay). No look-ahead.',
@@ -41,11 +42,34 @@ const SPEC: CommandSpec = {
   ].join('\n'),
   options: {
     ...FILTER_OPTIONS,
-    strategy: { type: 'string', description: `strategy to run: ${STRATEGIES.map((s) => s.name).join(', ')}`, placeholder: 'name' },
-    param: { type: 'string', multiple: true, description: 'set a parameter, repeatable: --param entry_z=2.5', placeholder: 'k=v' },
-    sweep: { type: 'string', multiple: true, description: 'sweep a parameter over values, repeatable: --sweep entry_z=1.5,2,2.5', placeholder: 'k=a,b,c' },
-    out: { type: 'string', description: 'directory for report.json, trades.csv, equity.csv, report.md (one subdirectory per run in a sweep)', placeholder: 'dir' },
-    rank: { type: 'string', description: `measure a sweep is ranked by: ${RANK_MEASURES.join(', ')}`, placeholder: 'measure', default: 'sharpe' },
+    strategy: {
+      type: 'string',
+      description: `strategy to run: ${STRATEGIES.map((s) => s.name).join(', ')}`,
+      placeholder: 'name',
+    },
+    param: {
+      type: 'string',
+      multiple: true,
+      description: 'set a parameter, repeatable: --param entry_z=2.5',
+      placeholder: 'k=v',
+    },
+    sweep: {
+      type: 'string',
+      multiple: true,
+      description: 'sweep a parameter over values, repeatable: --sweep entry_z=1.5,2,2.5',
+      placeholder: 'k=a,b,c',
+    },
+    out: {
+      type: 'string',
+      description: 'directory for report.json, trades.csv, equity.csv, report.md (one subdirectory per run in a sweep)',
+      placeholder: 'dir',
+    },
+    rank: {
+      type: 'string',
+      description: `measure a sweep is ranked by: ${RANK_MEASURES.join(', ')}`,
+      placeholder: 'measure',
+      default: 'sharpe',
+    },
   },
 };
 
@@ -56,13 +80,17 @@ export interface BacktestIo {
 
 /** Turn library errors about parameters and strategies into one-line usage errors. */
 function asCliError(err: unknown): never {
-  if (hasErrorCode(err, 'E_BACKTEST_PARAM', 'E_BACKTEST_STRATEGY', 'E_BACKTEST_STATE')) throw new FbError('E_USAGE', err.message);
+  if (hasErrorCode(err, 'E_BACKTEST_PARAM', 'E_BACKTEST_STRATEGY', 'E_BACKTEST_STATE'))
+    throw new FbError('E_USAGE', err.message);
   throw err;
 }
 
 /** A directory name for one sweep run: its number and swept values, filesystem-safe. */
 function runDirName(i: number, swept: readonly string[], params: Record<string, ParamValue>): string {
-  const slug = swept.map((k) => `${k}-${String(params[k])}`).join('_').replace(/[^A-Za-z0-9._-]+/g, '-');
+  const slug = swept
+    .map((k) => `${k}-${String(params[k])}`)
+    .join('_')
+    .replace(/[^A-Za-z0-9._-]+/g, '-');
   return `run-${String(i + 1).padStart(3, '0')}${slug ? `_${slug}` : ''}`;
 }
 
@@ -71,26 +99,39 @@ function writeRun(dir: string, report: BacktestReport): void {
   for (const [name, text] of Object.entries(reportFiles(report))) writeFileSync(join(dir, name), text);
 }
 
-export async function runBacktest(argv: string[], io: BacktestIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runBacktest(
+  argv: string[],
+  io: BacktestIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const args = parseCommand(argv, SPEC, (s) => void io.stdout.write(s + '\n'));
   if (!args) return 0;
   const v = args.values;
-  if (typeof v.strategy !== 'string') throw new FbError('E_USAGE', `--strategy <name> is required: one of ${STRATEGIES.map((s) => s.name).join(', ')}`);
+  if (typeof v.strategy !== 'string')
+    throw new FbError('E_USAGE', `--strategy <name> is required: one of ${STRATEGIES.map((s) => s.name).join(', ')}`);
   const rank = v.rank as string;
-  if (!(RANK_MEASURES as readonly string[]).includes(rank)) throw new FbError('E_USAGE', `--rank must be one of ${RANK_MEASURES.join(', ')}; got ${JSON.stringify(rank)}`);
+  if (!(RANK_MEASURES as readonly string[]).includes(rank))
+    throw new FbError('E_USAGE', `--rank must be one of ${RANK_MEASURES.join(', ')}; got ${JSON.stringify(rank)}`);
   const dbPath = dbOption(v);
   const filter = filterOptions(v);
   const out = v.out as string | undefined;
 
   let runs: Record<string, ParamValue>[];
   let swept: string[];
-  let strategy;
+  let strategy: ReturnType<typeof getStrategy>;
   try {
     strategy = getStrategy(v.strategy);
-    const fixed = Object.fromEntries(((v.param as string[] | undefined) ?? []).map((p) => splitAssignment(p, '--param')));
+    const fixed = Object.fromEntries(
+      ((v.param as string[] | undefined) ?? []).map((p) => splitAssignment(p, '--param')),
+    );
     const sweep = ((v.sweep as string[] | undefined) ?? []).map((s): [string, string[]] => {
       const [name, list] = splitAssignment(s, '--sweep');
-      return [name, list.split(',').map((x) => x.trim()).filter(Boolean)];
+      return [
+        name,
+        list
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ];
     });
     swept = sweep.map(([name]) => name);
     runs = expandSweep(fixed, sweep);
@@ -99,25 +140,36 @@ export async function runBacktest(argv: string[], io: BacktestIo = { stdout: pro
   } catch (err) {
     asCliError(err);
   }
-  if (runs.length > 1 && out === undefined) throw new FbError('E_USAGE', 'a sweep writes one report per run: give --out <dir>');
+  if (runs.length > 1 && out === undefined)
+    throw new FbError('E_USAGE', 'a sweep writes one report per run: give --out <dir>');
 
   const db = openRecordingFile(dbPath);
   try {
     const summary = summarizeEvents(db, filter);
-    if (summary.count === 0) throw new FbError('E_USAGE', `no events in ${dbPath} match the given --from/--to/--markets`);
+    if (summary.count === 0)
+      throw new FbError('E_USAGE', `no events in ${dbPath} match the given --from/--to/--markets`);
     let firstSeq: number | null = null;
     for (const e of readEvents(db, filter)) {
       firstSeq = e.seq;
       break;
     }
     const metricsConfig = recordedMetricsConfig(db, firstSeq);
-    const progress = new Progress(`backtest ${strategy.name}`, summary.count * runs.length, io.stderr as NodeJS.WriteStream);
+    const progress = new Progress(
+      `backtest ${strategy.name}`,
+      summary.count * runs.length,
+      io.stderr as NodeJS.WriteStream,
+    );
     const results: { i: number; params: Record<string, ParamValue>; report: BacktestReport; dir: string | null }[] = [];
     for (const [i, params] of runs.entries()) {
       const done = i * summary.count;
       let report: BacktestReport;
       try {
-        report = backtestEvents(readEvents(db, filter), { strategy, params, metricsConfig, onProgress: (n) => progress.update(done + n, `run ${i + 1}/${runs.length}`) });
+        report = backtestEvents(readEvents(db, filter), {
+          strategy,
+          params,
+          metricsConfig,
+          onProgress: (n) => progress.update(done + n, `run ${i + 1}/${runs.length}`),
+        });
       } catch (err) {
         asCliError(err);
       }
@@ -134,7 +186,9 @@ export async function runBacktest(argv: string[], io: BacktestIo = { stdout: pro
     const ranked = rankRuns(results, rank as RankMeasure);
     const table = sweepTable(ranked, swept);
     writeFileSync(join(out!, 'sweep.csv'), table.csv);
-    io.stdout.write(`${table.text}\nranked by ${rank}; ${runs.length} runs written under ${out} (summary: sweep.csv)\n`);
+    io.stdout.write(
+      `${table.text}\nranked by ${rank}; ${runs.length} runs written under ${out} (summary: sweep.csv)\n`,
+    );
     return 0;
   } finally {
     db.close();

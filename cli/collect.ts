@@ -10,9 +10,17 @@ const SPEC = {
     'Record Binance USDⓈ-M, Bybit linear and OKX swap feeds into SQLite and serve the live relay, /health, /metrics and the HTTP API. ' +
     'Without network it keeps retrying with backoff. Ctrl-C commits the last batch and exits.',
   options: {
-    config: { type: 'string', description: 'config file (default: futuresboard.config.json when present, or $FUTURESBOARD_CONFIG)', placeholder: 'file' },
+    config: {
+      type: 'string',
+      description: 'config file (default: futuresboard.config.json when present, or $FUTURESBOARD_CONFIG)',
+      placeholder: 'file',
+    },
     db: { type: 'string', description: 'SQLite file to write (overrides config db)', placeholder: 'file' },
-    raw: { type: 'string', description: 'also archive every received frame to this capture .jsonl', placeholder: 'file' },
+    raw: {
+      type: 'string',
+      description: 'also archive every received frame to this capture .jsonl',
+      placeholder: 'file',
+    },
     host: { type: 'string', description: 'relay/HTTP bind address (overrides config http.host)', placeholder: 'addr' },
     port: { type: 'string', description: 'relay/HTTP port (overrides config http.port)', placeholder: 'n' },
   },

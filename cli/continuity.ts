@@ -36,10 +36,26 @@ const DEFAULT_ATTEMPTS = 3;
 
 const opt = {
   repo: { type: 'string', placeholder: 'dir', description: 'repository root to work in (default: current directory)' },
-  config: { type: 'string', placeholder: 'file', description: 'config file (default: futuresboard.config.json in the repository)' },
-  history: { type: 'string', placeholder: 'n', description: `snapshots kept for the uptime figure (default: ${DEFAULT_HISTORY})` },
-  staleMinutes: { type: 'string', placeholder: 'min', description: `recommend action for a feed without data this long (default: ${DEFAULT_THRESHOLDS.staleMinutes})` },
-  attempts: { type: 'string', placeholder: 'n', description: `push attempts when the remote moved ahead (default: ${DEFAULT_ATTEMPTS})` },
+  config: {
+    type: 'string',
+    placeholder: 'file',
+    description: 'config file (default: futuresboard.config.json in the repository)',
+  },
+  history: {
+    type: 'string',
+    placeholder: 'n',
+    description: `snapshots kept for the uptime figure (default: ${DEFAULT_HISTORY})`,
+  },
+  staleMinutes: {
+    type: 'string',
+    placeholder: 'min',
+    description: `recommend action for a feed without data this long (default: ${DEFAULT_THRESHOLDS.staleMinutes})`,
+  },
+  attempts: {
+    type: 'string',
+    placeholder: 'n',
+    description: `push attempts when the remote moved ahead (default: ${DEFAULT_ATTEMPTS})`,
+  },
 } satisfies Record<string, OptionSpec>;
 
 const SPECS = {
@@ -50,13 +66,20 @@ const SPECS = {
   },
   report: {
     usage: 'futuresboard continuity report [--repo <dir>]',
-    summary: 'Write docs/status/status_report-<UTC time>.md from the latest snapshot and docs/status_report_template.md.',
+    summary:
+      'Write docs/status/status_report-<UTC time>.md from the latest snapshot and docs/status_report_template.md.',
     options: { repo: opt.repo, config: opt.config, 'stale-minutes': opt.staleMinutes },
   },
   sync: {
     usage: 'futuresboard continuity sync [--repo <dir>]',
     summary: 'Snapshot, report, commit exactly those files, and push when a remote is configured (never forced).',
-    options: { repo: opt.repo, config: opt.config, history: opt.history, 'stale-minutes': opt.staleMinutes, attempts: opt.attempts },
+    options: {
+      repo: opt.repo,
+      config: opt.config,
+      history: opt.history,
+      'stale-minutes': opt.staleMinutes,
+      attempts: opt.attempts,
+    },
   },
   'phase set': {
     usage: 'futuresboard continuity phase set <tag> "<note>" [--repo <dir>]',
@@ -76,7 +99,11 @@ const SPECS = {
       repo: opt.repo,
       config: opt.config,
       every: { type: 'string', placeholder: 'duration', description: 'poll interval: 30s, 5m, 1h', default: '5m' },
-      'sync-every': { type: 'string', placeholder: 'duration', description: 'also run sync this often (default: never)' },
+      'sync-every': {
+        type: 'string',
+        placeholder: 'duration',
+        description: 'also run sync this often (default: never)',
+      },
       log: { type: 'string', placeholder: 'file', description: `transitions log (default: ${WATCH_LOG_PATH})` },
       history: opt.history,
       'stale-minutes': opt.staleMinutes,
@@ -127,11 +154,18 @@ export async function runContinuity(argv: string[], io: ContinuityIo = {}): Prom
       return 0;
     }
     if (first === 'phase' && (second === '--help' || second === '-h')) {
-      full.out('Usage: futuresboard continuity phase set <tag> "<note>" | phase show\n\nRecord a phase change in docs/phase.json (committed), or print the phase history. `phase set --help` and `phase show --help` list their options.');
+      full.out(
+        'Usage: futuresboard continuity phase set <tag> "<note>" | phase show\n\nRecord a phase change in docs/phase.json (committed), or print the phase history. `phase set --help` and `phase show --help` list their options.',
+      );
       return 0;
     }
     if (!Object.hasOwn(SPECS, name))
-      throw new FbError('E_USAGE', first === 'phase' ? 'usage: futuresboard continuity phase set <tag> "<note>" | phase show' : `unknown continuity command ${JSON.stringify(first)}; one of: snapshot, report, sync, phase, watch`);
+      throw new FbError(
+        'E_USAGE',
+        first === 'phase'
+          ? 'usage: futuresboard continuity phase set <tag> "<note>" | phase show'
+          : `unknown continuity command ${JSON.stringify(first)}; one of: snapshot, report, sync, phase, watch`,
+      );
     const spec: CommandSpec = SPECS[name as keyof typeof SPECS];
     const parsed = parseCommand(argv.slice(name.split(' ').length), spec, full.out);
     if (!parsed) return 0;
@@ -166,7 +200,11 @@ export async function runContinuity(argv: string[], io: ContinuityIo = {}): Prom
 }
 
 function thresholds(ctx: Context, config: Config): Thresholds {
-  return { ...DEFAULT_THRESHOLDS, staleMinutes: numberOption(ctx.values, 'stale-minutes', DEFAULT_THRESHOLDS.staleMinutes, 0), minFreeDiskBytes: config.health.minFreeDiskBytes };
+  return {
+    ...DEFAULT_THRESHOLDS,
+    staleMinutes: numberOption(ctx.values, 'stale-minutes', DEFAULT_THRESHOLDS.staleMinutes, 0),
+    minFreeDiskBytes: config.health.minFreeDiskBytes,
+  };
 }
 
 const historyLimit = (ctx: Context) => Math.floor(numberOption(ctx.values, 'history', DEFAULT_HISTORY, 1));
@@ -182,7 +220,11 @@ async function snapshotCommand(ctx: Context, config: Config): Promise<number> {
 
 function reportCommand(ctx: Context, config: Config): number {
   const state = readState(ctx.root);
-  if (!state) throw new FbError('E_NO_SNAPSHOT', `no ${STATE_PATH} yet: run \`futuresboard continuity snapshot\` first (or \`sync\`, which does both)`);
+  if (!state)
+    throw new FbError(
+      'E_NO_SNAPSHOT',
+      `no ${STATE_PATH} yet: run \`futuresboard continuity snapshot\` first (or \`sync\`, which does both)`,
+    );
   const { markdown, summary } = renderReport(loadTemplate(ctx.root), state.snapshot, thresholds(ctx, config));
   const rel = nextReportPath(ctx.root, state.snapshot.time);
   writeReport(ctx.root, rel, markdown, ctx.redact);
@@ -202,12 +244,15 @@ async function syncCommand(ctx: Context, config: Config): Promise<number> {
     redact: ctx.redact,
     log: (l) => ctx.say(`sync: ${l}`),
   });
-  ctx.say(`sync: done: ${r.report} in ${r.commit.slice(0, 12)}${r.pushedTo ? `, pushed to ${r.pushedTo}` : ', not pushed (no remote)'}`);
+  ctx.say(
+    `sync: done: ${r.report} in ${r.commit.slice(0, 12)}${r.pushedTo ? `, pushed to ${r.pushedTo}` : ', not pushed (no remote)'}`,
+  );
   return 0;
 }
 
 function phaseShow(ctx: Context): number {
-  if (ctx.positionals.length) throw new FbError('E_USAGE', `phase show takes no arguments (got ${ctx.positionals.join(' ')})`);
+  if (ctx.positionals.length)
+    throw new FbError('E_USAGE', `phase show takes no arguments (got ${ctx.positionals.join(' ')})`);
   ctx.say(formatPhases(readPhases(ctx.root)));
   return 0;
 }
@@ -215,21 +260,32 @@ function phaseShow(ctx: Context): number {
 async function phaseSet(ctx: Context): Promise<number> {
   const [tag, note, ...extra] = ctx.positionals;
   if (tag === undefined || note === undefined || extra.length)
-    throw new FbError('E_USAGE', 'phase set needs exactly a tag and a quoted note: futuresboard continuity phase set <tag> "<note>"');
+    throw new FbError(
+      'E_USAGE',
+      'phase set needs exactly a tag and a quoted note: futuresboard continuity phase set <tag> "<note>"',
+    );
   const repo = await openGitRepo(ctx.root, ctx.io.env);
   const next = addPhase(readPhases(repo.root), tag, note, ctx.io.now());
   const checkpoint = new FileCheckpoint(repo.root);
   checkpoint.save(PHASE_PATH);
   writePhases(repo.root, next, ctx.redact);
   const message = ctx.redact(`phase ${tag}\n\n${note.trim()}\n`);
-  await publish({ repo, paths: [PHASE_PATH], message, attempts: attempts(ctx), checkpoint, log: (l) => ctx.say(`phase: ${l}`) });
+  await publish({
+    repo,
+    paths: [PHASE_PATH],
+    message,
+    attempts: attempts(ctx),
+    checkpoint,
+    log: (l) => ctx.say(`phase: ${l}`),
+  });
   ctx.say(`phase: now ${tag}`);
   return 0;
 }
 
 async function watchCommand(ctx: Context, config: Config): Promise<number> {
   const everyMs = parseDuration('every', String(ctx.values.every));
-  const syncEveryMs = ctx.values['sync-every'] === undefined ? null : parseDuration('sync-every', String(ctx.values['sync-every']));
+  const syncEveryMs =
+    ctx.values['sync-every'] === undefined ? null : parseDuration('sync-every', String(ctx.values['sync-every']));
   const controller = new AbortController();
   const stop = () => controller.abort();
   const signal = ctx.io.signal ?? controller.signal;

@@ -13,17 +13,31 @@ import { startSimulator } from '../simulator/index.ts';
 import { serveSite } from '../collector/site/serve-site.ts';
 
 const SPEC = {
-  usage: 'futuresboard demo [--config <file>] [--db <file>] [--port <n>] [--site-port <n>] [--sim-port <n>] [--rate <events/s>] [--no-site]',
+  usage:
+    'futuresboard demo [--config <file>] [--db <file>] [--port <n>] [--site-port <n>] [--sim-port <n>] [--rate <events/s>] [--no-site]',
   summary:
     'Run the simulator, the collector, the relay and the site together on this machine, with no internet and no accounts. ' +
     'Ctrl-C commits the last batch and exits.',
   options: {
-    config: { type: 'string', description: 'config file (its exchange endpoints are replaced by the simulator)', placeholder: 'file' },
-    db: { type: 'string', description: 'SQLite file to write (default: the config db, data/futures.db)', placeholder: 'file' },
+    config: {
+      type: 'string',
+      description: 'config file (its exchange endpoints are replaced by the simulator)',
+      placeholder: 'file',
+    },
+    db: {
+      type: 'string',
+      description: 'SQLite file to write (default: the config db, data/futures.db)',
+      placeholder: 'file',
+    },
     port: { type: 'string', description: 'relay/HTTP port (default: the config http.port, 8787)', placeholder: 'n' },
     'site-port': { type: 'string', description: 'static site port', placeholder: 'n', default: '4321' },
     'sim-port': { type: 'string', description: 'simulator port (0 = any free port)', placeholder: 'n', default: '0' },
-    rate: { type: 'string', description: 'simulated events per second across all markets', placeholder: 'n', default: '300' },
+    rate: {
+      type: 'string',
+      description: 'simulated events per second across all markets',
+      placeholder: 'n',
+      default: '300',
+    },
     'no-site': { type: 'boolean', description: 'do not serve the site' },
   },
 } as const;

@@ -1,5 +1,5 @@
 /** `futuresboard export` as a user runs it. */
-import { FbError as CliError } from '../core/errors.ts';
+import type { FbError as CliError } from '../core/errors.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
@@ -30,7 +30,11 @@ async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
   return { code, lines };
 }
 
-const usageError = (argv: string[]) => run(argv).then(() => null, (e: CliError) => [e.exitCode, e.message]);
+const usageError = (argv: string[]) =>
+  run(argv).then(
+    () => null,
+    (e: CliError) => [e.exitCode, e.message],
+  );
 
 describe('futuresboard export', () => {
   it('prints help', async () => {
@@ -42,7 +46,16 @@ describe('futuresboard export', () => {
 
   it('writes the copy, printing progress and the row counts, with filters given as ISO times', async () => {
     const out = join(tmp.dir, 'snap.sqlite');
-    const { code, lines } = await run(['--db', dbPath, '--out', out, '--from', '2026-01-01T00:00:30Z', '--markets', 'BTC/USDT:USDT']);
+    const { code, lines } = await run([
+      '--db',
+      dbPath,
+      '--out',
+      out,
+      '--from',
+      '2026-01-01T00:00:30Z',
+      '--markets',
+      'BTC/USDT:USDT',
+    ]);
     expect(code).toBe(0);
     expect(lines).toContain('export: copying…');
     expect(lines.some((l) => l.startsWith(`export: wrote ${out} (`))).toBe(true);
@@ -61,9 +74,18 @@ describe('futuresboard export', () => {
       2,
       '--from must be epoch milliseconds or an ISO time such as 2026-01-01T00:00:00Z, got "yesterday"',
     ]);
-    expect(await usageError(['--db', dbPath, '--out', dbPath])).toEqual([2, '--out: must differ from the database file (the export never overwrites its source)']);
-    expect(await usageError(['--db', dbPath, '--out', out, '--speed', '2'])).toEqual([2, expect.stringContaining("Unknown option '--speed'")]);
-    expect(await usageError(['--db', join(tmp.dir, 'nope.db'), '--out', out])).toEqual([1, `--db: database not found: ${join(tmp.dir, 'nope.db')}`]);
+    expect(await usageError(['--db', dbPath, '--out', dbPath])).toEqual([
+      2,
+      '--out: must differ from the database file (the export never overwrites its source)',
+    ]);
+    expect(await usageError(['--db', dbPath, '--out', out, '--speed', '2'])).toEqual([
+      2,
+      expect.stringContaining("Unknown option '--speed'"),
+    ]);
+    expect(await usageError(['--db', join(tmp.dir, 'nope.db'), '--out', out])).toEqual([
+      1,
+      `--db: database not found: ${join(tmp.dir, 'nope.db')}`,
+    ]);
     expect(existsSync(out)).toBe(false);
   });
 });

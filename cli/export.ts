@@ -15,15 +15,36 @@ const SPEC: CommandSpec = {
   options: {
     db: { type: 'string', placeholder: 'file', description: 'database to copy (the collector may keep writing it)' },
     out: { type: 'string', placeholder: 'file', description: 'file to write (replaced atomically if it exists)' },
-    from: { type: 'string', placeholder: 'time', description: 'keep rows received at or after this time (epoch ms or ISO-8601)' },
-    to: { type: 'string', placeholder: 'time', description: 'keep rows received before this time (epoch ms or ISO-8601)' },
-    markets: { type: 'string', placeholder: 'list', description: 'keep only these unified markets, e.g. BTC/USDT:USDT,ETH/USDT:USDT' },
+    from: {
+      type: 'string',
+      placeholder: 'time',
+      description: 'keep rows received at or after this time (epoch ms or ISO-8601)',
+    },
+    to: {
+      type: 'string',
+      placeholder: 'time',
+      description: 'keep rows received before this time (epoch ms or ISO-8601)',
+    },
+    markets: {
+      type: 'string',
+      placeholder: 'list',
+      description: 'keep only these unified markets, e.g. BTC/USDT:USDT,ETH/USDT:USDT',
+    },
   },
 };
 
-const FLAGS: Record<ExportOptionName, string> = { dbPath: '--db', outPath: '--out', from: '--from', to: '--to', markets: '--markets' };
+const FLAGS: Record<ExportOptionName, string> = {
+  dbPath: '--db',
+  outPath: '--out',
+  from: '--from',
+  to: '--to',
+  markets: '--markets',
+};
 
-export async function runExport(argv: string[], out: (line: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+export async function runExport(
+  argv: string[],
+  out: (line: string) => void = (s) => process.stdout.write(s + '\n'),
+): Promise<number> {
   const parsed = parseCommand(argv, SPEC, out);
   if (!parsed) return 0;
   const v = parsed.values as Record<string, string | undefined>;
@@ -33,7 +54,12 @@ export async function runExport(argv: string[], out: (line: string) => void = (s
     const filters = parseFilters({ from: v.from, to: v.to, markets: v.markets }, (name) => `--${name}`);
     // The check every reader runs; a missing file is reported by exportSnapshot with the other path errors.
     if (existsSync(v.db)) checkRecordingFile(v.db, 'read');
-    const result = await exportSnapshot({ dbPath: v.db, outPath: v.out, ...filters, onProgress: (stage) => out(`export: ${stage}…`) });
+    const result = await exportSnapshot({
+      dbPath: v.db,
+      outPath: v.out,
+      ...filters,
+      onProgress: (stage) => out(`export: ${stage}…`),
+    });
     const rows = Object.entries(result.tables)
       .filter(([table, n]) => table !== 'schema_migrations' && n > 0)
       .map(([table, n]) => `${table} ${n}`)

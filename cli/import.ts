@@ -10,11 +10,19 @@ import { openStore } from '../collector/store/open.ts';
 
 const SPEC = {
   usage: 'futuresboard import <capture.jsonl>... --db <file>',
-  summary:
-    `Normalize recorded raw frames (the capture format written by \`collect --raw\`, see docs/developer_guide.md) through the live parsers into a database. Connections are matched to exchanges by their address. Malformed lines (not JSON, missing fields, longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB) are counted and skipped; nothing imported exits 1.`,
+  summary: `Normalize recorded raw frames (the capture format written by \`collect --raw\`, see docs/developer_guide.md) through the live parsers into a database. Connections are matched to exchanges by their address. Malformed lines (not JSON, missing fields, longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB) are counted and skipped; nothing imported exits 1.`,
   options: {
-    db: { type: 'string', description: 'SQLite file to write (created if missing)', placeholder: 'file', default: 'data/futures.db' },
-    config: { type: 'string', description: 'config file whose `metrics` settings are used to compute metrics and alerts', placeholder: 'file' },
+    db: {
+      type: 'string',
+      description: 'SQLite file to write (created if missing)',
+      placeholder: 'file',
+      default: 'data/futures.db',
+    },
+    config: {
+      type: 'string',
+      description: 'config file whose `metrics` settings are used to compute metrics and alerts',
+      placeholder: 'file',
+    },
   },
   positionals: true,
 } as const;
@@ -53,7 +61,9 @@ export async function runImport(argv: string[]): Promise<number> {
       throw new FbError('E_IMPORT_EMPTY', `no frames imported: ${why}; ${FORMAT}`);
     }
     for (const line of bad) process.stderr.write(`futuresboard import: warning: ${line}; ${FORMAT}\n`);
-    const kinds = Object.entries(r.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
+    const kinds = Object.entries(r.byKind)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
     process.stdout.write(
       `imported ${r.events} events from ${r.frames} frames into ${dbPath} (${kinds}); ${r.parseErrors} malformed frames skipped; ${r.malformedLines} malformed lines skipped\n`,
     );

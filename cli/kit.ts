@@ -6,7 +6,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parsePort } from '../collector/config.ts';
 import { FbError } from '../core/errors.ts';
 
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { description: string; placeholder?: string };
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
+  description: string;
+  placeholder?: string;
+};
 
 export interface CommandSpec {
   /** e.g. `futuresboard import <capture.jsonl>... --db <file>` */
@@ -19,7 +22,10 @@ export interface CommandSpec {
 
 export function helpText(spec: CommandSpec): string {
   const lines = [`Usage: ${spec.usage}`, '', spec.summary, '', 'Options:'];
-  const entries = Object.entries({ ...spec.options, help: { type: 'boolean', description: 'show this help' } as OptionSpec });
+  const entries = Object.entries({
+    ...spec.options,
+    help: { type: 'boolean', description: 'show this help' } as OptionSpec,
+  });
   for (const [name, o] of entries) {
     const flag = `--${name}${o.type === 'string' ? ` <${o.placeholder ?? 'value'}>` : ''}${o.short ? `, -${o.short}` : ''}`;
     const def = o.default !== undefined ? ` (default: ${String(o.default)})` : '';
@@ -33,27 +39,35 @@ export interface Parsed {
   positionals: string[];
 }
 
+/** node:util parseArgs in strict mode, its error turned into one usage line. */
+function parseStrict(args: string[], options: ParseArgsConfig['options'], allowPositionals: boolean): Parsed {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true }) as Parsed;
+  } catch (err) {
+    throw new FbError('E_USAGE', `${(err as Error).message.split('\n')[0]} (see --help)`);
+  }
+}
+
 /**
  * Parse argv for a command. Returns null after printing help for `--help`; throws FbError E_USAGE
  * naming the bad flag otherwise.
  */
-export function parseCommand(argv: string[], spec: CommandSpec, out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Parsed | null {
+export function parseCommand(
+  argv: string[],
+  spec: CommandSpec,
+  out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+): Parsed | null {
   const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } };
   for (const [name, o] of Object.entries(spec.options)) {
     const { description: _d, placeholder: _p, ...rest } = o;
     options[name] = rest;
   }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: spec.positionals ?? false, strict: true });
-  } catch (err) {
-    throw new FbError('E_USAGE', `${(err as Error).message.split('\n')[0]} (see --help)`);
-  }
+  const parsed = parseStrict(argv, options, spec.positionals ?? false);
   if (parsed.values.help) {
     out(helpText(spec));
     return null;
   }
-  return { values: parsed.values as Parsed['values'], positionals: parsed.positionals };
+  return parsed;
 }
 
 /** Parse a number option, naming the flag in the error. */
@@ -62,7 +76,10 @@ export function numberOption(values: Parsed['values'], name: string, fallback: n
   if (v === undefined) return fallback;
   const n = Number(v);
   if (typeof v !== 'string' || !Number.isFinite(n) || n < min)
-    throw new FbError('E_USAGE', `--${name} must be a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`);
+    throw new FbError(
+      'E_USAGE',
+      `--${name} must be a number${min > -Infinity ? ` >= ${min}` : ''}, got ${JSON.stringify(v)}`,
+    );
   return n;
 }
 

@@ -7,16 +7,46 @@ import { errorCodeOf, exitCodeFor } from '../core/errors.ts';
 type Runner = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }> = {
-  collect: { summary: 'record the configured exchanges into SQLite and serve the relay/HTTP API', load: async () => (await import('./collect.ts')).runCollect },
-  simulate: { summary: 'serve the Binance, Bybit and OKX protocols locally (synthetic or recorded data)', load: async () => (await import('./simulate.ts')).runSimulate },
-  demo: { summary: 'simulator + collector + relay + site, offline, writing data/futures.db', load: async () => (await import('./demo.ts')).runDemo },
-  import: { summary: 'normalize recorded raw frames (capture .jsonl) into a database', load: async () => (await import('./import.ts')).runImport },
-  export: { summary: 'write a consistent, sql.js-readable copy of a database', load: async () => (await import('./export.ts')).runExport },
-  replay: { summary: 'replay a recorded session (prints events, or serves them on the relay)', load: async () => (await import('./replay.ts')).runReplay },
-  backtest: { summary: 'run a strategy over a recorded session and write its report', load: async () => (await import('./backtest.ts')).runBacktest },
-  metrics: { summary: 'metrics tools: verify recomputes metrics and alerts from recorded events', load: async () => (await import('./metrics.ts')).runMetrics },
-  alerts: { summary: 'alert tools: stats prints hit rate and count per tier', load: async () => (await import('./metrics.ts')).runAlerts },
-  continuity: { summary: 'health snapshots, status reports, git sync and phase tracking', load: async () => (await import('./continuity.ts')).runContinuity },
+  collect: {
+    summary: 'record the configured exchanges into SQLite and serve the relay/HTTP API',
+    load: async () => (await import('./collect.ts')).runCollect,
+  },
+  simulate: {
+    summary: 'serve the Binance, Bybit and OKX protocols locally (synthetic or recorded data)',
+    load: async () => (await import('./simulate.ts')).runSimulate,
+  },
+  demo: {
+    summary: 'simulator + collector + relay + site, offline, writing data/futures.db',
+    load: async () => (await import('./demo.ts')).runDemo,
+  },
+  import: {
+    summary: 'normalize recorded raw frames (capture .jsonl) into a database',
+    load: async () => (await import('./import.ts')).runImport,
+  },
+  export: {
+    summary: 'write a consistent, sql.js-readable copy of a database',
+    load: async () => (await import('./export.ts')).runExport,
+  },
+  replay: {
+    summary: 'replay a recorded session (prints events, or serves them on the relay)',
+    load: async () => (await import('./replay.ts')).runReplay,
+  },
+  backtest: {
+    summary: 'run a strategy over a recorded session and write its report',
+    load: async () => (await import('./backtest.ts')).runBacktest,
+  },
+  metrics: {
+    summary: 'metrics tools: verify recomputes metrics and alerts from recorded events',
+    load: async () => (await import('./metrics.ts')).runMetrics,
+  },
+  alerts: {
+    summary: 'alert tools: stats prints hit rate and count per tier',
+    load: async () => (await import('./metrics.ts')).runAlerts,
+  },
+  continuity: {
+    summary: 'health snapshots, status reports, git sync and phase tracking',
+    load: async () => (await import('./continuity.ts')).runContinuity,
+  },
 };
 
 function usage(): string {

@@ -27,7 +27,12 @@ const VERIFY: CommandSpec = {
     'recorded) and compare them with what was written live. Exits 1 and lists the first differences if anything differs.',
   options: {
     db: { type: 'string', placeholder: 'file', description: 'recorded SQLite file' },
-    config: { type: 'string', placeholder: 'file', description: 'metrics settings to use instead of the recorded ones: a futuresboard config file (its `metrics` section) or a bare metrics config' },
+    config: {
+      type: 'string',
+      placeholder: 'file',
+      description:
+        'metrics settings to use instead of the recorded ones: a futuresboard config file (its `metrics` section) or a bare metrics config',
+    },
   },
 };
 
@@ -38,24 +43,43 @@ const BENCH: CommandSpec = {
   options: {
     markets: { type: 'string', placeholder: 'n', description: 'exchange markets', default: '200' },
     events: { type: 'string', placeholder: 'n', description: 'events to process', default: '1000000' },
-    rate: { type: 'string', placeholder: 'n', description: 'events per second of recorded time, all markets together (sets how often buckets close; the default lets warm-up end so alerts are evaluated)', default: '2000' },
+    rate: {
+      type: 'string',
+      placeholder: 'n',
+      description:
+        'events per second of recorded time, all markets together (sets how often buckets close; the default lets warm-up end so alerts are evaluated)',
+      default: '2000',
+    },
   },
 };
 
 const STATS: CommandSpec = {
   usage: 'futuresboard alerts stats [--db <file>] [--json]',
-  summary: 'Alert count and hit rate per tier: a hit is a forward return (5, 15, 60 min) in the direction of the alert.',
+  summary:
+    'Alert count and hit rate per tier: a hit is a forward return (5, 15, 60 min) in the direction of the alert.',
   options: {
     db: { type: 'string', placeholder: 'file', description: 'recorded SQLite file', default: DEFAULT_DB },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
 };
 
-function subcommand(argv: string[], command: string, subs: Record<string, CommandSpec>, out: Out): [string, string[]] | null {
+function subcommand(
+  argv: string[],
+  command: string,
+  subs: Record<string, CommandSpec>,
+  out: Out,
+): [string, string[]] | null {
   const [sub, ...rest] = argv;
   const names = Object.keys(subs).join(' or ');
   if (sub === '--help' || sub === '-h') {
-    out([`Usage: futuresboard ${command} <subcommand> [options]`, '', 'Subcommands:', ...Object.entries(subs).map(([n, s]) => `  ${n.padEnd(8)} ${s.summary}`)].join('\n'));
+    out(
+      [
+        `Usage: futuresboard ${command} <subcommand> [options]`,
+        '',
+        'Subcommands:',
+        ...Object.entries(subs).map(([n, s]) => `  ${n.padEnd(8)} ${s.summary}`),
+      ].join('\n'),
+    );
     return null;
   }
   if (sub === undefined) throw new FbError('E_USAGE', `${command} needs a subcommand: ${names} (see --help)`);
@@ -75,7 +99,8 @@ function configFile(path: string): MetricsConfig {
   try {
     return resolveMetricsConfig(isFullConfig ? (parsed as { metrics: unknown }).metrics : parsed);
   } catch (err) {
-    if (hasErrorCode(err, 'E_METRICS_CONFIG')) throw new FbError('E_USAGE', `--config ${path}: ${err.problems?.join('; ')}`);
+    if (hasErrorCode(err, 'E_METRICS_CONFIG'))
+      throw new FbError('E_USAGE', `--config ${path}: ${err.problems?.join('; ')}`);
     throw err;
   }
 }
@@ -96,14 +121,16 @@ function verify(argv: string[], out: Out): number {
   const db = openRecordingFile(path);
   try {
     const r = verifyMetrics(db, { config, logger: createLogger('metrics-verify', 'warn') });
-    if (r.configSource === 'default') out('metrics verify: no metrics config recorded in this file; using the defaults (pass --config to choose)');
+    if (r.configSource === 'default')
+      out('metrics verify: no metrics config recorded in this file; using the defaults (pass --config to choose)');
     out(`metrics verify: recomputed from ${r.events} events; compared ${r.metrics} metric rows and ${r.alerts} alerts`);
     if (r.differenceCount === 0) {
       out('metrics verify: OK, identical to what was recorded');
       return 0;
     }
     out(`metrics verify: ${r.differenceCount} difference(s); the first ${r.differences.length}:`);
-    for (const d of r.differences) out(`  ${d.table} ${d.where}: ${d.field}: stored ${d.stored}, recomputed ${d.recomputed}`);
+    for (const d of r.differences)
+      out(`  ${d.table} ${d.where}: ${d.field}: stored ${d.stored}, recomputed ${d.recomputed}`);
     return 1;
   } catch (err) {
     if (hasErrorCode(err, 'E_VERIFY_SCHEMA')) throw new FbError('E_VERIFY_SCHEMA', `--db ${path}: ${err.message}`);
@@ -123,8 +150,12 @@ function bench(argv: string[], out: Out): number {
   const stream = syntheticEvents({ markets, events, startTs: Date.UTC(2025, 0, 1), rate, seed: 1 });
   const r = benchMetrics(stream, resolveMetricsConfig(), () => performance.now());
   const m = (n: number) => `${(n / 1e6).toFixed(2)} M events/s`;
-  out(`metrics bench: read-only loop ${m(r.readPerSec)}; metrics + alerts ${m(r.enginePerSec)} (${r.ratio.toFixed(1)}× the read loop's time; best of 3 runs each)`);
-  out(`metrics bench: ${r.rows} metric rows and ${r.alerts} alerts produced; target ≥ 1.00 M events/s: ${r.enginePerSec >= 1e6 ? 'met' : 'NOT met'}`);
+  out(
+    `metrics bench: read-only loop ${m(r.readPerSec)}; metrics + alerts ${m(r.enginePerSec)} (${r.ratio.toFixed(1)}× the read loop's time; best of 3 runs each)`,
+  );
+  out(
+    `metrics bench: ${r.rows} metric rows and ${r.alerts} alerts produced; target ≥ 1.00 M events/s: ${r.enginePerSec >= 1e6 ? 'met' : 'NOT met'}`,
+  );
   return 0;
 }
 
@@ -137,7 +168,11 @@ export async function runAlerts(argv: string[], out: Out = stdout): Promise<numb
   const path = dbOption(args.values);
   const db = openRecordingFile(path);
   try {
-    if (!hasTable(db, 'alerts')) throw new FbError('E_VERIFY_SCHEMA', `--db ${path}: this database has no alerts table (it predates schema version 2)`);
+    if (!hasTable(db, 'alerts'))
+      throw new FbError(
+        'E_VERIFY_SCHEMA',
+        `--db ${path}: this database has no alerts table (it predates schema version 2)`,
+      );
     const stats = alertStats(db);
     if (args.values.json) out(JSON.stringify(stats, null, 2));
     else for (const line of statsTable(stats)) out(line);
@@ -151,8 +186,21 @@ function statsTable(stats: TierStats[]): string[] {
   const cell = (h: TierStats['horizons'][keyof TierStats['horizons']]) =>
     h.hitRate === null ? '—' : `${(h.hitRate * 100).toFixed(1)}% of ${h.known}`;
   const head = ['tier', 'alerts', ...FORWARD_HORIZONS.map((h) => `hit ${h.column.slice(8)}`)];
-  const rows = stats.map((s) => [String(s.tier), String(s.alerts), ...FORWARD_HORIZONS.map((h) => cell(s.horizons[h.column]))]);
+  const rows = stats.map((s) => [
+    String(s.tier),
+    String(s.alerts),
+    ...FORWARD_HORIZONS.map((h) => cell(s.horizons[h.column])),
+  ]);
   const widths = head.map((_, i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  return [fmt(head), ...rows.map(fmt), '', 'A hit is a forward return in the direction of the alert; "of N" counts alerts whose return is known.'];
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [
+    fmt(head),
+    ...rows.map(fmt),
+    '',
+    'A hit is a forward return in the direction of the alert; "of N" counts alerts whose return is known.',
+  ];
 }

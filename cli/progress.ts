@@ -24,7 +24,9 @@ export class Progress {
       this.lastDraw = now;
       const width = 30;
       const filled = Math.round(frac * width);
-      this.out.write(`\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${detail}   `);
+      this.out.write(
+        `\r${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${detail}   `,
+      );
     } else {
       const decile = Math.floor(frac * 10);
       if (decile === this.lastDecile) return;

@@ -7,9 +7,17 @@ import type { ReplayFilter } from '../replay/player/read-events.ts';
 
 export const FILTER_OPTIONS: Record<string, OptionSpec> = {
   db: { type: 'string', description: 'recorded SQLite file (required)', placeholder: 'file' },
-  from: { type: 'string', description: 'first receipt time, inclusive: ISO time with zone (2025-06-13T07:50:00Z) or epoch ms', placeholder: 'time' },
+  from: {
+    type: 'string',
+    description: 'first receipt time, inclusive: ISO time with zone (2025-06-13T07:50:00Z) or epoch ms',
+    placeholder: 'time',
+  },
   to: { type: 'string', description: 'last receipt time, exclusive (same forms as --from)', placeholder: 'time' },
-  markets: { type: 'string', description: 'comma-separated unified markets, e.g. BTC/USDT:USDT,ETH/USDT:USDT (default: all)', placeholder: 'list' },
+  markets: {
+    type: 'string',
+    description: 'comma-separated unified markets, e.g. BTC/USDT:USDT,ETH/USDT:USDT (default: all)',
+    placeholder: 'list',
+  },
 };
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -21,14 +29,20 @@ export function timeOption(values: Parsed['values'], name: string): number | und
   const text = String(v).trim();
   const ms = /^\d+$/.test(text) ? Number(text) : ISO_WITH_ZONE.test(text) ? Date.parse(text) : NaN;
   if (!Number.isSafeInteger(ms))
-    throw new FbError('E_USAGE', `--${name} must be an ISO time with a zone (e.g. 2025-06-13T07:50:00Z) or epoch milliseconds; got ${JSON.stringify(text)}`);
+    throw new FbError(
+      'E_USAGE',
+      `--${name} must be an ISO time with a zone (e.g. 2025-06-13T07:50:00Z) or epoch milliseconds; got ${JSON.stringify(text)}`,
+    );
   return ms;
 }
 
 function listOption(values: Parsed['values'], name: string): string[] | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
-  const list = String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  const list = String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!list.length) throw new FbError('E_USAGE', `--${name} needs at least one entry, comma-separated`);
   return list;
 }
@@ -36,18 +50,25 @@ function listOption(values: Parsed['values'], name: string): string[] | undefine
 /** --db, checked to exist (a usage error); what the file holds is judged when it is opened (openRecordingFile). */
 export function dbOption(values: Parsed['values']): string {
   const db = values.db;
-  if (typeof db !== 'string' || db === '') throw new FbError('E_USAGE', '--db <file> is required: the recorded SQLite file to read');
+  if (typeof db !== 'string' || db === '')
+    throw new FbError('E_USAGE', '--db <file> is required: the recorded SQLite file to read');
   if (!existsSync(db)) throw new FbError('E_USAGE', `--db ${db}: no such file`);
   return db;
 }
 
 export function filterOptions(values: Parsed['values']): ReplayFilter {
-  const filter: ReplayFilter = { from: timeOption(values, 'from'), to: timeOption(values, 'to'), markets: listOption(values, 'markets') };
-  if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to) throw new FbError('E_USAGE', '--from must not be after --to');
+  const filter: ReplayFilter = {
+    from: timeOption(values, 'from'),
+    to: timeOption(values, 'to'),
+    markets: listOption(values, 'markets'),
+  };
+  if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to)
+    throw new FbError('E_USAGE', '--from must not be after --to');
   const kinds = listOption(values, 'kinds');
   if (kinds) {
     const unknown = kinds.filter((k) => !(EVENT_KINDS as readonly string[]).includes(k));
-    if (unknown.length) throw new FbError('E_USAGE', `--kinds: unknown kind ${unknown.join(', ')}; kinds are ${EVENT_KINDS.join(', ')}`);
+    if (unknown.length)
+      throw new FbError('E_USAGE', `--kinds: unknown kind ${unknown.join(', ')}; kinds are ${EVENT_KINDS.join(', ')}`);
     filter.kinds = kinds as EventKind[];
   }
   return filter;

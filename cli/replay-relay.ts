@@ -39,7 +39,8 @@ export interface ReplayRelay {
   close(): Promise<void>;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 export async function startReplayRelay(opts: ReplayRelayOptions): Promise<ReplayRelay> {
   const { logger } = opts;
@@ -59,7 +60,13 @@ export async function startReplayRelay(opts: ReplayRelayOptions): Promise<Replay
     startedAt,
     version: VERSION,
     feeds: [...lastData].map(([exchange, at]) => ({
-      exchange, stream: 'replay', connection: `${exchange}/replay`, state: 'open' as const, lastDataAt: at, reconnects: 0, lastError: null,
+      exchange,
+      stream: 'replay',
+      connection: `${exchange}/replay`,
+      state: 'open' as const,
+      lastDataAt: at,
+      reconnects: 0,
+      lastError: null,
     })),
     openGaps: 0,
     writerLagMs: 0,
@@ -69,7 +76,13 @@ export async function startReplayRelay(opts: ReplayRelayOptions): Promise<Replay
     alertDelivery: { pending: 0, failed: 0, lastError: null },
   });
   const server = await startDaemonServer({
-    http: opts.config.http, healthThresholds: opts.config.health, telemetry, logger, version: VERSION, dbPath: opts.dbPath, healthInput,
+    http: opts.config.http,
+    healthThresholds: opts.config.health,
+    telemetry,
+    logger,
+    version: VERSION,
+    dbPath: opts.dbPath,
+    healthInput,
   });
 
   let engine = createMetricsEngine(metricsConfig, { logger });

@@ -23,19 +23,40 @@ import { dbOption, FILTER_OPTIONS, filterOptions } from './replay-options.ts';
 import { startReplayRelay } from './replay-relay.ts';
 
 const SPEC = {
-  usage: 'futuresboard replay --db <file> [--from <time>] [--to <time>] [--markets <list>] [--kinds <list>] [--speed <1|10|100|max>] [--alerts | --relay [--port <n>]]',
+  usage:
+    'futuresboard replay --db <file> [--from <time>] [--to <time>] [--markets <list>] [--kinds <list>] [--speed <1|10|100|max>] [--alerts | --relay [--port <n>]]',
   summary:
     'Replay a recorded session in receipt order. Prints one JSON event per line, or with --alerts one computed alert per line, ' +
     'or with --relay serves the events ' +
     '(and the metrics and alerts computed from them) on the live relay protocol until Ctrl-C.',
   options: {
     ...FILTER_OPTIONS,
-    kinds: { type: 'string', description: 'comma-separated event kinds (trade, book_ticker, ..., gap); default all', placeholder: 'list' },
-    speed: { type: 'string', description: 'multiple of recorded time (1, 10x, 100x) or max (default: max when printing, 1 with --relay)', placeholder: 'speed' },
-    alerts: { type: 'boolean', description: "print the alerts the metrics engine computes from the events (the recording's metrics settings) instead of the events" },
+    kinds: {
+      type: 'string',
+      description: 'comma-separated event kinds (trade, book_ticker, ..., gap); default all',
+      placeholder: 'list',
+    },
+    speed: {
+      type: 'string',
+      description: 'multiple of recorded time (1, 10x, 100x) or max (default: max when printing, 1 with --relay)',
+      placeholder: 'speed',
+    },
+    alerts: {
+      type: 'boolean',
+      description:
+        "print the alerts the metrics engine computes from the events (the recording's metrics settings) instead of the events",
+    },
     relay: { type: 'boolean', description: 'serve the replay on the live relay protocol instead of printing it' },
-    port: { type: 'string', description: 'relay port with --relay (default: http.port of the config)', placeholder: 'n' },
-    config: { type: 'string', description: 'config file for the relay host, port, origins and token', placeholder: 'file' },
+    port: {
+      type: 'string',
+      description: 'relay port with --relay (default: http.port of the config)',
+      placeholder: 'n',
+    },
+    config: {
+      type: 'string',
+      description: 'config file for the relay host, port, origins and token',
+      placeholder: 'file',
+    },
   },
 } as const;
 
@@ -54,26 +75,39 @@ function speedOption(text: unknown, fallback: Speed): Speed {
   }
 }
 
-export async function runReplay(argv: string[], io: ReplayIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runReplay(
+  argv: string[],
+  io: ReplayIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const args = parseCommand(argv, SPEC, (s) => void io.stdout.write(s + '\n'));
   if (!args) return 0;
   const v = args.values;
   const dbPath = dbOption(v);
   const filter = filterOptions(v);
   if (v.relay) {
-    if (v.alerts) throw new FbError('E_USAGE', '--alerts prints alerts; --relay already serves them on its alerts channel: use one or the other');
+    if (v.alerts)
+      throw new FbError(
+        'E_USAGE',
+        '--alerts prints alerts; --relay already serves them on its alerts channel: use one or the other',
+      );
     const config = loadConfig({ path: v.config as string | undefined });
     config.http.port = portOption(v, 'port', config.http.port);
     return serveRelay({ dbPath, filter, speed: speedOption(v.speed, 1), config, io });
   }
-  if (v.port !== undefined || v.config !== undefined) throw new FbError('E_USAGE', '--port and --config only apply with --relay');
+  if (v.port !== undefined || v.config !== undefined)
+    throw new FbError('E_USAGE', '--port and --config only apply with --relay');
   // Metrics need every kind of event: alerts from a subset would differ from what live computed.
-  if (v.alerts && filter.kinds) throw new FbError('E_USAGE', '--alerts computes alerts from every event kind: drop --kinds');
+  if (v.alerts && filter.kinds)
+    throw new FbError('E_USAGE', '--alerts computes alerts from every event kind: drop --kinds');
   return printEvents(dbPath, filter, speedOption(v.speed, 'max'), io, v.alerts === true);
 }
 
 /** One JSON line per event, or per alert the metrics engine computes (configured as at the first event). */
-function eventPrinter(db: NodeDb, filter: ReturnType<typeof filterOptions>, alerts: boolean): (e: RecordedEvent) => string[] {
+function eventPrinter(
+  db: NodeDb,
+  filter: ReturnType<typeof filterOptions>,
+  alerts: boolean,
+): (e: RecordedEvent) => string[] {
   if (!alerts) return (e) => [JSON.stringify(e)];
   let firstSeq: number | null = null;
   for (const e of readEvents(db, filter)) {
@@ -85,7 +119,13 @@ function eventPrinter(db: NodeDb, filter: ReturnType<typeof filterOptions>, aler
 }
 
 /** Print JSON lines; output is flushed at each of the player's pauses, respecting backpressure. */
-async function printEvents(dbPath: string, filter: ReturnType<typeof filterOptions>, speed: Speed, io: ReplayIo, alerts: boolean): Promise<number> {
+async function printEvents(
+  dbPath: string,
+  filter: ReturnType<typeof filterOptions>,
+  speed: Speed,
+  io: ReplayIo,
+  alerts: boolean,
+): Promise<number> {
   const db = openRecordingFile(dbPath);
   const print = eventPrinter(db, filter, alerts);
   let lines: string[] = [];
@@ -96,7 +136,12 @@ async function printEvents(dbPath: string, filter: ReturnType<typeof filterOptio
     lines = [];
     if (!ok) await writable(io.stdout);
   };
-  const player = createReplayPlayer({ open: dbSource(db, filter), scheduler: nodeScheduler(flush), speed, maxIdleMs: INTERACTIVE_MAX_IDLE_MS });
+  const player = createReplayPlayer({
+    open: dbSource(db, filter),
+    scheduler: nodeScheduler(flush),
+    speed,
+    maxIdleMs: INTERACTIVE_MAX_IDLE_MS,
+  });
   // A closed pipe (`| head`) ends the replay quietly; any other write error ends it loudly.
   // The listener stays: a write still in flight may fail after the replay has finished.
   let failure: Error | undefined;
@@ -138,10 +183,19 @@ async function serveRelay(opts: {
   io: ReplayIo;
 }): Promise<number> {
   const logger = createLogger('replay');
-  const relay = await startReplayRelay({ dbPath: opts.dbPath, filter: opts.filter, speed: opts.speed, config: opts.config, logger });
-  opts.io.stderr.write(`replaying ${opts.dbPath} at ${opts.speed === 'max' ? 'max speed' : `${opts.speed}×`} on ws://${opts.config.http.host}:${relay.port}/ (Ctrl-C to stop)\n`);
+  const relay = await startReplayRelay({
+    dbPath: opts.dbPath,
+    filter: opts.filter,
+    speed: opts.speed,
+    config: opts.config,
+    logger,
+  });
+  opts.io.stderr.write(
+    `replaying ${opts.dbPath} at ${opts.speed === 'max' ? 'max speed' : `${opts.speed}×`} on ws://${opts.config.http.host}:${relay.port}/ (Ctrl-C to stop)\n`,
+  );
   relay.finished.then(
-    (s) => opts.io.stderr.write(`replay finished: ${s.emitted} events; still serving the final state (Ctrl-C to stop)\n`),
+    (s) =>
+      opts.io.stderr.write(`replay finished: ${s.emitted} events; still serving the final state (Ctrl-C to stop)\n`),
     () => opts.io.stderr.write('replay failed (see the log); still serving what was replayed (Ctrl-C to stop)\n'),
   );
   await new Promise<void>((resolve) => {

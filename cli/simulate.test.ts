@@ -14,7 +14,17 @@ describe('futuresboard simulate', () => {
     expect(await runSimulate(['--help'], { out: (s) => out.push(s) })).toBe(0);
     const help = out.join('\n');
     expect(help).toMatch(/^Usage: futuresboard simulate/);
-    for (const flag of ['--port <n>', '--source', '--markets', '--rate', '--seed', '--capture', '--fault-every', '--faults']) expect(help).toContain(flag);
+    for (const flag of [
+      '--port <n>',
+      '--source',
+      '--markets',
+      '--rate',
+      '--seed',
+      '--capture',
+      '--fault-every',
+      '--faults',
+    ])
+      expect(help).toContain(flag);
     expect(help).toContain('(default: 8790)');
   });
 

@@ -12,26 +12,77 @@ import type { LimitOverrides } from '../simulator/options.ts';
 import { startSimulator, type Simulator } from '../simulator/simulator.ts';
 
 const SPEC: CommandSpec = {
-  usage: 'futuresboard simulate [--port <n>] [--source synthetic|capture] [--rate <events/s>] [--markets BTC,ETH,SOL] [--fault-every <s>]',
+  usage:
+    'futuresboard simulate [--port <n>] [--source synthetic|capture] [--rate <events/s>] [--markets BTC,ETH,SOL] [--fault-every <s>]',
   summary:
     'Serve the Binance USDⓈ-M, Bybit v5 linear and OKX v5 public websocket and REST protocols on one local port, fed by a ' +
     'synthetic market or by recorded captures, with fault switches (POST /_sim/fault, GET /_sim/state). Ctrl-C stops it.',
   options: {
     port: { type: 'string', description: 'port to listen on (0 = any free port)', placeholder: 'n', default: '8790' },
     host: { type: 'string', description: 'interface to bind', placeholder: 'addr', default: '127.0.0.1' },
-    source: { type: 'string', description: 'synthetic (generated markets) or capture (recorded sessions, looped)', placeholder: 'kind', default: 'synthetic' },
-    markets: { type: 'string', description: 'synthetic base assets, comma-separated; BASE=price for assets without a preset', placeholder: 'list', default: 'BTC,ETH,SOL' },
-    rate: { type: 'string', description: 'synthetic frames per second across everything', placeholder: 'n', default: '300' },
-    seed: { type: 'string', description: 'synthetic random seed (same seed, same market)', placeholder: 'n', default: '1' },
-    capture: { type: 'string', multiple: true, description: 'capture or sample .jsonl to replay (repeatable; default: ../shared/captures and ../shared/samples)', placeholder: 'file' },
+    source: {
+      type: 'string',
+      description: 'synthetic (generated markets) or capture (recorded sessions, looped)',
+      placeholder: 'kind',
+      default: 'synthetic',
+    },
+    markets: {
+      type: 'string',
+      description: 'synthetic base assets, comma-separated; BASE=price for assets without a preset',
+      placeholder: 'list',
+      default: 'BTC,ETH,SOL',
+    },
+    rate: {
+      type: 'string',
+      description: 'synthetic frames per second across everything',
+      placeholder: 'n',
+      default: '300',
+    },
+    seed: {
+      type: 'string',
+      description: 'synthetic random seed (same seed, same market)',
+      placeholder: 'n',
+      default: '1',
+    },
+    capture: {
+      type: 'string',
+      multiple: true,
+      description: 'capture or sample .jsonl to replay (repeatable; default: ../shared/captures and ../shared/samples)',
+      placeholder: 'file',
+    },
     'fault-every': { type: 'string', description: 'inject a random fault every N seconds', placeholder: 's' },
-    faults: { type: 'string', description: `faults --fault-every picks from (${FAULTS.filter((f) => f !== 'clear').join(',')})`, placeholder: 'list', default: 'drop,stall,malformed,skip-seq,duplicate-seq,rollover' },
+    faults: {
+      type: 'string',
+      description: `faults --fault-every picks from (${FAULTS.filter((f) => f !== 'clear').join(',')})`,
+      placeholder: 'list',
+      default: 'drop,stall,malformed,skip-seq,duplicate-seq,rollover',
+    },
     'max-streams': { type: 'string', description: 'Binance streams per connection', placeholder: 'n', default: '1024' },
-    'binance-lifetime': { type: 'string', description: 'Binance forced close after this many ms (real: 24 h)', placeholder: 'ms', default: '86400000' },
-    'binance-ping': { type: 'string', description: 'Binance server ping interval, ms', placeholder: 'ms', default: '180000' },
-    'weight-limit': { type: 'string', description: 'Binance REST weight per minute', placeholder: 'n', default: '2400' },
+    'binance-lifetime': {
+      type: 'string',
+      description: 'Binance forced close after this many ms (real: 24 h)',
+      placeholder: 'ms',
+      default: '86400000',
+    },
+    'binance-ping': {
+      type: 'string',
+      description: 'Binance server ping interval, ms',
+      placeholder: 'ms',
+      default: '180000',
+    },
+    'weight-limit': {
+      type: 'string',
+      description: 'Binance REST weight per minute',
+      placeholder: 'n',
+      default: '2400',
+    },
     'bybit-idle': { type: 'string', description: 'Bybit idle cut, ms', placeholder: 'ms', default: '600000' },
-    'okx-idle': { type: 'string', description: 'OKX cut without subscription or data, ms', placeholder: 'ms', default: '30000' },
+    'okx-idle': {
+      type: 'string',
+      description: 'OKX cut without subscription or data, ms',
+      placeholder: 'ms',
+      default: '30000',
+    },
   },
 };
 
@@ -75,13 +126,18 @@ export async function runSimulate(argv: string[], io: SimulateIo = {}): Promise<
   if (!args) return 0;
   const v = args.values;
   const source = v.source as string;
-  if (source !== 'synthetic' && source !== 'capture') throw new FbError('E_USAGE', `--source must be synthetic or capture, got ${JSON.stringify(source)}`);
+  if (source !== 'synthetic' && source !== 'capture')
+    throw new FbError('E_USAGE', `--source must be synthetic or capture, got ${JSON.stringify(source)}`);
   const faults = String(v.faults)
     .split(',')
     .map((f) => f.trim())
     .filter((f) => f !== '');
   const unknown = faults.find((f) => !FAULTS.includes(f as FaultName) || f === 'clear');
-  if (unknown !== undefined) throw new FbError('E_USAGE', `--faults: unknown fault "${unknown}"; choose from ${FAULTS.filter((f) => f !== 'clear').join(', ')}`);
+  if (unknown !== undefined)
+    throw new FbError(
+      'E_USAGE',
+      `--faults: unknown fault "${unknown}"; choose from ${FAULTS.filter((f) => f !== 'clear').join(', ')}`,
+    );
   const faultEvery = v['fault-every'] === undefined ? undefined : numberOption(v, 'fault-every', 0, 0.001);
   const limits: LimitOverrides = {
     binance: {
@@ -101,21 +157,33 @@ export async function runSimulate(argv: string[], io: SimulateIo = {}): Promise<
       host: v.host as string,
       port: portOption(v, 'port', 8790),
       source,
-      markets: String(v.markets).split(',').map((m) => m.trim()).filter((m) => m !== ''),
+      markets: String(v.markets)
+        .split(',')
+        .map((m) => m.trim())
+        .filter((m) => m !== ''),
       eventsPerSecond: rate,
       seed: numberOption(v, 'seed', 1),
       captureFiles: v.capture as string[] | undefined,
       limits,
-      faultEvery: faultEvery === undefined ? undefined : { everyMs: Math.round(faultEvery * 1000), faults: faults as FaultName[] },
+      faultEvery:
+        faultEvery === undefined
+          ? undefined
+          : { everyMs: Math.round(faultEvery * 1000), faults: faults as FaultName[] },
       logger,
     });
   } catch (err) {
     const e = err as Error & { code?: string };
-    if (e.code === 'EADDRINUSE') throw new FbError('E_USAGE', `port ${String(v.port)} is in use; pass --port 0 for any free port, or another port`);
+    if (e.code === 'EADDRINUSE')
+      throw new FbError(
+        'E_USAGE',
+        `port ${String(v.port)} is in use; pass --port 0 for any free port, or another port`,
+      );
     if (hasErrorCode(err, 'E_SIM_OPTION', 'E_SIM_MARKET', 'E_SIM_CAPTURE')) throw new FbError('E_USAGE', e.message);
     throw err;
   }
-  (io.out ?? ((s: string) => process.stdout.write(s + '\n')))(banner(sim, source === 'synthetic' ? `synthetic, ${rate} events/s` : 'capture replay'));
+  (io.out ?? ((s: string) => process.stdout.write(s + '\n')))(
+    banner(sim, source === 'synthetic' ? `synthetic, ${rate} events/s` : 'capture replay'),
+  );
   const signal = await (io.stop ?? untilSignal());
   logger.info({ signal, exchanges: EXCHANGES }, 'simulator stopping');
   await sim.close();

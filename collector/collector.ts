@@ -112,7 +112,9 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     instruments,
   }));
   const raw = config.raw
-    ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw', feeds }, (what, err) => logger.error({ path: config.raw, err: err?.message }, what))
+    ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw', feeds }, (what, err) =>
+        logger.error({ path: config.raw, err: err?.message }, what),
+      )
     : null;
   const toWriter = restartGapsFirst(db, feeds, (e, stream) => {
     if (e.kind === 'gap' && e.cause === 'restart') telemetry.gaps.inc({ exchange: e.exchange, cause: e.cause });
@@ -178,7 +180,11 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   });
   for (const p of pollers.values()) p.start();
   logger.info(
-    { db: config.db, connections: connections.length, markets: [...markets.values()].reduce((n, m) => n + m.length, 0) },
+    {
+      db: config.db,
+      connections: connections.length,
+      markets: [...markets.values()].reduce((n, m) => n + m.length, 0),
+    },
     'collector started',
   );
 

@@ -28,7 +28,11 @@ export function watchEventLoopDelay(windowMs = 10_000): EventLoopDelay {
   let last: DelayFigures = { p50: 0, p99: 0, max: 0 };
   histogram.enable();
   const timer = setInterval(() => {
-    last = { p50: seconds(histogram.percentile(50)), p99: seconds(histogram.percentile(99)), max: seconds(histogram.max) };
+    last = {
+      p50: seconds(histogram.percentile(50)),
+      p99: seconds(histogram.percentile(99)),
+      max: seconds(histogram.max),
+    };
     histogram.reset();
   }, windowMs);
   timer.unref();

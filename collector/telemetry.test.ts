@@ -29,10 +29,13 @@ describe('telemetry', () => {
     );
     let first = '';
     await expect
-      .poll(async () => {
-        first = await telemetry!.registry.metrics();
-        return Number(lineOf(first, 'futuresboard_event_loop_delay_max_seconds').split(' ')[1]);
-      }, { timeout: 10_000 })
+      .poll(
+        async () => {
+          first = await telemetry!.registry.metrics();
+          return Number(lineOf(first, 'futuresboard_event_loop_delay_max_seconds').split(' ')[1]);
+        },
+        { timeout: 10_000 },
+      )
       .toBeGreaterThan(0.05);
     const second = await telemetry.registry.metrics();
     for (const stat of ['p50', 'p99', 'max']) {
@@ -48,7 +51,10 @@ describe('telemetry', () => {
     telemetry.relayDrops.inc({ reason: 'slow' });
     telemetry.setWriterLagSource(() => 12);
     telemetry.setAlertDeliveryStats(() => ({ pending: 1, failed: 0, delivered: 3, failing: 0 }));
-    const lint = spawnSync('promtool', ['check', 'metrics'], { input: await telemetry.registry.metrics(), encoding: 'utf8' });
+    const lint = spawnSync('promtool', ['check', 'metrics'], {
+      input: await telemetry.registry.metrics(),
+      encoding: 'utf8',
+    });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
   });

@@ -25,21 +25,66 @@ export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
     setWriterLagSource(source: () => number) {
       writerLagMs = source;
     },
-    events: new Counter({ name: 'futuresboard_events_total', help: 'Normalized events committed, by exchange and kind', labelNames: ['exchange', 'kind'], registers: r }),
-    frames: new Counter({ name: 'futuresboard_frames_total', help: 'Frames received, by exchange and type (data, ack, pong, rejected, notice, ignored)', labelNames: ['exchange', 'type'], registers: r }),
-    parseErrors: new Counter({ name: 'futuresboard_parse_errors_total', help: 'Malformed frames counted and skipped', labelNames: ['exchange'], registers: r }),
-    rejected: new Counter({ name: 'futuresboard_subscribe_rejections_total', help: 'Requests the exchange refused', labelNames: ['exchange'], registers: r }),
-    reconnects: new Counter({ name: 'futuresboard_reconnects_total', help: 'Websocket reconnects', labelNames: ['exchange', 'stream'], registers: r }),
-    gaps: new Counter({ name: 'futuresboard_gaps_total', help: 'Intervals of lost data recorded', labelNames: ['exchange', 'cause'], registers: r }),
-    oversized: new Counter({ name: 'futuresboard_oversized_frames_total', help: 'Frames above the size limit, dropped with their connection', labelNames: ['exchange'], registers: r }),
-    restRequests: new Counter({ name: 'futuresboard_rest_requests_total', help: 'REST polls by exchange and HTTP status', labelNames: ['exchange', 'status'], registers: r }),
+    events: new Counter({
+      name: 'futuresboard_events_total',
+      help: 'Normalized events committed, by exchange and kind',
+      labelNames: ['exchange', 'kind'],
+      registers: r,
+    }),
+    frames: new Counter({
+      name: 'futuresboard_frames_total',
+      help: 'Frames received, by exchange and type (data, ack, pong, rejected, notice, ignored)',
+      labelNames: ['exchange', 'type'],
+      registers: r,
+    }),
+    parseErrors: new Counter({
+      name: 'futuresboard_parse_errors_total',
+      help: 'Malformed frames counted and skipped',
+      labelNames: ['exchange'],
+      registers: r,
+    }),
+    rejected: new Counter({
+      name: 'futuresboard_subscribe_rejections_total',
+      help: 'Requests the exchange refused',
+      labelNames: ['exchange'],
+      registers: r,
+    }),
+    reconnects: new Counter({
+      name: 'futuresboard_reconnects_total',
+      help: 'Websocket reconnects',
+      labelNames: ['exchange', 'stream'],
+      registers: r,
+    }),
+    gaps: new Counter({
+      name: 'futuresboard_gaps_total',
+      help: 'Intervals of lost data recorded',
+      labelNames: ['exchange', 'cause'],
+      registers: r,
+    }),
+    oversized: new Counter({
+      name: 'futuresboard_oversized_frames_total',
+      help: 'Frames above the size limit, dropped with their connection',
+      labelNames: ['exchange'],
+      registers: r,
+    }),
+    restRequests: new Counter({
+      name: 'futuresboard_rest_requests_total',
+      help: 'REST polls by exchange and HTTP status',
+      labelNames: ['exchange', 'status'],
+      registers: r,
+    }),
     writeBatch: new Histogram({
       name: 'futuresboard_write_batch_seconds',
       help: 'Duration of one write transaction',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: r,
     }),
-    writeErrors: new Counter({ name: 'futuresboard_write_errors_total', help: 'Failed write transactions by SQLite error code', labelNames: ['code'], registers: r }),
+    writeErrors: new Counter({
+      name: 'futuresboard_write_errors_total',
+      help: 'Failed write transactions by SQLite error code',
+      labelNames: ['code'],
+      registers: r,
+    }),
     writerLag: new Gauge({
       name: 'futuresboard_writer_lag_seconds',
       help: 'Age of the oldest event not yet committed',
@@ -48,8 +93,17 @@ export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
         if (writerLagMs) this.set(writerLagMs() / 1000);
       },
     }),
-    relayClients: new Gauge({ name: 'futuresboard_relay_clients', help: 'Connected relay websocket clients', registers: r }),
-    relayDrops: new Counter({ name: 'futuresboard_relay_drops_total', help: 'Relay messages dropped or clients closed, by reason', labelNames: ['reason'], registers: r }),
+    relayClients: new Gauge({
+      name: 'futuresboard_relay_clients',
+      help: 'Connected relay websocket clients',
+      registers: r,
+    }),
+    relayDrops: new Counter({
+      name: 'futuresboard_relay_drops_total',
+      help: 'Relay messages dropped or clients closed, by reason',
+      labelNames: ['reason'],
+      registers: r,
+    }),
     alertDeliveries: new Gauge({
       name: 'futuresboard_alert_deliveries',
       help: 'Webhook deliveries in the queue by status (failing = erring now or given up in the last hour)',
@@ -61,7 +115,12 @@ export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
         for (const status of ['pending', 'failed', 'delivered', 'failing'] as const) this.set({ status }, s[status]);
       },
     }),
-    alerts: new Counter({ name: 'futuresboard_alerts_total', help: 'Alerts fired by tier', labelNames: ['tier'], registers: r }),
+    alerts: new Counter({
+      name: 'futuresboard_alerts_total',
+      help: 'Alerts fired by tier',
+      labelNames: ['tier'],
+      registers: r,
+    }),
     // One gauge per statistic, not a `quantile` label: that label belongs to summaries, and
     // promtool rejects it elsewhere. Values cover the last whole window, so scrapes never reset them.
     ...eventLoopGauges(r, eventLoop),

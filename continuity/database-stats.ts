@@ -78,13 +78,18 @@ export function readDatabaseStats(file: string, label: string, since: number | n
 }
 
 function collect(db: NodeDb, stats: DatabaseStats, since: number | null): void {
-  const tables = new Set(db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name));
+  const tables = new Set(
+    db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name),
+  );
   stats.schemaVersion = schemaVersion(db);
   for (const t of [...MARKET_TABLES, ...DERIVED_TABLES])
     if (tables.has(t)) stats.rows[t] = Number(db.all<{ n: number }>(`SELECT count(*) AS n FROM "${t}"`)[0].n);
   if (tables.has('gaps')) {
     stats.gapsTotal = stats.rows.gaps;
-    if (since !== null) stats.gapsSince = Number(db.all<{ n: number }>('SELECT count(*) AS n FROM gaps WHERE local_ts > ?', [since])[0].n);
+    if (since !== null)
+      stats.gapsSince = Number(
+        db.all<{ n: number }>('SELECT count(*) AS n FROM gaps WHERE local_ts > ?', [since])[0].n,
+      );
   }
   // A file from another build may lack a column: a query that fails is reported, not fatal.
   const optional = (what: string, fn: () => void) => {
@@ -103,7 +108,9 @@ function collect(db: NodeDb, stats: DatabaseStats, since: number | null): void {
     optional('alerts', () => {
       stats.alerts = {
         byTier: Object.fromEntries(
-          db.all<{ tier: number; n: number }>('SELECT tier, count(*) AS n FROM alerts GROUP BY tier ORDER BY tier').map((r) => [`tier ${r.tier}`, Number(r.n)]),
+          db
+            .all<{ tier: number; n: number }>('SELECT tier, count(*) AS n FROM alerts GROUP BY tier ORDER BY tier')
+            .map((r) => [`tier ${r.tier}`, Number(r.n)]),
         ),
         hitRate: hitRates(db),
       };
@@ -112,7 +119,9 @@ function collect(db: NodeDb, stats: DatabaseStats, since: number | null): void {
 
 /** The shared hit-rate computation, in this report's words and as a percentage. */
 function hitRates(db: NodeDb): Record<Horizon, HitRate> {
-  const stats = hitStats(db.iterate<AlertOutcome>('SELECT direction, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m FROM alerts'));
+  const stats = hitStats(
+    db.iterate<AlertOutcome>('SELECT direction, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m FROM alerts'),
+  );
   return Object.fromEntries(
     HORIZONS.map((h) => {
       const { known, hits } = stats[`fwd_ret_${h}`];

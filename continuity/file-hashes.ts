@@ -35,7 +35,14 @@ function listFiles(root: string, dir: string, keep: (path: string) => boolean): 
 }
 
 export function hashTrackedFiles(root: string): Record<string, string> {
-  return Object.fromEntries(trackedFiles(root).map((p) => [p, createHash('sha256').update(readFileSync(join(root, p))).digest('hex')]));
+  return Object.fromEntries(
+    trackedFiles(root).map((p) => [
+      p,
+      createHash('sha256')
+        .update(readFileSync(join(root, p)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 export function diffHashes(before: Record<string, string>, after: Record<string, string>): Drift {

@@ -46,14 +46,16 @@ const gitSays = (err: unknown) =>
     .join(' / ');
 
 /** A push refused only because the remote has commits we lack (not a hook or permission refusal). */
-const isBehind = (err: unknown) => /\[rejected\][^\n]*\((fetch first|non-fast-forward)\)/.test(String((err as Error).message));
+const isBehind = (err: unknown) =>
+  /\[rejected\][^\n]*\((fetch first|non-fast-forward)\)/.test(String((err as Error).message));
 
 export async function publish(o: PublishOptions): Promise<PublishResult> {
   const { repo, paths } = o;
   // Back to the starting point: branch and index (--keep also reverts files a rebase brought
   // in, and refuses rather than overwrite a local change), then our files' previous contents.
   const rollback = async () => {
-    if ((await repo.run(['rev-parse', 'HEAD'])) !== repo.head) await repo.run(['reset', '--quiet', '--keep', repo.head]);
+    if ((await repo.run(['rev-parse', 'HEAD'])) !== repo.head)
+      await repo.run(['reset', '--quiet', '--keep', repo.head]);
     await repo.run(['reset', '--quiet', repo.head, '--', ...paths]);
     o.checkpoint.restore();
   };
@@ -94,9 +96,15 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
       return { commit: await repo.run(['rev-parse', 'HEAD']), pushedTo: where };
     } catch (err) {
       if (!isBehind(err))
-        throw new FbError('E_PUSH_FAILED', `push to ${where} failed (${gitSays(err)}); the commit is kept locally and goes out with the next sync`);
+        throw new FbError(
+          'E_PUSH_FAILED',
+          `push to ${where} failed (${gitSays(err)}); the commit is kept locally and goes out with the next sync`,
+        );
       if (attempt >= o.attempts)
-        throw new FbError('E_PUSH_REJECTED', `push to ${where} was still rejected after ${attempt} attempts (the remote keeps moving); the commit is kept locally and goes out with the next sync`);
+        throw new FbError(
+          'E_PUSH_REJECTED',
+          `push to ${where} was still rejected after ${attempt} attempts (the remote keeps moving); the commit is kept locally and goes out with the next sync`,
+        );
       o.log(`push rejected: ${where} moved ahead; fetching and rebasing (attempt ${attempt + 1} of ${o.attempts})`);
     }
     await repo.run(['fetch', '--quiet', target.remote, `refs/heads/${target.branch}`]);
@@ -128,7 +136,8 @@ export async function publish(o: PublishOptions): Promise<PublishResult> {
 async function pushTarget(repo: GitRepo): Promise<PushTarget | null> {
   const remote = await repo.tryRun(['config', '--get', `branch.${repo.branch}.remote`]);
   const merge = await repo.tryRun(['config', '--get', `branch.${repo.branch}.merge`]);
-  if (remote && remote !== '.' && merge?.startsWith('refs/heads/')) return { remote, branch: merge.slice('refs/heads/'.length) };
+  if (remote && remote !== '.' && merge?.startsWith('refs/heads/'))
+    return { remote, branch: merge.slice('refs/heads/'.length) };
   const remotes = ((await repo.tryRun(['remote'])) ?? '').split('\n').filter(Boolean);
   const pick = remotes.includes('origin') ? 'origin' : remotes.length === 1 ? remotes[0] : null;
   return pick ? { remote: pick, branch: repo.branch } : null;
@@ -149,6 +158,9 @@ async function overlapWithLocalChanges(repo: GitRepo): Promise<string[]> {
   // -z: names with spaces or non-ASCII come through unquoted.
   const names = async (args: string[]) => (await repo.run(args)).split('\0').filter(Boolean);
   const incoming = new Set(await names(['diff', '--name-only', '-z', 'HEAD', 'FETCH_HEAD']));
-  const local = [...(await names(['diff', '--name-only', '-z', 'HEAD'])), ...(await names(['ls-files', '-z', '--others', '--exclude-standard']))];
+  const local = [
+    ...(await names(['diff', '--name-only', '-z', 'HEAD'])),
+    ...(await names(['ls-files', '-z', '--others', '--exclude-standard'])),
+  ];
   return local.filter((p) => incoming.has(p));
 }

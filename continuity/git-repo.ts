@@ -64,27 +64,50 @@ export async function repoRoot(dir: string): Promise<string> {
 }
 
 /** The current branch of a checkout, after refusing every state a commit would damage. */
-export async function openGitRepo(dir: string, env: Record<string, string | undefined> = process.env): Promise<GitRepo> {
+export async function openGitRepo(
+  dir: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<GitRepo> {
   if (!existsSync(dir)) throw new FbError('E_NOT_GIT', `${dir} does not exist; pass the repository with --repo <dir>`);
   const probe = runner(strictGit(dir));
   const root = await probe.tryRun(['rev-parse', '--show-toplevel']);
   if (!root || (await probe.tryRun(['rev-parse', '--is-inside-work-tree'])) !== 'true')
-    throw new FbError('E_NOT_GIT', `${dir} is not inside a git work tree; run from a clone of the project or pass --repo <dir>`);
+    throw new FbError(
+      'E_NOT_GIT',
+      `${dir} is not inside a git work tree; run from a clone of the project or pass --repo <dir>`,
+    );
 
   const markers = (await probe.run(['rev-parse', ...UNFINISHED.flatMap(([m]) => ['--git-path', m])])).split('\n');
   const busy = UNFINISHED.find((_, i) => existsSync(resolve(dir, markers[i])));
   if (busy)
-    throw new FbError('E_IN_PROGRESS', `a ${busy[1]} is in progress in ${root}; finish it or abort it (git ${busy[1]} --abort), then run again`);
+    throw new FbError(
+      'E_IN_PROGRESS',
+      `a ${busy[1]} is in progress in ${root}; finish it or abort it (git ${busy[1]} --abort), then run again`,
+    );
   const branch = await probe.tryRun(['symbolic-ref', '--quiet', '--short', 'HEAD']);
-  if (!branch) throw new FbError('E_DETACHED', `HEAD is detached in ${root}; switch to a branch (git switch <branch>), then run again`);
+  if (!branch)
+    throw new FbError(
+      'E_DETACHED',
+      `HEAD is detached in ${root}; switch to a branch (git switch <branch>), then run again`,
+    );
   const head = await probe.tryRun(['rev-parse', '--verify', '--quiet', 'HEAD']);
-  if (!head) throw new FbError('E_NO_COMMITS', `branch ${branch} has no commit yet in ${root}; make a first commit, then run again`);
+  if (!head)
+    throw new FbError(
+      'E_NO_COMMITS',
+      `branch ${branch} has no commit yet in ${root}; make a first commit, then run again`,
+    );
   const unmerged = await probe.run(['diff', '--name-only', '--diff-filter=U']);
-  if (unmerged) throw new FbError('E_IN_PROGRESS', `unmerged paths in ${root} (${unmerged.split('\n').join(', ')}); resolve them first`);
+  if (unmerged)
+    throw new FbError(
+      'E_IN_PROGRESS',
+      `unmerged paths in ${root} (${unmerged.split('\n').join(', ')}); resolve them first`,
+    );
 
   // Never write the user's git config: a missing identity is supplied per command.
   const identity: string[] = [];
-  if (!(await probe.tryRun(['config', '--get', 'user.name'])) && !env.GIT_AUTHOR_NAME) identity.push(`user.name=${FALLBACK_NAME}`);
-  if (!(await probe.tryRun(['config', '--get', 'user.email'])) && !env.GIT_AUTHOR_EMAIL) identity.push(`user.email=${FALLBACK_EMAIL}`);
+  if (!(await probe.tryRun(['config', '--get', 'user.name'])) && !env.GIT_AUTHOR_NAME)
+    identity.push(`user.name=${FALLBACK_NAME}`);
+  if (!(await probe.tryRun(['config', '--get', 'user.email'])) && !env.GIT_AUTHOR_EMAIL)
+    identity.push(`user.email=${FALLBACK_EMAIL}`);
   return { root, branch, head, ...runner(strictGit(root, identity)) };
 }

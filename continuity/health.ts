@@ -60,7 +60,8 @@ export async function fetchHealth(url: string, opts: FetchHealthOptions = {}): P
     const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
     return { running: false, detail: `${url}: ${why}` };
   }
-  if (text.length > MAX_BODY_CHARS) return { running: false, detail: `${url}: answer larger than ${MAX_BODY_CHARS} characters` };
+  if (text.length > MAX_BODY_CHARS)
+    return { running: false, detail: `${url}: answer larger than ${MAX_BODY_CHARS} characters` };
   return parseHealth(url, text);
 }
 

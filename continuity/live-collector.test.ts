@@ -22,7 +22,11 @@ beforeAll(async () => {
   writeProjectFiles(repo);
   rig = await startRig(tempDir('fb-continuity-rig-'), { name: 'live' });
   // Every connection has delivered data: its feed is open with a receipt time.
-  await rig.next(() => rig.service.collector.feeds().every((f) => f.lastDataAt !== null), 30_000, 'data on every connection');
+  await rig.next(
+    () => rig.service.collector.feeds().every((f) => f.lastDataAt !== null),
+    30_000,
+    'data on every connection',
+  );
 });
 afterAll(async () => {
   await rig?.stop();
@@ -52,7 +56,9 @@ describe('continuity against a running collector', () => {
     expect(s.health.version).toMatch(/^\d+\.\d+\.\d+/);
     // The daemon's connections, one feed each, with the daemon's own state words.
     const daemon = rig.service.collector.feeds();
-    expect(s.feeds.map((f: { exchange: string; stream: string }) => `${f.exchange} ${f.stream}`).sort()).toEqual(daemon.map((f) => `${f.exchange} ${f.stream}`).sort());
+    expect(s.feeds.map((f: { exchange: string; stream: string }) => `${f.exchange} ${f.stream}`).sort()).toEqual(
+      daemon.map((f) => `${f.exchange} ${f.stream}`).sort(),
+    );
     for (const f of s.feeds) {
       expect(DAEMON_STATES).toContain(f.state);
       // Data is flowing: every feed had data within the stale limit when it was asked.

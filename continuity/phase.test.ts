@@ -22,17 +22,23 @@ describe('continuity phase', () => {
       { tag: 'build', note: 'first build', since: '2025-01-01T00:00:00.000Z' },
       { tag: 'live', note: 'collector live on three exchanges', since: '2025-07-01T09:00:00.000Z' },
     ]);
-    expect(git(p.remote, 'show', '--name-only', '--format=%s', 'main')).toBe('continuity: phase live\n\ndocs/phase.json');
+    expect(git(p.remote, 'show', '--name-only', '--format=%s', 'main')).toBe(
+      'continuity: phase live\n\ndocs/phase.json',
+    );
     expect(git(p.work, 'status', '--porcelain')).toBe('');
 
     const show = await run(['phase', 'show', '--repo', p.work], { env });
     expect(show.code).toBe(0);
-    expect(show.out.split('\n')[0]).toBe('current phase: live (since 2025-07-01T09:00:00.000Z) collector live on three exchanges');
+    expect(show.out.split('\n')[0]).toBe(
+      'current phase: live (since 2025-07-01T09:00:00.000Z) collector live on three exchanges',
+    );
     expect(show.out).toContain('2025-01-01T00:00:00.000Z  build');
   });
 
   it('a sync carries an uncommitted phase change and names the phase in its commit message', async () => {
-    const edited = { history: [...phases(), { tag: 'hardening', note: 'soak test', since: '2025-07-02T00:00:00.000Z' }] };
+    const edited = {
+      history: [...phases(), { tag: 'hardening', note: 'soak test', since: '2025-07-02T00:00:00.000Z' }],
+    };
     writeFileSync(join(p.work, 'docs/phase.json'), JSON.stringify(edited, null, 2) + '\n');
     const r = await run(['sync', '--repo', p.work], { env: { FUTURESBOARD_PORT: String(await closedPort()) } });
     expect(r.code).toBe(0);

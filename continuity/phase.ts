@@ -34,9 +34,14 @@ export function readPhases(root: string): PhaseFile {
   }
   const history = (doc as Partial<PhaseFile> | null)?.history;
   const valid = (e: unknown) =>
-    typeof e === 'object' && e !== null && ['tag', 'note', 'since'].every((k) => typeof (e as Record<string, unknown>)[k] === 'string');
+    typeof e === 'object' &&
+    e !== null &&
+    ['tag', 'note', 'since'].every((k) => typeof (e as Record<string, unknown>)[k] === 'string');
   if (!Array.isArray(history) || !history.every(valid))
-    throw new FbError('E_PHASE', `${PHASE_PATH}: must hold {"history": [{"tag", "note", "since"}, ...]}; fix or delete it`);
+    throw new FbError(
+      'E_PHASE',
+      `${PHASE_PATH}: must hold {"history": [{"tag", "note", "since"}, ...]}; fix or delete it`,
+    );
   return { history };
 }
 
@@ -46,9 +51,16 @@ export function currentPhase(file: PhaseFile): PhaseEntry | null {
 
 export function addPhase(file: PhaseFile, tag: string, note: string, nowMs: number): PhaseFile {
   if (!TAG.test(tag))
-    throw new FbError('E_PHASE', `phase tag ${JSON.stringify(tag)}: use 1-40 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+    throw new FbError(
+      'E_PHASE',
+      `phase tag ${JSON.stringify(tag)}: use 1-40 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    );
   const text = note.trim();
-  if (!text || text.length > MAX_NOTE) throw new FbError('E_PHASE', `phase note: give a note of 1-${MAX_NOTE} characters, e.g. "collector live on 3 exchanges"`);
+  if (!text || text.length > MAX_NOTE)
+    throw new FbError(
+      'E_PHASE',
+      `phase note: give a note of 1-${MAX_NOTE} characters, e.g. "collector live on 3 exchanges"`,
+    );
   return { history: [...file.history, { tag, note: text, since: new Date(nowMs).toISOString() }] };
 }
 

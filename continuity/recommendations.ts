@@ -27,8 +27,14 @@ export const ALL_CLEAR = 'No action needed: every check passed.';
 export function recommend(s: Snapshot, t: Thresholds): string[] {
   const out: string[] = [];
   const h = s.health;
-  if (!h.running) out.push(`The collector is not running (${h.detail}). Start it with \`futuresboard collect\` (or \`npm run demo\` for simulated feeds).`);
-  else if (h.status !== 'ok') out.push(`The collector reports **${h.status}**: ${h.reasons.join('; ') || 'no reason given'}. Check \`/health\` and the daemon log.`);
+  if (!h.running)
+    out.push(
+      `The collector is not running (${h.detail}). Start it with \`futuresboard collect\` (or \`npm run demo\` for simulated feeds).`,
+    );
+  else if (h.status !== 'ok')
+    out.push(
+      `The collector reports **${h.status}**: ${h.reasons.join('; ') || 'no reason given'}. Check \`/health\` and the daemon log.`,
+    );
 
   for (const f of s.feeds)
     if (f.lastMessageAgeMs === null || f.lastMessageAgeMs > t.staleMinutes * 60_000)
@@ -38,32 +44,45 @@ export function recommend(s: Snapshot, t: Thresholds): string[] {
 
   const g = s.gaps;
   if (g.sincePrevious !== null && g.previousInterval !== null && g.sincePrevious > g.previousInterval)
-    out.push(`Gaps are becoming more frequent: ${g.sincePrevious} since the previous snapshot against ${g.previousInterval} in the interval before. Look at their causes in the \`gaps\` table.`);
+    out.push(
+      `Gaps are becoming more frequent: ${g.sincePrevious} since the previous snapshot against ${g.previousInterval} in the interval before. Look at their causes in the \`gaps\` table.`,
+    );
   if (g.open) out.push(`${g.open} gap(s) are still open: the affected statistics are warming up again.`);
 
   if (s.disk) {
     const ratio = s.disk.freeBytes / s.disk.totalBytes;
     if (s.disk.freeBytes < t.minFreeDiskBytes || ratio < t.minFreeDiskRatio)
-      out.push(`Disk nearly full: ${fmtBytes(s.disk.freeBytes)} free of ${fmtBytes(s.disk.totalBytes)} (${fmtPct(100 * ratio)}). Export and remove old recordings from data/.`);
+      out.push(
+        `Disk nearly full: ${fmtBytes(s.disk.freeBytes)} free of ${fmtBytes(s.disk.totalBytes)} (${fmtPct(100 * ratio)}). Export and remove old recordings from data/.`,
+      );
   }
 
   const u = s.uptime;
   if (u.pct !== null && u.snapshots > 1 && u.pct < t.uptimeTargetPct)
-    out.push(`Uptime is ${fmtPct(u.pct)} over the last ${u.snapshots} snapshots (target ${t.uptimeTargetPct}%): run the collector under a supervisor (systemd, pm2) so it restarts.`);
+    out.push(
+      `Uptime is ${fmtPct(u.pct)} over the last ${u.snapshots} snapshots (target ${t.uptimeTargetPct}%): run the collector under a supervisor (systemd, pm2) so it restarts.`,
+    );
 
   const db = s.database;
   if (!db.exists) out.push(`No database at ${db.path} yet: \`futuresboard collect\` records one.`);
   for (const p of db.problems) out.push(`Part of the database could not be read (${p}).`);
   const grew = Object.values(s.growth).some((n) => n !== null && n > 0);
   const measured = Object.values(s.growth).some((n) => n !== null);
-  if (h.running && db.exists && measured && !grew) out.push('No rows were recorded since the previous snapshot although the collector answers: check the writer and the feeds.');
+  if (h.running && db.exists && measured && !grew)
+    out.push(
+      'No rows were recorded since the previous snapshot although the collector answers: check the writer and the feeds.',
+    );
 
   if (s.drift && s.drift.added.length + s.drift.removed.length + s.drift.changed.length > 0)
-    out.push(`Tracked files changed since the previous snapshot (see Diagnostics): make sure each change was intended and is committed.`);
+    out.push(
+      `Tracked files changed since the previous snapshot (see Diagnostics): make sure each change was intended and is committed.`,
+    );
 
   const rate = db.alerts?.hitRate[HORIZONS[1]];
   if (rate && rate.pct !== null && rate.evaluated >= t.minAlertsForHitRate && rate.pct < 50)
-    out.push(`Alert hit rate at ${HORIZONS[1]} is ${fmtPct(rate.pct)} over ${rate.evaluated} alerts, below a coin flip: review the alert thresholds.`);
+    out.push(
+      `Alert hit rate at ${HORIZONS[1]} is ${fmtPct(rate.pct)} over ${rate.evaluated} alerts, below a coin flip: review the alert thresholds.`,
+    );
 
   return out;
 }

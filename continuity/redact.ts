@@ -12,8 +12,16 @@ const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"<>]+@/gi;
 const MIN_SECRET_LENGTH = 4;
 export const MASK = '***';
 
-export function createRedactor(env: Record<string, string | undefined>, extra: readonly (string | null | undefined)[] = []): Redact {
-  const secrets = [...Object.entries(env).filter(([name]) => SECRET_NAME.test(name)).map(([, v]) => v), ...extra]
+export function createRedactor(
+  env: Record<string, string | undefined>,
+  extra: readonly (string | null | undefined)[] = [],
+): Redact {
+  const secrets = [
+    ...Object.entries(env)
+      .filter(([name]) => SECRET_NAME.test(name))
+      .map(([, v]) => v),
+    ...extra,
+  ]
     .filter((v): v is string => typeof v === 'string' && v.length >= MIN_SECRET_LENGTH)
     // Longest first, so a secret containing another is masked whole.
     .sort((a, b) => b.length - a.length);

@@ -23,8 +23,28 @@ describe('continuity report', () => {
       status: 'degraded',
       reasons: ['feed okx-swap/okx-swap/public/0 reconnecting (socket hang up)', '1 open gap'],
       feeds: [
-        { exchange: 'binance-usdm', stream: 'market', connection: 'binance-usdm/market/0', state: 'open', lastDataAt: 1, reconnects: 0, lastError: null, status: 'up', lastMessageAgeMs: 800 },
-        { exchange: 'okx-swap', stream: 'public', connection: 'okx-swap/public/0', state: 'backoff', lastDataAt: 1, reconnects: 3, lastError: 'socket hang up', status: 'reconnecting', lastMessageAgeMs: 12 * MIN },
+        {
+          exchange: 'binance-usdm',
+          stream: 'market',
+          connection: 'binance-usdm/market/0',
+          state: 'open',
+          lastDataAt: 1,
+          reconnects: 0,
+          lastError: null,
+          status: 'up',
+          lastMessageAgeMs: 800,
+        },
+        {
+          exchange: 'okx-swap',
+          stream: 'public',
+          connection: 'okx-swap/public/0',
+          state: 'backoff',
+          lastDataAt: 1,
+          reconnects: 3,
+          lastError: 'socket hang up',
+          status: 'reconnecting',
+          lastMessageAgeMs: 12 * MIN,
+        },
       ],
       openGaps: 1,
     }));
@@ -38,18 +58,34 @@ describe('continuity report', () => {
       expect(reportFiles()).toEqual(['status_report-2025-06-13T12-30-05Z.md']);
       expect(r.out).toContain('docs/status/status_report-2025-06-13T12-30-05Z.md');
       const md = readFileSync(join(dir, 'docs/status/status_report-2025-06-13T12-30-05Z.md'), 'utf8');
-      expect(md.startsWith('---\ntitle: "Status report 2025-06-13 12:30 UTC"\ngenerated: "2025-06-13T12:30:05.000Z"\nphase: "build"\nstatus: "degraded"\nuptime_pct: 100\nsummary: "collector degraded, uptime 100.00% over 1 snapshot(s)')).toBe(true);
+      expect(
+        md.startsWith(
+          '---\ntitle: "Status report 2025-06-13 12:30 UTC"\ngenerated: "2025-06-13T12:30:05.000Z"\nphase: "build"\nstatus: "degraded"\nuptime_pct: 100\nsummary: "collector degraded, uptime 100.00% over 1 snapshot(s)',
+        ),
+      ).toBe(true);
       expect(md).not.toContain('{{');
       expect(md).not.toContain('template-doc');
-      for (const section of ['## Overview', '## Backend summary', '## Quant KPIs', '## Tracked files', '## Diagnostics', '## Recommendations'])
+      for (const section of [
+        '## Overview',
+        '## Backend summary',
+        '## Quant KPIs',
+        '## Tracked files',
+        '## Diagnostics',
+        '## Recommendations',
+      ])
         expect(md).toContain(section);
       expect(md).toContain('| okx-swap | public | backoff | 12 min | no |');
       expect(md).toMatch(/\| `package.json` \| `[0-9a-f]{64}` \|/);
       expect(md).toContain('Feed okx-swap/public has had no data for 12 min (limit 5 min)');
-      expect(md).toContain('The collector reports **degraded**: feed okx-swap/okx-swap/public/0 reconnecting (socket hang up)');
+      expect(md).toContain(
+        'The collector reports **degraded**: feed okx-swap/okx-swap/public/0 reconnecting (socket hang up)',
+      );
       // A second report of the same snapshot never overwrites the first.
       expect((await run(['report', '--repo', dir], { env })).code).toBe(0);
-      expect(reportFiles()).toEqual(['status_report-2025-06-13T12-30-05Z-1.md', 'status_report-2025-06-13T12-30-05Z.md']);
+      expect(reportFiles()).toEqual([
+        'status_report-2025-06-13T12-30-05Z-1.md',
+        'status_report-2025-06-13T12-30-05Z.md',
+      ]);
     } finally {
       await server.close();
     }
@@ -80,11 +116,32 @@ function healthy(): Snapshot {
     phase: { tag: 'live', note: 'n', since: '2025-06-01T00:00:00.000Z' },
     version: '1.0.0',
     commit: 'abc',
-    health: { running: true, status: 'ok', reasons: [], feeds: [], openGaps: 0, writerLagMs: 5, dbBytes: 1, uptimeS: 100, version: '1.0.0' },
+    health: {
+      running: true,
+      status: 'ok',
+      reasons: [],
+      feeds: [],
+      openGaps: 0,
+      writerLagMs: 5,
+      dbBytes: 1,
+      uptimeS: 100,
+      version: '1.0.0',
+    },
     uptime: { pct: 100, up: 10, snapshots: 10, websocketPct: 100 },
     feeds: [{ exchange: 'binance-usdm', stream: 'market', state: 'open', lastMessageAgeMs: 500, live: true }],
     staleMs: 30_000,
-    database: { path: 'data/futures.db', exists: true, bytes: 1, schemaVersion: 2, rows: { trades: 10 }, gapsTotal: 1, gapsSince: 0, alerts: null, metrics: null, problems: [] },
+    database: {
+      path: 'data/futures.db',
+      exists: true,
+      bytes: 1,
+      schemaVersion: 2,
+      rows: { trades: 10 },
+      gapsTotal: 1,
+      gapsSince: 0,
+      alerts: null,
+      metrics: null,
+      problems: [],
+    },
     growth: { trades: 5 },
     gaps: { total: 1, sincePrevious: 0, previousInterval: 0, open: 0 },
     disk: { freeBytes: 50e9, totalBytes: 100e9 },
@@ -93,7 +150,13 @@ function healthy(): Snapshot {
     previousTime: '2025-06-13T11:55:00.000Z',
   };
 }
-const limits: Thresholds = { staleMinutes: 5, minFreeDiskBytes: 512 * 1024 * 1024, minFreeDiskRatio: 0.1, uptimeTargetPct: 99, minAlertsForHitRate: 20 };
+const limits: Thresholds = {
+  staleMinutes: 5,
+  minFreeDiskBytes: 512 * 1024 * 1024,
+  minFreeDiskRatio: 0.1,
+  uptimeTargetPct: 99,
+  minAlertsForHitRate: 20,
+};
 
 describe('recommendations', () => {
   it('has nothing to say about a healthy system', () => {
@@ -102,14 +165,18 @@ describe('recommendations', () => {
 
   it('calls out a nearly full disk', () => {
     const s = { ...healthy(), disk: { freeBytes: 4e9, totalBytes: 100e9 } };
-    expect(recommend(s, limits)).toEqual([expect.stringMatching(/^Disk nearly full: 3\.7 GiB free of 93\.1 GiB \(4\.00%\)/)]);
+    expect(recommend(s, limits)).toEqual([
+      expect.stringMatching(/^Disk nearly full: 3\.7 GiB free of 93\.1 GiB \(4\.00%\)/),
+    ]);
   });
 
   it('calls out gaps that come more often than before, but not a steady rate', () => {
-    expect(recommend({ ...healthy(), gaps: { total: 9, sincePrevious: 5, previousInterval: 2, open: 0 } }, limits)).toEqual([
-      expect.stringContaining('Gaps are becoming more frequent: 5 since the previous snapshot against 2'),
-    ]);
-    expect(recommend({ ...healthy(), gaps: { total: 9, sincePrevious: 2, previousInterval: 2, open: 0 } }, limits)).toEqual([]);
+    expect(
+      recommend({ ...healthy(), gaps: { total: 9, sincePrevious: 5, previousInterval: 2, open: 0 } }, limits),
+    ).toEqual([expect.stringContaining('Gaps are becoming more frequent: 5 since the previous snapshot against 2')]);
+    expect(
+      recommend({ ...healthy(), gaps: { total: 9, sincePrevious: 2, previousInterval: 2, open: 0 } }, limits),
+    ).toEqual([]);
   });
 
   it('calls out a feed stale longer than the limit, low uptime, a stalled writer and drift', () => {

@@ -58,7 +58,12 @@ function backendSummary(s: Snapshot): string {
     ['Daemon uptime', h.running && h.uptimeS !== null ? fmtDuration(h.uptimeS * 1000) : 'n/a'],
     ['Writer lag', h.running && h.writerLagMs !== null ? `${fmtInt(h.writerLagMs)} ms` : 'n/a'],
     ['Feeds live', `${s.feeds.filter((f) => f.live).length} of ${s.feeds.length}`],
-    ['Database', db.exists ? `${db.path}, ${fmtBytes(db.bytes)}, schema version ${db.schemaVersion ?? 'n/a'}` : `${db.path} (not created yet)`],
+    [
+      'Database',
+      db.exists
+        ? `${db.path}, ${fmtBytes(db.bytes)}, schema version ${db.schemaVersion ?? 'n/a'}`
+        : `${db.path} (not created yet)`,
+    ],
     ['Disk free', s.disk ? `${fmtBytes(s.disk.freeBytes)} of ${fmtBytes(s.disk.totalBytes)}` : 'n/a'],
   ];
   return mdTable(['Item', 'Value'], rows);
@@ -68,14 +73,24 @@ function kpis(s: Snapshot): string {
   const db = s.database;
   const rowTable = mdTable(
     ['Table', 'Rows', 'Since previous'],
-    [...Object.entries(db.rows).map(([t, n]) => [t, fmtInt(n), fmtSigned(s.growth[t] ?? null)]), ['**total**', fmtInt(totalRows(s)), fmtSigned(totalGrowth(s))]],
+    [
+      ...Object.entries(db.rows).map(([t, n]) => [t, fmtInt(n), fmtSigned(s.growth[t] ?? null)]),
+      ['**total**', fmtInt(totalRows(s)), fmtSigned(totalGrowth(s))],
+    ],
   );
   const tiers = db.alerts ? Object.entries(db.alerts.byTier) : [];
   const figures: [string, string][] = [
     ['Collector uptime', fmtPct(s.uptime.pct)],
     ['Websocket uptime (feeds with fresh data)', fmtPct(s.uptime.websocketPct)],
     ['Average |z| (metrics.z_max)', db.metrics?.avgAbsZ != null ? db.metrics.avgAbsZ.toFixed(3) : 'n/a'],
-    ['Alerts by tier', tiers.length ? tiers.map(([t, n]) => `${t}: ${fmtInt(n)}`).join(', ') : db.alerts ? 'none' : 'n/a (no alerts table)'],
+    [
+      'Alerts by tier',
+      tiers.length
+        ? tiers.map(([t, n]) => `${t}: ${fmtInt(n)}`).join(', ')
+        : db.alerts
+          ? 'none'
+          : 'n/a (no alerts table)',
+    ],
     ...HORIZONS.map((hz): [string, string] => {
       const r = db.alerts?.hitRate[hz];
       return [`Alert hit rate ${hz}`, r && r.pct !== null ? `${fmtPct(r.pct)} (${r.hits} of ${r.evaluated})` : 'n/a'];
@@ -86,7 +101,12 @@ function kpis(s: Snapshot): string {
 
 function fileHashes(s: Snapshot): string {
   const entries = Object.entries(s.files);
-  return entries.length ? mdTable(['File', 'SHA-256'], entries.map(([p, h]) => [`\`${p}\``, `\`${h}\``])) : 'No tracked files found.';
+  return entries.length
+    ? mdTable(
+        ['File', 'SHA-256'],
+        entries.map(([p, h]) => [`\`${p}\``, `\`${h}\``]),
+      )
+    : 'No tracked files found.';
 }
 
 function diagnostics(s: Snapshot): string {
@@ -102,7 +122,9 @@ function diagnostics(s: Snapshot): string {
       : 'No feeds reported.',
   );
   const g = s.gaps;
-  parts.push(`**Gaps:** ${fmtInt(g.total)} recorded, ${g.sincePrevious ?? 'n/a'} since the previous snapshot, ${g.open ?? 'n/a'} open.`);
+  parts.push(
+    `**Gaps:** ${fmtInt(g.total)} recorded, ${g.sincePrevious ?? 'n/a'} since the previous snapshot, ${g.open ?? 'n/a'} open.`,
+  );
   const d = s.drift;
   parts.push(
     !d
@@ -117,11 +139,19 @@ function diagnostics(s: Snapshot): string {
 
 export function loadTemplate(root: string): string {
   const file = join(root, TEMPLATE_PATH);
-  if (!existsSync(file)) throw new FbError('E_TEMPLATE', `${TEMPLATE_PATH} not found under ${root}: restore it from git (git checkout -- ${TEMPLATE_PATH})`);
+  if (!existsSync(file))
+    throw new FbError(
+      'E_TEMPLATE',
+      `${TEMPLATE_PATH} not found under ${root}: restore it from git (git checkout -- ${TEMPLATE_PATH})`,
+    );
   return readFileSync(file, 'utf8');
 }
 
-export function renderReport(template: string, s: Snapshot, thresholds: Thresholds): { markdown: string; summary: string } {
+export function renderReport(
+  template: string,
+  s: Snapshot,
+  thresholds: Thresholds,
+): { markdown: string; summary: string } {
   const recs = recommend(s, thresholds);
   const summary = summaryLine(s, recs.length);
   const values: Record<string, TemplateValue> = {

@@ -25,9 +25,15 @@ function recordDatabase(file: string, t: { trades: number; gapsAt: number[] }) {
   const db = openNodeDb(file);
   migrate(db, loadMigrations(), () => T0);
   for (let i = 0; i < t.trades; i++)
-    db.run("INSERT INTO trades VALUES (?, 'binance-usdm', 'BTCUSDT', 'BTC/USDT:USDT', ?, ?, ?, '64000.10', '0.002', 'buy')", [++seq, T0, T0, `t${seq}`]);
+    db.run(
+      "INSERT INTO trades VALUES (?, 'binance-usdm', 'BTCUSDT', 'BTC/USDT:USDT', ?, ?, ?, '64000.10', '0.002', 'buy')",
+      [++seq, T0, T0, `t${seq}`],
+    );
   for (const at of t.gapsAt)
-    db.run("INSERT INTO gaps VALUES (?, 'okx-swap', 'BTC-USDT-SWAP', 'BTC/USDT:USDT', ?, ?, 'public', ?, ?, NULL, NULL, 'disconnect')", [++seq, at, at, at - 5000, at]);
+    db.run(
+      "INSERT INTO gaps VALUES (?, 'okx-swap', 'BTC-USDT-SWAP', 'BTC/USDT:USDT', ?, ?, 'public', ?, ?, NULL, NULL, 'disconnect')",
+      [++seq, at, at, at - 5000, at],
+    );
   db.close();
 }
 
@@ -52,8 +58,29 @@ const healthDoc = {
   status: 'degraded',
   reasons: ['feed bybit-linear/bybit-linear/linear/0 stale (no data for 600 s)'],
   feeds: [
-    { exchange: 'binance-usdm', stream: 'market', connection: 'binance-usdm/market/0', state: 'open', lastDataAt: T0 - 1200, reconnects: 0, lastError: null, status: 'up', lastMessageAgeMs: 1200, messages: 99 },
-    { exchange: 'bybit-linear', stream: 'linear', connection: 'bybit-linear/linear/0', state: 'open', lastDataAt: T0 - 10 * MIN, reconnects: 0, lastError: null, status: 'stale', lastMessageAgeMs: 10 * MIN },
+    {
+      exchange: 'binance-usdm',
+      stream: 'market',
+      connection: 'binance-usdm/market/0',
+      state: 'open',
+      lastDataAt: T0 - 1200,
+      reconnects: 0,
+      lastError: null,
+      status: 'up',
+      lastMessageAgeMs: 1200,
+      messages: 99,
+    },
+    {
+      exchange: 'bybit-linear',
+      stream: 'linear',
+      connection: 'bybit-linear/linear/0',
+      state: 'open',
+      lastDataAt: T0 - 10 * MIN,
+      reconnects: 0,
+      lastError: null,
+      status: 'stale',
+      lastMessageAgeMs: 10 * MIN,
+    },
   ],
   openGaps: 1,
   writerLagMs: 12,
@@ -65,7 +92,9 @@ const healthDoc = {
 
 describe('continuity snapshot', () => {
   it('records /health, rows, alerts, z, file hashes; then growth, new gaps and drift against the previous snapshot', async () => {
-    const server = await healthServer((_n, auth) => (auth === 'Bearer daemon-token-1234' ? healthDoc : { status: 'down', reasons: ['unauthorized'] }));
+    const server = await healthServer((_n, auth) =>
+      auth === 'Bearer daemon-token-1234' ? healthDoc : { status: 'down', reasons: ['unauthorized'] },
+    );
     try {
       mkdirSync(join(dir, 'data'));
       recordDatabase(join(dir, 'data/futures.db'), { trades: 3, gapsAt: [T0 - MIN] });
@@ -88,7 +117,13 @@ describe('continuity snapshot', () => {
       expect(s1.time).toBe('2025-06-13T12:00:00.000Z');
       expect(s1.phase.tag).toBe('build');
       expect(s1.version).toBe('1.2.3');
-      expect(s1.health).toMatchObject({ running: true, status: 'degraded', reasons: ['feed bybit-linear/bybit-linear/linear/0 stale (no data for 600 s)'], openGaps: 1, uptimeS: 3600 });
+      expect(s1.health).toMatchObject({
+        running: true,
+        status: 'degraded',
+        reasons: ['feed bybit-linear/bybit-linear/linear/0 stale (no data for 600 s)'],
+        openGaps: 1,
+        uptimeS: 3600,
+      });
       expect(s1.feeds.map((f: { live: boolean }) => f.live)).toEqual([true, false]); // stale limit 30 s from the config
       expect(s1.database.rows).toMatchObject({ trades: 3, gaps: 1, markets: 0, metrics: 3, alerts: 3 });
       expect(s1.database.alerts.byTier).toEqual({ 'tier 1': 2, 'tier 2': 1 });
@@ -97,7 +132,12 @@ describe('continuity snapshot', () => {
       expect(s1.database.alerts.hitRate['60m']).toEqual({ evaluated: 0, hits: 0, pct: null });
       expect(s1.database.metrics.avgAbsZ).toBe(2);
       const migrations = readdirSync(join(dir, 'core/migrations')).map((f) => `core/migrations/${f}`);
-      expect(Object.keys(s1.files)).toEqual([...migrations, 'docs/guide.md', 'docs/status_report_template.md', 'package.json']);
+      expect(Object.keys(s1.files)).toEqual([
+        ...migrations,
+        'docs/guide.md',
+        'docs/status_report_template.md',
+        'package.json',
+      ]);
       expect(s1.files['docs/guide.md']).toBe(createHash('sha256').update('# Guide\n').digest('hex'));
       expect(s1.uptime).toMatchObject({ pct: 100, up: 1, snapshots: 1, websocketPct: 50 });
       expect(s1.drift).toBeNull();
@@ -133,20 +173,38 @@ describe('continuity snapshot', () => {
   });
 
   it('computes uptime over a constructed history, keeping only the last --history snapshots', async () => {
-    const entry = (state: string, i: number) => ({ time: new Date(T0 + i * MIN).toISOString(), state, feedsLive: state === 'not_running' ? 0 : 2, feedsTotal: state === 'not_running' ? 0 : 4 });
+    const entry = (state: string, i: number) => ({
+      time: new Date(T0 + i * MIN).toISOString(),
+      state,
+      feedsLive: state === 'not_running' ? 0 : 2,
+      feedsTotal: state === 'not_running' ? 0 : 4,
+    });
     // Oldest first; the first two fall out of a window of 6 once the new snapshot is added.
     const history = ['down', 'down', 'ok', 'degraded', 'not_running', 'ok', 'down'].map(entry);
-    const first = await run(['snapshot', '--repo', dir], { env: { FUTURESBOARD_PORT: String(await closedPort()) }, now: () => T0 });
+    const first = await run(['snapshot', '--repo', dir], {
+      env: { FUTURESBOARD_PORT: String(await closedPort()) },
+      now: () => T0,
+    });
     expect(first.code).toBe(0);
     const state = readState();
     writeFileSync(join(dir, 'data/continuity_state.json'), JSON.stringify({ ...state, history }));
 
-    const r = await run(['snapshot', '--repo', dir, '--history', '6'], { env: { FUTURESBOARD_PORT: String(await closedPort()) }, now: () => T0 + 10 * MIN });
+    const r = await run(['snapshot', '--repo', dir, '--history', '6'], {
+      env: { FUTURESBOARD_PORT: String(await closedPort()) },
+      now: () => T0 + 10 * MIN,
+    });
 
     expect(r.code).toBe(0);
     const next = readState();
     // Window: ok, degraded, not_running, ok, down, not_running (new) -> 3 of 6 up.
-    expect(next.history.map((e: { state: string }) => e.state)).toEqual(['ok', 'degraded', 'not_running', 'ok', 'down', 'not_running']);
+    expect(next.history.map((e: { state: string }) => e.state)).toEqual([
+      'ok',
+      'degraded',
+      'not_running',
+      'ok',
+      'down',
+      'not_running',
+    ]);
     // Websocket: 2 of 4 feeds live in each answered snapshot, 0 when not running -> (4 x 50 %) / 6.
     expect(next.snapshot.uptime).toEqual({ pct: 50, up: 3, snapshots: 6, websocketPct: 33.33 });
     expect(r.out).toContain('uptime 50.00% over 6 snapshot(s)');

@@ -29,10 +29,18 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<ContinuitySta
   const timeMs = opts.now();
   const dbFile = isAbsolute(config.db) ? config.db : resolve(root, config.db);
   const database = readDatabaseStats(dbFile, config.db, prev?.timeMs ?? null);
-  const feeds = (health.running ? health.feeds : []).map((f) => ({ ...f, live: isLive(f.lastMessageAgeMs, config.health.staleMs) }));
+  const feeds = (health.running ? health.feeds : []).map((f) => ({
+    ...f,
+    live: isLive(f.lastMessageAgeMs, config.health.staleMs),
+  }));
   const history = appendHistory(
     previous?.history ?? [],
-    { time: new Date(timeMs).toISOString(), state: collectorState(health), feedsLive: feeds.filter((f) => f.live).length, feedsTotal: feeds.length },
+    {
+      time: new Date(timeMs).toISOString(),
+      state: collectorState(health),
+      feedsLive: feeds.filter((f) => f.live).length,
+      feedsTotal: feeds.length,
+    },
     opts.historyLimit,
   );
   const files = hashTrackedFiles(root);
@@ -47,7 +55,12 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<ContinuitySta
     feeds,
     staleMs: config.health.staleMs,
     database,
-    growth: Object.fromEntries(Object.entries(database.rows).map(([t, n]) => [t, prev && t in prev.database.rows ? n - prev.database.rows[t] : null])),
+    growth: Object.fromEntries(
+      Object.entries(database.rows).map(([t, n]) => [
+        t,
+        prev && t in prev.database.rows ? n - prev.database.rows[t] : null,
+      ]),
+    ),
     gaps: {
       total: database.gapsTotal,
       sincePrevious: database.gapsSince,

@@ -72,10 +72,16 @@ export function readState(root: string): ContinuityState | null {
   try {
     doc = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new FbError('E_STATE', `${STATE_PATH}: not valid JSON (${(err as Error).message}); delete it to start a new history`);
+    throw new FbError(
+      'E_STATE',
+      `${STATE_PATH}: not valid JSON (${(err as Error).message}); delete it to start a new history`,
+    );
   }
   if (doc?.format !== STATE_FORMAT || doc.version !== STATE_VERSION || !doc.snapshot || !Array.isArray(doc.history))
-    throw new FbError('E_STATE', `${STATE_PATH}: not a version ${STATE_VERSION} continuity state; delete it to start a new history`);
+    throw new FbError(
+      'E_STATE',
+      `${STATE_PATH}: not a version ${STATE_VERSION} continuity state; delete it to start a new history`,
+    );
   return doc as ContinuityState;
 }
 

@@ -1,7 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { closedPort, git, makeProject, pushFromOtherClone, removeDir, run, treeContents, type Project } from './test-support.ts';
+import {
+  closedPort,
+  git,
+  makeProject,
+  pushFromOtherClone,
+  removeDir,
+  run,
+  treeContents,
+  type Project,
+} from './test-support.ts';
 
 let p: Project;
 let env: Record<string, string>;
@@ -15,7 +24,8 @@ afterEach(() => {
   removeDir(p.base);
 });
 
-const filesOf = (repo: string, rev: string) => git(repo, 'show', '--name-only', '--format=', rev).split('\n').filter(Boolean).sort();
+const filesOf = (repo: string, rev: string) =>
+  git(repo, 'show', '--name-only', '--format=', rev).split('\n').filter(Boolean).sort();
 const reports = (dir: string) => (existsSync(join(dir, 'docs/status')) ? readdirSync(join(dir, 'docs/status')) : []);
 
 describe('continuity sync', () => {
@@ -36,7 +46,9 @@ describe('continuity sync', () => {
     expect(report).toMatch(/^status_report-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.md$/);
     expect(filesOf(p.remote, 'main')).toEqual(['data/continuity_state.json', `docs/status/${report}`]);
     expect(git(p.work, 'rev-parse', 'HEAD')).toBe(git(p.remote, 'rev-parse', 'main'));
-    expect(git(p.remote, 'log', '-1', '--format=%s', 'main')).toMatch(/^continuity: status .* \(phase build, uptime 0\.00%\)$/);
+    expect(git(p.remote, 'log', '-1', '--format=%s', 'main')).toMatch(
+      /^continuity: status .* \(phase build, uptime 0\.00%\)$/,
+    );
     // The user's work is exactly as it was: same content, same staged/unstaged state.
     expect(git(p.work, 'status', '--porcelain')).toBe(statusBefore);
     expect(readFileSync(join(p.work, 'README.md'), 'utf8')).toBe('my uncommitted edit\n');
@@ -70,7 +82,11 @@ describe('continuity sync', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('push rejected');
-    expect(git(p.remote, 'log', '--format=%s', 'main').split('\n')).toEqual([expect.stringMatching(/^continuity: status/), 'change from other', 'init']);
+    expect(git(p.remote, 'log', '--format=%s', 'main').split('\n')).toEqual([
+      expect.stringMatching(/^continuity: status/),
+      'change from other',
+      'init',
+    ]);
     expect(readFileSync(join(p.work, 'other.txt'), 'utf8')).toBe('from elsewhere\n');
     expect(readFileSync(join(p.work, 'README.md'), 'utf8')).toBe('my uncommitted edit\n');
     expect(git(p.work, 'stash', 'list')).toBe('');
@@ -90,7 +106,9 @@ describe('continuity sync', () => {
     // machine syncs too.
     expect((await run(['sync', '--repo', p.work], { env })).code).toBe(0);
     expect((await run(['snapshot', '--repo', p.work], { env })).code).toBe(0);
-    pushFromOtherClone(p, 'other', (d) => writeFileSync(join(d, 'data/continuity_state.json'), '{"from": "another machine"}\n'));
+    pushFromOtherClone(p, 'other', (d) =>
+      writeFileSync(join(d, 'data/continuity_state.json'), '{"from": "another machine"}\n'),
+    );
     writeFileSync(join(p.work, 'README.md'), 'my uncommitted edit\n');
     writeFileSync(join(p.work, 'scratch.txt'), 'scratch\n');
     const head = git(p.work, 'rev-parse', 'HEAD');
@@ -100,7 +118,9 @@ describe('continuity sync', () => {
     const r = await run(['sync', '--repo', p.work], { env });
 
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/conflict rebasing onto origin\/main in data\/continuity_state\.json.*left as they were.*\[E_SYNC_CONFLICT\]/);
+    expect(r.err).toMatch(
+      /conflict rebasing onto origin\/main in data\/continuity_state\.json.*left as they were.*\[E_SYNC_CONFLICT\]/,
+    );
     expect(git(p.work, 'rev-parse', 'HEAD')).toBe(head);
     expect(git(p.work, 'status', '--porcelain')).toBe(status);
     expect(treeContents(p.work)).toEqual(tree);
@@ -127,9 +147,14 @@ describe('continuity sync', () => {
     git(p.work, 'commit', '-q', '-am', 'wip: half done');
     const r = await run(['sync', '--repo', p.work], { env });
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/main has 1 commit\(s\) not on origin\/main that continuity did not make \([0-9a-f]+ wip: half done\); not pushing.*\[E_UNPUSHED_WORK\]/);
+    expect(r.err).toMatch(
+      /main has 1 commit\(s\) not on origin\/main that continuity did not make \([0-9a-f]+ wip: half done\); not pushing.*\[E_UNPUSHED_WORK\]/,
+    );
     expect(git(p.remote, 'log', '-1', '--format=%s', 'main')).toBe('init');
-    expect(git(p.work, 'log', '-2', '--format=%s').split('\n')).toEqual([expect.stringMatching(/^continuity: status/), 'wip: half done']);
+    expect(git(p.work, 'log', '-2', '--format=%s').split('\n')).toEqual([
+      expect.stringMatching(/^continuity: status/),
+      'wip: half done',
+    ]);
   });
 
   it('pushes its own earlier commit that a failed push left behind', async () => {

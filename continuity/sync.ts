@@ -52,7 +52,9 @@ export async function sync(o: SyncOptions): Promise<SyncResult> {
     checkpoint.save(report);
     writeReport(root, report, rendered.markdown, o.redact);
     summary = rendered.summary;
-    message = o.redact(`status ${s.time} (phase ${s.phase?.tag ?? 'none'}, uptime ${fmtPct(s.uptime.pct)})\n\n${summary}\n`);
+    message = o.redact(
+      `status ${s.time} (phase ${s.phase?.tag ?? 'none'}, uptime ${fmtPct(s.uptime.pct)})\n\n${summary}\n`,
+    );
     o.log(`wrote ${STATE_PATH} and ${report}: ${summary}`);
   } catch (err) {
     checkpoint.restore();

@@ -22,6 +22,9 @@ export function fillTemplate(template: string, values: Record<string, TemplateVa
     return json ? JSON.stringify(v) : v === null ? 'n/a' : String(v);
   });
   if (unknown.size)
-    throw new FbError('E_TEMPLATE', `${TEMPLATE_PATH}: unknown placeholder ${[...unknown].join(', ')}; the template-doc comment at its top lists the known ones`);
+    throw new FbError(
+      'E_TEMPLATE',
+      `${TEMPLATE_PATH}: unknown placeholder ${[...unknown].join(', ')}; the template-doc comment at its top lists the known ones`,
+    );
   return out;
 }

@@ -30,8 +30,13 @@ export function writeProjectFiles(dir: string): void {
   mkdirSync(join(dir, 'docs'), { recursive: true });
   mkdirSync(join(dir, 'core/migrations'), { recursive: true });
   copyFileSync(join(PROJECT, 'docs/status_report_template.md'), join(dir, 'docs/status_report_template.md'));
-  for (const f of readdirSync(join(PROJECT, 'core/migrations'))) copyFileSync(join(PROJECT, 'core/migrations', f), join(dir, 'core/migrations', f));
-  writeFileSync(join(dir, 'docs/phase.json'), JSON.stringify({ history: [{ tag: 'build', note: 'first build', since: '2025-01-01T00:00:00.000Z' }] }, null, 2) + '\n');
+  for (const f of readdirSync(join(PROJECT, 'core/migrations')))
+    copyFileSync(join(PROJECT, 'core/migrations', f), join(dir, 'core/migrations', f));
+  writeFileSync(
+    join(dir, 'docs/phase.json'),
+    JSON.stringify({ history: [{ tag: 'build', note: 'first build', since: '2025-01-01T00:00:00.000Z' }] }, null, 2) +
+      '\n',
+  );
   writeFileSync(join(dir, 'docs/guide.md'), '# Guide\n');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fixture', version: '1.2.3' }) + '\n');
   writeFileSync(join(dir, '.gitignore'), 'data/*\n!data/continuity_state.json\n');
@@ -95,7 +100,9 @@ export async function closedPort(): Promise<number> {
 }
 
 /** A /health server on 127.0.0.1 port 0; `answer(n)` gives the body of the n-th request (1-based). */
-export async function healthServer(answer: (n: number, auth: string | undefined) => unknown): Promise<{ port: number; requests: () => number; close: () => Promise<void> }> {
+export async function healthServer(
+  answer: (n: number, auth: string | undefined) => unknown,
+): Promise<{ port: number; requests: () => number; close: () => Promise<void> }> {
   let n = 0;
   const server: Server = createServer((req, res) => {
     n++;
@@ -117,7 +124,10 @@ export interface RunResult {
   err: string;
 }
 
-export async function run(argv: string[], io: ContinuityIo & { env: Record<string, string | undefined> }): Promise<RunResult> {
+export async function run(
+  argv: string[],
+  io: ContinuityIo & { env: Record<string, string | undefined> },
+): Promise<RunResult> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runContinuity(argv, { ...io, out: (s) => out.push(s), err: (s) => err.push(s) });

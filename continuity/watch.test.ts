@@ -50,7 +50,18 @@ describe('continuity watch', () => {
     const cli = fileURLToPath(new URL('../cli/continuity.ts', import.meta.url));
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', `const { runContinuity } = await import(${JSON.stringify(cli)}); process.exitCode = await runContinuity(process.argv.slice(1));`, 'watch', '--repo', p.work, '--every', '1h'],
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { runContinuity } = await import(${JSON.stringify(cli)}); process.exitCode = await runContinuity(process.argv.slice(1));`,
+        'watch',
+        '--repo',
+        p.work,
+        '--every',
+        '1h',
+      ],
       { env: { ...process.env, FUTURESBOARD_PORT: String(server.port) }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {

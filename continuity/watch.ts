@@ -38,7 +38,9 @@ export async function watch(o: WatchOptions): Promise<void> {
   mkdirSync(dirname(o.logFile), { recursive: true });
   let last: CollectorState | null = null;
   let lastSync = o.now();
-  o.out(`watch: polling ${o.healthUrl} every ${o.everyMs} ms${o.syncEveryMs ? `, sync every ${o.syncEveryMs} ms` : ''}; transitions go to ${o.logFile}`);
+  o.out(
+    `watch: polling ${o.healthUrl} every ${o.everyMs} ms${o.syncEveryMs ? `, sync every ${o.syncEveryMs} ms` : ''}; transitions go to ${o.logFile}`,
+  );
   while (!o.signal.aborted) {
     const health = await fetchHealth(o.healthUrl, { token: o.token, signal: o.signal });
     if (o.signal.aborted) break;
@@ -51,7 +53,11 @@ export async function watch(o: WatchOptions): Promise<void> {
         reasons: health.running ? health.reasons : [health.detail],
       };
       appendFileSync(o.logFile, o.redact(JSON.stringify(t)) + '\n');
-      o.out(o.redact(`watch: ${t.time} ${last ?? 'start'} -> ${state}${t.reasons.length ? ` (${t.reasons.join('; ')})` : ''}`));
+      o.out(
+        o.redact(
+          `watch: ${t.time} ${last ?? 'start'} -> ${state}${t.reasons.length ? ` (${t.reasons.join('; ')})` : ''}`,
+        ),
+      );
       last = state;
     }
     if (o.syncEveryMs !== null && o.now() - lastSync >= o.syncEveryMs) {

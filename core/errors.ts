@@ -41,7 +41,7 @@ export class FbError extends Error {
 }
 
 export const isErrorCode = (code: unknown): code is ErrorCode =>
-  typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+  typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 
 /** The documented code of anything thrown, or null for an unexpected error. */
 export function errorCodeOf(err: unknown): ErrorCode | null {

@@ -26,7 +26,10 @@ export function migrationsFromFiles(files: Record<string, string>): Migration[] 
   list.sort((a, b) => a.version - b.version);
   list.forEach((m, i) => {
     if (m.version !== i + 1)
-      throw new FbError('E_BAD_MIGRATION', `migrations must be numbered 1..n without holes; found ${m.version} at position ${i + 1}`);
+      throw new FbError(
+        'E_BAD_MIGRATION',
+        `migrations must be numbered 1..n without holes; found ${m.version} at position ${i + 1}`,
+      );
   });
   return list;
 }
@@ -50,7 +53,10 @@ export function schemaVersion(db: Db): number {
 
 /** The refusal of a database newer than the code, whether its version came from the header or the table. */
 export function tooNewError(have: number, know: number): FbError {
-  return new FbError('E_DB_TOO_NEW', `database schema version ${have} is newer than this futuresboard (knows ${know}); upgrade futuresboard to open it`);
+  return new FbError(
+    'E_DB_TOO_NEW',
+    `database schema version ${have} is newer than this futuresboard (knows ${know}); upgrade futuresboard to open it`,
+  );
 }
 
 /** Refuse a database with a newer schema than this code knows; returns its version. */

@@ -50,15 +50,20 @@ export interface HeaderCheck {
  * database), true for a SQLite file whose schema is then judged by checkRecordingSchema.
  */
 export function checkSqliteHeader(c: HeaderCheck): boolean {
-  const notSqlite = (why: string) => new FbError('E_NOT_SQLITE', `${c.name} is not a readable SQLite database (${why}); ${FIX[c.use]}`);
+  const notSqlite = (why: string) =>
+    new FbError('E_NOT_SQLITE', `${c.name} is not a readable SQLite database (${why}); ${FIX[c.use]}`);
   if (c.size === 0) {
     if (c.use === 'write') return false;
     throw new FbError('E_NOT_RECORDING', `${c.name} is empty (0 bytes), not a futuresboard recording; ${FIX.read}`);
   }
   const h = c.head;
-  if (String.fromCharCode(...h.subarray(0, MAGIC.length)) !== MAGIC) throw notSqlite('it does not start with the SQLite header');
+  if (String.fromCharCode(...h.subarray(0, MAGIC.length)) !== MAGIC)
+    throw notSqlite('it does not start with the SQLite header');
   const truncated = (what: string) =>
-    new FbError('E_NOT_SQLITE', `${c.name} is not a readable SQLite database: it is truncated (${what}); copy the whole file again`);
+    new FbError(
+      'E_NOT_SQLITE',
+      `${c.name} is not a readable SQLite database: it is truncated (${what}); copy the whole file again`,
+    );
   if (h.length < SQLITE_HEADER_BYTES) throw truncated(`${c.size} bytes, shorter than the SQLite header`);
   const view = new DataView(h.buffer, h.byteOffset, h.byteLength);
   const raw = view.getUint16(16);
@@ -67,9 +72,11 @@ export function checkSqliteHeader(c: HeaderCheck): boolean {
   // The page count is valid only when the change counter matches "version-valid-for" (SQLite ≥ 3.7.0).
   const pages = view.getUint32(28);
   const pagesValid = pages > 0 && view.getUint32(24) === view.getUint32(92);
-  if (pagesValid && !c.walBeside && c.size < pages * pageSize) throw truncated(`its header describes ${pages * pageSize} bytes, the file has ${c.size}`);
+  if (pagesValid && !c.walBeside && c.size < pages * pageSize)
+    throw truncated(`its header describes ${pages * pageSize} bytes, the file has ${c.size}`);
   const userVersion = view.getInt32(60);
-  if (userVersion > c.known) throw new FbError('E_DB_TOO_NEW', `${c.name}: ${tooNewError(userVersion, c.known).message}`);
+  if (userVersion > c.known)
+    throw new FbError('E_DB_TOO_NEW', `${c.name}: ${tooNewError(userVersion, c.known).message}`);
   return true;
 }
 
@@ -82,12 +89,26 @@ function someOf(names: readonly string[]): string {
  * Judge the tables and schema version of an open database; returns its schema version. Only
  * reads: safe on a file that is then refused.
  */
-export function checkRecordingSchema(db: Db, name: string, migrations: readonly Migration[], use: RecordingUse): number {
+export function checkRecordingSchema(
+  db: Db,
+  name: string,
+  migrations: readonly Migration[],
+  use: RecordingUse,
+): number {
   let tables: Set<string>;
   try {
-    tables = new Set(db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").map((r) => r.name));
+    tables = new Set(
+      db
+        .all<{ name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        )
+        .map((r) => r.name),
+    );
   } catch (err) {
-    throw new FbError('E_NOT_SQLITE', `${name} is not a readable SQLite database (${(err as Error).message}); ${FIX[use]}`);
+    throw new FbError(
+      'E_NOT_SQLITE',
+      `${name} is not a readable SQLite database (${(err as Error).message}); ${FIX[use]}`,
+    );
   }
   if (use === 'write' && tables.size === 0) return checkVersion(db, name, migrations, use);
   const missing = ['schema_migrations', ...EVENT_TABLES.map((t) => t.table)].filter((t) => !tables.has(t));
@@ -102,8 +123,12 @@ function checkVersion(db: Db, name: string, migrations: readonly Migration[], us
   try {
     return checkSchema(db, migrations);
   } catch (err) {
-    if (hasErrorCode(err, 'E_DB_TOO_NEW', 'E_BAD_MIGRATION')) throw new FbError('E_DB_TOO_NEW', `${name}: ${err.message}`);
+    if (hasErrorCode(err, 'E_DB_TOO_NEW', 'E_BAD_MIGRATION'))
+      throw new FbError('E_DB_TOO_NEW', `${name}: ${err.message}`);
     // A schema_migrations table with other columns belongs to another program.
-    throw new FbError('E_NOT_RECORDING', `${name} is SQLite but not a futuresboard recording (${(err as Error).message}); ${FIX[use]}`);
+    throw new FbError(
+      'E_NOT_RECORDING',
+      `${name} is SQLite but not a futuresboard recording (${(err as Error).message}); ${FIX[use]}`,
+    );
   }
 }

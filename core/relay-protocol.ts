@@ -105,4 +105,11 @@ export interface ErrorMessage {
   code: string;
   message: string;
 }
-export type ServerMessage = HelloMessage | SnapshotMessage | UpdateMessage | SubscribedMessage | UnsubscribedMessage | PongMessage | ErrorMessage;
+export type ServerMessage =
+  | HelloMessage
+  | SnapshotMessage
+  | UpdateMessage
+  | SubscribedMessage
+  | UnsubscribedMessage
+  | PongMessage
+  | ErrorMessage;

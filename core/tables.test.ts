@@ -16,14 +16,17 @@ const allColumns = (t: (typeof EVENT_TABLES)[number]): Column[] => [...COMMON_CO
 describe('the event tables against the migrated schema', () => {
   const db = openNodeDb(':memory:');
   migrate(db, loadMigrations(), () => 0);
-  const columnsOf = (table: string) => db.all<Column>(`SELECT name, type FROM pragma_table_info('${table}') ORDER BY cid`);
+  const columnsOf = (table: string) =>
+    db.all<Column>(`SELECT name, type FROM pragma_table_info('${table}') ORDER BY cid`);
 
   it.each(EVENT_TABLES.map((t) => [t.table, t]))('%s has the registry columns, in order, with their types', (_, t) => {
     expect(columnsOf(t.table)).toEqual(allColumns(t));
   });
 
   it('lists every table that starts with the common event columns', () => {
-    const tables = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => r.name);
+    const tables = db
+      .all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .map((r) => r.name);
     const eventLike = tables.filter((name) => COMMON_COLUMNS.every((c, i) => columnsOf(name)[i]?.name === c.name));
     expect(eventLike.sort()).toEqual(EVENT_TABLES.map((t) => t.table).sort());
   });
@@ -31,7 +34,10 @@ describe('the event tables against the migrated schema', () => {
 
 describe('the event tables against docs/schema.md', () => {
   const doc = readFileSync(new URL('../docs/schema.md', import.meta.url), 'utf8');
-  const section = doc.slice(doc.indexOf('### Event tables'), doc.indexOf('\n### ', doc.indexOf('### Event tables') + 1));
+  const section = doc.slice(
+    doc.indexOf('### Event tables'),
+    doc.indexOf('\n### ', doc.indexOf('### Event tables') + 1),
+  );
   /** Documented column name → type, per `#### \`table\`` heading; a row may document several columns ("bid_price, bid_qty"). */
   const documented = new Map(
     section
@@ -45,7 +51,11 @@ describe('the event tables against docs/schema.md', () => {
   );
 
   it('states the common columns every event table starts with', () => {
-    expect(section).toContain(`Every event table starts with \`seq INTEGER PRIMARY KEY, ${COMMON_COLUMNS.slice(1).map((c) => c.name).join(', ')}\`.`);
+    expect(section).toContain(
+      `Every event table starts with \`seq INTEGER PRIMARY KEY, ${COMMON_COLUMNS.slice(1)
+        .map((c) => c.name)
+        .join(', ')}\`.`,
+    );
   });
 
   it('documents exactly the event tables of the registry', () => {
@@ -56,7 +66,8 @@ describe('the event tables against docs/schema.md', () => {
     const cols = documented.get(t.table) ?? new Map();
     for (const c of t.columns) expect(cols.get(c.name), `${t.table}.${c.name}`).toBe(c.type);
     // The doc may repeat a common column to say what it means in this table (gaps: symbol, market).
-    for (const [name, type] of cols) expect(allColumns(t), `${t.table}.${name} in the doc`).toContainEqual({ name, type });
+    for (const [name, type] of cols)
+      expect(allColumns(t), `${t.table}.${name} in the doc`).toContainEqual({ name, type });
   });
 });
 

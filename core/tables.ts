@@ -12,7 +12,16 @@
  * byte-identical JSON.
  */
 import type { SqlValue } from './db.ts';
-import type { Dec, EventKind, ExchangeId, GapCause, LongShortType, MarketEvent, RecordedEvent, Side } from './events.ts';
+import type {
+  Dec,
+  EventKind,
+  ExchangeId,
+  GapCause,
+  LongShortType,
+  MarketEvent,
+  RecordedEvent,
+  Side,
+} from './events.ts';
 
 export interface Column {
   name: string;
@@ -23,10 +32,25 @@ const text = (name: string): Column => ({ name, type: 'TEXT' });
 const integer = (name: string): Column => ({ name, type: 'INTEGER' });
 
 /** The columns every event table starts with; `seq` is its INTEGER PRIMARY KEY. */
-export const COMMON_COLUMNS: readonly Column[] = [integer('seq'), text('exchange'), text('symbol'), text('market'), integer('ts'), integer('local_ts')];
+export const COMMON_COLUMNS: readonly Column[] = [
+  integer('seq'),
+  text('exchange'),
+  text('symbol'),
+  text('market'),
+  integer('ts'),
+  integer('local_ts'),
+];
 
 /** A row: the common columns, in COMMON_COLUMNS order, then the table's columns. */
-type RowOf<Own extends unknown[]> = [seq: number, exchange: ExchangeId, symbol: string, market: string, ts: number, local_ts: number, ...own: Own];
+type RowOf<Own extends unknown[]> = [
+  seq: number,
+  exchange: ExchangeId,
+  symbol: string,
+  market: string,
+  ts: number,
+  local_ts: number,
+  ...own: Own,
+];
 
 /**
  * Takes one row's values positionally, in table order: a prepared statement's bound `run` on the
@@ -52,7 +76,13 @@ const table = <K extends EventKind, Own extends unknown[]>(
   columns: readonly Column[],
   encode: <R>(seq: number, e: EventOf<K>, to: RowSink<R>) => R,
   toEvent: (r: RowOf<Own>) => RecordedEvent,
-): EventTable => ({ kind, table: name, columns, encode: encode as EventTable['encode'], toEvent: toEvent as EventTable['toEvent'] });
+): EventTable => ({
+  kind,
+  table: name,
+  columns,
+  encode: encode as EventTable['encode'],
+  toEvent: toEvent as EventTable['toEvent'],
+});
 
 /** Trades and liquidations are rows of one shape: the exchange's id (when it gives one), price, qty and side. */
 const fills = (kind: 'trade' | 'liquidation', name: string, idColumn: string): EventTable =>
@@ -62,8 +92,17 @@ const fills = (kind: 'trade' | 'liquidation', name: string, idColumn: string): E
     [text(idColumn), text('price'), text('qty'), text('side')],
     (seq, e, to) => to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, e.id, e.price, e.qty, e.side),
     (r) => ({
-      kind, seq: r[0], exchange: r[1], symbol: r[2], market: r[3], ts: r[4], local_ts: r[5],
-      id: r[6], price: r[7], qty: r[8], side: r[9],
+      kind,
+      seq: r[0],
+      exchange: r[1],
+      symbol: r[2],
+      market: r[3],
+      ts: r[4],
+      local_ts: r[5],
+      id: r[6],
+      price: r[7],
+      qty: r[8],
+      side: r[9],
     }),
   );
 
@@ -73,19 +112,36 @@ export const EVENT_TABLES: readonly EventTable[] = [
     'book_ticker',
     'book_tickers',
     [text('bid_price'), text('bid_qty'), text('ask_price'), text('ask_qty')],
-    (seq, e, to) => to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, e.bid_price, e.bid_qty, e.ask_price, e.ask_qty),
+    (seq, e, to) =>
+      to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, e.bid_price, e.bid_qty, e.ask_price, e.ask_qty),
     (r) => ({
-      kind: 'book_ticker', seq: r[0], exchange: r[1], symbol: r[2], market: r[3], ts: r[4], local_ts: r[5],
-      bid_price: r[6], bid_qty: r[7], ask_price: r[8], ask_qty: r[9],
+      kind: 'book_ticker',
+      seq: r[0],
+      exchange: r[1],
+      symbol: r[2],
+      market: r[3],
+      ts: r[4],
+      local_ts: r[5],
+      bid_price: r[6],
+      bid_qty: r[7],
+      ask_price: r[8],
+      ask_qty: r[9],
     }),
   ),
   table<'book_top', [bids: string, asks: string]>(
     'book_top',
     'book_tops',
     [text('bids'), text('asks')],
-    (seq, e, to) => to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, JSON.stringify(e.bids), JSON.stringify(e.asks)),
+    (seq, e, to) =>
+      to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, JSON.stringify(e.bids), JSON.stringify(e.asks)),
     (r) => ({
-      kind: 'book_top', seq: r[0], exchange: r[1], symbol: r[2], market: r[3], ts: r[4], local_ts: r[5],
+      kind: 'book_top',
+      seq: r[0],
+      exchange: r[1],
+      symbol: r[2],
+      market: r[3],
+      ts: r[4],
+      local_ts: r[5],
       // Stored as JSON text of [price, qty] string pairs; parsing keeps the decimal strings as they are.
       bids: JSON.parse(r[6]) as [Dec, Dec][],
       asks: JSON.parse(r[7]) as [Dec, Dec][],
@@ -105,15 +161,45 @@ export const EVENT_TABLES: readonly EventTable[] = [
   >(
     'derivative_ticker',
     'derivative_tickers',
-    [text('mark_price'), text('index_price'), text('last_price'), text('funding_rate'), text('predicted_rate'), integer('next_funding_ts'), text('open_interest')],
+    [
+      text('mark_price'),
+      text('index_price'),
+      text('last_price'),
+      text('funding_rate'),
+      text('predicted_rate'),
+      integer('next_funding_ts'),
+      text('open_interest'),
+    ],
     (seq, e, to) =>
       to(
-        seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts,
-        e.mark_price, e.index_price, e.last_price, e.funding_rate, e.predicted_rate, e.next_funding_ts, e.open_interest,
+        seq,
+        e.exchange,
+        e.symbol,
+        e.market,
+        e.ts,
+        e.local_ts,
+        e.mark_price,
+        e.index_price,
+        e.last_price,
+        e.funding_rate,
+        e.predicted_rate,
+        e.next_funding_ts,
+        e.open_interest,
       ),
     (r) => ({
-      kind: 'derivative_ticker', seq: r[0], exchange: r[1], symbol: r[2], market: r[3], ts: r[4], local_ts: r[5],
-      mark_price: r[6], index_price: r[7], last_price: r[8], funding_rate: r[9], predicted_rate: r[10], next_funding_ts: r[11],
+      kind: 'derivative_ticker',
+      seq: r[0],
+      exchange: r[1],
+      symbol: r[2],
+      market: r[3],
+      ts: r[4],
+      local_ts: r[5],
+      mark_price: r[6],
+      index_price: r[7],
+      last_price: r[8],
+      funding_rate: r[9],
+      predicted_rate: r[10],
+      next_funding_ts: r[11],
       open_interest: r[12],
     }),
   ),
@@ -124,29 +210,81 @@ export const EVENT_TABLES: readonly EventTable[] = [
     [text('open_interest'), text('value')],
     (seq, e, to) => to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, e.open_interest, e.value),
     (r) => ({
-      kind: 'open_interest', seq: r[0], exchange: r[1], symbol: r[2], market: r[3], ts: r[4], local_ts: r[5],
-      open_interest: r[6], value: r[7],
+      kind: 'open_interest',
+      seq: r[0],
+      exchange: r[1],
+      symbol: r[2],
+      market: r[3],
+      ts: r[4],
+      local_ts: r[5],
+      open_interest: r[6],
+      value: r[7],
     }),
   ),
   table<'long_short', [ratio_type: LongShortType, period: string, ratio: Dec, long: Dec | null, short: Dec | null]>(
     'long_short',
     'long_short',
     [text('ratio_type'), text('period'), text('ratio'), text('long'), text('short')],
-    (seq, e, to) => to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, e.ratio_type, e.period, e.ratio, e.long, e.short),
+    (seq, e, to) =>
+      to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, e.ratio_type, e.period, e.ratio, e.long, e.short),
     (r) => ({
-      kind: 'long_short', seq: r[0], exchange: r[1], symbol: r[2], market: r[3], ts: r[4], local_ts: r[5],
-      ratio_type: r[6], period: r[7], ratio: r[8], long: r[9], short: r[10],
+      kind: 'long_short',
+      seq: r[0],
+      exchange: r[1],
+      symbol: r[2],
+      market: r[3],
+      ts: r[4],
+      local_ts: r[5],
+      ratio_type: r[6],
+      period: r[7],
+      ratio: r[8],
+      long: r[9],
+      short: r[10],
     }),
   ),
-  table<'gap', [stream: string, start_ts: number, end_ts: number, seq_before: string | null, seq_after: string | null, cause: GapCause]>(
+  table<
+    'gap',
+    [
+      stream: string,
+      start_ts: number,
+      end_ts: number,
+      seq_before: string | null,
+      seq_after: string | null,
+      cause: GapCause,
+    ]
+  >(
     'gap',
     'gaps',
     [text('stream'), integer('start_ts'), integer('end_ts'), text('seq_before'), text('seq_after'), text('cause')],
     (seq, e, to) =>
-      to(seq, e.exchange, e.symbol, e.market, e.ts, e.local_ts, e.stream, e.start_ts, e.end_ts, e.seq_before, e.seq_after, e.cause),
+      to(
+        seq,
+        e.exchange,
+        e.symbol,
+        e.market,
+        e.ts,
+        e.local_ts,
+        e.stream,
+        e.start_ts,
+        e.end_ts,
+        e.seq_before,
+        e.seq_after,
+        e.cause,
+      ),
     (r) => ({
-      kind: 'gap', seq: r[0], exchange: r[1], symbol: r[2], market: r[3], ts: r[4], local_ts: r[5],
-      stream: r[6], start_ts: r[7], end_ts: r[8], seq_before: r[9], seq_after: r[10], cause: r[11],
+      kind: 'gap',
+      seq: r[0],
+      exchange: r[1],
+      symbol: r[2],
+      market: r[3],
+      ts: r[4],
+      local_ts: r[5],
+      stream: r[6],
+      start_ts: r[7],
+      end_ts: r[8],
+      seq_before: r[9],
+      seq_after: r[10],
+      cause: r[11],
     }),
   ),
 ];

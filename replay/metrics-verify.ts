@@ -9,7 +9,14 @@ import type { Logger } from '../core/log.ts';
 import { readEvents } from './player/read-events.ts';
 import { defaultMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
 import { createMetricsEngine, type MetricsEngine } from '../core/metrics/engine.ts';
-import { ALERT_COLUMNS, alertValues, hasTable, METRIC_COLUMNS, metricValues, readMetricsConfigs } from '../core/metrics/store.ts';
+import {
+  ALERT_COLUMNS,
+  alertValues,
+  hasTable,
+  METRIC_COLUMNS,
+  metricValues,
+  readMetricsConfigs,
+} from '../core/metrics/store.ts';
 import type { AlertRecord } from '../core/metrics/types.ts';
 import { FbError } from '../core/errors.ts';
 
@@ -78,9 +85,20 @@ function rowDiff(columns: readonly string[], stored: SqlValue[], recomputed: Sql
 
 export function verifyMetrics(db: Db, opts: VerifyOptions): VerifyResult {
   for (const t of ['metrics', 'alerts'])
-    if (!hasTable(db, t)) throw new FbError('E_VERIFY_SCHEMA', `this database has no ${t} table (it predates schema version 2): nothing to verify`);
+    if (!hasTable(db, t))
+      throw new FbError(
+        'E_VERIFY_SCHEMA',
+        `this database has no ${t} table (it predates schema version 2): nothing to verify`,
+      );
   const max = opts.maxDifferences ?? 10;
-  const result: VerifyResult = { events: 0, metrics: 0, alerts: 0, differences: [], differenceCount: 0, configSource: 'given' };
+  const result: VerifyResult = {
+    events: 0,
+    metrics: 0,
+    alerts: 0,
+    differences: [],
+    differenceCount: 0,
+    configSource: 'given',
+  };
   const differ = (d: Difference) => {
     result.differenceCount++;
     if (result.differences.length < max) result.differences.push(d);
@@ -95,7 +113,9 @@ export function verifyMetrics(db: Db, opts: VerifyOptions): VerifyResult {
   }
 
   const metricJson = new Set(['z', 'timeframes']);
-  const stored = db.iterate<Record<string, SqlValue>>(`SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics ORDER BY id`)[Symbol.iterator]();
+  const stored = db
+    .iterate<Record<string, SqlValue>>(`SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics ORDER BY id`)
+    [Symbol.iterator]();
   const recomputedAlerts = new Map<string, AlertRecord>();
   let engine: MetricsEngine = createMetricsEngine(configs[0].config, { logger: opts.logger });
   let next = 1;
@@ -103,7 +123,8 @@ export function verifyMetrics(db: Db, opts: VerifyOptions): VerifyResult {
     for (const e of readEvents(db)) {
       result.events++;
       // The collector started a fresh engine with this config at this seq; so does the check.
-      while (next < configs.length && e.seq >= configs[next].fromSeq) engine = createMetricsEngine(configs[next++].config, { logger: opts.logger });
+      while (next < configs.length && e.seq >= configs[next].fromSeq)
+        engine = createMetricsEngine(configs[next++].config, { logger: opts.logger });
       const out = engine.onEvent(e);
       if (!out) continue;
       for (const row of out.metrics) {
@@ -115,7 +136,12 @@ export function verifyMetrics(db: Db, opts: VerifyOptions): VerifyResult {
           differ({ table: 'metrics', where, field: 'row', stored: '(missing)', recomputed: 'a row' });
           continue;
         }
-        const d = rowDiff(METRIC_COLUMNS, METRIC_COLUMNS.map((c) => s.value[c]), got, metricJson);
+        const d = rowDiff(
+          METRIC_COLUMNS,
+          METRIC_COLUMNS.map((c) => s.value[c]),
+          got,
+          metricJson,
+        );
         if (d) differ({ table: 'metrics', where: `id ${String(s.value.id)}: ${where}`, ...d });
       }
       for (const a of out.alerts) recomputedAlerts.set(alertKey(a), a);
@@ -125,26 +151,52 @@ export function verifyMetrics(db: Db, opts: VerifyOptions): VerifyResult {
       }
     }
     for (let s = stored.next(); !s.done; s = stored.next())
-      differ({ table: 'metrics', where: `id ${String(s.value.id)}: ${s.value.exchange} ${s.value.symbol} ${iso(Number(s.value.bucket_ts))}`, field: 'row', stored: 'a row', recomputed: '(missing)' });
+      differ({
+        table: 'metrics',
+        where: `id ${String(s.value.id)}: ${s.value.exchange} ${s.value.symbol} ${iso(Number(s.value.bucket_ts))}`,
+        field: 'row',
+        stored: 'a row',
+        recomputed: '(missing)',
+      });
   } finally {
     stored.return?.();
   }
 
   // Alerts are few: match them by their natural key rather than by position.
   const inputsJson = new Set(['inputs']);
-  const storedAlerts = db.all<Record<string, SqlValue>>(`SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alerts ORDER BY id`);
+  const storedAlerts = db.all<Record<string, SqlValue>>(
+    `SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alerts ORDER BY id`,
+  );
   for (const s of storedAlerts) {
-    const key = alertKey({ exchange: String(s.exchange), symbol: String(s.symbol), bucket_ts: Number(s.bucket_ts), rule: String(s.rule), direction: String(s.direction) });
+    const key = alertKey({
+      exchange: String(s.exchange),
+      symbol: String(s.symbol),
+      bucket_ts: Number(s.bucket_ts),
+      rule: String(s.rule),
+      direction: String(s.direction),
+    });
     const r = recomputedAlerts.get(key);
     recomputedAlerts.delete(key);
     if (!r) {
-      differ({ table: 'alerts', where: `id ${String(s.id)}: ${key}`, field: 'row', stored: 'an alert', recomputed: '(missing)' });
+      differ({
+        table: 'alerts',
+        where: `id ${String(s.id)}: ${key}`,
+        field: 'row',
+        stored: 'an alert',
+        recomputed: '(missing)',
+      });
       continue;
     }
     result.alerts++;
-    const d = rowDiff(ALERT_COLUMNS, ALERT_COLUMNS.map((c) => s[c]), alertValues(r), inputsJson);
+    const d = rowDiff(
+      ALERT_COLUMNS,
+      ALERT_COLUMNS.map((c) => s[c]),
+      alertValues(r),
+      inputsJson,
+    );
     if (d) differ({ table: 'alerts', where: `id ${String(s.id)}: ${key}`, ...d });
   }
-  for (const key of recomputedAlerts.keys()) differ({ table: 'alerts', where: key, field: 'row', stored: '(missing)', recomputed: 'an alert' });
+  for (const key of recomputedAlerts.keys())
+    differ({ table: 'alerts', where: key, field: 'row', stored: '(missing)', recomputed: 'an alert' });
   return result;
 }

@@ -34,24 +34,29 @@ afterAll(async () => {
 });
 
 describe('combined streams on /market/stream', () => {
-  it.skipIf(noShared)('acks SUBSCRIBE by id, then wraps each payload as {"stream","data"} with the real key order', async () => {
-    const c = await open('/market/stream');
-    c.send({ method: 'SUBSCRIBE', params: ['btcusdt@aggTrade'], id: 1 });
-    expect(await c.next()).toBe('{"result":null,"id":1}');
-    const f = await c.json<{ stream: string; data: Record<string, unknown> }>((o) => o.stream === 'btcusdt@aggTrade');
-    expect(Object.keys(f)).toEqual(['stream', 'data']);
-    const real = Object.keys(sample('binance-usdm.aggTrade')[0].data as object);
-    expect(Object.keys(f.data).filter((k) => k !== 'nq')).toEqual(real);
-    expect(f.data.s).toBe('BTCUSDT');
-    expect(f.data.p).toMatch(/^\d+\.\d{2}$/);
-  });
+  it.skipIf(noShared)(
+    'acks SUBSCRIBE by id, then wraps each payload as {"stream","data"} with the real key order',
+    async () => {
+      const c = await open('/market/stream');
+      c.send({ method: 'SUBSCRIBE', params: ['btcusdt@aggTrade'], id: 1 });
+      expect(await c.next()).toBe('{"result":null,"id":1}');
+      const f = await c.json<{ stream: string; data: Record<string, unknown> }>((o) => o.stream === 'btcusdt@aggTrade');
+      expect(Object.keys(f)).toEqual(['stream', 'data']);
+      const real = Object.keys(sample('binance-usdm.aggTrade')[0].data as object);
+      expect(Object.keys(f.data).filter((k) => k !== 'nq')).toEqual(real);
+      expect(f.data.s).toBe('BTCUSDT');
+      expect(f.data.p).toMatch(/^\d+\.\d{2}$/);
+    },
+  );
 
   it.skipIf(noShared)('lists, unsubscribes and reads/sets the combined property', async () => {
     const c = await open('/market/stream?streams=ethusdt@markPrice@1s');
     c.send({ method: 'SUBSCRIBE', params: ['ethusdt@ticker'], id: 2 });
     expect(await c.next()).toBe('{"result":null,"id":2}');
     c.send({ method: 'LIST_SUBSCRIPTIONS', id: 3 });
-    expect(await c.next((t) => t.includes('"id":3'))).toBe('{"result":["ethusdt@markPrice@1s","ethusdt@ticker"],"id":3}');
+    expect(await c.next((t) => t.includes('"id":3'))).toBe(
+      '{"result":["ethusdt@markPrice@1s","ethusdt@ticker"],"id":3}',
+    );
     c.send({ method: 'UNSUBSCRIBE', params: ['ethusdt@ticker'], id: 4 });
     await c.next((t) => t === '{"result":null,"id":4}');
     c.send({ method: 'GET_PROPERTY', params: ['combined'], id: 5 });
@@ -77,13 +82,41 @@ describe('raw streams on /public/ws', () => {
 
 describe('control errors use the nested error body', () => {
   it.each([
-    ['not JSON', 'SUBSCRIBE btcusdt', '{"error":{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"},"id":null}'],
-    ['a negative id', '{"method":"LIST_SUBSCRIPTIONS","id":-1}', '{"error":{"code":2,"msg":"Invalid request: request ID must be an unsigned integer"},"id":null}'],
-    ['a missing method', '{"params":[],"id":9}', '{"error":{"code":2,"msg":"Invalid request: missing field `method` at line 1 column 20"},"id":9}'],
-    ['an invalid stream', '{"method":"SUBSCRIBE","params":["BTC USDT"],"id":10}', '{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":10}'],
-    ['an unknown property', '{"method":"SET_PROPERTY","params":["zip",true],"id":11}', '{"error":{"code":0,"msg":"Unknown property"},"id":11}'],
-    ['a non-boolean value', '{"method":"SET_PROPERTY","params":["combined","yes"],"id":12}', '{"error":{"code":1,"msg":"Invalid value type: expected Boolean"},"id":12}'],
-    ['too many parameters', '{"method":"SET_PROPERTY","params":["combined",true,1],"id":13}', '{"error":{"code":2,"msg":"Invalid request: too many parameters"},"id":13}'],
+    [
+      'not JSON',
+      'SUBSCRIBE btcusdt',
+      '{"error":{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"},"id":null}',
+    ],
+    [
+      'a negative id',
+      '{"method":"LIST_SUBSCRIPTIONS","id":-1}',
+      '{"error":{"code":2,"msg":"Invalid request: request ID must be an unsigned integer"},"id":null}',
+    ],
+    [
+      'a missing method',
+      '{"params":[],"id":9}',
+      '{"error":{"code":2,"msg":"Invalid request: missing field `method` at line 1 column 20"},"id":9}',
+    ],
+    [
+      'an invalid stream',
+      '{"method":"SUBSCRIBE","params":["BTC USDT"],"id":10}',
+      '{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":10}',
+    ],
+    [
+      'an unknown property',
+      '{"method":"SET_PROPERTY","params":["zip",true],"id":11}',
+      '{"error":{"code":0,"msg":"Unknown property"},"id":11}',
+    ],
+    [
+      'a non-boolean value',
+      '{"method":"SET_PROPERTY","params":["combined","yes"],"id":12}',
+      '{"error":{"code":1,"msg":"Invalid value type: expected Boolean"},"id":12}',
+    ],
+    [
+      'too many parameters',
+      '{"method":"SET_PROPERTY","params":["combined",true,1],"id":13}',
+      '{"error":{"code":2,"msg":"Invalid request: too many parameters"},"id":13}',
+    ],
   ])('answers %s', async (_what, request, reply) => {
     const c = await open('/market/ws');
     c.send(request);
@@ -96,7 +129,9 @@ describe('control errors use the nested error body', () => {
     const e = await c.json<{ error: { code: number; msg: string }; id: number }>();
     expect(e.id).toBe(14);
     expect(e.error.code).toBe(2);
-    expect(e.error.msg).toMatch(/^Invalid request: unknown variant `SUBSCRIBEZ`, expected one of `SUBSCRIBE`, .*`GET_PROPERTY` at line 1 column \d+$/);
+    expect(e.error.msg).toMatch(
+      /^Invalid request: unknown variant `SUBSCRIBEZ`, expected one of `SUBSCRIBE`, .*`GET_PROPERTY` at line 1 column \d+$/,
+    );
   });
 });
 
@@ -145,13 +180,15 @@ describe('connection limits', () => {
     expect((await c.closed).code).toBe(1008);
     expect(c.frames.length).toBeLessThanOrEqual(10);
   });
-
 });
 
 describe('keepalive and lifetime', () => {
   it('pings, keeps a client that answers, and cuts one that does not', async () => {
     // pongs count as incoming messages: fast pings need a higher message allowance
-    const fast = await startSimulator({ port: 0, limits: { binance: { pingIntervalMs: 50, pongTimeoutMs: 2000, maxMessagesPerSecond: 1000 } } });
+    const fast = await startSimulator({
+      port: 0,
+      limits: { binance: { pingIntervalMs: 50, pongTimeoutMs: 2000, maxMessagesPerSecond: 1000 } },
+    });
     try {
       // The answering client connects first, so without its pongs its deadline would pass before
       // the mute client's: being connected after the mute one is cut is what its pongs bought.

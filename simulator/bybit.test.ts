@@ -16,7 +16,17 @@ const open = async () => {
   clients.push(c);
   return c;
 };
-type Frame = { topic?: string; type?: string; ts?: number; cs?: number; data?: unknown; success?: boolean; op?: string; ret_msg?: string; req_id?: string };
+type Frame = {
+  topic?: string;
+  type?: string;
+  ts?: number;
+  cs?: number;
+  data?: unknown;
+  success?: boolean;
+  op?: string;
+  ret_msg?: string;
+  req_id?: string;
+};
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, eventsPerSecond: 3000, seed: 4, liquidationEveryMs: [100, 200] });
@@ -49,11 +59,18 @@ describe('subscribe', () => {
     const c = await open();
     c.send({ req_id: 'bad', op: 'subscribe', args: ['tickers.BTCUSDT', 'tickers.NOPEUSDT'] });
     const nack = await c.json<Frame>();
-    expect(nack).toMatchObject({ success: false, ret_msg: 'error:handler not found,topic:tickers.NOPEUSDT', req_id: 'bad', op: 'subscribe' });
+    expect(nack).toMatchObject({
+      success: false,
+      ret_msg: 'error:handler not found,topic:tickers.NOPEUSDT',
+      req_id: 'bad',
+      op: 'subscribe',
+    });
     c.send({ op: 'subscribe', args: ['allLiquidation.BTCUSDT'] });
     await c.json<Frame>((o) => o.success === true);
     c.send({ op: 'subscribe', args: ['allLiquidation.BTCUSDT'] });
-    expect(await c.json<Frame>((o) => o.success === false)).toMatchObject({ ret_msg: 'error:already subscribed,topic:allLiquidation.BTCUSDT' });
+    expect(await c.json<Frame>((o) => o.success === false)).toMatchObject({
+      ret_msg: 'error:already subscribed,topic:allLiquidation.BTCUSDT',
+    });
   });
 });
 
@@ -113,8 +130,12 @@ describe('topics', () => {
       expect((d.data as { u: number }).u).toBe(u + 1);
       u += 1;
     }
-    await c.until(() => c.frames.filter((f) => f.includes('orderbook.1.ETHUSDT')).length >= 3, 'three orderbook.1 frames');
-    for (const f of c.frames.filter((t) => t.includes('orderbook.1.ETHUSDT'))) expect(JSON.parse(f).type).toBe('snapshot');
+    await c.until(
+      () => c.frames.filter((f) => f.includes('orderbook.1.ETHUSDT')).length >= 3,
+      'three orderbook.1 frames',
+    );
+    for (const f of c.frames.filter((t) => t.includes('orderbook.1.ETHUSDT')))
+      expect(JSON.parse(f).type).toBe('snapshot');
   });
 
   it.skipIf(noShared)('pushes liquidation batches as data arrays in the real shape', async () => {
@@ -130,7 +151,9 @@ describe('keepalive', () => {
   it('answers the ping JSON with the linear pong shape', async () => {
     const c = await open();
     c.send({ req_id: '100001', op: 'ping' });
-    expect(await c.next()).toMatch(/^\{"success":true,"ret_msg":"pong","conn_id":"[0-9a-v]{20}-[0-9a-v]{5}","req_id":"100001","op":"ping"\}$/);
+    expect(await c.next()).toMatch(
+      /^\{"success":true,"ret_msg":"pong","conn_id":"[0-9a-v]{20}-[0-9a-v]{5}","req_id":"100001","op":"ping"\}$/,
+    );
   });
 
   it('cuts a connection with no ping and no data after the idle time', async () => {

@@ -61,7 +61,10 @@ export abstract class SimConnection implements Subscriber {
     }
     if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
       c.slowConsumersCut++;
-      this.ctx.logger.warn({ exchange: this.exchange, buffered: this.ws.bufferedAmount }, 'simulator cut a slow consumer');
+      this.ctx.logger.warn(
+        { exchange: this.exchange, buffered: this.ws.bufferedAmount },
+        'simulator cut a slow consumer',
+      );
       this.ws.terminate();
       return;
     }
@@ -111,7 +114,8 @@ export abstract class SimConnection implements Subscriber {
   }
 
   close(code: number, reason = ''): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(code, reason);
   }
 
   /** TCP close without a websocket close frame: what a client sees when a route dies. */

@@ -74,6 +74,15 @@ export interface ServerContext {
 export function newCounters(): Record<ExchangeId, ExchangeCounters> {
   const out = {} as Record<ExchangeId, ExchangeCounters>;
   for (const ex of EXCHANGES)
-    out[ex] = { connectionsOpened: 0, connectionsRefused: 0, framesSent: 0, bytesSent: 0, framesStalled: 0, slowConsumersCut: 0, restRequests: 0, restErrors: 0 };
+    out[ex] = {
+      connectionsOpened: 0,
+      connectionsRefused: 0,
+      framesSent: 0,
+      bytesSent: 0,
+      framesStalled: 0,
+      slowConsumersCut: 0,
+      restRequests: 0,
+      restErrors: 0,
+    };
   return out;
 }

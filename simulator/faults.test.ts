@@ -13,7 +13,10 @@ const clients: TestClient[] = [];
 let skewMs = 0;
 
 const post = async (body: unknown) => {
-  const r = await fetch(`${root}/_sim/fault`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const r = await fetch(`${root}/_sim/fault`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
 };
 const binanceAgg = async () => {
@@ -28,7 +31,8 @@ const closeAll = async () => {
   for (const c of old) c.close();
   await Promise.all(old.map((c) => c.closed));
 };
-const binanceCounters = () => (sim.stats().exchanges as Record<string, { framesSent: number; framesStalled: number }>)['binance-usdm'];
+const binanceCounters = () =>
+  (sim.stats().exchanges as Record<string, { framesSent: number; framesStalled: number }>)['binance-usdm'];
 /**
  * A Binance aggTrade client that is the only Binance connection, so the simulator's Binance
  * counters count its frames alone: its n-th frame is the simulator's (sentBefore + n)-th send.
@@ -39,7 +43,8 @@ const soleBinanceClient = async () => {
   return { c: await binanceAgg(), sentBefore };
 };
 /** Resolves once the stalled simulator has withheld more frames than `than` (it counts them; no event says so). */
-const withheldMoreThan = (than: number) => vi.waitFor(() => expect(binanceCounters().framesStalled).toBeGreaterThan(than), { timeout: 30_000, interval: 10 });
+const withheldMoreThan = (than: number) =>
+  vi.waitFor(() => expect(binanceCounters().framesStalled).toBeGreaterThan(than), { timeout: 30_000, interval: 10 });
 const parseable = (t: string) => {
   try {
     JSON.parse(t);
@@ -50,7 +55,13 @@ const parseable = (t: string) => {
 };
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, eventsPerSecond: 4000, seed: 9, limits: { okx: { connectionsPerSecond: 1000 } }, clock: () => Date.now() + skewMs });
+  sim = await startSimulator({
+    port: 0,
+    eventsPerSecond: 4000,
+    seed: 9,
+    limits: { okx: { connectionsPerSecond: 1000 } },
+    clock: () => Date.now() + skewMs,
+  });
   root = `http://127.0.0.1:${sim.port}`;
 });
 afterAll(async () => {
@@ -60,9 +71,16 @@ afterAll(async () => {
 
 describe('the control endpoint', () => {
   it('refuses malformed fault requests with a coded error naming the fix', async () => {
-    expect(await post({ exchange: 'kraken', fault: 'drop' })).toMatchObject({ status: 400, body: { error: { code: 'E_SIM_FAULT' } } });
-    expect(((await post({ exchange: 'all', fault: 'explode' })).body.error as { message: string }).message).toMatch(/fault must be one of drop, stall/);
-    expect(((await post({ exchange: 'all', fault: 'stall', ms: -5 })).body.error as { message: string }).message).toMatch(/ms must be an integer/);
+    expect(await post({ exchange: 'kraken', fault: 'drop' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'E_SIM_FAULT' } },
+    });
+    expect(((await post({ exchange: 'all', fault: 'explode' })).body.error as { message: string }).message).toMatch(
+      /fault must be one of drop, stall/,
+    );
+    expect(
+      ((await post({ exchange: 'all', fault: 'stall', ms: -5 })).body.error as { message: string }).message,
+    ).toMatch(/ms must be an integer/);
     expect((await post('not json')).status).toBe(400);
     expect(() => sim.fault({ exchange: 'okx-swap', fault: 'drop', bytes: 0 })).toThrow(/bytes must be an integer/);
   });
@@ -173,7 +191,12 @@ describe('frame faults', () => {
     await by.until(() => by.frames.filter((f) => f.includes('"delta"')).length > 20, 'twenty deltas');
     await okx.until(() => okx.frames.filter((f) => f.includes('seqId')).length > 8, 'eight books');
     const us = by.frames.filter((f) => f.includes('"delta"')).map((f) => JSON.parse(f).data.u as number);
-    expect(us.slice(1).map((u, i) => u - us[i]).filter((d) => d !== 1)).toEqual([2]);
+    expect(
+      us
+        .slice(1)
+        .map((u, i) => u - us[i])
+        .filter((d) => d !== 1),
+    ).toEqual([2]);
     const books = okx.frames.filter((f) => f.includes('seqId')).map((f) => JSON.parse(f).data[0] as { seqId: number });
     for (const b of books) expect(b).not.toHaveProperty('prevSeqId');
   });

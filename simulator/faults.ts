@@ -5,7 +5,18 @@
 import { EXCHANGES, type ExchangeId } from '../core/events.ts';
 import { FbError } from '../core/errors.ts';
 
-export const FAULTS = ['drop', 'stall', 'malformed', 'oversized', 'skip-seq', 'duplicate-seq', 'rollover', 'rest-429', 'rest-418', 'clear'] as const;
+export const FAULTS = [
+  'drop',
+  'stall',
+  'malformed',
+  'oversized',
+  'skip-seq',
+  'duplicate-seq',
+  'rollover',
+  'rest-429',
+  'rest-418',
+  'clear',
+] as const;
 export type FaultName = (typeof FAULTS)[number];
 
 export interface FaultSpec {
@@ -29,8 +40,12 @@ export function parseFaultSpec(input: unknown): FaultSpec {
   const o = input as Record<string, unknown>;
   const exchange = o.exchange;
   if (exchange !== 'all' && !EXCHANGES.includes(exchange as ExchangeId))
-    throw new FbError('E_SIM_FAULT', `exchange must be one of ${[...EXCHANGES, 'all'].join(', ')}, got ${JSON.stringify(exchange)}`);
-  if (!FAULTS.includes(o.fault as FaultName)) throw new FbError('E_SIM_FAULT', `fault must be one of ${FAULTS.join(', ')}, got ${JSON.stringify(o.fault)}`);
+    throw new FbError(
+      'E_SIM_FAULT',
+      `exchange must be one of ${[...EXCHANGES, 'all'].join(', ')}, got ${JSON.stringify(exchange)}`,
+    );
+  if (!FAULTS.includes(o.fault as FaultName))
+    throw new FbError('E_SIM_FAULT', `fault must be one of ${FAULTS.join(', ')}, got ${JSON.stringify(o.fault)}`);
   const spec: FaultSpec = { exchange: exchange as FaultSpec['exchange'], fault: o.fault as FaultName };
   for (const key of Object.keys(LIMITS) as (keyof typeof LIMITS)[]) {
     const v = o[key];
@@ -40,6 +55,10 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     spec[key] = v;
   }
   const unknown = Object.keys(o).filter((k) => !['exchange', 'fault', ...Object.keys(LIMITS)].includes(k));
-  if (unknown.length) throw new FbError('E_SIM_FAULT', `unknown fault parameter ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: ms, bytes, count, retryAfter`);
+  if (unknown.length)
+    throw new FbError(
+      'E_SIM_FAULT',
+      `unknown fault parameter ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: ms, bytes, count, retryAfter`,
+    );
   return spec;
 }

@@ -11,7 +11,7 @@ export interface Subscriber {
   deliver(key: string, text: string): void;
 }
 
-const enum Reception {
+enum Reception {
   /** Waits for a snapshot before deltas may be delivered. */
   AwaitingSnapshot,
   Nothing,

@@ -5,5 +5,10 @@
 export { startSimulator, type FaultResult, type Simulator, type SimulatorOptions } from './simulator.ts';
 export { FAULTS, parseFaultSpec, type FaultName, type FaultSpec } from './faults.ts';
 export { defaultLimits, type LimitOverrides, type SimulatorLimits } from './options.ts';
-export { createSyntheticMarket, type NextFramesOptions, type SyntheticMarket, type SyntheticMarketOptions } from './synthetic/market.ts';
+export {
+  createSyntheticMarket,
+  type NextFramesOptions,
+  type SyntheticMarket,
+  type SyntheticMarketOptions,
+} from './synthetic/market.ts';
 export { defaultCaptureFiles } from './capture/source.ts';

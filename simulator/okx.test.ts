@@ -17,11 +17,24 @@ const open = async () => {
   clients.push(c);
   return c;
 };
-type Frame = { id?: string; event?: string; code?: string; msg?: string; arg?: { channel: string; instId?: string }; data?: Record<string, unknown>[]; connId?: string };
+type Frame = {
+  id?: string;
+  event?: string;
+  code?: string;
+  msg?: string;
+  arg?: { channel: string; instId?: string };
+  data?: Record<string, unknown>[];
+  connId?: string;
+};
 
 beforeAll(async () => {
   // many connections in this file: lift the 3-per-second limit, tested on its own below
-  sim = await startSimulator({ port: 0, eventsPerSecond: 3000, seed: 6, limits: { okx: { connectionsPerSecond: 1000 } } });
+  sim = await startSimulator({
+    port: 0,
+    eventsPerSecond: 3000,
+    seed: 6,
+    limits: { okx: { connectionsPerSecond: 1000 } },
+  });
 });
 afterAll(async () => {
   for (const c of clients) c.close();
@@ -31,7 +44,14 @@ afterAll(async () => {
 describe('subscribe', () => {
   it.skipIf(noShared)('acks each arg separately in the real shape, echoing id, then pushes data arrays', async () => {
     const c = await open();
-    c.send({ id: '1512', op: 'subscribe', args: [{ channel: 'trades', instId: 'BTC-USDT-SWAP' }, { channel: 'funding-rate', instId: 'BTC-USDT-SWAP' }] });
+    c.send({
+      id: '1512',
+      op: 'subscribe',
+      args: [
+        { channel: 'trades', instId: 'BTC-USDT-SWAP' },
+        { channel: 'funding-rate', instId: 'BTC-USDT-SWAP' },
+      ],
+    });
     const a1 = await c.json<Frame>((o) => o.event === 'subscribe');
     const a2 = await c.json<Frame>((o) => o.event === 'subscribe');
     expect(shapeOf(a1)).toBe(shapeOf(sample('okx-swap.control')[2]));
@@ -50,13 +70,21 @@ describe('subscribe', () => {
   it('subscribes liquidation-orders by instType', async () => {
     const c = await open();
     c.send({ op: 'subscribe', args: [{ channel: 'liquidation-orders', instType: 'SWAP' }] });
-    expect(await c.json<Frame>()).toMatchObject({ event: 'subscribe', arg: { channel: 'liquidation-orders', instType: 'SWAP' } });
+    expect(await c.json<Frame>()).toMatchObject({
+      event: 'subscribe',
+      arg: { channel: 'liquidation-orders', instType: 'SWAP' },
+    });
   });
 
   it.each([
     ['not JSON', '{"op":"subscribe"', '60012', 'Invalid request: {"op":"subscribe"'],
     ['missing args', '{"op":"subscribe"}', '60012', 'Invalid request: {"op":"subscribe"}'],
-    ['an unknown op', '{"op":"subscribee","args":[{"channel":"trades","instId":"BTC-USDT-SWAP"}]}', '60019', 'Invalid op: subscribee'],
+    [
+      'an unknown op',
+      '{"op":"subscribee","args":[{"channel":"trades","instId":"BTC-USDT-SWAP"}]}',
+      '60019',
+      'Invalid op: subscribee',
+    ],
     [
       'an unknown channel',
       '{"op":"subscribe","args":[{"channel":"candle1s","instId":"BTC-USDT-SWAP"}]}',
@@ -74,7 +102,9 @@ describe('subscribe', () => {
 
 describe('data', () => {
   it('sizes trades in contracts of the ctVal the instruments endpoint lists', async () => {
-    const body = (await (await fetch(`${sim.endpoints['okx-swap'].rest}/api/v5/public/instruments?instType=SWAP`)).json()) as { data: { instId: string; ctVal: string }[] };
+    const body = (await (
+      await fetch(`${sim.endpoints['okx-swap'].rest}/api/v5/public/instruments?instType=SWAP`)
+    ).json()) as { data: { instId: string; ctVal: string }[] };
     const ctVal = Object.fromEntries(body.data.map((i) => [i.instId, i.ctVal]));
     expect(ctVal).toEqual({ 'BTC-USDT-SWAP': '0.01', 'ETH-USDT-SWAP': '0.1', 'SOL-USDT-SWAP': '1' });
     const c = await open();
@@ -87,7 +117,9 @@ describe('data', () => {
 
   it('sends books5 as whole 5-level snapshots numbered by seqId, without the prevSeqId OKX does not send there', async () => {
     const books = (c: TestClient) =>
-      c.frames.filter((t) => t.includes('"books5"') && t.includes('"data"')).map((t) => (JSON.parse(t) as Frame).data![0] as { seqId: number; asks: unknown[] });
+      c.frames
+        .filter((t) => t.includes('"books5"') && t.includes('"data"'))
+        .map((t) => (JSON.parse(t) as Frame).data![0] as { seqId: number; asks: unknown[] });
     const sub = { op: 'subscribe', args: [{ channel: 'books5', instId: 'ETH-USDT-SWAP' }] };
     const early = await open();
     early.send(sub);
@@ -138,7 +170,11 @@ describe('keepalive and limits', () => {
   it('limits subscribe requests per hour and connections per second', async () => {
     // A clock that stands still: the three connections fall in one second however long they take.
     const now = Date.now();
-    const s = await startSimulator({ port: 0, limits: { okx: { opsPerHour: 2, connectionsPerSecond: 2 } }, clock: () => now });
+    const s = await startSimulator({
+      port: 0,
+      limits: { okx: { opsPerHour: 2, connectionsPerSecond: 2 } },
+      clock: () => now,
+    });
     try {
       const url = s.endpoints['okx-swap'].ws.public;
       const c = await TestClient.open(url);
@@ -148,7 +184,10 @@ describe('keepalive and limits', () => {
       c.send(arg('BTC-USDT-SWAP'));
       c.send(arg('ETH-USDT-SWAP'));
       c.send(arg('SOL-USDT-SWAP'));
-      expect(await c.json<Frame>((o) => o.event === 'error')).toMatchObject({ code: '60014', msg: 'Requests too frequent.' });
+      expect(await c.json<Frame>((o) => o.event === 'error')).toMatchObject({
+        code: '60014',
+        msg: 'Requests too frequent.',
+      });
       c.close();
     } finally {
       await s.close();

@@ -83,13 +83,18 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function merge<T extends object>(path: string, base: T, over: Partial<T> | undefined): T {
   if (over === undefined) return base;
-  if (typeof over !== 'object' || over === null) throw new FbError('E_SIM_OPTION', `${path} must be an object of numbers, e.g. { ${Object.keys(base)[0]}: 1000 }`);
+  if (typeof over !== 'object' || over === null)
+    throw new FbError('E_SIM_OPTION', `${path} must be an object of numbers, e.g. { ${Object.keys(base)[0]}: 1000 }`);
   const out = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    if (!(k in base)) throw new FbError('E_SIM_OPTION', `${path}.${k} is not a known limit; known: ${Object.keys(base).join(', ')}`);
+    if (!(k in base))
+      throw new FbError('E_SIM_OPTION', `${path}.${k} is not a known limit; known: ${Object.keys(base).join(', ')}`);
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > MAX_TIMER_MS)
-      throw new FbError('E_SIM_OPTION', `${path}.${k} must be a positive integer (at most ${MAX_TIMER_MS}), got ${JSON.stringify(v)}`);
+      throw new FbError(
+        'E_SIM_OPTION',
+        `${path}.${k} must be a positive integer (at most ${MAX_TIMER_MS}), got ${JSON.stringify(v)}`,
+      );
     (out as Record<string, number>)[k] = v;
   }
   return out;
@@ -97,10 +102,14 @@ function merge<T extends object>(path: string, base: T, over: Partial<T> | undef
 
 export function resolveLimits(over: LimitOverrides = {}): SimulatorLimits {
   const d = defaultLimits();
-  const top = merge('limits', { maxPayloadBytes: d.maxPayloadBytes, maxBufferedBytes: d.maxBufferedBytes }, {
-    maxPayloadBytes: over.maxPayloadBytes,
-    maxBufferedBytes: over.maxBufferedBytes,
-  });
+  const top = merge(
+    'limits',
+    { maxPayloadBytes: d.maxPayloadBytes, maxBufferedBytes: d.maxBufferedBytes },
+    {
+      maxPayloadBytes: over.maxPayloadBytes,
+      maxBufferedBytes: over.maxBufferedBytes,
+    },
+  );
   return {
     ...top,
     binance: merge('limits.binance', d.binance, over.binance),

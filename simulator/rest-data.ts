@@ -4,7 +4,11 @@
  * instrument is unknown (the route then answers with the exchange's own error body).
  */
 
-export type BinanceRatioEndpoint = 'globalLongShortAccountRatio' | 'topLongShortAccountRatio' | 'topLongShortPositionRatio' | 'takerlongshortRatio';
+export type BinanceRatioEndpoint =
+  | 'globalLongShortAccountRatio'
+  | 'topLongShortAccountRatio'
+  | 'topLongShortPositionRatio'
+  | 'takerlongshortRatio';
 
 export interface BinanceRestData {
   /** Whole `/fapi/v1/exchangeInfo` body. */
@@ -36,7 +40,13 @@ export interface OkxRestData {
   openInterest(instId: string | null, now: number): string | null;
   /** Rubik rows `[ts, ratio]`, newest first; by contract (instId) or by currency (ccy). */
   /** Rubik rows `[ts, ratio]`, newest first: all accounts, or the top traders' accounts or positions. */
-  longShortRatio(by: { instId: string } | { ccy: string }, periodMs: number, limit: number, now: number, kind?: 'global' | 'topAccounts' | 'topPositions'): string | null;
+  longShortRatio(
+    by: { instId: string } | { ccy: string },
+    periodMs: number,
+    limit: number,
+    now: number,
+    kind?: 'global' | 'topAccounts' | 'topPositions',
+  ): string | null;
   /** Rubik rows `[ts, sellVol, buyVol]`, newest first, in coins (unit 0), contracts (1) or USD (2). */
   takerVolume(instId: string, periodMs: number, limit: number, unit: 0 | 1 | 2, now: number): string | null;
 }

@@ -29,10 +29,28 @@ afterAll(async () => {
 describe('Binance USDⓈ-M', () => {
   it('lists the markets in exchangeInfo with the real layout and rate limit', async () => {
     const info = await json('/fapi/v1/exchangeInfo');
-    expect(Object.keys(info)).toEqual(['timezone', 'serverTime', 'futuresType', 'rateLimits', 'exchangeFilters', 'assets', 'symbols']);
-    expect(info.rateLimits[0]).toEqual({ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 2400 });
+    expect(Object.keys(info)).toEqual([
+      'timezone',
+      'serverTime',
+      'futuresType',
+      'rateLimits',
+      'exchangeFilters',
+      'assets',
+      'symbols',
+    ]);
+    expect(info.rateLimits[0]).toEqual({
+      rateLimitType: 'REQUEST_WEIGHT',
+      interval: 'MINUTE',
+      intervalNum: 1,
+      limit: 2400,
+    });
     expect(info.symbols.map((s: { symbol: string }) => s.symbol)).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
-    expect(info.symbols[0]).toMatchObject({ contractType: 'PERPETUAL', baseAsset: 'BTC', quoteAsset: 'USDT', pricePrecision: 2 });
+    expect(info.symbols[0]).toMatchObject({
+      contractType: 'PERPETUAL',
+      baseAsset: 'BTC',
+      quoteAsset: 'USDT',
+      pricePrecision: 2,
+    });
   });
 
   it.skipIf(noShared)('serves open interest, premium index, 24 h tickers and the ratio histories', async () => {
@@ -52,12 +70,19 @@ describe('Binance USDⓈ-M', () => {
     expect(Number(ratio[1].timestamp) - Number(ratio[0].timestamp)).toBe(300_000);
     const taker = await json('/futures/data/takerlongshortRatio?symbol=SOLUSDT&period=1h&limit=2');
     expect(Object.keys(taker[0])).toEqual(['buySellRatio', 'buyVol', 'sellVol', 'timestamp']);
-    for (const p of ['topLongShortAccountRatio', 'topLongShortPositionRatio']) expect(await json(`/futures/data/${p}?symbol=ETHUSDT&period=5m`)).toHaveLength(30);
+    for (const p of ['topLongShortAccountRatio', 'topLongShortPositionRatio'])
+      expect(await json(`/futures/data/${p}?symbol=ETHUSDT&period=5m`)).toHaveLength(30);
   });
 
   it('answers bad requests with Binance error bodies', async () => {
-    expect(await get('/fapi/v1/openInterest')).toMatchObject({ status: 400, text: `{"code":-1102,"msg":"Mandatory parameter 'symbol' was not sent, was empty/null, or malformed."}` });
-    expect(await get('/fapi/v1/openInterest?symbol=DOGEUSDT')).toMatchObject({ status: 400, text: '{"code":-1121,"msg":"Invalid symbol."}' });
+    expect(await get('/fapi/v1/openInterest')).toMatchObject({
+      status: 400,
+      text: `{"code":-1102,"msg":"Mandatory parameter 'symbol' was not sent, was empty/null, or malformed."}`,
+    });
+    expect(await get('/fapi/v1/openInterest?symbol=DOGEUSDT')).toMatchObject({
+      status: 400,
+      text: '{"code":-1121,"msg":"Invalid symbol."}',
+    });
     expect((await get('/futures/data/globalLongShortAccountRatio?symbol=BTCUSDT&period=7m')).text).toMatch(/-1130/);
     expect((await get('/fapi/v1/nothing')).status).toBe(404);
   });
@@ -74,7 +99,10 @@ describe('Binance USDⓈ-M', () => {
 
 describe('Binance request weight', () => {
   it('counts weight in X-MBX-USED-WEIGHT-1M, answers 429 past the limit, then bans with 418', async () => {
-    const s = await startSimulator({ port: 0, limits: { binance: { restWeightPerMinute: 12, banAfter429s: 2, banMs: 60_000 } } });
+    const s = await startSimulator({
+      port: 0,
+      limits: { binance: { restWeightPerMinute: 12, banAfter429s: 2, banMs: 60_000 } },
+    });
     try {
       const url = (p: string) => `${s.endpoints['binance-usdm'].rest}${p}`;
       const r1 = await fetch(url('/fapi/v1/openInterest?symbol=BTCUSDT'));
@@ -103,7 +131,11 @@ describe('Binance /futures/data limit', () => {
   it('counts /futures/data requests per 5 minutes apart from the weight: its 429 and ban leave /fapi answering', async () => {
     // A clock 10 s into a 5-minute window, so Retry-After is the window's remaining 290 s.
     const now = Date.UTC(2026, 0, 5, 12, 0, 10);
-    const s = await startSimulator({ port: 0, clock: () => now, limits: { binance: { futuresDataRequestsPer5Min: 3, banAfter429s: 1, banMs: 60_000 } } });
+    const s = await startSimulator({
+      port: 0,
+      clock: () => now,
+      limits: { binance: { futuresDataRequestsPer5Min: 3, banAfter429s: 1, banMs: 60_000 } },
+    });
     try {
       const get = (p: string) => fetch(`${s.endpoints['binance-usdm'].rest}${p}`);
       const ratio = (p: string) => get(`/futures/data/${p}?symbol=BTCUSDT&period=5m&limit=1`);
@@ -118,7 +150,10 @@ describe('Binance /futures/data limit', () => {
       const refused = await ratio('topLongShortPositionRatio');
       expect(refused.status).toBe(429);
       expect(refused.headers.get('retry-after')).toBe('290');
-      expect(await refused.json()).toMatchObject({ code: -1003, msg: expect.stringContaining('3 requests per 5 minutes') });
+      expect(await refused.json()).toMatchObject({
+        code: -1003,
+        msg: expect.stringContaining('3 requests per 5 minutes'),
+      });
       expect((await get('/fapi/v1/openInterest?symbol=ETHUSDT')).status).toBe(200);
       const banned = await ratio('globalLongShortAccountRatio');
       expect(banned.status).toBe(418);
@@ -134,7 +169,12 @@ describe('Bybit v5', () => {
   it.skipIf(noShared)('wraps results in the v5 envelope; tickers match the tickers topic fields', async () => {
     const inst = await json('/v5/market/instruments-info?category=linear&limit=1000');
     expect(Object.keys(inst)).toEqual(['retCode', 'retMsg', 'result', 'retExtInfo', 'time']);
-    expect(inst.result.list.map((i: { symbol: string; priceFilter: { tickSize: string } }) => [i.symbol, i.priceFilter.tickSize])).toEqual([
+    expect(
+      inst.result.list.map((i: { symbol: string; priceFilter: { tickSize: string } }) => [
+        i.symbol,
+        i.priceFilter.tickSize,
+      ]),
+    ).toEqual([
       ['BTCUSDT', '0.10'],
       ['ETHUSDT', '0.01'],
       ['SOLUSDT', '0.010'],
@@ -142,7 +182,16 @@ describe('Bybit v5', () => {
     const tickers = await json('/v5/market/tickers?category=linear&symbol=ETHUSDT');
     const t = tickers.result.list[0];
     const wsKeys = Object.keys(sample('bybit-linear.tickers')[1].data as object);
-    for (const k of ['lastPrice', 'markPrice', 'indexPrice', 'openInterest', 'fundingRate', 'nextFundingTime', 'bid1Price', 'ask1Price']) {
+    for (const k of [
+      'lastPrice',
+      'markPrice',
+      'indexPrice',
+      'openInterest',
+      'fundingRate',
+      'nextFundingTime',
+      'bid1Price',
+      'ask1Price',
+    ]) {
       expect(wsKeys).toContain(k);
       expect(typeof t[k]).toBe('string');
     }
@@ -159,7 +208,9 @@ describe('Bybit v5', () => {
     const bad = await get('/v5/market/tickers?category=linear&symbol=NOPEUSDT');
     expect(bad.status).toBe(200);
     expect(JSON.parse(bad.text)).toMatchObject({ retCode: 10001 });
-    expect(JSON.parse((await get('/v5/market/account-ratio?category=linear&symbol=BTCUSDT&period=2min')).text).retCode).toBe(10001);
+    expect(
+      JSON.parse((await get('/v5/market/account-ratio?category=linear&symbol=BTCUSDT&period=2min')).text).retCode,
+    ).toBe(10001);
   });
 });
 
@@ -170,11 +221,17 @@ describe('OKX v5', () => {
     expect(shapeOf(oi.data[0])).toBe(shapeOf((sample('okx-swap.open-interest')[1].data as unknown[])[0]));
     expect(Number(oi.data[0].oi) * 0.01).toBeCloseTo(Number(oi.data[0].oiCcy), 6);
     const tickers = await json('/api/v5/market/tickers?instType=SWAP');
-    expect(tickers.data.map((t: { instId: string }) => t.instId)).toEqual(['BTC-USDT-SWAP', 'ETH-USDT-SWAP', 'SOL-USDT-SWAP']);
+    expect(tickers.data.map((t: { instId: string }) => t.instId)).toEqual([
+      'BTC-USDT-SWAP',
+      'ETH-USDT-SWAP',
+      'SOL-USDT-SWAP',
+    ]);
   });
 
   it('serves the rubik ratios as [ts, value] rows, newest first, taker volume in the unit asked', async () => {
-    const ls = await json('/api/v5/rubik/stat/contracts/long-short-account-ratio-contract?instId=ETH-USDT-SWAP&period=5m&limit=3');
+    const ls = await json(
+      '/api/v5/rubik/stat/contracts/long-short-account-ratio-contract?instId=ETH-USDT-SWAP&period=5m&limit=3',
+    );
     expect(ls.data).toHaveLength(3);
     expect(Number(ls.data[0][0])).toBeGreaterThan(Number(ls.data[1][0]));
     const byCcy = await json('/api/v5/rubik/stat/contracts/long-short-account-ratio?ccy=BTC&period=5m');
@@ -185,7 +242,10 @@ describe('OKX v5', () => {
   });
 
   it('answers unknown instruments and missing parameters with OKX codes', async () => {
-    expect(await json('/api/v5/public/open-interest?instType=SWAP&instId=NOPE-USDT-SWAP')).toMatchObject({ code: '51001', data: [] });
+    expect(await json('/api/v5/public/open-interest?instType=SWAP&instId=NOPE-USDT-SWAP')).toMatchObject({
+      code: '51001',
+      data: [],
+    });
     const missing = await get('/api/v5/public/instruments');
     expect(missing.status).toBe(400);
     expect(JSON.parse(missing.text)).toMatchObject({ code: '50014' });

@@ -74,21 +74,32 @@ const CONTROL_BODY_MAX = 64 * 1024;
 const DEFAULT_RANDOM_FAULTS: FaultName[] = ['drop', 'stall', 'malformed', 'skip-seq', 'duplicate-seq', 'rollover'];
 
 function checkOptions(o: SimulatorOptions): void {
-  const bad = (name: string, rule: string, got: unknown) => new FbError('E_SIM_OPTION', `${name} must be ${rule}, got ${JSON.stringify(got)}`);
-  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535)) throw bad('port', 'an integer from 0 to 65535', o.port);
-  if (o.host !== undefined && (typeof o.host !== 'string' || o.host === '')) throw bad('host', 'an interface address such as 127.0.0.1', o.host);
-  if (o.source !== undefined && o.source !== 'synthetic' && o.source !== 'capture') throw bad('source', '"synthetic" or "capture"', o.source);
-  if (o.eventsPerSecond !== undefined && !(Number.isFinite(o.eventsPerSecond) && o.eventsPerSecond > 0 && o.eventsPerSecond <= 10_000_000))
+  const bad = (name: string, rule: string, got: unknown) =>
+    new FbError('E_SIM_OPTION', `${name} must be ${rule}, got ${JSON.stringify(got)}`);
+  if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port <= 65535))
+    throw bad('port', 'an integer from 0 to 65535', o.port);
+  if (o.host !== undefined && (typeof o.host !== 'string' || o.host === ''))
+    throw bad('host', 'an interface address such as 127.0.0.1', o.host);
+  if (o.source !== undefined && o.source !== 'synthetic' && o.source !== 'capture')
+    throw bad('source', '"synthetic" or "capture"', o.source);
+  if (
+    o.eventsPerSecond !== undefined &&
+    !(Number.isFinite(o.eventsPerSecond) && o.eventsPerSecond > 0 && o.eventsPerSecond <= 10_000_000)
+  )
     throw bad('eventsPerSecond', 'a number above 0 (at most 10,000,000)', o.eventsPerSecond);
   if (o.seed !== undefined && !Number.isInteger(o.seed)) throw bad('seed', 'an integer', o.seed);
   const l = o.liquidationEveryMs;
-  if (l !== undefined && !(Array.isArray(l) && l.length === 2 && l[0] > 0 && l[1] >= l[0])) throw bad('liquidationEveryMs', '[min, max] ms with 0 < min <= max', l);
+  if (l !== undefined && !(Array.isArray(l) && l.length === 2 && l[0] > 0 && l[1] >= l[0]))
+    throw bad('liquidationEveryMs', '[min, max] ms with 0 < min <= max', l);
   const f = o.faultEvery;
-  if (f !== undefined && !(Number.isInteger(f.everyMs) && f.everyMs > 0)) throw bad('faultEvery.everyMs', 'a positive integer of ms', f.everyMs);
+  if (f !== undefined && !(Number.isInteger(f.everyMs) && f.everyMs > 0))
+    throw bad('faultEvery.everyMs', 'a positive integer of ms', f.everyMs);
 }
 
 function reject(socket: Duplex, status: number, message: string): void {
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+  );
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -120,7 +131,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const okxConnects = new Map<string, number[]>();
 
   const onClosed = (c: SimConnection) => conns.get(c.exchange)!.delete(c);
-  const accept = (exchange: ExchangeId, req: IncomingMessage, socket: Duplex, head: Buffer, make: (ws: WebSocket) => SimConnection) => {
+  const accept = (
+    exchange: ExchangeId,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    make: (ws: WebSocket) => SimConnection,
+  ) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       ctx.counters[exchange].connectionsOpened++;
       conns.get(exchange)!.add(make(ws));
@@ -130,7 +147,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const server = createServer((req, res) => {
     handleHttp(req, res).catch((err: Error) => {
       logger.error({ err: err.message }, 'simulator request failed');
-      if (!res.headersSent) respond(res, 500, JSON.stringify({ error: { code: 'E_SIM_INTERNAL', message: err.message } }));
+      if (!res.headersSent)
+        respond(res, 500, JSON.stringify({ error: { code: 'E_SIM_INTERNAL', message: err.message } }));
     });
   });
 
@@ -149,7 +167,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       okxConnects.set(ip, recent);
       return accept('okx-swap', req, socket, head, (ws) => new OkxConnection(ws, socket, ctx, onClosed));
     }
-    if (url.pathname === BYBIT_PATH) return accept('bybit-linear', req, socket, head, (ws) => new BybitConnection(ws, socket, ctx, onClosed));
+    if (url.pathname === BYBIT_PATH)
+      return accept('bybit-linear', req, socket, head, (ws) => new BybitConnection(ws, socket, ctx, onClosed));
     const path = parseBinancePath(url.pathname, url.searchParams);
     if (!path) return reject(socket, 404, `no websocket endpoint at ${url.pathname}`);
     const problem = checkBinancePath(path, limits.binance.maxStreams);
@@ -176,14 +195,24 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         return respond(res, 200, JSON.stringify({ ok: true, ...fault(parseFaultSpec(json)) }));
       } catch (err) {
         if (hasErrorCode(err, 'E_SIM_FAULT', 'E_SIM_BODY_TOO_LARGE'))
-          return respond(res, err.code === 'E_SIM_BODY_TOO_LARGE' ? 413 : 400, JSON.stringify({ error: { code: err.code, message: err.message } }));
+          return respond(
+            res,
+            err.code === 'E_SIM_BODY_TOO_LARGE' ? 413 : 400,
+            JSON.stringify({ error: { code: err.code, message: err.message } }),
+          );
         throw err;
       }
     }
     if (isBinanceRest(p)) return rest.binance(req, res, url);
     if (isBybitRest(p)) return rest.bybit(req, res, url);
     if (isOkxRest(p)) return rest.okx(req, res, url);
-    respond(res, 404, JSON.stringify({ error: { code: 'E_SIM_NOT_FOUND', message: `nothing is served at ${p}; see simulator/README.md` } }));
+    respond(
+      res,
+      404,
+      JSON.stringify({
+        error: { code: 'E_SIM_NOT_FOUND', message: `nothing is served at ${p}; see simulator/README.md` },
+      }),
+    );
   }
 
   function fault(input: FaultSpec): FaultResult {
@@ -225,7 +254,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         case 'rest-429':
         case 'rest-418': {
           const status = spec.fault === 'rest-429' ? 429 : 418;
-          ctx.faults.failRest(ex, { status, remaining: count, retryAfter: spec.retryAfter ?? (status === 429 ? 1 : 10) });
+          ctx.faults.failRest(ex, {
+            status,
+            remaining: count,
+            retryAfter: spec.retryAfter ?? (status === 429 ? 1 : 10),
+          });
           break;
         }
         case 'clear':

@@ -32,7 +32,8 @@ function expectOlderKeysIn(sim: unknown, real: unknown): void {
 
 describe.skipIf(noShared)('frame shapes match the real exchanges', () => {
   const m = market();
-  const one = (ex: ExchangeId, stream: string, pick: (fs: Frame[]) => Frame = (fs) => fs[fs.length - 1]) => pick(parse(m.nextFrames(ex, stream, 3)));
+  const one = (ex: ExchangeId, stream: string, pick: (fs: Frame[]) => Frame = (fs) => fs[fs.length - 1]) =>
+    pick(parse(m.nextFrames(ex, stream, 3)));
 
   it('Binance payloads have the real key order, in the combined-stream envelope', () => {
     const agg = one('binance-usdm', 'aggTrade');
@@ -64,7 +65,10 @@ describe.skipIf(noShared)('frame shapes match the real exchanges', () => {
     expect(shapeOf(one('okx-swap', 'open-interest'))).toBe(shapeOf(sample('okx-swap.open-interest')[1]));
     expect(shapeOf(one('okx-swap', 'funding-rate'))).toBe(shapeOf(sample('okx-swap.funding-rate').at(-1)));
     expect(shapeOf(one('okx-swap', 'liquidation-orders'))).toBe(shapeOf(sample('okx-swap.liquidation-orders')[0]));
-    const tickers = recorded('okx.2022-05-13.jsonl', (f) => (f.arg as { channel?: string } | undefined)?.channel === 'tickers' && !('event' in f))[0];
+    const tickers = recorded(
+      'okx.2022-05-13.jsonl',
+      (f) => (f.arg as { channel?: string } | undefined)?.channel === 'tickers' && !('event' in f),
+    )[0];
     expect(shapeOf(one('okx-swap', 'tickers'))).toBe(shapeOf(tickers));
   });
 });
@@ -83,14 +87,21 @@ describe('frame shapes match public real frames of the channels the samples lack
     const [snapshot, delta] = frames('bybit-linear', 'orderbook.50', 'BTCUSDT');
     expect([snapshot.type, delta.type]).toEqual(['snapshot', 'delta']);
     // The 2023 frames predate `cts` (checked against the 2026 capture in the next test).
-    for (const real of publicFrames('bybit-linear.orderbook.50')) expectOlderKeysIn(real.type === 'delta' ? delta : snapshot, real);
+    for (const real of publicFrames('bybit-linear.orderbook.50'))
+      expectOlderKeysIn(real.type === 'delta' ? delta : snapshot, real);
   });
 
-  it.skipIf(noShared)('Bybit orderbook.50 has the shape of the newest real order-book frames (orderbook.200, 2026)', () => {
-    const [snapshot] = frames('bybit-linear', 'orderbook.50');
-    const real = recorded('bybit-linear.2026-08-09.jsonl', (f) => String(f.topic).startsWith('orderbook.') && f.type === 'snapshot')[0];
-    expect(shapeOf(snapshot)).toBe(shapeOf(real));
-  });
+  it.skipIf(noShared)(
+    'Bybit orderbook.50 has the shape of the newest real order-book frames (orderbook.200, 2026)',
+    () => {
+      const [snapshot] = frames('bybit-linear', 'orderbook.50');
+      const real = recorded(
+        'bybit-linear.2026-08-09.jsonl',
+        (f) => String(f.topic).startsWith('orderbook.') && f.type === 'snapshot',
+      )[0];
+      expect(shapeOf(snapshot)).toBe(shapeOf(real));
+    },
+  );
 
   it('OKX books5: the current keys of the docs example (seqId, no prevSeqId), every key of the 2022 frames', () => {
     const sim = frames('okx-swap', 'books5').at(-1)!;
@@ -161,7 +172,9 @@ describe('sequences a client checks', () => {
   });
 
   it('OKX books5 carry an increasing seqId and, like the real channel, no prevSeqId', () => {
-    const books = parse(market().nextFrames('okx-swap', 'books5', 30, { symbol: 'BTC-USDT-SWAP' })).map((f) => (f.data as Frame[])[0]);
+    const books = parse(market().nextFrames('okx-swap', 'books5', 30, { symbol: 'BTC-USDT-SWAP' })).map(
+      (f) => (f.data as Frame[])[0],
+    );
     for (const b of books) expect(b).not.toHaveProperty('prevSeqId');
     books.slice(1).forEach((b, i) => expect(b.seqId as number).toBeGreaterThan(books[i].seqId as number));
   });
@@ -172,7 +185,11 @@ describe('a plausible, consistent market', () => {
     const m = market();
     const price = (ex: ExchangeId, stream: string, symbol: string, get: (f: Frame) => string) =>
       Number(get(JSON.parse(m.nextFrames(ex, stream, 1, { symbol })[0]) as Frame));
-    for (const [base, ref] of [['BTC', 65000], ['ETH', 3400], ['SOL', 150]] as const) {
+    for (const [base, ref] of [
+      ['BTC', 65000],
+      ['ETH', 3400],
+      ['SOL', 150],
+    ] as const) {
       const bn = price('binance-usdm', 'aggTrade', `${base}USDT`, (f) => data(f).p as string);
       const by = price('bybit-linear', 'publicTrade', `${base}USDT`, (f) => (f.data as Frame[])[0].p as string);
       const okx = price('okx-swap', 'trades', `${base}-USDT-SWAP`, (f) => (f.data as Frame[])[0].px as string);
@@ -181,12 +198,16 @@ describe('a plausible, consistent market', () => {
         expect(Math.abs(p / bn - 1)).toBeLessThan(0.005);
       }
     }
-    for (const f of parse(m.nextFrames('binance-usdm', 'bookTicker', 30))) expect(Number(data(f).b)).toBeLessThan(Number(data(f).a));
+    for (const f of parse(m.nextFrames('binance-usdm', 'bookTicker', 30)))
+      expect(Number(data(f).b)).toBeLessThan(Number(data(f).a));
   });
 
   it('sizes OKX trades in whole contracts of the ctVal its instruments endpoint lists', () => {
     const m = market();
-    const instruments = JSON.parse(m.rest['okx-swap'].instruments('BTC-USDT-SWAP', START)!) as { ctVal: string; lotSz: string }[];
+    const instruments = JSON.parse(m.rest['okx-swap'].instruments('BTC-USDT-SWAP', START)!) as {
+      ctVal: string;
+      lotSz: string;
+    }[];
     expect(instruments[0]).toMatchObject({ ctVal: '0.01', lotSz: '1' });
     const eth = JSON.parse(m.rest['okx-swap'].instruments('ETH-USDT-SWAP', START)!) as { ctVal: string }[];
     const sol = JSON.parse(m.rest['okx-swap'].instruments('SOL-USDT-SWAP', START)!) as { ctVal: string }[];
@@ -218,6 +239,11 @@ describe('a plausible, consistent market', () => {
   it('rejects a market list it cannot serve, naming the fix', () => {
     expect(() => createSyntheticMarket({ markets: ['PEPE'] })).toThrow(/PEPE=<price>/);
     expect(() => createSyntheticMarket({ markets: [] })).toThrow(/at least one/);
-    expect(createSyntheticMarket({ markets: ['DOGE=0.15'], start: START }).rest['binance-usdm'].openInterest('DOGEUSDT', START)).toMatch(/"symbol":"DOGEUSDT"/);
+    expect(
+      createSyntheticMarket({ markets: ['DOGE=0.15'], start: START }).rest['binance-usdm'].openInterest(
+        'DOGEUSDT',
+        START,
+      ),
+    ).toMatch(/"symbol":"DOGEUSDT"/);
   });
 });

@@ -33,7 +33,9 @@ export class TestClient {
       this.pings++;
       this.wake();
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => (this.wake(), resolve({ code, reason: String(reason) }))));
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => (this.wake(), resolve({ code, reason: String(reason) }))),
+    );
     ws.on('error', () => {});
   }
 
@@ -42,7 +44,9 @@ export class TestClient {
       const ws = new WebSocket(url, opts);
       const c = new TestClient(ws);
       ws.once('open', () => resolve(c));
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })),
+      );
       ws.once('error', reject);
     });
   }
@@ -56,7 +60,10 @@ export class TestClient {
   /** Resolve when `cond` holds (checked on every frame, ping and close). */
   until(cond: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)),
+        timeoutMs,
+      );
       const check = () => {
         if (cond()) {
           clearTimeout(timer);
@@ -90,14 +97,22 @@ export class TestClient {
   }
 
   /** The next unread frame that parses as JSON and matches `pred`. */
-  async json<T = Record<string, unknown>>(pred: (o: T) => boolean = () => true, what = 'a JSON frame', timeoutMs = WAIT_MS): Promise<T> {
-    const text = await this.next((t) => {
-      try {
-        return pred(JSON.parse(t) as T);
-      } catch {
-        return false;
-      }
-    }, what, timeoutMs);
+  async json<T = Record<string, unknown>>(
+    pred: (o: T) => boolean = () => true,
+    what = 'a JSON frame',
+    timeoutMs = WAIT_MS,
+  ): Promise<T> {
+    const text = await this.next(
+      (t) => {
+        try {
+          return pred(JSON.parse(t) as T);
+        } catch {
+          return false;
+        }
+      },
+      what,
+      timeoutMs,
+    );
     return JSON.parse(text) as T;
   }
 
@@ -149,7 +164,10 @@ export function publicFrames(name: string): Record<string, unknown>[] {
 }
 
 /** The frames a capture recorded (../shared/captures/<name>), parsed, optionally filtered. */
-export function recorded(name: string, pred: (f: Record<string, unknown>) => boolean = () => true): Record<string, unknown>[] {
+export function recorded(
+  name: string,
+  pred: (f: Record<string, unknown>) => boolean = () => true,
+): Record<string, unknown>[] {
   return sharedLines(`captures/${name}`)
     .map((l) => JSON.parse(l) as { t: string; data?: string })
     .filter((r) => r.t === 'recv' && typeof r.data === 'string')

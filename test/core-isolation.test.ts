@@ -18,7 +18,15 @@ function sources(dir: string): string[] {
   });
 }
 
-const FORBIDDEN_PACKAGES = new Set([...builtinModules, 'ws', 'better-sqlite3', 'pino', 'prom-client', 'simple-git', 'sql.js']);
+const FORBIDDEN_PACKAGES = new Set([
+  ...builtinModules,
+  'ws',
+  'better-sqlite3',
+  'pino',
+  'prom-client',
+  'simple-git',
+  'sql.js',
+]);
 /** Globals core must not touch, as token sequences: `Date.now(`, `console.`, `setTimeout(`… */
 const FORBIDDEN_GLOBALS = [
   ['Date', '.', 'now', '('],
@@ -36,10 +44,14 @@ const tokenText = (t: Token) => (t.type === 'string' ? null : t.text);
 function coreViolations(file: string, text: string): string[] {
   const problems: string[] = [];
   for (const ref of moduleReferences(text)) {
-    if (ref.kind === 'require') problems.push(`${file} calls require(${ref.spec ?? '…'}): core is ESM and loads nothing at run time`);
-    else if (ref.spec === null) problems.push(`${file} has a ${ref.kind} import of a computed specifier, which cannot be checked`);
-    else if (ref.spec.startsWith('node:') || FORBIDDEN_PACKAGES.has(ref.spec.split('/')[0])) problems.push(`${file} imports ${ref.spec} (${ref.kind})`);
-    else if (ref.spec.startsWith('.') && (ref.spec.includes('/adapters/') || ref.spec.includes('collector/'))) problems.push(`${file} imports ${ref.spec} (${ref.kind})`);
+    if (ref.kind === 'require')
+      problems.push(`${file} calls require(${ref.spec ?? '…'}): core is ESM and loads nothing at run time`);
+    else if (ref.spec === null)
+      problems.push(`${file} has a ${ref.kind} import of a computed specifier, which cannot be checked`);
+    else if (ref.spec.startsWith('node:') || FORBIDDEN_PACKAGES.has(ref.spec.split('/')[0]))
+      problems.push(`${file} imports ${ref.spec} (${ref.kind})`);
+    else if (ref.spec.startsWith('.') && (ref.spec.includes('/adapters/') || ref.spec.includes('collector/')))
+      problems.push(`${file} imports ${ref.spec} (${ref.kind})`);
   }
   const words = tokenize(text).map(tokenText);
   for (const seq of FORBIDDEN_GLOBALS)
@@ -57,9 +69,14 @@ describe('the isolation checker', () => {
     ['a dynamic import', "const fs = import('node:fs');", 'imports node:fs (dynamic)'],
     ['an awaited dynamic import', 'const { join } = await import(`node:path`);', 'imports node:path (dynamic)'],
     ['a computed dynamic import', 'const m = await import(name);', 'dynamic import of a computed specifier'],
-    ['a require', "const fs = require('fs');", "calls require(fs)"],
+    ['a require', "const fs = require('fs');", 'calls require(fs)'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the planted source is a template literal
     ['a computed require', 'const m = require(`./${x}`);', 'calls require(…)'],
-    ['an adapter import', "import { openNodeDb } from '../adapters/node-sqlite.ts';", 'imports ../adapters/node-sqlite.ts (static)'],
+    [
+      'an adapter import',
+      "import { openNodeDb } from '../adapters/node-sqlite.ts';",
+      'imports ../adapters/node-sqlite.ts (static)',
+    ],
     ['the clock', 'const t = Date.now();', 'uses Date.now('],
     ['a timer', 'setTimeout(() => {}, 5);', 'uses setTimeout('],
     ['the console', 'console.log(x);', 'uses console.'],
@@ -74,7 +91,7 @@ describe('the isolation checker', () => {
       "// import 'node:fs'; require('fs'); Date.now()",
       "/* const fs = await import('node:fs'); console.log(1) */",
       "const message = \"run require('x') or import('node:fs') yourself\";",
-      "const re = /['\"]import\\(/g;",
+      'const re = /[\'"]import\\(/g;',
       'const ratio = total / count / 2;',
       'const url = new URL(`./x.ts`, import.meta.url);',
       "const api = { require: (s: string) => s, import: 1 }; api.require('fs');",

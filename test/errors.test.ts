@@ -23,7 +23,8 @@ function codesInSource(): Map<string, string[]> {
   const used = new Map<string, string[]>();
   for (const file of ROOTS.flatMap(sources)) {
     if (file === TABLE_FILE) continue;
-    for (const [code] of readFileSync(file, 'utf8').matchAll(/\bE_[A-Z0-9_]{3,}\b/g)) used.set(code, [...(used.get(code) ?? []), file]);
+    for (const [code] of readFileSync(file, 'utf8').matchAll(/\bE_[A-Z0-9_]{3,}\b/g))
+      used.set(code, [...(used.get(code) ?? []), file]);
   }
   return used;
 }
@@ -41,7 +42,9 @@ function documentedRows(): Map<string, string[]> {
 describe('error codes', () => {
   it('has every code the source uses in the table, and no unused entry', () => {
     const used = codesInSource();
-    const unknown = [...used].filter(([code]) => !(code in ERROR_CODES)).map(([code, files]) => `${code} (${files[0]})`);
+    const unknown = [...used]
+      .filter(([code]) => !(code in ERROR_CODES))
+      .map(([code, files]) => `${code} (${files[0]})`);
     expect(unknown).toEqual([]);
     expect(Object.keys(ERROR_CODES).filter((code) => !used.has(code))).toEqual([]);
   });

@@ -41,17 +41,22 @@ function upwardImports(file: string, text: string): string[] {
     const target = normalize(join(dirname(file), ref.spec)).split(sep)[0];
     if (target !== layer && LAYERS.includes(target) && !MAY_IMPORT[layer].includes(target))
       problems.push(`${file} imports ${ref.spec}: ${layer}/ may not depend on ${target}/`);
-    else if (!LAYERS.includes(target) && target !== 'package.json') problems.push(`${file} imports ${ref.spec}, outside every layer`);
+    else if (!LAYERS.includes(target) && target !== 'package.json')
+      problems.push(`${file} imports ${ref.spec}, outside every layer`);
   }
   return problems;
 }
 
 describe('the layer rule', () => {
   it('catches an upward import, a dynamic one included, and allows downward and same-layer ones', () => {
-    expect(upwardImports(join('replay', 'player', 'x.ts'), "import { a } from '../../collector/relay/relay.ts';")).toHaveLength(1);
+    expect(
+      upwardImports(join('replay', 'player', 'x.ts'), "import { a } from '../../collector/relay/relay.ts';"),
+    ).toHaveLength(1);
     expect(upwardImports(join('collector', 'x.ts'), "const m = await import('../cli/main.ts');")).toHaveLength(1);
     expect(upwardImports(join('src', 'lib', 'x.ts'), "import '../../collector/config.ts';")).toHaveLength(1);
-    expect(upwardImports(join('cli', 'x.ts'), "import { a } from '../collector/config.ts';\nimport { b } from './kit.ts';")).toEqual([]);
+    expect(
+      upwardImports(join('cli', 'x.ts'), "import { a } from '../collector/config.ts';\nimport { b } from './kit.ts';"),
+    ).toEqual([]);
   });
 });
 

@@ -40,8 +40,19 @@ function record(path: string, sessions: { config: MetricsConfig; events: Recorde
     // The collector writes a restart gap before any data of a session.
     const first = events[0];
     const restart: RecordedEvent = {
-      kind: 'gap', exchange: first.exchange, symbol: '', market: '', ts: first.local_ts, local_ts: first.local_ts,
-      stream: 'market', start_ts: first.local_ts - 60_000, end_ts: first.local_ts, seq_before: null, seq_after: null, cause: 'restart', seq: 0,
+      kind: 'gap',
+      exchange: first.exchange,
+      symbol: '',
+      market: '',
+      ts: first.local_ts,
+      local_ts: first.local_ts,
+      stream: 'market',
+      start_ts: first.local_ts - 60_000,
+      end_ts: first.local_ts,
+      seq_before: null,
+      seq_after: null,
+      cause: 'restart',
+      seq: 0,
     };
     const all = [restart, ...events];
     for (let i = 0; i < all.length; i += 500) {
@@ -96,7 +107,10 @@ describe('futuresboard metrics verify', () => {
 
   it('passes on a session the collector recorded live from the simulator', async () => {
     // Half-second buckets and a short warm-up, so a few seconds give rows (and likely alerts).
-    const rig = await startRig(dir, { name: 'sim', tweak: (c) => void (c.metrics = { bucketMs: 500, warmupBuckets: 4, zWindowBuckets: 20, zMinSamples: 4 }) });
+    const rig = await startRig(dir, {
+      name: 'sim',
+      tweak: (c) => void (c.metrics = { bucketMs: 500, warmupBuckets: 4, zWindowBuckets: 20, zMinSamples: 4 }),
+    });
     try {
       const first = await rig.next(() => true, 20_000, 'the first event');
       await rig.next((e) => e.local_ts >= first.local_ts + 4000, 30_000, '4 s of data');
@@ -113,7 +127,9 @@ describe('futuresboard metrics verify', () => {
     const path = join(dir, 'altered.db');
     copyFileSync(live, path);
     const db = openNodeDb(path);
-    const [victim] = db.all<{ id: number; symbol: string; cvd: number }>('SELECT id, symbol, cvd FROM metrics ORDER BY id LIMIT 1 OFFSET 500');
+    const [victim] = db.all<{ id: number; symbol: string; cvd: number }>(
+      'SELECT id, symbol, cvd FROM metrics ORDER BY id LIMIT 1 OFFSET 500',
+    );
     db.run('UPDATE metrics SET cvd = cvd + 1 WHERE id = ?', [victim.id]);
     db.close();
     const { code, text } = await run(runMetrics, ['verify', '--db', path]);
@@ -127,7 +143,9 @@ describe('futuresboard metrics verify', () => {
     const path = join(dir, 'altered-json.db');
     copyFileSync(live, path);
     const db = openNodeDb(path);
-    const [m] = db.all<{ id: number; timeframes: string }>('SELECT id, timeframes FROM metrics ORDER BY id LIMIT 1 OFFSET 900');
+    const [m] = db.all<{ id: number; timeframes: string }>(
+      'SELECT id, timeframes FROM metrics ORDER BY id LIMIT 1 OFFSET 900',
+    );
     const tf = JSON.parse(m.timeframes);
     tf['5m'].quote_volume += 0.5;
     db.run('UPDATE metrics SET timeframes = ? WHERE id = ?', [JSON.stringify(tf), m.id]);
@@ -138,7 +156,11 @@ describe('futuresboard metrics verify', () => {
     expect(code).toBe(1);
     expect(text).toContain('2 difference(s)');
     expect(text).toMatch(new RegExp(`metrics id ${m.id}: .*: timeframes\\.5m\\.quote_volume: stored `));
-    expect(text).toMatch(new RegExp(`alerts .* ${a.rule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (up|down): row: stored \\(missing\\), recomputed an alert`));
+    expect(text).toMatch(
+      new RegExp(
+        `alerts .* ${a.rule.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (up|down): row: stored \\(missing\\), recomputed an alert`,
+      ),
+    );
   });
 
   it('differs when told to use one config for a file recorded with two', async () => {
@@ -155,12 +177,14 @@ describe('futuresboard metrics verify', () => {
     await expect(run(runMetrics, ['check'])).rejects.toThrow(CliError);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ bucketMs: 0 }));
-    await expect(run(runMetrics, ['verify', '--db', live, '--config', bad])).rejects.toThrow(/--config .*bucketMs: must be an integer >= 1/);
+    await expect(run(runMetrics, ['verify', '--db', live, '--config', bad])).rejects.toThrow(
+      /--config .*bucketMs: must be an integer >= 1/,
+    );
     const help = await run(runMetrics, ['verify', '--help']);
     expect(help.code).toBe(0);
     expect(help.text).toContain('Usage: futuresboard metrics verify --db <file>');
     const list = await run(runMetrics, ['--help']);
-    expect(list.text).toMatch(/Subcommands:\n  verify .*\n  bench /);
+    expect(list.text).toMatch(/Subcommands:\n {2}verify .*\n {2}bench /);
     await expect(run(runAlerts, [])).rejects.toThrow('alerts needs a subcommand: stats (see --help)');
   });
 });
@@ -199,7 +223,11 @@ describe('futuresboard alerts stats', () => {
     db.close();
     const { code, text } = await run(runAlerts, ['stats', '--db', live, '--json']);
     expect(code).toBe(0);
-    const stats = JSON.parse(text) as { tier: number | 'all'; alerts: number; horizons: { fwd_ret_5m: { known: number; hits: number; hitRate: number | null } } }[];
+    const stats = JSON.parse(text) as {
+      tier: number | 'all';
+      alerts: number;
+      horizons: { fwd_ret_5m: { known: number; hits: number; hitRate: number | null } };
+    }[];
     for (const t of byTier) {
       const line = stats.find((s) => s.tier === t.tier)!;
       expect(line.alerts).toBe(t.n);
@@ -226,7 +254,9 @@ describe('futuresboard metrics bench', () => {
   it('reports the engine next to a read-only loop over the same events', async () => {
     const { code, text } = await run(runMetrics, ['bench', '--markets', '20', '--events', '30000', '--rate', '2000']);
     expect(code).toBe(0);
-    expect(text).toMatch(/read-only loop \d+\.\d\d M events\/s; metrics \+ alerts \d+\.\d\d M events\/s \(\d+\.\d× the read loop's time; best of 3 runs each\)/);
+    expect(text).toMatch(
+      /read-only loop \d+\.\d\d M events\/s; metrics \+ alerts \d+\.\d\d M events\/s \(\d+\.\d× the read loop's time; best of 3 runs each\)/,
+    );
     expect(text).toMatch(/\d+ metric rows and \d+ alerts produced/);
   });
 });

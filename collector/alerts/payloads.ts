@@ -84,7 +84,12 @@ export function webhookBody(format: WebhookFormat, a: StoredAlert, chatId?: stri
         text: alertTitle(a),
         blocks: [
           { type: 'section', text: { type: 'mrkdwn', text: `*${alertTitle(a)}*` } },
-          { type: 'section', fields: details(a).slice(0, 10).map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}` })) },
+          {
+            type: 'section',
+            fields: details(a)
+              .slice(0, 10)
+              .map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}` })),
+          },
         ],
       };
     case 'telegram':

@@ -49,16 +49,24 @@ export class DeliveryQueue {
 
   /** When the next pending delivery is due, or null when none is pending. */
   nextDue(): number | null {
-    const [r] = this.db.all<{ t: number | null }>("SELECT min(next_attempt_ts) AS t FROM alert_deliveries WHERE status = 'pending'");
+    const [r] = this.db.all<{ t: number | null }>(
+      "SELECT min(next_attempt_ts) AS t FROM alert_deliveries WHERE status = 'pending'",
+    );
     return r.t === null ? null : Number(r.t);
   }
 
   delivered(id: number, now: number): void {
-    this.db.run("UPDATE alert_deliveries SET status = 'delivered', attempts = attempts + 1, last_error = NULL, updated_ts = ? WHERE id = ?", [now, id]);
+    this.db.run(
+      "UPDATE alert_deliveries SET status = 'delivered', attempts = attempts + 1, last_error = NULL, updated_ts = ? WHERE id = ?",
+      [now, id],
+    );
   }
 
   failed(id: number, error: string, now: number): void {
-    this.db.run("UPDATE alert_deliveries SET status = 'failed', attempts = attempts + 1, last_error = ?, updated_ts = ? WHERE id = ?", [error, now, id]);
+    this.db.run(
+      "UPDATE alert_deliveries SET status = 'failed', attempts = attempts + 1, last_error = ?, updated_ts = ? WHERE id = ?",
+      [error, now, id],
+    );
   }
 
   /**
@@ -67,15 +75,24 @@ export class DeliveryQueue {
    */
   retry(d: Delivery, error: string, at: number, now: number): void {
     this.db.transaction(() => {
-      this.db.run('UPDATE alert_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_ts = ?, updated_ts = ? WHERE id = ?', [error, at, now, d.id]);
-      this.db.run("UPDATE alert_deliveries SET next_attempt_ts = ? WHERE target = ? AND status = 'pending' AND next_attempt_ts < ?", [at, d.target, at]);
+      this.db.run(
+        'UPDATE alert_deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_ts = ?, updated_ts = ? WHERE id = ?',
+        [error, at, now, d.id],
+      );
+      this.db.run(
+        "UPDATE alert_deliveries SET next_attempt_ts = ? WHERE target = ? AND status = 'pending' AND next_attempt_ts < ?",
+        [at, d.target, at],
+      );
     });
   }
 
   /** Counts by status; `failing` looks at give-ups from `since` on, so an old failure does not degrade health forever. */
   stats(since = 0): QueueStats {
     const s: QueueStats = { pending: 0, failed: 0, delivered: 0, lastError: null, failing: 0 };
-    for (const r of this.db.all<{ status: DeliveryStatus; n: number }>('SELECT status, count(*) AS n FROM alert_deliveries GROUP BY status')) s[r.status] = Number(r.n);
+    for (const r of this.db.all<{ status: DeliveryStatus; n: number }>(
+      'SELECT status, count(*) AS n FROM alert_deliveries GROUP BY status',
+    ))
+      s[r.status] = Number(r.n);
     const [e] = this.db.all<{ target: string; last_error: string }>(
       "SELECT target, last_error FROM alert_deliveries WHERE status != 'delivered' AND last_error IS NOT NULL ORDER BY updated_ts DESC, id DESC LIMIT 1",
     );

@@ -62,9 +62,23 @@ class Endpoint {
 
 function alert(tier: AlertRecord['tier'], bucket: number, over: Partial<AlertRecord> = {}): AlertRecord {
   return {
-    exchange: 'binance-usdm', symbol: 'BTCUSDT', market: 'BTC/USDT:USDT', local_ts: T0 + bucket + 120, seq: bucket, bucket_ts: T0 + bucket,
-    tier, rule: tier === 1 ? 'z:cvd' : 'cvd_oi', direction: 'up', value: 3.1, threshold: 2.5, price: 65_000.5,
-    inputs: { series: 'cvd', z: 3.1 }, fwd_ret_5m: null, fwd_ret_15m: null, fwd_ret_60m: null, ...over,
+    exchange: 'binance-usdm',
+    symbol: 'BTCUSDT',
+    market: 'BTC/USDT:USDT',
+    local_ts: T0 + bucket + 120,
+    seq: bucket,
+    bucket_ts: T0 + bucket,
+    tier,
+    rule: tier === 1 ? 'z:cvd' : 'cvd_oi',
+    direction: 'up',
+    value: 3.1,
+    threshold: 2.5,
+    price: 65_000.5,
+    inputs: { series: 'cvd', z: 3.1 },
+    fwd_ret_5m: null,
+    fwd_ret_15m: null,
+    fwd_ret_60m: null,
+    ...over,
   };
 }
 
@@ -104,7 +118,14 @@ describe('alert webhook sink', () => {
     expect(ep.requests[0].body).toMatchObject({
       type: 'futuresboard.alert',
       version: 1,
-      alert: { id, tier: 2, market: 'BTC/USDT:USDT', direction: 'up', price: 65_000.5, time: new Date(T0 + 120).toISOString() },
+      alert: {
+        id,
+        tier: 2,
+        market: 'BTC/USDT:USDT',
+        direction: 'up',
+        price: 65_000.5,
+        time: new Date(T0 + 120).toISOString(),
+      },
     });
     expect(sink.stats()).toEqual({ pending: 0, failed: 0, delivered: 1, lastError: null, failing: 0 });
     const rows = db.all<Record<string, unknown>>('SELECT * FROM alert_deliveries');
@@ -119,7 +140,10 @@ describe('alert webhook sink', () => {
     ep.replies.push({ status: 500, body: 'oops' }, { status: 502 });
     sink.enqueue(write(db, [alert(1, 0)]));
     await sink.runDue();
-    const next = () => db.all<{ next_attempt_ts: number; attempts: number; status: string }>('SELECT next_attempt_ts, attempts, status FROM alert_deliveries')[0];
+    const next = () =>
+      db.all<{ next_attempt_ts: number; attempts: number; status: string }>(
+        'SELECT next_attempt_ts, attempts, status FROM alert_deliveries',
+      )[0];
     expect(next()).toEqual({ next_attempt_ts: T0 + 500, attempts: 1, status: 'pending' }); // 1 s, half of it jitter (0 here)
     expect(sink.stats().lastError).toBe('webhook ops: HTTP 500: oops');
     await sink.runDue(); // not due yet
@@ -138,9 +162,13 @@ describe('alert webhook sink', () => {
   it('honours Retry-After (header or Discord/Telegram body) on 429', async () => {
     const { db } = freshDb();
     const sink = sinkOn(db, [{ url: ep.url, format: 'discord' }]);
-    ep.replies.push({ status: 429, headers: { 'retry-after': '7' } }, { status: 429, body: JSON.stringify({ retry_after: 2.5 }) });
+    ep.replies.push(
+      { status: 429, headers: { 'retry-after': '7' } },
+      { status: 429, body: JSON.stringify({ retry_after: 2.5 }) },
+    );
     sink.enqueue(write(db, [alert(1, 0)]));
-    const next = () => db.all<{ next_attempt_ts: number }>('SELECT next_attempt_ts FROM alert_deliveries')[0].next_attempt_ts;
+    const next = () =>
+      db.all<{ next_attempt_ts: number }>('SELECT next_attempt_ts FROM alert_deliveries')[0].next_attempt_ts;
     await sink.runDue();
     expect(next()).toBe(T0 + 7000);
     now = T0 + 7000;
@@ -151,18 +179,33 @@ describe('alert webhook sink', () => {
 
   it('gives up at once on a request the endpoint rejects, and after maxAttempts on errors', async () => {
     const { db } = freshDb();
-    const bad = sinkOn(db, [{ url: `${ep.url}/gone`, format: 'slack', name: 'slack-team' }], { maxAttempts: 2, baseDelayMs: 10 });
+    const bad = sinkOn(db, [{ url: `${ep.url}/gone`, format: 'slack', name: 'slack-team' }], {
+      maxAttempts: 2,
+      baseDelayMs: 10,
+    });
     ep.replies.push({ status: 404, body: 'no_service' });
     bad.enqueue(write(db, [alert(1, 0)]));
     await bad.runDue();
-    expect(bad.stats()).toEqual({ pending: 0, failed: 1, delivered: 0, lastError: 'webhook slack-team: HTTP 404: no_service', failing: 1 });
+    expect(bad.stats()).toEqual({
+      pending: 0,
+      failed: 1,
+      delivered: 0,
+      lastError: 'webhook slack-team: HTTP 404: no_service',
+      failing: 1,
+    });
 
     ep.replies.push({ status: 503 }, { status: 503 });
     bad.enqueue(write(db, [alert(1, 10_000)]));
     await bad.runDue();
     now += 1000;
     await bad.runDue();
-    expect(bad.stats()).toEqual({ pending: 0, failed: 2, delivered: 0, lastError: 'webhook slack-team: gave up after 2 attempts: HTTP 503', failing: 2 });
+    expect(bad.stats()).toEqual({
+      pending: 0,
+      failed: 2,
+      delivered: 0,
+      lastError: 'webhook slack-team: gave up after 2 attempts: HTTP 503',
+      failing: 2,
+    });
     // Give-ups older than the health window no longer count as failing.
     expect(bad.stats(Number.MAX_SAFE_INTEGER).failing).toBe(0);
     db.close();
@@ -175,7 +218,9 @@ describe('alert webhook sink', () => {
     sink.enqueue(write(db, [alert(1, 0), alert(1, 10_000), alert(1, 20_000)]));
     await sink.runDue();
     expect(ep.requests).toHaveLength(1);
-    const waits = db.all<{ next_attempt_ts: number }>('SELECT next_attempt_ts FROM alert_deliveries ORDER BY id').map((r) => r.next_attempt_ts);
+    const waits = db
+      .all<{ next_attempt_ts: number }>('SELECT next_attempt_ts FROM alert_deliveries ORDER BY id')
+      .map((r) => r.next_attempt_ts);
     expect(waits).toEqual([T0 + 500, T0 + 500, T0 + 500]);
     now = T0 + 500;
     await sink.runDue();
@@ -214,7 +259,10 @@ describe('alert webhook sink', () => {
       { url: `${ep.url}/slack`, format: 'slack', minTier: 3 },
       { url: `${ep.url}/bot123:abc/sendMessage`, format: 'telegram', chatId: '-1001' },
     ]);
-    const ids = write(db, [alert(1, 0, { direction: 'down' }), alert(4, 10_000, { rule: 'funding_oi', inputs: { funding_rate: 0.0002, oi_chg_pct: -1.2 } })]);
+    const ids = write(db, [
+      alert(1, 0, { direction: 'down' }),
+      alert(4, 10_000, { rule: 'funding_oi', inputs: { funding_rate: 0.0002, oi_chg_pct: -1.2 } }),
+    ]);
     expect(sink.enqueue(ids)).toBe(5); // slack skips the tier-1 alert
     await sink.runDue();
     const by = (p: string) => ep.requests.filter((r) => r.path.startsWith(p)).map((r) => r.body);
@@ -235,7 +283,13 @@ describe('alert webhook sink', () => {
 
   it('delivers in the background after start() and kick(), and stops cleanly', async () => {
     const { db } = freshDb();
-    const sink = createAlertSink({ db, targets: [{ url: ep.url, format: 'json' }], fetch, now: Date.now, logger: silentLogger });
+    const sink = createAlertSink({
+      db,
+      targets: [{ url: ep.url, format: 'json' }],
+      fetch,
+      now: Date.now,
+      logger: silentLogger,
+    });
     sink.start();
     const arrived = ep.request();
     sink.enqueue(write(db, [alert(2, 0)]));
@@ -261,10 +315,27 @@ describe('alert webhook sink', () => {
     const { db, path } = freshDb();
     const token = '123456789:AAH-secret-bot-token_xyz';
     const logged: string[] = [];
-    const logger = { ...silentLogger, warn: (o: object, m?: string) => void logged.push(JSON.stringify(o) + (m ?? '')) };
-    const sink = sinkOn(db, [{ url: `${ep.url}/bot${token}/sendMessage?key=query-secret-42`, format: 'telegram', chatId: '-1001', name: 'desk' }], { logger });
+    const logger = {
+      ...silentLogger,
+      warn: (o: object, m?: string) => void logged.push(JSON.stringify(o) + (m ?? '')),
+    };
+    const sink = sinkOn(
+      db,
+      [
+        {
+          url: `${ep.url}/bot${token}/sendMessage?key=query-secret-42`,
+          format: 'telegram',
+          chatId: '-1001',
+          name: 'desk',
+        },
+      ],
+      { logger },
+    );
     // A proxy's 404 page quotes the request line, token and all.
-    ep.replies.push({ status: 404, body: `Cannot POST /bot${token}/sendMessage?key=query-secret-42 (token ${token.split(':')[1]})` });
+    ep.replies.push({
+      status: 404,
+      body: `Cannot POST /bot${token}/sendMessage?key=query-secret-42 (token ${token.split(':')[1]})`,
+    });
     sink.enqueue(write(db, [alert(1, 0)]));
     await sink.runDue();
     const lastError = sink.stats().lastError!;
@@ -287,8 +358,11 @@ describe('alert webhook sink', () => {
 
   it('refuses a bad target, naming the field', () => {
     const { db } = freshDb();
-    const make = (t: Partial<WebhookTarget>) => () => sinkOn(db, [{ url: ep.url, format: 'json', ...t } as WebhookTarget]);
-    expect(make({ format: 'teams' as never })).toThrow(/webhooks\[0\]\.format must be one of json, discord, slack, telegram/);
+    const make = (t: Partial<WebhookTarget>) => () =>
+      sinkOn(db, [{ url: ep.url, format: 'json', ...t } as WebhookTarget]);
+    expect(make({ format: 'teams' as never })).toThrow(
+      /webhooks\[0\]\.format must be one of json, discord, slack, telegram/,
+    );
     expect(make({ url: 'not a url' })).toThrow(/webhooks\[0\]\.url must be an absolute http\(s\) URL/);
     expect(make({ url: 'ftp://example.com/x' })).toThrow(AlertSinkError);
     expect(make({ format: 'telegram' })).toThrow(/chatId is required/);

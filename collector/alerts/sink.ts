@@ -70,12 +70,21 @@ function checkTargets(targets: readonly WebhookTarget[]): void {
   const ids = new Set<string>();
   targets.forEach((t, i) => {
     const at = `webhooks[${i}]`;
-    if (!WEBHOOK_FORMATS.includes(t.format)) throw new FbError('E_ALERT_SINK', `${at}.format must be one of ${WEBHOOK_FORMATS.join(', ')}, got ${JSON.stringify(t.format)}`);
+    if (!WEBHOOK_FORMATS.includes(t.format))
+      throw new FbError(
+        'E_ALERT_SINK',
+        `${at}.format must be one of ${WEBHOOK_FORMATS.join(', ')}, got ${JSON.stringify(t.format)}`,
+      );
     const urlProblem = webhookUrlProblem(t.url);
     if (urlProblem) throw new FbError('E_ALERT_SINK', `${at}.url ${urlProblem}`);
-    if (t.format === 'telegram' && !t.chatId) throw new FbError('E_ALERT_SINK', `${at}.chatId is required for the telegram format (the chat to post to)`);
+    if (t.format === 'telegram' && !t.chatId)
+      throw new FbError('E_ALERT_SINK', `${at}.chatId is required for the telegram format (the chat to post to)`);
     const id = targetId(t);
-    if (ids.has(id)) throw new FbError('E_ALERT_SINK', `${at} duplicates another target (${id}); give each target its own url or name`);
+    if (ids.has(id))
+      throw new FbError(
+        'E_ALERT_SINK',
+        `${at} duplicates another target (${id}); give each target its own url or name`,
+      );
     ids.add(id);
   });
 }
@@ -150,11 +159,17 @@ export function createAlertSink(opts: AlertSinkOptions): AlertSink {
       if (status === 429 || status === 503) hint = retryAfterMs(res.headers.get('retry-after'), text, opts.now());
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      error = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : t.redact(`${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`);
+      error =
+        e.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : t.redact(`${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`);
     }
     const retryable = status === 0 || status === 408 || status === 429 || status >= 500;
     const end = opts.now();
-    opts.logger.warn({ code: 'E_WEBHOOK', target: d.target, alert: d.alert_id, attempt: tries, error }, 'alert webhook delivery failed');
+    opts.logger.warn(
+      { code: 'E_WEBHOOK', target: d.target, alert: d.alert_id, attempt: tries, error },
+      'alert webhook delivery failed',
+    );
     if (!retryable || tries >= maxAttempts) {
       queue.failed(d.id, retryable ? `gave up after ${tries} attempts: ${error}` : error, end);
       return 'failed';

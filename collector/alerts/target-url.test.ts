@@ -4,7 +4,12 @@ import { redactor, webhookUrlProblem } from './target-url.ts';
 describe('webhook URL secrets', () => {
   it('accepts http(s) URLs without user info, and words every problem without quoting the URL', () => {
     expect(webhookUrlProblem('https://discord.com/api/webhooks/1/abc')).toBeNull();
-    const problems = ['not a url', 'ftp://files.example/x', 'https://ops:hunter2-secret@hooks.example/x', 'https://token-only-secret@hooks.example/x'].map(webhookUrlProblem);
+    const problems = [
+      'not a url',
+      'ftp://files.example/x',
+      'https://ops:hunter2-secret@hooks.example/x',
+      'https://token-only-secret@hooks.example/x',
+    ].map(webhookUrlProblem);
     expect(problems).toEqual([
       'must be an absolute http(s) URL',
       'must use http or https, not ftp',

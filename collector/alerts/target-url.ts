@@ -14,8 +14,10 @@ export function webhookUrlProblem(text: string): string | null {
   } catch {
     return 'must be an absolute http(s) URL';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `must use http or https, not ${url.protocol.slice(0, -1)}`;
-  if (url.username || url.password) return 'must not contain a user name or password (user:pass@); use the secret URL the service gives you';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return `must use http or https, not ${url.protocol.slice(0, -1)}`;
+  if (url.username || url.password)
+    return 'must not contain a user name or password (user:pass@); use the secret URL the service gives you';
   return null;
 }
 
@@ -24,7 +26,8 @@ function secretsOf(text: string): string[] {
   const url = new URL(text);
   const parts = [url.username, url.password, ...url.pathname.split('/'), ...[...url.searchParams.values()]];
   // Telegram's path segment is "bot" + "<bot id>:<secret>"; a reply may quote the token or its secret alone.
-  for (const segment of url.pathname.split('/')) if (segment.startsWith('bot')) parts.push(segment.slice(3), ...segment.split(':'));
+  for (const segment of url.pathname.split('/'))
+    if (segment.startsWith('bot')) parts.push(segment.slice(3), ...segment.split(':'));
   const forms = parts.flatMap((p) => [p, safeDecode(p), encodeURIComponent(safeDecode(p))]);
   // Longest first, so a secret that contains another is replaced whole.
   return [...new Set(forms)].filter((p) => p.length >= 8).sort((a, b) => b.length - a.length);

@@ -11,7 +11,11 @@ import { FbError } from '../../core/errors.ts';
  */
 export function parsePort(text: string, what: string): number {
   const port = /^[0-9]{1,5}$/.test(text) ? Number(text) : NaN;
-  if (!(port <= 65535)) throw new FbError('E_CONFIG', `${what}: must be a decimal port number 0-65535 (0: any free port), got ${JSON.stringify(text)}`);
+  if (!(port <= 65535))
+    throw new FbError(
+      'E_CONFIG',
+      `${what}: must be a decimal port number 0-65535 (0: any free port), got ${JSON.stringify(text)}`,
+    );
   return port;
 }
 
@@ -20,7 +24,15 @@ const ENV_OVERRIDES: { name: string; path: [string] | [string, string]; parse: (
   { name: 'FUTURESBOARD_HOST', path: ['http', 'host'], parse: (v) => v },
   { name: 'FUTURESBOARD_PORT', path: ['http', 'port'], parse: (v) => parsePort(v, 'FUTURESBOARD_PORT') },
   { name: 'FUTURESBOARD_TOKEN', path: ['http', 'token'], parse: (v) => v },
-  { name: 'FUTURESBOARD_ORIGINS', path: ['http', 'origins'], parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean) },
+  {
+    name: 'FUTURESBOARD_ORIGINS',
+    path: ['http', 'origins'],
+    parse: (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+  },
   { name: 'FUTURESBOARD_RAW', path: ['raw'], parse: (v) => v },
 ];
 

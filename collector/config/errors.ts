@@ -28,7 +28,8 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
     case 'invalid_type':
       return `must be ${EXPECTED[issue.expected] ?? issue.expected}, got ${kindOf(issue.input)}`;
     case 'too_small':
-      if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
+      if (issue.origin === 'string')
+        return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
       if (issue.origin === 'array') return `must list at least ${issue.minimum}`;
       return `must be at least ${issue.minimum}, got ${String(issue.input)}`;
     case 'too_big':
@@ -43,14 +44,20 @@ export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
 };
 
 function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 /**
  * One line for the first issue (fixing it usually fixes or reveals the next). `setBy` maps a
  * field path to the environment variable that set it, so the line names what to change.
  */
-export function configErrorLine(issues: readonly z.core.$ZodIssue[], setBy: ReadonlyMap<string, string> = new Map()): string {
+export function configErrorLine(
+  issues: readonly z.core.$ZodIssue[],
+  setBy: ReadonlyMap<string, string> = new Map(),
+): string {
   const issue = issues[0];
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
   const field = pathText(path) || 'config';

@@ -9,10 +9,30 @@ describe('docs/config.schema.json', () => {
 
   it('describes every section, refuses unknown keys, and carries the defaults editors show', () => {
     const schema = JSON.parse(configJsonSchemaText());
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'db', 'raw', 'http', 'writer', 'feed', 'health', 'metrics', 'webhooks', 'exchanges']);
+    expect(Object.keys(schema.properties)).toEqual([
+      '$schema',
+      'db',
+      'raw',
+      'http',
+      'writer',
+      'feed',
+      'health',
+      'metrics',
+      'webhooks',
+      'exchanges',
+    ]);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.webhooks.items.additionalProperties).toBe(false);
-    expect(schema.properties.http.properties.maxSubscriptions).toMatchObject({ type: 'integer', minimum: 1, default: 1000 });
-    expect(schema.properties.http.properties.port).toMatchObject({ type: 'integer', minimum: 0, maximum: 65535, default: 8787 });
+    expect(schema.properties.http.properties.maxSubscriptions).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      default: 1000,
+    });
+    expect(schema.properties.http.properties.port).toMatchObject({
+      type: 'integer',
+      minimum: 0,
+      maximum: 65535,
+      default: 8787,
+    });
   });
 });

@@ -13,7 +13,17 @@ export const CONFIG_SCHEMA_FILE = fileURLToPath(new URL('../../docs/config.schem
 export function configJsonSchemaText(): string {
   // `io: 'input'`: what may be written in the file (every field optional, with its default).
   const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12' });
-  return JSON.stringify({ ...schema, title: 'futuresboard.config.json', description: 'futuresboard configuration (docs/developer_guide.md#configuration)' }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        ...schema,
+        title: 'futuresboard.config.json',
+        description: 'futuresboard configuration (docs/developer_guide.md#configuration)',
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -6,14 +6,20 @@
  * browser also runs on recorded configs.
  */
 import { z } from 'zod';
-import { defaultMetricsConfig, mergeMetricsConfig, validateMetricsConfig, Z_SERIES } from '../../core/metrics/config.ts';
+import {
+  defaultMetricsConfig,
+  mergeMetricsConfig,
+  validateMetricsConfig,
+  Z_SERIES,
+} from '../../core/metrics/config.ts';
 import { strictObject, unknownKeyMessage } from './strict-object.ts';
 
 /** Keyed by series name rather than fixed keys: any z-scored series may get a weight. */
 const SPECIAL: Record<string, z.ZodType> = {
   'composite.weights': z.partialRecord(z.enum(Z_SERIES), z.number(), {
     // zod types a record's issues as key/type ones, but a key outside the enum arrives as unrecognized_keys.
-    error: (issue: { code?: string; keys?: string[] }) => (issue.code === 'unrecognized_keys' && issue.keys ? unknownKeyMessage(issue.keys[0], Z_SERIES) : undefined),
+    error: (issue: { code?: string; keys?: string[] }) =>
+      issue.code === 'unrecognized_keys' && issue.keys ? unknownKeyMessage(issue.keys[0], Z_SERIES) : undefined,
   }),
 };
 
@@ -30,7 +36,12 @@ function shapeOf(value: unknown, path: string, merged: boolean): z.ZodType {
       const field = shapeOf(v, path ? `${path}.${k}` : k, merged);
       if (!merged) return [k, field];
       // The default in the description: editors show it on hover (a zod default would fill every override).
-      return [k, typeof v === 'object' && !Array.isArray(v) ? field.optional() : field.optional().describe(`default: ${JSON.stringify(v)}`)];
+      return [
+        k,
+        typeof v === 'object' && !Array.isArray(v)
+          ? field.optional()
+          : field.optional().describe(`default: ${JSON.stringify(v)}`),
+      ];
     }),
   );
   return strictObject(shape);
@@ -44,4 +55,6 @@ export const metricsSchema = (shapeOf(defaultMetricsConfig, '', true) as z.ZodTy
       ctx.addIssue({ code: 'custom', path: [field], message: rest.join(': ') });
     }
   })
-  .describe('Metrics engine settings overriding the defaults in docs/quant-blueprint.md; objects merge key by key, lists replace.');
+  .describe(
+    'Metrics engine settings overriding the defaults in docs/quant-blueprint.md; objects merge key by key, lists replace.',
+  );

@@ -35,10 +35,18 @@ export function readConfigFile(file: string): PlainObject {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     const e = err as Error & { code?: string };
-    throw new FbError('E_CONFIG', `${file}: ${e.code === 'EISDIR' ? 'is a directory, not a config file' : e.code ? `cannot read (${e.code})` : `not valid JSON (${e.message})`}`);
+    throw new FbError(
+      'E_CONFIG',
+      `${file}: ${e.code === 'EISDIR' ? 'is a directory, not a config file' : e.code ? `cannot read (${e.code})` : `not valid JSON (${e.message})`}`,
+    );
   }
-  if (!isPlainObject(parsed)) throw new FbError('E_CONFIG', `${file}: must hold a JSON object such as {"db": "data/futures.db"}`);
+  if (!isPlainObject(parsed))
+    throw new FbError('E_CONFIG', `${file}: must hold a JSON object such as {"db": "data/futures.db"}`);
   const bad = forbiddenKeyPath(parsed);
-  if (bad) throw new FbError('E_CONFIG', `${file}: ${bad}: key not allowed (it names a JavaScript object internal); remove it`);
+  if (bad)
+    throw new FbError(
+      'E_CONFIG',
+      `${file}: ${bad}: key not allowed (it names a JavaScript object internal); remove it`,
+    );
   return parsed;
 }

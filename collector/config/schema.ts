@@ -24,7 +24,8 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.int().min(min).max
 const notBelow =
   <K extends string>(section: string, field: K, floor: K) =>
   (values: Record<K, number>, ctx: z.RefinementCtx) => {
-    if (values[field] < values[floor]) ctx.addIssue({ code: 'custom', path: [field], message: `must be at least ${section}.${floor}` });
+    if (values[field] < values[floor])
+      ctx.addIssue({ code: 'custom', path: [field], message: `must be at least ${section}.${floor}` });
   };
 
 const HOST_RULE =
@@ -33,22 +34,46 @@ const HOST_RULE =
 const HOST_NAME_RULE = 'must be a host name or address without scheme or port, such as "board.lan"';
 
 const httpSchema = strictObject({
-  host: z.string({ error: HOST_RULE }).regex(/^\S+$/, HOST_RULE).default('127.0.0.1').describe('Address the relay and HTTP API bind.'),
+  host: z
+    .string({ error: HOST_RULE })
+    .regex(/^\S+$/, HOST_RULE)
+    .default('127.0.0.1')
+    .describe('Address the relay and HTTP API bind.'),
   port: int(0, 65535).default(8787).describe('Relay and HTTP API port (0: any free port, logged at start).'),
   allowedHosts: z
-    .array(z.string().regex(/^[A-Za-z0-9.\-:[\]]+$/, HOST_NAME_RULE).refine((h) => !/^[^:]+:[0-9]*$/.test(h), HOST_NAME_RULE))
+    .array(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.\-:[\]]+$/, HOST_NAME_RULE)
+        .refine((h) => !/^[^:]+:[0-9]*$/.test(h), HOST_NAME_RULE),
+    )
     .default(() => [])
-    .describe('Host names requests may use besides the loopback names and http.host (the Host header check stops DNS rebinding).'),
+    .describe(
+      'Host names requests may use besides the loopback names and http.host (the Host header check stops DNS rebinding).',
+    ),
   origins: z
     .array(z.string().min(1))
     .default(() => ['http://127.0.0.1:4321', 'http://localhost:4321', 'http://127.0.0.1:8787', 'http://localhost:8787'])
     .describe('Origins allowed to open the websocket relay and call the HTTP API (CORS); "*" allows any.'),
-  token: z.string().min(16).nullable().default(null).describe('Bearer token required by the relay and the API; null for none.'),
-  maxPayloadBytes: int(1024).default(64 * 1024).describe('Largest message a relay client may send.'),
+  token: z
+    .string()
+    .min(16)
+    .nullable()
+    .default(null)
+    .describe('Bearer token required by the relay and the API; null for none.'),
+  maxPayloadBytes: int(1024)
+    .default(64 * 1024)
+    .describe('Largest message a relay client may send.'),
   maxBufferedBytes: int(64 * 1024)
     .default(4 * 1024 * 1024)
-    .describe('Per-client send buffer above which latest-state channels are coalesced, then dropped, then the client closed.'),
-  maxSubscriptions: int(1).default(1000).describe('Most (channel, market) pairs one relay client may subscribe, a whole channel counting one; beyond, it is closed (1008).'),
+    .describe(
+      'Per-client send buffer above which latest-state channels are coalesced, then dropped, then the client closed.',
+    ),
+  maxSubscriptions: int(1)
+    .default(1000)
+    .describe(
+      'Most (channel, market) pairs one relay client may subscribe, a whole channel counting one; beyond, it is closed (1008).',
+    ),
 }).superRefine((http, ctx) => {
   // Bound to every interface, clients reach the daemon by names only the config can list.
   if (WILDCARD_BINDS.has(http.host) && http.allowedHosts.length === 0)
@@ -62,7 +87,9 @@ const httpSchema = strictObject({
 const writerSchema = strictObject({
   flushMs: int(1, 1000).default(50).describe('Flush a batch at least this often (keep write transactions short).'),
   flushRows: int(1).default(5000).describe('Or as soon as this many events are pending.'),
-  maxPendingRows: int(1).default(500_000).describe('Events held in memory while the database refuses writes; beyond, dropped and recorded as a gap.'),
+  maxPendingRows: int(1)
+    .default(500_000)
+    .describe('Events held in memory while the database refuses writes; beyond, dropped and recorded as a gap.'),
 }).superRefine(notBelow('writer', 'maxPendingRows', 'flushRows'));
 
 const feedSchema = strictObject({
@@ -74,7 +101,9 @@ const feedSchema = strictObject({
 const healthSchema = strictObject({
   staleMs: int(1).default(30_000).describe('A feed with no data message for this long is stale (degraded).'),
   writerLagMs: int(1).default(2000).describe('Writer lag above this is degraded.'),
-  minFreeDiskBytes: int(0).default(512 * 1024 * 1024).describe('Free disk below this is degraded.'),
+  minFreeDiskBytes: int(0)
+    .default(512 * 1024 * 1024)
+    .describe('Free disk below this is degraded.'),
 });
 
 const webhookSchema = strictObject({
@@ -87,21 +116,35 @@ const webhookSchema = strictObject({
     .describe('Target URL (a secret: never logged). No user:password@.'),
   format: z.enum(WEBHOOK_FORMATS),
   chatId: z
-    .union([z.string().min(1), z.int()], { error: 'must be the Telegram chat id, a number or a string such as "@channel"' })
+    .union([z.string().min(1), z.int()], {
+      error: 'must be the Telegram chat id, a number or a string such as "@channel"',
+    })
     .transform(String)
     .optional()
     .describe('Telegram chat to post to (required for the telegram format).'),
-  name: z.string().min(1).optional().describe("The target's name in logs, /health and its delivery queue (default: the format and a hash of the URL)."),
+  name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The target's name in logs, /health and its delivery queue (default: the format and a hash of the URL)."),
   minTier: int(1, 5).optional().describe('Lowest alert tier posted (default 1: every alert).'),
 }).superRefine((w, ctx) => {
   if (w.format === 'telegram' && w.chatId === undefined)
-    ctx.addIssue({ code: 'custom', path: ['chatId'], message: 'required for the telegram format (the chat to post to)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['chatId'],
+      message: 'required for the telegram format (the chat to post to)',
+    });
 });
 
 const MARKETS_RULE = 'give "symbols": ["..."] or "top": N (a positive integer), not both';
 
 const marketsSchema = strictObject({
-  symbols: z.array(z.string().min(1)).min(1).optional().describe('Native symbols, e.g. ["BTCUSDT"] or ["BTC-USDT-SWAP"].'),
+  symbols: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('Native symbols, e.g. ["BTCUSDT"] or ["BTC-USDT-SWAP"].'),
   top: int(1).optional().describe('Or the top N perpetuals by 24 h quote volume.'),
 }).refine((m) => (m.symbols === undefined) !== (m.top === undefined), MARKETS_RULE);
 
@@ -114,14 +157,21 @@ const exchangeSchema = (id: ExchangeId) =>
         // The production endpoints are the adapter's own (one source for the feed and the config).
         .default(() => ({ ...ADAPTERS[id].defaultEndpoints.ws }))
         .describe('Websocket base URLs by stream name (the simulator replaces them).'),
-      rest: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').default(ADAPTERS[id].defaultEndpoints.rest),
+      rest: z
+        .string()
+        .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+        .default(ADAPTERS[id].defaultEndpoints.rest),
     }).prefault({}),
     markets: marketsSchema.default(() => ({ symbols: [...DEFAULT_SYMBOLS[id]] })),
   }).prefault({});
 
 export const configSchema = strictObject({
   $schema: z.string().optional().describe('Editor hint (e.g. "./docs/config.schema.json"); ignored.'),
-  db: z.string({ error: 'must be a file path such as "data/futures.db"' }).min(1, 'must be a file path such as "data/futures.db"').default('data/futures.db').describe('SQLite database the collector writes.'),
+  db: z
+    .string({ error: 'must be a file path such as "data/futures.db"' })
+    .min(1, 'must be a file path such as "data/futures.db"')
+    .default('data/futures.db')
+    .describe('SQLite database the collector writes.'),
   raw: z
     .string({ error: 'must be the path of a raw capture archive (.jsonl), or null for none' })
     .min(1, 'must be the path of a raw capture archive (.jsonl), or null for none')
@@ -133,7 +183,10 @@ export const configSchema = strictObject({
   feed: feedSchema.prefault({}),
   health: healthSchema.prefault({}),
   metrics: metricsSchema.default(() => ({})),
-  webhooks: z.array(webhookSchema).default(() => []).describe('Alert webhooks.'),
+  webhooks: z
+    .array(webhookSchema)
+    .default(() => [])
+    .describe('Alert webhooks.'),
   exchanges: strictObject({
     'binance-usdm': exchangeSchema('binance-usdm'),
     'bybit-linear': exchangeSchema('bybit-linear'),

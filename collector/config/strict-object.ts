@@ -12,7 +12,8 @@ function distance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   return d[a.length][b.length];
 }
@@ -36,6 +37,7 @@ export function unknownKeyMessage(key: string, known: readonly string[]): string
 /** z.strictObject whose unknown-key error suggests the closest known key (the first unknown key is reported). */
 export function strictObject<S extends z.core.$ZodLooseShape>(shape: S) {
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? unknownKeyMessage(issue.keys[0], Object.keys(shape)) : undefined),
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? unknownKeyMessage(issue.keys[0], Object.keys(shape)) : undefined,
   });
 }

@@ -22,7 +22,8 @@ export function exchangeOfConnection(conn: string, addr: string): ExchangeId | n
 
 export function exchangeOfAddress(addr: string): ExchangeId | null {
   const a = addr.toLowerCase();
-  if (a.includes('binance') || a.includes('fstream') || a.includes('/fapi/') || a.includes('/futures/data/')) return 'binance-usdm';
+  if (a.includes('binance') || a.includes('fstream') || a.includes('/fapi/') || a.includes('/futures/data/'))
+    return 'binance-usdm';
   if (a.includes('okx') || a.includes('okex') || a.includes('/ws/v5/') || a.includes('/api/v5/')) return 'okx-swap';
   // Only Bybit's linear category: spot/inverse/option connections share the wire format but not the markets.
   if (a.includes('/v5/public/')) return a.includes('/v5/public/linear') ? 'bybit-linear' : null;

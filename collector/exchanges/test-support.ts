@@ -51,10 +51,12 @@ export function expectClean(events: readonly MarketEvent[], rules: CleanRules): 
     expect(event.market).toMatch(market);
     expectDefined(event, event.kind);
     for (const [key, value] of Object.entries(event)) {
-      if (DECIMAL_FIELDS.has(key) && value !== null) expect(isDecimal(value), `${event.kind}.${key} = ${String(value)}`).toBe(true);
+      if (DECIMAL_FIELDS.has(key) && value !== null)
+        expect(isDecimal(value), `${event.kind}.${key} = ${String(value)}`).toBe(true);
     }
     if (event.kind === 'book_top') {
-      for (const [price, qty] of [...event.bids, ...event.asks]) expect(isDecimal(price) && isDecimal(qty), `${price} ${qty}`).toBe(true);
+      for (const [price, qty] of [...event.bids, ...event.asks])
+        expect(isDecimal(price) && isDecimal(qty), `${price} ${qty}`).toBe(true);
     }
   }
 }

@@ -21,7 +21,8 @@ export type FrameResult =
   | { type: 'ignored' };
 
 /** Thrown by parsers for malformed input (E_PARSE); the caller counts and logs it and moves on. */
-export const parseError = (message: string, exchange: ExchangeId): FbError => new FbError('E_PARSE', message, { exchange });
+export const parseError = (message: string, exchange: ExchangeId): FbError =>
+  new FbError('E_PARSE', message, { exchange });
 
 /**
  * One parser instance per connection (it may hold per-connection state: Bybit ticker

@@ -35,15 +35,24 @@ export function parseFilters(raw: RawFilters, flag: (name: string) => string): E
     if (text === undefined) continue;
     const ms = parseTime(text);
     if (ms === null)
-      throw exportError('E_EXPORT_OPTIONS', `${flag(name)} must be epoch milliseconds or an ISO time such as 2026-01-01T00:00:00Z, got ${JSON.stringify(text)}`);
+      throw exportError(
+        'E_EXPORT_OPTIONS',
+        `${flag(name)} must be epoch milliseconds or an ISO time such as 2026-01-01T00:00:00Z, got ${JSON.stringify(text)}`,
+      );
     out[name] = ms;
   }
   if (out.from !== undefined && out.to !== undefined && out.from >= out.to)
     throw exportError('E_EXPORT_OPTIONS', `${flag('from')} must be before ${flag('to')}`);
   if (raw.markets !== undefined) {
-    const markets = raw.markets.split(',').map((s) => s.trim()).filter(Boolean);
+    const markets = raw.markets
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (markets.length === 0)
-      throw exportError('E_EXPORT_OPTIONS', `${flag('markets')} must list unified markets such as BTC/USDT:USDT,ETH/USDT:USDT`);
+      throw exportError(
+        'E_EXPORT_OPTIONS',
+        `${flag('markets')} must list unified markets such as BTC/USDT:USDT,ETH/USDT:USDT`,
+      );
     out.markets = markets;
   }
   return out;

@@ -31,7 +31,9 @@ export type ExportStage = 'copying' | 'filtering' | 'checking';
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function tableNames(db: Database.Database): string[] {
-  const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
+  const rows = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all() as { name: string }[];
   return rows.map((r) => r.name);
 }
 
@@ -51,15 +53,18 @@ function applyFilters(db: Database.Database, f: ExportFilters): number {
   db.transaction(() => {
     for (const table of tableNames(db)) {
       const cols = columnsOf(db, table);
-      if (cols.has('local_ts') && f.from !== undefined) removed += db.prepare(`DELETE FROM ${quote(table)} WHERE local_ts < ?`).run(f.from).changes;
-      if (cols.has('local_ts') && f.to !== undefined) removed += db.prepare(`DELETE FROM ${quote(table)} WHERE local_ts >= ?`).run(f.to).changes;
+      if (cols.has('local_ts') && f.from !== undefined)
+        removed += db.prepare(`DELETE FROM ${quote(table)} WHERE local_ts < ?`).run(f.from).changes;
+      if (cols.has('local_ts') && f.to !== undefined)
+        removed += db.prepare(`DELETE FROM ${quote(table)} WHERE local_ts >= ?`).run(f.to).changes;
       if (cols.has('market') && f.markets)
         removed += db
           .prepare(`DELETE FROM ${quote(table)} WHERE market <> '' AND market NOT IN (SELECT value FROM json_each(?))`)
           .run(JSON.stringify(f.markets)).changes;
     }
     const orphans = db.pragma('foreign_key_check') as { table: string; rowid: number }[];
-    for (const o of orphans) removed += db.prepare(`DELETE FROM ${quote(o.table)} WHERE rowid = ?`).run(o.rowid).changes;
+    for (const o of orphans)
+      removed += db.prepare(`DELETE FROM ${quote(o.table)} WHERE rowid = ?`).run(o.rowid).changes;
   })();
   return removed;
 }
@@ -86,7 +91,10 @@ export function copySnapshot(job: SnapshotJob, progress: (stage: ExportStage) =>
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
-      throw exportError('E_EXPORT_SOURCE', `${job.dbPath} is not a readable SQLite database (${code}: ${(err as Error).message})`);
+      throw exportError(
+        'E_EXPORT_SOURCE',
+        `${job.dbPath} is not a readable SQLite database (${code}: ${(err as Error).message})`,
+      );
     throw err;
   } finally {
     source.close();
@@ -110,7 +118,8 @@ export function copySnapshot(job: SnapshotJob, progress: (stage: ExportStage) =>
     const check = copy.pragma('integrity_check') as { integrity_check: string }[];
     const verdict = check.map((r) => r.integrity_check).join('; ');
     if (verdict !== 'ok') throw exportError('E_EXPORT_INTEGRITY', `the copy failed integrity_check: ${verdict}`);
-    for (const table of tableNames(copy)) tables[table] = (copy.prepare(`SELECT count(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
+    for (const table of tableNames(copy))
+      tables[table] = (copy.prepare(`SELECT count(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
   } finally {
     copy.close();
   }

@@ -49,7 +49,7 @@ async function openCopy(path: string): Promise<SqlJsDatabase> {
 const scalar = (copy: SqlJsDatabase, sql: string) => copy.exec(sql)[0].values[0][0];
 
 describe('exportSnapshot', () => {
-  it('copies one instant of a database that is being written, off the writer\'s thread, into a file sql.js opens', async () => {
+  it("copies one instant of a database that is being written, off the writer's thread, into a file sql.js opens", async () => {
     writeBatch(1, 200_000);
     // The live writer keeps committing batches every few ms while the export runs.
     let seq = 400_001;
@@ -83,7 +83,7 @@ describe('exportSnapshot', () => {
       },
     });
     clearInterval(writer);
-    expect(copyingSeen, 'the copy progressed while the writer\'s thread was blocked').toBe(true);
+    expect(copyingSeen, "the copy progressed while the writer's thread was blocked").toBe(true);
 
     const copy = await openCopy(outPath);
     const trades = scalar(copy, 'SELECT count(*) FROM trades') as number;
@@ -110,19 +110,25 @@ describe('exportSnapshot', () => {
   it('keeps only the requested time range and markets in every event table (and whole-connection gaps)', async () => {
     writeBatch(1, 100, BTC, 1000);
     writeBatch(1001, 100, ETH, 1000);
-    db.prepare("INSERT INTO gaps VALUES (5000, 'okx-swap', '', '', 1050, 1050, 'public', 1040, 1050, NULL, NULL, 'disconnect')").run();
+    db.prepare(
+      "INSERT INTO gaps VALUES (5000, 'okx-swap', '', '', 1050, 1050, 'public', 1040, 1050, NULL, NULL, 'disconnect')",
+    ).run();
     db.prepare(
       "INSERT INTO markets VALUES ('binance-usdm', 'BTCUSDT', ?, 'BTC', 'USDT', 'USDT', '1', 0, NULL, 1), ('binance-usdm', 'ETHUSDT', ?, 'ETH', 'USDT', 'USDT', '1', 0, NULL, 1)",
     ).run(BTC, ETH);
     db.prepare(
       "INSERT INTO alerts (id, exchange, symbol, market, local_ts, seq, bucket_ts, tier, rule, direction, value, threshold, inputs) VALUES (1, 'binance-usdm', 'ETHUSDT', ?, 1050, 1, 1000, 1, 'r', 'up', 1, 1, '{}')",
     ).run(ETH);
-    db.prepare("INSERT INTO alert_deliveries (alert_id, target, status, next_attempt_ts, created_ts, updated_ts) VALUES (1, 'webhook-0', 'pending', 0, 0, 0)").run();
+    db.prepare(
+      "INSERT INTO alert_deliveries (alert_id, target, status, next_attempt_ts, created_ts, updated_ts) VALUES (1, 'webhook-0', 'pending', 0, 0, 0)",
+    ).run();
 
     const outPath = join(tmp.dir, 'btc.sqlite');
     const result = await exportSnapshot({ dbPath, outPath, from: 1020, to: 1060, markets: [BTC] });
     const copy = await openCopy(outPath);
-    expect(copy.exec('SELECT count(*), min(local_ts), max(local_ts), min(market), max(market) FROM trades')[0].values[0]).toEqual([40, 1020, 1059, BTC, BTC]);
+    expect(
+      copy.exec('SELECT count(*), min(local_ts), max(local_ts), min(market), max(market) FROM trades')[0].values[0],
+    ).toEqual([40, 1020, 1059, BTC, BTC]);
     expect(scalar(copy, 'SELECT count(*) FROM book_tickers')).toBe(40);
     expect(scalar(copy, "SELECT count(*) FROM gaps WHERE market = ''")).toBe(1);
     expect(copy.exec('SELECT market FROM markets')[0].values).toEqual([[BTC]]);
@@ -143,7 +149,11 @@ describe('exportSnapshot', () => {
     await exportSnapshot({ dbPath, outPath });
     expect((await openCopy(outPath)).exec('SELECT count(*) FROM trades')[0].values[0][0]).toBe(10);
 
-    const fail = (opts: Parameters<typeof exportSnapshot>[0]) => exportSnapshot(opts).then(() => null, (e: ExportError) => [e.code, e.option]);
+    const fail = (opts: Parameters<typeof exportSnapshot>[0]) =>
+      exportSnapshot(opts).then(
+        () => null,
+        (e: ExportError) => [e.code, e.option],
+      );
     expect(await fail({ dbPath: join(tmp.dir, 'missing.db'), outPath })).toEqual(['E_EXPORT_SOURCE', 'dbPath']);
     expect(await fail({ dbPath, outPath: dbPath })).toEqual(['E_EXPORT_OPTIONS', 'outPath']);
     expect(await fail({ dbPath, outPath: join(tmp.dir, 'no', 'dir.sqlite') })).toEqual(['E_EXPORT_OPTIONS', 'outPath']);
@@ -167,7 +177,12 @@ describe('exportSnapshot', () => {
     writeBatch(1, 50_000);
     const outPath = join(tmp.dir, 'aborted.sqlite');
     const controller = new AbortController();
-    const running = exportSnapshot({ dbPath, outPath, signal: controller.signal, onProgress: () => controller.abort() });
+    const running = exportSnapshot({
+      dbPath,
+      outPath,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
     await expect(running).rejects.toMatchObject({ code: 'E_EXPORT_ABORTED' });
     expect(readdirSync(tmp.dir).filter((f) => f !== 'live.db' && !f.startsWith('live.db-'))).toEqual([]);
   });

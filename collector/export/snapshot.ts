@@ -39,9 +39,12 @@ function validate(opts: ExportOptions): void {
   };
   if (!opts.dbPath) bad('dbPath', 'give the database file to export');
   if (!opts.outPath) bad('outPath', 'give the file to write');
-  if (!existsSync(opts.dbPath)) throw exportError('E_EXPORT_SOURCE', `database not found: ${resolve(opts.dbPath)}`, 'dbPath');
-  if (resolve(opts.dbPath) === resolve(opts.outPath)) bad('outPath', 'must differ from the database file (the export never overwrites its source)');
-  if (!existsSync(dirname(resolve(opts.outPath)))) bad('outPath', `folder ${dirname(resolve(opts.outPath))} does not exist; create it first`);
+  if (!existsSync(opts.dbPath))
+    throw exportError('E_EXPORT_SOURCE', `database not found: ${resolve(opts.dbPath)}`, 'dbPath');
+  if (resolve(opts.dbPath) === resolve(opts.outPath))
+    bad('outPath', 'must differ from the database file (the export never overwrites its source)');
+  if (!existsSync(dirname(resolve(opts.outPath))))
+    bad('outPath', `folder ${dirname(resolve(opts.outPath))} does not exist; create it first`);
   if (opts.from !== undefined && opts.to !== undefined && opts.from >= opts.to) bad('from', 'must be before `to`');
   if (opts.markets && opts.markets.length === 0) bad('markets', 'give at least one market, or leave it out for all');
 }
@@ -71,10 +74,16 @@ function runWorker(job: object, opts: ExportOptions): Promise<CopyResult> {
         settle(() => reject(exportError(code, code === 'E_EXPORT_FAILED' ? `${m.code}: ${m.message}` : m.message)));
       }
     });
-    worker.on('error', (err) => settle(() => reject(exportError('E_EXPORT_FAILED', `export worker crashed: ${err.message}`))));
+    worker.on('error', (err) =>
+      settle(() => reject(exportError('E_EXPORT_FAILED', `export worker crashed: ${err.message}`))),
+    );
     worker.on('exit', (code) =>
       settle(() =>
-        reject(aborted ? exportError('E_EXPORT_ABORTED', 'export cancelled') : exportError('E_EXPORT_FAILED', `export worker exited with code ${code} before finishing`)),
+        reject(
+          aborted
+            ? exportError('E_EXPORT_ABORTED', 'export cancelled')
+            : exportError('E_EXPORT_FAILED', `export worker exited with code ${code} before finishing`),
+        ),
       ),
     );
   });

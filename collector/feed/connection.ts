@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import type { ExchangeId, GapCause, MarketEvent } from '../../core/events.ts';
 import type { Logger } from '../../core/log.ts';
-import { parseError, type ConnectionSpec, type ExchangeParser } from '../exchanges/types.ts';
+import { parseError, type ConnectionSpec, type ExchangeParser, type FrameResult } from '../exchanges/types.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { Backoff } from './backoff.ts';
 import { GapGate } from './gap-gate.ts';
@@ -147,12 +147,20 @@ export class FeedConnection {
       handshakeTimeout: 15_000,
       perMessageDeflate: false,
     });
-    const session: Session = { ws, parser: this.deps.createParser(), openedAt: null, timers: [], gotData: false, acks: 0 };
+    const session: Session = {
+      ws,
+      parser: this.deps.createParser(),
+      openedAt: null,
+      timers: [],
+      gotData: false,
+      acks: 0,
+    };
     ws.on('open', () => this.onOpen(session));
     ws.on('message', (data, isBinary) => this.onMessage(session, data as Buffer, isBinary));
     ws.on('error', (err) => {
       this.lastError = err.message;
-      if ((err as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.deps.telemetry.oversized.inc({ exchange: this.deps.exchange });
+      if ((err as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+        this.deps.telemetry.oversized.inc({ exchange: this.deps.exchange });
       this.deps.logger.warn({ conn: this.spec.id, err: err.message }, 'feed connection error');
     });
     ws.on('close', (code, reason) => this.onClose(session, code, reason.toString()));
@@ -201,7 +209,7 @@ export class FeedConnection {
    */
   private warmReplacement(session: Session, text: string, localTs: number): void {
     const held: MarketEvent[] = [];
-    let result;
+    let result: FrameResult;
     try {
       result = session.parser.parseFrame(text, localTs, (e) => void held.push(e));
     } catch (err) {
@@ -246,7 +254,7 @@ export class FeedConnection {
       this.countParseError(parseError('binary frame where text was expected', this.deps.exchange), text);
       return;
     }
-    let result;
+    let result: FrameResult;
     try {
       result = session.parser.parseFrame(text, localTs, this.emit);
     } catch (err) {

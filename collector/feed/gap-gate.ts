@@ -28,7 +28,10 @@ export class GapGate {
       const { start_ts, cause } = this.open;
       this.open = null;
       this.onGap(cause);
-      this.sink(gapEvent({ exchange: this.exchange, stream: this.stream, start_ts, end_ts: event.local_ts, cause }), this.stream);
+      this.sink(
+        gapEvent({ exchange: this.exchange, stream: this.stream, start_ts, end_ts: event.local_ts, cause }),
+        this.stream,
+      );
     }
     if (event.kind === 'gap') this.onGap(event.cause);
     this.sink(event, this.stream);

@@ -32,12 +32,16 @@ export async function resolveMarkets(
   try {
     listed = adapter.parseInstruments(await getText(adapter.instrumentsUrl(endpoints), opts.timeoutMs));
   } catch (err) {
-    opts.logger.warn({ exchange: adapter.id, err: (err as Error).message }, 'instrument list unavailable; using known contract sizes');
+    opts.logger.warn(
+      { exchange: adapter.id, err: (err as Error).message },
+      'instrument list unavailable; using known contract sizes',
+    );
   }
   const bySymbol = new Map((listed ?? opts.fallback ?? []).map((i) => [i.symbol, i]));
   let symbols = selection.symbols ?? [];
   if (selection.top) {
-    if (!listed) throw new Error(`${adapter.id}: markets.top needs the exchange's instrument list, which could not be fetched`);
+    if (!listed)
+      throw new Error(`${adapter.id}: markets.top needs the exchange's instrument list, which could not be fetched`);
     const volumes = adapter.parseVolumes(await getText(adapter.volumesUrl(endpoints), opts.timeoutMs));
     symbols = listed
       .map((i) => i.symbol)
@@ -47,7 +51,11 @@ export async function resolveMarkets(
   }
   const instruments = symbols.map((s) => {
     const known = bySymbol.get(s);
-    if (!known && listed) opts.logger.warn({ exchange: adapter.id, symbol: s }, 'symbol not in the exchange instrument list; recording it anyway');
+    if (!known && listed)
+      opts.logger.warn(
+        { exchange: adapter.id, symbol: s },
+        'symbol not in the exchange instrument list; recording it anyway',
+      );
     return known ?? guessInstrument(adapter.id, s);
   });
   return { instruments, fromExchange: listed !== null };
@@ -57,9 +65,7 @@ export async function resolveMarkets(
  * resolveMarkets, retried with backoff while it cannot work (a `top` selection needs the
  * exchange's lists): without network the collector waits and says so instead of exiting.
  */
-export async function resolveMarketsPatiently(
-  ...args: Parameters<typeof resolveMarkets>
-): Promise<ResolvedMarkets> {
+export async function resolveMarketsPatiently(...args: Parameters<typeof resolveMarkets>): Promise<ResolvedMarkets> {
   const [adapter, , , opts] = args;
   const backoff = new Backoff(1000, 60_000);
   for (;;) {
@@ -67,7 +73,10 @@ export async function resolveMarketsPatiently(
       return await resolveMarkets(...args);
     } catch (err) {
       const ms = Math.max(1000, backoff.next());
-      opts.logger.warn({ exchange: adapter.id, err: (err as Error).message, retryInMs: ms }, 'cannot choose markets yet; retrying');
+      opts.logger.warn(
+        { exchange: adapter.id, err: (err as Error).message, retryInMs: ms },
+        'cannot choose markets yet; retrying',
+      );
       await new Promise((r) => setTimeout(r, ms));
     }
   }

@@ -73,7 +73,8 @@ export class RawRecorder {
     if (this.failed) return;
     // A disk slower than the feed must not grow memory without bound: past 64 MiB queued, drop.
     if (this.out.writableLength > MAX_QUEUED_BYTES) {
-      if (this.dropped++ === 0) this.onProblem('raw archive falling behind the feed; dropping frames until it catches up');
+      if (this.dropped++ === 0)
+        this.onProblem('raw archive falling behind the feed; dropping frames until it catches up');
       return;
     }
     this.out.write(JSON.stringify(obj) + '\n');

@@ -14,7 +14,7 @@
  */
 import type { ExchangeId, GapCause, MarketEvent } from '../../core/events.ts';
 import type { Logger } from '../../core/log.ts';
-import { type ExchangeParser, type RestFamily, type RestPoll } from '../exchanges/types.ts';
+import type { ExchangeParser, RestFamily, RestPoll } from '../exchanges/types.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { Backoff } from './backoff.ts';
 import type { RawRecorder } from './raw-recorder.ts';
@@ -182,7 +182,10 @@ export class RestPoller {
       const ms = 60_000 - (localTs % 60_000);
       // Once per pause: the responses still in flight report the same minute.
       if (family.pausedUntil < localTs + ms)
-        logger.warn({ family: family.name, usedWeight: used, pauseMs: ms }, `request weight used on this IP is near its limit; pausing the ${family.name} polls until the next minute`);
+        logger.warn(
+          { family: family.name, usedWeight: used, pauseMs: ms },
+          `request weight used on this IP is near its limit; pausing the ${family.name} polls until the next minute`,
+        );
       this.pause(family, ms);
     }
     if (!res.ok) {
@@ -196,7 +199,8 @@ export class RestPoller {
     this.deps.raw?.http(`${exchange}/rest`, poll.url, body, localTs);
     try {
       const r = this.deps.parser.parseRest(poll.url, body, localTs, (e) => this.deps.sink(e, 'rest'));
-      if (r.type === 'rejected') logger.warn({ poll: poll.id, message: r.message }, 'REST poll rejected by the exchange');
+      if (r.type === 'rejected')
+        logger.warn({ poll: poll.id, message: r.message }, 'REST poll rejected by the exchange');
       else this.deps.onBody?.(poll.url, body, localTs);
     } catch (err) {
       if (!hasErrorCode(err, 'E_PARSE')) logger.error({ poll: poll.id, err }, 'unexpected error parsing a REST body');

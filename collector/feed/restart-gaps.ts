@@ -12,7 +12,11 @@ import { gapEvent, type ExchangeId, type MarketEvent } from '../../core/events.t
 export type StreamSink = (event: MarketEvent, stream: string) => void;
 
 /** `sink`, preceded once, at the session's first event, by the restart gaps of its `feeds`. */
-export function restartGapsFirst(db: Database.Database, feeds: { exchange: ExchangeId; streams: string[] }[], sink: StreamSink): StreamSink {
+export function restartGapsFirst(
+  db: Database.Database,
+  feeds: { exchange: ExchangeId; streams: string[] }[],
+  sink: StreamSink,
+): StreamSink {
   const lastWrite = db.prepare('SELECT last_local_ts FROM feed_state WHERE exchange = ? AND stream = ?').pluck();
   const since = new Map<string, { exchange: ExchangeId; stream: string; start: number }>();
   for (const { exchange, streams } of feeds) {
@@ -26,7 +30,17 @@ export function restartGapsFirst(db: Database.Database, feeds: { exchange: Excha
     if (pending.length) {
       const gaps = pending;
       pending = [];
-      for (const g of gaps) sink(gapEvent({ exchange: g.exchange, stream: g.stream, start_ts: g.start, end_ts: event.local_ts, cause: 'restart' }), g.stream);
+      for (const g of gaps)
+        sink(
+          gapEvent({
+            exchange: g.exchange,
+            stream: g.stream,
+            start_ts: g.start,
+            end_ts: event.local_ts,
+            cause: 'restart',
+          }),
+          g.stream,
+        );
     }
     sink(event, stream);
   };

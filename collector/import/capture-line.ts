@@ -29,10 +29,16 @@ function feedsOf(v: unknown): ArchivedFeed[] | null | undefined {
   if (!Array.isArray(v)) return undefined;
   const ok = v.every(
     (f: Json) =>
-      typeof f === 'object' && f !== null &&
+      typeof f === 'object' &&
+      f !== null &&
       EXCHANGES.includes(f.exchange as ExchangeId) &&
-      Array.isArray(f.streams) && f.streams.every((s) => typeof s === 'string') &&
-      Array.isArray(f.instruments) && f.instruments.every((i: Instrument) => typeof i === 'object' && i !== null && i.exchange === f.exchange && typeof i.symbol === 'string'),
+      Array.isArray(f.streams) &&
+      f.streams.every((s) => typeof s === 'string') &&
+      Array.isArray(f.instruments) &&
+      f.instruments.every(
+        (i: Instrument) =>
+          typeof i === 'object' && i !== null && i.exchange === f.exchange && typeof i.symbol === 'string',
+      ),
   );
   return ok ? (v as ArchivedFeed[]) : undefined;
 }
@@ -55,14 +61,28 @@ export function parseCaptureLine(text: string): CaptureLine | null {
       return feeds === undefined ? null : { t: 'header', feeds };
     }
     case 'connect':
-      return str(l, 'conn') && num(l, 'ts') && str(l, 'addr') ? { t: 'connect', conn: l.conn as string, ts: ms('ts'), addr: l.addr as string } : null;
+      return str(l, 'conn') && num(l, 'ts') && str(l, 'addr')
+        ? { t: 'connect', conn: l.conn as string, ts: ms('ts'), addr: l.addr as string }
+        : null;
     case 'recv':
       return str(l, 'conn') && num(l, 'ts') && str(l, 'data') && (l.addr === undefined || str(l, 'addr'))
-        ? { t: 'recv', conn: l.conn as string, ts: ms('ts'), addr: l.addr as string | undefined, data: l.data as string }
+        ? {
+            t: 'recv',
+            conn: l.conn as string,
+            ts: ms('ts'),
+            addr: l.addr as string | undefined,
+            data: l.data as string,
+          }
         : null;
     case 'http':
       return num(l, 'ts') && str(l, 'url') && str(l, 'data') && (l.conn === undefined || str(l, 'conn'))
-        ? { t: 'http', conn: (l.conn as string | undefined) ?? '', ts: ms('ts'), url: l.url as string, data: l.data as string }
+        ? {
+            t: 'http',
+            conn: (l.conn as string | undefined) ?? '',
+            ts: ms('ts'),
+            url: l.url as string,
+            data: l.data as string,
+          }
         : null;
     case 'gap':
       return str(l, 'conn') && num(l, 'ts') && num(l, 'start') && LOSS_CAUSES.includes(l.cause as GapCause)

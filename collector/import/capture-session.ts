@@ -71,7 +71,9 @@ export class CaptureSession {
   /** The session's instruments, as the collector saved them (all it planned to record). */
   instruments(): Instrument[] {
     if (this.feeds) return this.feeds.flatMap((f) => f.instruments);
-    return [...this.books.values()].flatMap((b) => b.all()).filter((i) => this.recorded.has(`${i.exchange} ${i.symbol}`));
+    return [...this.books.values()]
+      .flatMap((b) => b.all())
+      .filter((i) => this.recorded.has(`${i.exchange} ${i.symbol}`));
   }
 
   apply(line: CaptureLine): LineOutcome {
@@ -95,7 +97,8 @@ export class CaptureSession {
       case 'gap': {
         const exchange = exchangeOfConnection(line.conn, '');
         if (!exchange) return 'skipped';
-        const gate = streamOf(line.conn) === 'rest' ? this.restOf(exchange, line.conn).gate : this.connection(line.conn, '')?.gate;
+        const gate =
+          streamOf(line.conn) === 'rest' ? this.restOf(exchange, line.conn).gate : this.connection(line.conn, '')?.gate;
         gate?.arm(line.start, line.cause);
         return 'none';
       }
@@ -140,7 +143,15 @@ export class CaptureSession {
 
   private restOf(exchange: ExchangeId, conn: string): RestSource {
     let r = this.rest.get(exchange);
-    if (!r) this.rest.set(exchange, (r = { parser: ADAPTERS[exchange].createParser(this.bookOf(exchange)), gate: this.gate(exchange, streamOf(conn)), bodies: new LatestRestBodies() }));
+    if (!r)
+      this.rest.set(
+        exchange,
+        (r = {
+          parser: ADAPTERS[exchange].createParser(this.bookOf(exchange)),
+          gate: this.gate(exchange, streamOf(conn)),
+          bodies: new LatestRestBodies(),
+        }),
+      );
     return r;
   }
 
@@ -155,7 +166,8 @@ export class CaptureSession {
 
   private bookOf(exchange: ExchangeId): InstrumentBook {
     let b = this.books.get(exchange);
-    if (!b) this.books.set(exchange, (b = new InstrumentBook(exchange, ADAPTERS[exchange].defaultInstruments?.() ?? [])));
+    if (!b)
+      this.books.set(exchange, (b = new InstrumentBook(exchange, ADAPTERS[exchange].defaultInstruments?.() ?? [])));
     return b;
   }
 }

@@ -23,7 +23,10 @@ function liquidations(ts: number): string {
     instType: 'SWAP',
     uly: instId.replace('-SWAP', ''),
   });
-  return JSON.stringify({ arg: { channel: 'liquidation-orders', instType: 'SWAP' }, data: [item('BTC-USDT-SWAP'), item('ETH-USDT-SWAP')] });
+  return JSON.stringify({
+    arg: { channel: 'liquidation-orders', instType: 'SWAP' },
+    data: [item('BTC-USDT-SWAP'), item('ETH-USDT-SWAP')],
+  });
 }
 
 describe('importCaptures', () => {
@@ -44,7 +47,9 @@ describe('importCaptures', () => {
     expect(r.parseErrors).toBe(0);
     const d = new Database(path, { readonly: true });
     expect(d.prepare('SELECT symbol FROM liquidations').pluck().all()).toEqual(['BTC-USDT-SWAP']);
-    expect(d.prepare("SELECT symbol FROM markets WHERE exchange = 'okx-swap'").pluck().all()).toEqual(['BTC-USDT-SWAP']);
+    expect(d.prepare("SELECT symbol FROM markets WHERE exchange = 'okx-swap'").pluck().all()).toEqual([
+      'BTC-USDT-SWAP',
+    ]);
     d.close();
   });
 });

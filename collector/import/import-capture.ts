@@ -55,7 +55,16 @@ export async function importCaptures(
     maxLineBytes?: number;
   },
 ): Promise<ImportResult> {
-  const result: ImportResult = { lines: 0, frames: 0, events: 0, byKind: {}, parseErrors: 0, skippedLines: 0, malformedLines: 0, files: [] };
+  const result: ImportResult = {
+    lines: 0,
+    frames: 0,
+    events: 0,
+    byKind: {},
+    parseErrors: 0,
+    skippedLines: 0,
+    malformedLines: 0,
+    files: [],
+  };
   const metrics = createLiveMetrics(db, opts.metrics ?? {}, opts.logger, Date.now);
   const writer = new EventWriter(db, {
     flushMs: 1000,
@@ -101,9 +110,11 @@ export async function importCaptures(
         if (outcome === 'frame') result.frames++;
         else if (outcome === 'skipped') result.skippedLines++;
       } catch (err) {
-        if (!hasErrorCode(err, 'E_PARSE')) opts.logger.error({ err, file, line: number }, 'unexpected error on a recorded frame');
+        if (!hasErrorCode(err, 'E_PARSE'))
+          opts.logger.error({ err, file, line: number }, 'unexpected error on a recorded frame');
         result.parseErrors++;
-        if (result.parseErrors <= 10) opts.logger.warn({ file, line: number, err: (err as Error).message }, 'malformed frame skipped');
+        if (result.parseErrors <= 10)
+          opts.logger.warn({ file, line: number, err: (err as Error).message }, 'malformed frame skipped');
       }
     }
     endSession(session);

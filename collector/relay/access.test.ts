@@ -9,16 +9,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { allowedHostNames, checkAccess } from './access.ts';
 import { createDatabase, startTestServer, tempDir, type TestServer } from './test-support.ts';
 
-const requestWithHost = (host: string | undefined) => ({ headers: host === undefined ? {} : { host } }) as IncomingMessage;
+const requestWithHost = (host: string | undefined) =>
+  ({ headers: host === undefined ? {} : { host } }) as IncomingMessage;
 const url = new URL('http://localhost/health');
 
 describe('allowedHostNames and the Host check', () => {
-  const decide = (http: { host: string; allowedHosts: string[] }, host: string | undefined, token: string | null = null) =>
-    checkAccess(requestWithHost(host), url, { origins: [], token, allowedHosts: allowedHostNames(http) });
+  const decide = (
+    http: { host: string; allowedHosts: string[] },
+    host: string | undefined,
+    token: string | null = null,
+  ) => checkAccess(requestWithHost(host), url, { origins: [], token, allowedHosts: allowedHostNames(http) });
 
   it('allows the loopback names and the bound address, with any port and in any case', () => {
     const loopback = { host: '127.0.0.1', allowedHosts: [] };
-    for (const host of ['127.0.0.1:8787', 'localhost', 'LOCALHOST:1', '[::1]:8787', undefined]) expect(decide(loopback, host).ok).toBe(true);
+    for (const host of ['127.0.0.1:8787', 'localhost', 'LOCALHOST:1', '[::1]:8787', undefined])
+      expect(decide(loopback, host).ok).toBe(true);
     expect(decide({ host: '192.168.1.20', allowedHosts: [] }, '192.168.1.20:8787').ok).toBe(true);
     expect(decide({ host: 'fe80::1', allowedHosts: [] }, '[fe80::1]:8787').ok).toBe(true);
   });

@@ -19,7 +19,9 @@ export interface AccessPolicy {
   allowedHosts?: ReadonlySet<string>;
 }
 
-export type AccessDecision = { ok: true } | { ok: false; status: 401 | 403; code: 'E_ORIGIN' | 'E_TOKEN' | 'E_HOST'; message: string };
+export type AccessDecision =
+  | { ok: true }
+  | { ok: false; status: 401 | 403; code: 'E_ORIGIN' | 'E_TOKEN' | 'E_HOST'; message: string };
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 /** Binding these serves every interface: no address of its own to allow. */
@@ -67,8 +69,18 @@ export function checkAccess(req: IncomingMessage, url: URL, policy: AccessPolicy
     };
   const origin = req.headers.origin;
   if (!originAllowed(origin, policy.origins))
-    return { ok: false, status: 403, code: 'E_ORIGIN', message: `origin ${origin} is not allowed; add it to http.origins` };
+    return {
+      ok: false,
+      status: 403,
+      code: 'E_ORIGIN',
+      message: `origin ${origin} is not allowed; add it to http.origins`,
+    };
   if (policy.token !== null && !tokenMatches(tokenOf(req, url), policy.token))
-    return { ok: false, status: 401, code: 'E_TOKEN', message: 'a valid bearer token is required (Authorization: Bearer <token> or ?token=)' };
+    return {
+      ok: false,
+      status: 401,
+      code: 'E_TOKEN',
+      message: 'a valid bearer token is required (Authorization: Bearer <token> or ?token=)',
+    };
   return { ok: true };
 }

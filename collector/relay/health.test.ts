@@ -52,8 +52,14 @@ describe('assessHealth', () => {
     expect(allDown.reasons[0]).toBe('all feeds down (3 disconnected)');
     expect(healthHttpStatus(allDown.status)).toBe(503);
 
-    const diskFull = assessHealth({ ...healthyInput(), lastWriteError: 'SQLITE_FULL: database or disk is full' }, thresholds);
-    expect(diskFull).toMatchObject({ status: 'down', reasons: ['writer failing: SQLITE_FULL: database or disk is full'] });
+    const diskFull = assessHealth(
+      { ...healthyInput(), lastWriteError: 'SQLITE_FULL: database or disk is full' },
+      thresholds,
+    );
+    expect(diskFull).toMatchObject({
+      status: 'down',
+      reasons: ['writer failing: SQLITE_FULL: database or disk is full'],
+    });
 
     expect(assessHealth(withFeeds([]), thresholds)).toMatchObject({ status: 'down', reasons: ['no feeds configured'] });
   });

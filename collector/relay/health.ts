@@ -13,7 +13,14 @@
  * (e.g. fewer ratio polls at scale, to stay within an exchange's limit), and never change the tier.
  * The document itself (HealthReport) is core/health.ts, shared with its readers.
  */
-import type { AlertDeliveryHealth, FeedConnection, FeedHealth, FeedStatus, HealthReport, HealthStatus } from '../../core/health.ts';
+import type {
+  AlertDeliveryHealth,
+  FeedConnection,
+  FeedHealth,
+  FeedStatus,
+  HealthReport,
+  HealthStatus,
+} from '../../core/health.ts';
 import type { Config } from '../config.ts';
 
 export interface HealthInput {
@@ -69,7 +76,8 @@ export function assessHealth(input: HealthInput, thresholds: HealthThresholds): 
   for (const f of feeds) {
     const name = `${f.exchange}/${f.connection}`;
     if (f.status === 'stale') {
-      const age = f.lastMessageAgeMs === null ? 'no data yet' : `no data for ${Math.round(f.lastMessageAgeMs / 1000)} s`;
+      const age =
+        f.lastMessageAgeMs === null ? 'no data yet' : `no data for ${Math.round(f.lastMessageAgeMs / 1000)} s`;
       degraded.push(`feed ${name} stale (${age})`);
     } else if (f.status === 'reconnecting' || f.status === 'closed') {
       degraded.push(`feed ${name} ${f.status}${f.lastError ? ` (${f.lastError})` : ''}`);
@@ -78,7 +86,8 @@ export function assessHealth(input: HealthInput, thresholds: HealthThresholds): 
     }
   }
   if (input.openGaps > 0) degraded.push(`${input.openGaps} open gap${input.openGaps === 1 ? '' : 's'}`);
-  if (input.writerLagMs > thresholds.writerLagMs) degraded.push(`writer lag ${Math.round(input.writerLagMs)} ms > ${thresholds.writerLagMs} ms`);
+  if (input.writerLagMs > thresholds.writerLagMs)
+    degraded.push(`writer lag ${Math.round(input.writerLagMs)} ms > ${thresholds.writerLagMs} ms`);
   if (input.diskFreeBytes !== null && input.diskFreeBytes < thresholds.minFreeDiskBytes)
     degraded.push(`low disk: ${mb(input.diskFreeBytes)} free < ${mb(thresholds.minFreeDiskBytes)}`);
   if (input.alertDelivery.failed > 0)

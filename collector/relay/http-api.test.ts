@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import initSqlJs from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bookTicker, createDatabase, healthyInput, startTestServer, tempDir, TestClient, trade, type TestServer } from './test-support.ts';
+import {
+  bookTicker,
+  createDatabase,
+  healthyInput,
+  startTestServer,
+  tempDir,
+  TestClient,
+  trade,
+  type TestServer,
+} from './test-support.ts';
 
 const BTC = 'BTC/USDT:USDT';
 
@@ -49,8 +58,21 @@ describe('GET /health', () => {
     const ok = await get('/health');
     expect(ok.status).toBe(200);
     const body = await ok.json();
-    expect(body).toMatchObject({ status: 'ok', reasons: [], openGaps: 0, writerLagMs: 40, dbBytes: 4096, uptimeS: 120, version: '0.1.0-test' });
-    expect(body.feeds[0]).toMatchObject({ exchange: 'binance-usdm', stream: 'market', state: 'open', lastMessageAgeMs: 100 });
+    expect(body).toMatchObject({
+      status: 'ok',
+      reasons: [],
+      openGaps: 0,
+      writerLagMs: 40,
+      dbBytes: 4096,
+      uptimeS: 120,
+      version: '0.1.0-test',
+    });
+    expect(body.feeds[0]).toMatchObject({
+      exchange: 'binance-usdm',
+      stream: 'market',
+      state: 'open',
+      lastMessageAgeMs: 100,
+    });
 
     // A stalled feed (the simulator's stall switch): connected, no data for longer than staleMs.
     const stalled = structuredClone(srv.health.input);
@@ -58,7 +80,10 @@ describe('GET /health', () => {
     srv.health.input = stalled;
     const degraded = await get('/health');
     expect(degraded.status).toBe(200);
-    expect(await degraded.json()).toMatchObject({ status: 'degraded', reasons: ['feed binance-usdm/binance-usdm/market/0 stale (no data for 60 s)'] });
+    expect(await degraded.json()).toMatchObject({
+      status: 'degraded',
+      reasons: ['feed binance-usdm/binance-usdm/market/0 stale (no data for 60 s)'],
+    });
 
     const client = await TestClient.connect(srv.url);
     for (;;) {
@@ -95,7 +120,12 @@ describe('GET /metrics', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/^futuresboard_relay_clients 1$/m);
-    for (const name of ['futuresboard_events_total', 'futuresboard_write_batch_seconds', 'futuresboard_relay_drops_total', 'futuresboard_event_loop_delay_p99_seconds'])
+    for (const name of [
+      'futuresboard_events_total',
+      'futuresboard_write_batch_seconds',
+      'futuresboard_relay_drops_total',
+      'futuresboard_event_loop_delay_p99_seconds',
+    ])
       expect(text).toContain(`# TYPE ${name}`);
     c.close();
   });
@@ -126,7 +156,9 @@ describe('JSON API', () => {
     insert.run(1, BTC, 1000, 10, 960, '{"oi_change":"0.05"}');
     insert.run(2, BTC, 2000, 20, 1960, '{"oi_change":"0.07"}');
     const alerts = await (await get('/api/alerts?since=1500')).json();
-    expect(alerts).toMatchObject([{ id: 2, market: BTC, local_ts: 2000, tier: 2, rule: 'oi_surge', value: 3.1, inputs: { oi_change: '0.07' } }]);
+    expect(alerts).toMatchObject([
+      { id: 2, market: BTC, local_ts: 2000, tier: 2, rule: 'oi_surge', value: 3.1, inputs: { oi_change: '0.07' } },
+    ]);
     expect(alerts).toHaveLength(1);
     expect(await (await get('/api/alerts?since=1970-01-01T00:00:00.500Z')).json()).toHaveLength(2);
     expect((await get('/api/alerts?since=yesterday')).status).toBe(400);
@@ -149,7 +181,10 @@ describe('JSON API', () => {
 
   it('refuses a Host that is not a loopback name when bound to loopback without a token (DNS rebinding)', async () => {
     srv = await startTestServer({ dbPath });
-    const rebound = await rawRequest(srv.server.port, 'GET /api/markets HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n');
+    const rebound = await rawRequest(
+      srv.server.port,
+      'GET /api/markets HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n',
+    );
     expect(rebound).toMatch(/^HTTP\/1.1 403/);
     expect(rebound).toContain('E_HOST');
     expect((await get('/api/markets')).status).toBe(200);
@@ -172,7 +207,10 @@ describe('JSON API', () => {
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://board.example');
 
-    const preflight = await fetch(srv.httpUrl + '/api/markets', { method: 'OPTIONS', headers: { Origin: 'https://board.example', 'Access-Control-Request-Headers': 'authorization' } });
+    const preflight = await fetch(srv.httpUrl + '/api/markets', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://board.example', 'Access-Control-Request-Headers': 'authorization' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toBe('Authorization');
 
@@ -216,12 +254,14 @@ describe('GET /snapshot.sqlite', () => {
     expect(n('trades')).toBe(counts('trades'));
     expect(n('markets')).toBe(counts('markets'));
     expect(copy.exec('PRAGMA journal_mode')[0].values[0][0]).toBe('delete');
-    expect(copy.exec("SELECT price FROM trades WHERE local_ts = 2999")[0].values[0][0]).toBe('65000.1');
+    expect(copy.exec('SELECT price FROM trades WHERE local_ts = 2999')[0].values[0][0]).toBe('65000.1');
     copy.close();
 
     const filtered = await get('/snapshot.sqlite?from=1500&to=1600');
     const part = new SQL.Database(new Uint8Array(await filtered.arrayBuffer()));
-    expect(part.exec('SELECT count(*), min(local_ts), max(local_ts) FROM trades')[0].values[0]).toEqual([100, 1500, 1599]);
+    expect(part.exec('SELECT count(*), min(local_ts), max(local_ts) FROM trades')[0].values[0]).toEqual([
+      100, 1500, 1599,
+    ]);
     part.close();
     expect((await get('/snapshot.sqlite?from=later')).status).toBe(400);
     // Temporary copies (made beside the database) are gone once served.

@@ -12,7 +12,7 @@ import { healthHttpStatus } from './health.ts';
 import { sendError, sendJson, sendJsonText } from './http-reply.ts';
 import type { Relay } from './relay.ts';
 import type { SnapshotRoute } from './snapshot-route.ts';
-import { type StoreReader } from './store-reader.ts';
+import type { StoreReader } from './store-reader.ts';
 import { hasErrorCode } from '../../core/errors.ts';
 
 export interface HttpApiOptions {
@@ -48,42 +48,75 @@ export function createHttpHandler(o: HttpApiOptions): (req: IncomingMessage, res
     const url = new URL(req.url ?? '/', 'http://localhost');
     const headers = corsHeaders(req.headers.origin, o.access.origins);
     if (!ENDPOINTS.includes(url.pathname))
-      return sendError(res, 404, 'E_NOT_FOUND', `no such endpoint ${url.pathname}; endpoints: ${ENDPOINTS.join(', ')}`, headers);
+      return sendError(
+        res,
+        404,
+        'E_NOT_FOUND',
+        `no such endpoint ${url.pathname}; endpoints: ${ENDPOINTS.join(', ')}`,
+        headers,
+      );
     if (req.method === 'OPTIONS') {
       // Preflight carries no credentials; the real request is checked below.
       res.writeHead(originAllowed(req.headers.origin, o.access.origins) ? 204 : 403, headers);
       return void res.end();
     }
-    if (req.method !== 'GET') return sendError(res, 405, 'E_METHOD', `${req.method} is not allowed; use GET`, { ...headers, Allow: 'GET, OPTIONS' });
+    if (req.method !== 'GET')
+      return sendError(res, 405, 'E_METHOD', `${req.method} is not allowed; use GET`, {
+        ...headers,
+        Allow: 'GET, OPTIONS',
+      });
     const access = checkAccess(req, url, o.access);
     if (!access.ok) return sendError(res, access.status, access.code, access.message, headers);
 
     switch (url.pathname) {
       case '/':
-        return sendJson(res, 200, { name: 'futuresboard', relay: 'websocket on this port, path /', endpoints: ENDPOINTS.slice(1) }, headers);
+        return sendJson(
+          res,
+          200,
+          { name: 'futuresboard', relay: 'websocket on this port, path /', endpoints: ENDPOINTS.slice(1) },
+          headers,
+        );
       case '/health': {
         const report = o.health();
         return sendJson(res, healthHttpStatus(report.status), report, headers);
       }
       case '/metrics': {
         const text = await o.telemetry.registry.metrics();
-        res.writeHead(200, { ...headers, 'Content-Type': o.telemetry.registry.contentType, 'Cache-Control': 'no-store' });
+        res.writeHead(200, {
+          ...headers,
+          'Content-Type': o.telemetry.registry.contentType,
+          'Cache-Control': 'no-store',
+        });
         return void res.end(text);
       }
       case '/api/markets':
         return sendJson(res, 200, o.store.markets(), headers);
       case '/api/latest': {
         const market = url.searchParams.get('market');
-        if (!market) return sendError(res, 400, 'E_BAD_QUERY', 'market: required, a unified market such as BTC/USDT:USDT', headers);
+        if (!market)
+          return sendError(
+            res,
+            400,
+            'E_BAD_QUERY',
+            'market: required, a unified market such as BTC/USDT:USDT',
+            headers,
+          );
         const json = o.relay.latestJson(market);
         if (json === null)
-          return sendError(res, 404, 'E_UNKNOWN_MARKET', `no live state for ${market}; markets look like BTC/USDT:USDT (see /api/markets)`, headers);
+          return sendError(
+            res,
+            404,
+            'E_UNKNOWN_MARKET',
+            `no live state for ${market}; markets look like BTC/USDT:USDT (see /api/markets)`,
+            headers,
+          );
         return sendJsonText(res, 200, json, headers);
       }
       case '/api/alerts': {
         const sinceText = url.searchParams.get('since');
         const since = sinceText === null ? 0 : parseTime(sinceText);
-        if (since === null) return sendError(res, 400, 'E_BAD_QUERY', 'since: epoch milliseconds or an ISO time', headers);
+        if (since === null)
+          return sendError(res, 400, 'E_BAD_QUERY', 'since: epoch milliseconds or an ISO time', headers);
         const limitText = url.searchParams.get('limit');
         const limit = limitText === null ? ALERTS_DEFAULT_LIMIT : Number(limitText);
         if (!Number.isInteger(limit) || limit < 1 || limit > ALERTS_MAX_LIMIT)
@@ -98,7 +131,11 @@ export function createHttpHandler(o: HttpApiOptions): (req: IncomingMessage, res
   return (req, res) => {
     route(req, res).catch((err: Error & { code?: string }) => {
       const unavailable = hasErrorCode(err, 'E_DB_UNAVAILABLE');
-      if (!unavailable) o.logger.error({ err: err.message, code: err.code, path: (req.url ?? '').split('?')[0] }, 'http request failed'); // no query: it may hold ?token=
+      if (!unavailable)
+        o.logger.error(
+          { err: err.message, code: err.code, path: (req.url ?? '').split('?')[0] },
+          'http request failed',
+        ); // no query: it may hold ?token=
       if (res.headersSent) return void res.destroy();
       sendError(res, unavailable ? 503 : 500, err.code ?? 'E_INTERNAL', err.message);
     });

@@ -4,7 +4,16 @@ import type { WebSocket } from 'ws';
 import type { RecordedEvent } from '../../core/events.ts';
 import { defaultConfig } from '../config.ts';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '../../core/relay-protocol.ts';
-import { bookTicker, heartbeatRound, MANUAL_HEARTBEAT, serverSockets, startTestServer, trade, TestClient, type TestServer } from './test-support.ts';
+import {
+  bookTicker,
+  heartbeatRound,
+  MANUAL_HEARTBEAT,
+  serverSockets,
+  startTestServer,
+  trade,
+  TestClient,
+  type TestServer,
+} from './test-support.ts';
 
 const BTC = 'BTC/USDT:USDT';
 const ETH = 'ETH/USDT:USDT';
@@ -35,7 +44,12 @@ describe('relay protocol', () => {
     srv.server.relay.publish('health', null, { status: 'ok' });
     const c = await TestClient.connect(srv.url);
     const hello = await c.next();
-    expect(hello).toMatchObject({ type: 'hello', protocol: PROTOCOL_VERSION, subscriptions: { health: '*' }, limits: { maxSubscriptions } });
+    expect(hello).toMatchObject({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      subscriptions: { health: '*' },
+      limits: { maxSubscriptions },
+    });
     expect(hello.channels).toContain('trades');
     const health = await c.next();
     expect(health).toMatchObject({ type: 'snapshot', channel: 'health' });
@@ -52,7 +66,13 @@ describe('relay protocol', () => {
   it('answers subscribe with a snapshot of the latest state, then batched updates in commit order', async () => {
     srv = await startTestServer();
     const relay = srv.server.relay;
-    relay.publishEvents([bookTicker(BTC, '64990'), trade(BTC, '64999.9'), bookTicker(BTC, '65000'), bookTicker(ETH, '3500'), trade(ETH, '3500.5')]);
+    relay.publishEvents([
+      bookTicker(BTC, '64990'),
+      trade(BTC, '64999.9'),
+      bookTicker(BTC, '65000'),
+      bookTicker(ETH, '3500'),
+      trade(ETH, '3500.5'),
+    ]);
     relay.publishEvents([bookTicker(BTC, '65000', 'bybit-linear')]);
 
     const c = await connect(srv);
@@ -61,7 +81,9 @@ describe('relay protocol', () => {
     const tickers = await c.next();
     expect(tickers).toMatchObject({ type: 'snapshot', channel: 'tickers' });
     // Newest ticker per exchange for BTC only; the replaced 64990 is gone.
-    expect(tickers.data.map((t: RecordedEvent) => [t.exchange, t.market, (t as { bid_price: string }).bid_price])).toEqual([
+    expect(
+      tickers.data.map((t: RecordedEvent) => [t.exchange, t.market, (t as { bid_price: string }).bid_price]),
+    ).toEqual([
       ['binance-usdm', BTC, '65000'],
       ['bybit-linear', BTC, '65000'],
     ]);
@@ -124,7 +146,11 @@ describe('subscriptions', () => {
       for (let i = 0; i < n; i++) expect((await c.next()).type).toBe('snapshot');
     };
     c.send({ op: 'subscribe', channels: ['tickers', 'trades'], markets: [BTC, ETH] });
-    expect(await c.next()).toEqual({ type: 'subscribed', added: { tickers: [BTC, ETH], trades: [BTC, ETH] }, total: 5 });
+    expect(await c.next()).toEqual({
+      type: 'subscribed',
+      added: { tickers: [BTC, ETH], trades: [BTC, ETH] },
+      total: 5,
+    });
     await snapshots(2);
     // Markets already held are not repeated.
     c.send({ op: 'subscribe', channels: ['tickers', 'trades'], markets: [ETH, SOL] });
@@ -157,7 +183,10 @@ describe('subscriptions', () => {
     expect(await c.next()).toMatchObject({ type: 'subscribed', total: 4 });
     c.send({ op: 'subscribe', channels: ['tickers'] });
     const closed = await c.closed;
-    expect(closed).toEqual({ code: CLOSE_CODES.policy, reason: 'subscription limit: at most 4 (channel, market) pairs; subscribe whole channels' });
+    expect(closed).toEqual({
+      code: CLOSE_CODES.policy,
+      reason: 'subscription limit: at most 4 (channel, market) pairs; subscribe whole channels',
+    });
     expect(await dropCount(srv, 'subscription_limit')).toBe(1);
     expect(srv.server.relay.clientCount).toBe(1);
     other.close();
@@ -166,7 +195,10 @@ describe('subscriptions', () => {
 
 describe('relay limits', () => {
   it('closes oversized (1009), malformed (1007), binary (1003) and flooding (1008) clients', async () => {
-    srv = await startTestServer({ http: { maxPayloadBytes: 1024 }, tuning: { messagesPerSecond: 5, messageBurst: 10 } });
+    srv = await startTestServer({
+      http: { maxPayloadBytes: 1024 },
+      tuning: { messagesPerSecond: 5, messageBurst: 10 },
+    });
     const big = await connect(srv);
     big.send({ op: 'subscribe', channels: ['trades'], markets: ['X'.repeat(2000)] });
     expect((await big.closed).code).toBe(CLOSE_CODES.tooBig);
@@ -196,12 +228,20 @@ describe('relay limits', () => {
 
   it('refuses a bad origin and a missing or wrong token, and accepts the good ones', async () => {
     srv = await startTestServer({ http: { origins: ['https://board.example'], token: 's3cret' } });
-    expect(await TestClient.refusedStatus(srv.url, { origin: 'https://evil.example', headers: { Authorization: 'Bearer s3cret' } })).toBe(403);
+    expect(
+      await TestClient.refusedStatus(srv.url, {
+        origin: 'https://evil.example',
+        headers: { Authorization: 'Bearer s3cret' },
+      }),
+    ).toBe(403);
     expect(await TestClient.refusedStatus(srv.url)).toBe(401);
     expect(await TestClient.refusedStatus(srv.url + '?token=wrong')).toBe(401);
     expect(await TestClient.refusedStatus(srv.url.replace(/\/$/, '/elsewhere?token=s3cret'))).toBe(404);
 
-    const browser = await connect(srv, { origin: 'https://board.example', headers: { Authorization: 'Bearer s3cret' } });
+    const browser = await connect(srv, {
+      origin: 'https://board.example',
+      headers: { Authorization: 'Bearer s3cret' },
+    });
     const tool = await connect(srv, { headers: { Authorization: 'Bearer s3cret' } });
     const query = await TestClient.connect(srv.url + '?token=s3cret');
     expect((await query.next()).type).toBe('hello');
@@ -334,7 +374,9 @@ describe('relay memory against a client that stops reading', () => {
     while (attacker.pending) replies.push(await attacker.next());
     const subscribed = replies.filter((m) => m.type === 'subscribed');
     const accepted = Math.floor(maxSubscriptions / 500);
-    expect(subscribed.map((m) => [m.added.trades.length, m.total])).toEqual(Array.from({ length: accepted }, (_, i) => [500, 500 * (i + 1)]));
+    expect(subscribed.map((m) => [m.added.trades.length, m.total])).toEqual(
+      Array.from({ length: accepted }, (_, i) => [500, 500 * (i + 1)]),
+    );
   });
 
   it('counts snapshots and replies toward maxBufferedBytes: re-requesting big snapshots closes the client (1008)', async () => {
@@ -342,7 +384,8 @@ describe('relay memory against a client that stops reading', () => {
     srv = await startTestServer({ http: { maxBufferedBytes } });
     const relay = srv.server.relay;
     // 200 markets × the 50 trades kept per market: a trades snapshot of about 2 MB.
-    for (let m = 0; m < 200; m++) relay.publishEvents(Array.from({ length: 50 }, (_, i) => trade(`C${m}/USDT:USDT`, String(i + 1))));
+    for (let m = 0; m < 200; m++)
+      relay.publishEvents(Array.from({ length: 50 }, (_, i) => trade(`C${m}/USDT:USDT`, String(i + 1))));
     const peers = serverSockets(relay);
     const attacker = await connect(srv);
     // Without health, nothing but its own replies and snapshots can fill its buffer.

@@ -11,14 +11,35 @@ import type { WebSocket } from 'ws';
 import type { RecordedEvent } from '../../core/events.ts';
 import type { Logger } from '../../core/log.ts';
 import type { EngineOutput } from '../../core/metrics/types.ts';
-import { CHANNELS, CLOSE_CODES, PROTOCOL_VERSION, type Channel, type RequestId, type ServerMessage } from '../../core/relay-protocol.ts';
+import {
+  CHANNELS,
+  CLOSE_CODES,
+  PROTOCOL_VERSION,
+  type Channel,
+  type RequestId,
+  type ServerMessage,
+} from '../../core/relay-protocol.ts';
 import type { Telemetry } from '../telemetry.ts';
 import { coalesce, pressureOf } from './backpressure.ts';
-import { CHANNEL_OF_KIND, LATEST_STATE_CHANNELS, eventStateKey, publishedStateKey, type PublishedChannel } from './channels.ts';
+import {
+  CHANNEL_OF_KIND,
+  LATEST_STATE_CHANNELS,
+  eventStateKey,
+  publishedStateKey,
+  type PublishedChannel,
+} from './channels.ts';
 import { LatestState, type RelayItem } from './latest.ts';
 import { parseClientMessage, type ClientRequest, type SubscriptionRequest } from './protocol.ts';
 import { TokenBucket } from './rate-limit.ts';
-import { applySubscribe, planSubscribe, signatureOf, subscriptionCount, toWire, unsubscribe, type Subscriptions } from './subscriptions.ts';
+import {
+  applySubscribe,
+  planSubscribe,
+  signatureOf,
+  subscriptionCount,
+  toWire,
+  unsubscribe,
+  type Subscriptions,
+} from './subscriptions.ts';
 import { FbError } from '../../core/errors.ts';
 
 export interface RelayTuning {
@@ -107,13 +128,19 @@ export class Relay {
   /** Committed market events, in commit order; call once per write batch. */
   publishEvents(events: readonly RecordedEvent[]): void {
     if (events.length === 0) return;
-    const items = events.map((e) => this.remember(CHANNEL_OF_KIND[e.kind], e.market, eventStateKey(e), JSON.stringify(e)));
+    const items = events.map((e) =>
+      this.remember(CHANNEL_OF_KIND[e.kind], e.market, eventStateKey(e), JSON.stringify(e)),
+    );
     this.fanOut(items);
   }
 
   /** Derived data: metrics, alerts and health. `market` null means it concerns every market. */
   publish(channel: PublishedChannel, market: string | null, data: unknown): void {
-    if (!PUBLISHED.includes(channel)) throw new FbError('E_RELAY_CHANNEL', `publish: channel must be one of ${PUBLISHED.join(', ')}; got ${JSON.stringify(channel)}`);
+    if (!PUBLISHED.includes(channel))
+      throw new FbError(
+        'E_RELAY_CHANNEL',
+        `publish: channel must be one of ${PUBLISHED.join(', ')}; got ${JSON.stringify(channel)}`,
+      );
     this.fanOut([this.remember(channel, market ?? '', publishedStateKey(data), JSON.stringify(data))]);
   }
 
@@ -257,7 +284,12 @@ export class Relay {
     }
   }
 
-  private sendUnderPressure(client: Client, parts: readonly [Channel, RelayItem[]][], pressure: ReturnType<typeof pressureOf>, now: number): void {
+  private sendUnderPressure(
+    client: Client,
+    parts: readonly [Channel, RelayItem[]][],
+    pressure: ReturnType<typeof pressureOf>,
+    now: number,
+  ): void {
     if (pressure === 'drop') client.dropSince ??= now;
     else client.dropSince = null;
     // Closed before anything is counted as dropped: the client will never be told.
@@ -273,7 +305,10 @@ export class Relay {
       const lost = items.length - list.length;
       if (lost > 0) {
         client.dropped.set(channel, (client.dropped.get(channel) ?? 0) + lost);
-        this.opts.telemetry.relayDrops.inc({ reason: channel === 'trades' ? 'slow_client_dropped' : 'coalesced' }, lost);
+        this.opts.telemetry.relayDrops.inc(
+          { reason: channel === 'trades' ? 'slow_client_dropped' : 'coalesced' },
+          lost,
+        );
       }
       if (list.length) kept.push([channel, list]);
     }
@@ -293,9 +328,20 @@ export class Relay {
   private onMessage(client: Client, data: Buffer, isBinary: boolean): void {
     if (!this.clients.has(client)) return;
     if (!client.bucket.take(this.now())) {
-      return this.refuse(client, 'rate_limit', CLOSE_CODES.policy, `rate limit: at most ${this.opts.tuning.messagesPerSecond} messages/s`);
+      return this.refuse(
+        client,
+        'rate_limit',
+        CLOSE_CODES.policy,
+        `rate limit: at most ${this.opts.tuning.messagesPerSecond} messages/s`,
+      );
     }
-    if (isBinary) return this.refuse(client, 'binary', CLOSE_CODES.unsupportedData, 'binary frames are not supported; send JSON text');
+    if (isBinary)
+      return this.refuse(
+        client,
+        'binary',
+        CLOSE_CODES.unsupportedData,
+        'binary frames are not supported; send JSON text',
+      );
     const parsed = parseClientMessage(data.toString('utf8'));
     if (!parsed.ok) {
       if (parsed.fatal) return this.refuse(client, 'malformed', CLOSE_CODES.invalidPayload, parsed.reason);
@@ -319,14 +365,24 @@ export class Relay {
     }
     const removed = unsubscribe(client.subs, req.channels, req.markets);
     if (removed.size) this.regroup(client);
-    this.send(client, { type: 'unsubscribed', id: req.id, removed: toWire(removed), total: subscriptionCount(client.subs) });
+    this.send(client, {
+      type: 'unsubscribed',
+      id: req.id,
+      removed: toWire(removed),
+      total: subscriptionCount(client.subs),
+    });
   }
 
   /** Replies carry only what this request added, so their size is bounded by the request's. */
   private subscribe(client: Client, req: SubscriptionRequest): void {
     const { change, countAfter } = planSubscribe(client.subs, req.channels, req.markets);
     if (countAfter > this.opts.maxSubscriptions)
-      return this.refuse(client, 'subscription_limit', CLOSE_CODES.policy, `subscription limit: at most ${this.opts.maxSubscriptions} (channel, market) pairs; subscribe whole channels`);
+      return this.refuse(
+        client,
+        'subscription_limit',
+        CLOSE_CODES.policy,
+        `subscription limit: at most ${this.opts.maxSubscriptions} (channel, market) pairs; subscribe whole channels`,
+      );
     applySubscribe(client.subs, change);
     if (change.size) this.regroup(client);
     this.send(client, { type: 'subscribed', id: req.id, added: toWire(change), total: countAfter });

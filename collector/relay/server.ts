@@ -72,12 +72,25 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
 
   const allowedHosts = allowedHostNames(http);
   const server = createServer(
-    createHttpHandler({ relay, store, snapshot, telemetry, health, access: { origins: opts.corsOrigins ?? http.origins, token: http.token, allowedHosts }, logger }),
+    createHttpHandler({
+      relay,
+      store,
+      snapshot,
+      telemetry,
+      health,
+      access: { origins: opts.corsOrigins ?? http.origins, token: http.token, allowedHosts },
+      logger,
+    }),
   );
   server.requestTimeout = 15_000;
   server.headersTimeout = 10_000;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: http.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: http.maxPayloadBytes,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
   const accessPolicy = { origins: http.origins, token: http.token, allowedHosts };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => logger.debug({ err: err.message }, 'relay handshake socket error'));
@@ -87,12 +100,19 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
       if (url.pathname !== '/') return refuseUpgrade(socket, 404, 'E_NOT_FOUND', 'the relay websocket is on path /');
       const access = checkAccess(req, url, accessPolicy);
       if (!access.ok) {
-        telemetry.relayDrops.inc({ reason: { E_ORIGIN: 'refused_origin', E_TOKEN: 'refused_token', E_HOST: 'refused_host' }[access.code] });
+        telemetry.relayDrops.inc({
+          reason: { E_ORIGIN: 'refused_origin', E_TOKEN: 'refused_token', E_HOST: 'refused_host' }[access.code],
+        });
         return refuseUpgrade(socket, access.status, access.code, access.message);
       }
       if (relay.clientCount >= tuning.maxClients) {
         telemetry.relayDrops.inc({ reason: 'too_many_clients' });
-        return refuseUpgrade(socket, 503, 'E_TOO_MANY_CLIENTS', `the relay serves at most ${tuning.maxClients} clients`);
+        return refuseUpgrade(
+          socket,
+          503,
+          'E_TOO_MANY_CLIENTS',
+          `the relay serves at most ${tuning.maxClients} clients`,
+        );
       }
       wss.handleUpgrade(req, socket, head, (ws) => relay.accept(ws));
     } catch (err) {
@@ -133,7 +153,11 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
     }
     relay.publish('health', null, report);
     if (report.status !== lastStatus) {
-      (report.status === 'ok' ? logger.info : logger.warn).call(logger, { status: report.status, reasons: report.reasons }, 'health changed');
+      (report.status === 'ok' ? logger.info : logger.warn).call(
+        logger,
+        { status: report.status, reasons: report.reasons },
+        'health changed',
+      );
       lastStatus = report.status;
     }
   };

@@ -11,7 +11,7 @@ import type { Logger } from '../../core/log.ts';
 import { parseFilters, type ExportFilters } from '../export/filters.ts';
 import { exportSnapshot, type ExportResult } from '../export/snapshot.ts';
 import { sendError } from './http-reply.ts';
-import { FbError } from '../../core/errors.ts';
+import type { FbError } from '../../core/errors.ts';
 
 const RETRY_AFTER_S = 5;
 /** Downloads served at once (each holds a full copy open). */
@@ -37,7 +37,10 @@ export class SnapshotRoute {
       return sendError(res, 400, (err as FbError).code, (err as Error).message, headers);
     }
     if (this.busy || this.downloads >= MAX_DOWNLOADS) {
-      return sendError(res, 503, 'E_EXPORT_BUSY', 'a snapshot is being made; retry shortly', { ...headers, 'Retry-After': String(RETRY_AFTER_S) });
+      return sendError(res, 503, 'E_EXPORT_BUSY', 'a snapshot is being made; retry shortly', {
+        ...headers,
+        'Retry-After': String(RETRY_AFTER_S),
+      });
     }
     // The slot covers making the copy, the expensive part; downloads may overlap.
     this.busy = true;
@@ -84,7 +87,12 @@ export class SnapshotRoute {
     // Beside the database, not in the system temp folder (often a small RAM-backed tmpfs).
     const dir = await mkdtemp(join(dirname(this.dbPath), '.futuresboard-snapshot-'));
     try {
-      const result = await exportSnapshot({ dbPath: this.dbPath, outPath: join(dir, 'snapshot.sqlite'), ...filters, signal: this.abort.signal });
+      const result = await exportSnapshot({
+        dbPath: this.dbPath,
+        outPath: join(dir, 'snapshot.sqlite'),
+        ...filters,
+        signal: this.abort.signal,
+      });
       return { result, file: await open(result.outPath, 'r') };
     } finally {
       await rm(dir, { recursive: true, force: true });

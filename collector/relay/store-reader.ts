@@ -24,7 +24,9 @@ export class StoreReader {
     const db = this.open();
     const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get();
     if (!exists) return [];
-    const rows = db.prepare('SELECT * FROM alerts WHERE local_ts >= ? ORDER BY local_ts LIMIT ?').all(since, limit) as Record<string, unknown>[];
+    const rows = db
+      .prepare('SELECT * FROM alerts WHERE local_ts >= ? ORDER BY local_ts LIMIT ?')
+      .all(since, limit) as Record<string, unknown>[];
     for (const row of rows) {
       if (typeof row.inputs !== 'string') continue;
       try {

@@ -22,7 +22,11 @@ export function subscriptionCount(subs: Subscriptions): number {
 }
 
 /** What subscribing `channels` for `markets` (null: every market) would add, and the count after it. */
-export function planSubscribe(subs: Subscriptions, channels: readonly Channel[], markets: readonly string[] | null): { change: SubscriptionChange; countAfter: number } {
+export function planSubscribe(
+  subs: Subscriptions,
+  channels: readonly Channel[],
+  markets: readonly string[] | null,
+): { change: SubscriptionChange; countAfter: number } {
   const change: SubscriptionChange = new Map();
   let countAfter = subscriptionCount(subs);
   for (const channel of channels) {
@@ -58,7 +62,11 @@ export function applySubscribe(subs: Subscriptions, change: SubscriptionChange):
  * Remove `markets` (null: the whole channel) from `channels` and return what was removed.
  * The caller refuses a market list on a whole-market channel before calling this.
  */
-export function unsubscribe(subs: Subscriptions, channels: readonly Channel[], markets: readonly string[] | null): SubscriptionChange {
+export function unsubscribe(
+  subs: Subscriptions,
+  channels: readonly Channel[],
+  markets: readonly string[] | null,
+): SubscriptionChange {
   const removed: SubscriptionChange = new Map();
   for (const channel of channels) {
     const current = subs.get(channel);

@@ -34,15 +34,48 @@ export function createDatabase(path: string): Database.Database {
 
 let seq = 0;
 
-export function trade(market: string, price: string, localTs = 1_767_225_600_000, exchange: RecordedEvent['exchange'] = 'binance-usdm'): RecordedEvent {
+export function trade(
+  market: string,
+  price: string,
+  localTs = 1_767_225_600_000,
+  exchange: RecordedEvent['exchange'] = 'binance-usdm',
+): RecordedEvent {
   seq += 1;
-  return { seq, kind: 'trade', exchange, symbol: market.split('/')[0] + 'USDT', market, ts: localTs, local_ts: localTs, id: String(seq), price, qty: '0.010', side: 'buy' };
+  return {
+    seq,
+    kind: 'trade',
+    exchange,
+    symbol: market.split('/')[0] + 'USDT',
+    market,
+    ts: localTs,
+    local_ts: localTs,
+    id: String(seq),
+    price,
+    qty: '0.010',
+    side: 'buy',
+  };
 }
 
-export function bookTicker(market: string, bid: string, exchange: RecordedEvent['exchange'] = 'binance-usdm'): RecordedEvent {
+export function bookTicker(
+  market: string,
+  bid: string,
+  exchange: RecordedEvent['exchange'] = 'binance-usdm',
+): RecordedEvent {
   seq += 1;
   const t = 1_767_225_600_000 + seq;
-  return { seq, kind: 'book_ticker', exchange, symbol: market.split('/')[0] + 'USDT', market, ts: t, local_ts: t, bid_price: bid, bid_qty: '1.5', ask_price: bid + '1', ask_qty: '2' };
+  return {
+    seq,
+    kind: 'book_ticker',
+    exchange,
+    symbol: market.split('/')[0] + 'USDT',
+    market,
+    ts: t,
+    local_ts: t,
+    bid_price: bid,
+    bid_qty: '1.5',
+    ask_price: bid + '1',
+    ask_qty: '2',
+  };
 }
 
 export function healthyInput(now = 1_767_225_600_000): HealthInput {
@@ -51,8 +84,24 @@ export function healthyInput(now = 1_767_225_600_000): HealthInput {
     startedAt: now - 120_000,
     version: '0.1.0-test',
     feeds: [
-      { exchange: 'binance-usdm', stream: 'market', connection: 'binance-usdm/market/0', state: 'open', lastDataAt: now - 100, reconnects: 0, lastError: null },
-      { exchange: 'bybit-linear', stream: 'linear', connection: 'bybit-linear/linear/0', state: 'open', lastDataAt: now - 200, reconnects: 1, lastError: null },
+      {
+        exchange: 'binance-usdm',
+        stream: 'market',
+        connection: 'binance-usdm/market/0',
+        state: 'open',
+        lastDataAt: now - 100,
+        reconnects: 0,
+        lastError: null,
+      },
+      {
+        exchange: 'bybit-linear',
+        stream: 'linear',
+        connection: 'bybit-linear/linear/0',
+        state: 'open',
+        lastDataAt: now - 200,
+        reconnects: 1,
+        lastError: null,
+      },
     ],
     openGaps: 0,
     writerLagMs: 40,
@@ -73,7 +122,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export type TestServerOptions = Partial<Omit<DaemonServerOptions, 'http'>> & { http?: Partial<DaemonServerOptions['http']> };
+export type TestServerOptions = Partial<Omit<DaemonServerOptions, 'http'>> & {
+  http?: Partial<DaemonServerOptions['http']>;
+};
 
 export async function startTestServer(over: TestServerOptions = {}): Promise<TestServer> {
   const config = defaultConfig();

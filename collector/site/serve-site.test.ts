@@ -18,11 +18,15 @@ let site: SiteServer;
 /** Sends the target byte for byte (no client-side normalising) and returns status and body. */
 function get(target: string): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
-    const socket = connect(site.port, '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    const socket = connect(site.port, '127.0.0.1', () =>
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`),
+    );
     let reply = '';
     socket.on('data', (d) => (reply += d));
     socket.on('error', fail);
-    socket.on('close', () => done({ status: Number(reply.split(' ', 2)[1]), body: reply.slice(reply.indexOf('\r\n\r\n') + 4) }));
+    socket.on('close', () =>
+      done({ status: Number(reply.split(' ', 2)[1]), body: reply.slice(reply.indexOf('\r\n\r\n') + 4) }),
+    );
   });
 }
 

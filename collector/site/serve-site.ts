@@ -18,7 +18,10 @@ export interface SiteServer {
 function build(root: string, logger: Logger): Promise<boolean> {
   logger.info({}, 'site not built yet: running astro build (the relay is already up)');
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules/astro/astro.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'node_modules/astro/astro.js'), 'build'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
     child.on('exit', (code) => {
@@ -29,7 +32,12 @@ function build(root: string, logger: Logger): Promise<boolean> {
   });
 }
 
-export async function serveSite(opts: { port: number; host?: string; root?: string; logger: Logger }): Promise<SiteServer> {
+export async function serveSite(opts: {
+  port: number;
+  host?: string;
+  root?: string;
+  logger: Logger;
+}): Promise<SiteServer> {
   const root = resolve(opts.root ?? '.');
   const dist = join(root, 'dist');
   let ready = existsSync(join(dist, 'index.html'));
@@ -38,7 +46,9 @@ export async function serveSite(opts: { port: number; host?: string; root?: stri
   const serveFile = createStaticHandler(dist, { 'cache-control': 'no-cache' });
   const server: Server = createServer((req, res) => {
     if (!ready) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '10' }).end('The site is being built; reload in a few seconds.\n');
+      res
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '10' })
+        .end('The site is being built; reload in a few seconds.\n');
       return;
     }
     serveFile(req, res);

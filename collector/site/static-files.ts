@@ -27,7 +27,13 @@ const TYPES: Record<string, string> = {
 export type StaticHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Streams `file`; a read error after the headers ends the response instead of the process. */
-function sendFile(req: IncomingMessage, res: ServerResponse, file: string, status: number, headers: Record<string, string>): void {
+function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: string,
+  status: number,
+  headers: Record<string, string>,
+): void {
   res.writeHead(status, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': String(statSync(file).size),

@@ -12,6 +12,17 @@ export function saveMarkets(db: Database.Database, instruments: Instrument[], no
   );
   db.transaction(() => {
     for (const i of instruments)
-      upsert.run(i.exchange, i.symbol, i.market, i.base, i.quote, i.settle, i.contract_size, i.inverse ? 1 : 0, i.tick_size, now);
+      upsert.run(
+        i.exchange,
+        i.symbol,
+        i.market,
+        i.base,
+        i.quote,
+        i.settle,
+        i.contract_size,
+        i.inverse ? 1 : 0,
+        i.tick_size,
+        now,
+      );
   })();
 }

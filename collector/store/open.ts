@@ -27,15 +27,22 @@ function lockWriter(path: string): () => void {
   try {
     writeFileSync(lock, String(process.pid), { flag: 'wx' });
   } catch (err) {
-    if (fsReason(err) !== 'EEXIST') throw new FbError('E_DB_PATH', `cannot create the lock file ${lock} (${fsReason(err)}); ${WRITABLE}`);
+    if (fsReason(err) !== 'EEXIST')
+      throw new FbError('E_DB_PATH', `cannot create the lock file ${lock} (${fsReason(err)}); ${WRITABLE}`);
     let pid: number;
     try {
       pid = Number(readFileSync(lock, 'utf8'));
     } catch (readErr) {
-      throw new FbError('E_DB_PATH', `${lock} exists but cannot be read (${fsReason(readErr)}); remove it if no futuresboard process writes ${path}`);
+      throw new FbError(
+        'E_DB_PATH',
+        `${lock} exists but cannot be read (${fsReason(readErr)}); remove it if no futuresboard process writes ${path}`,
+      );
     }
     if (pid !== process.pid && Number.isInteger(pid) && pid > 0 && alive(pid))
-      throw new FbError('E_DB_LOCKED', `${path} is being written by another futuresboard process (pid ${pid}); stop it or choose another --db`);
+      throw new FbError(
+        'E_DB_LOCKED',
+        `${path} is being written by another futuresboard process (pid ${pid}); stop it or choose another --db`,
+      );
     writeFileSync(lock, String(process.pid));
   }
   return () => rmSync(lock, { force: true });

@@ -11,8 +11,16 @@ const dir = tempDir();
 
 function trade(i: number, price = '65114.30'): TradeEvent {
   return {
-    kind: 'trade', exchange: 'bybit-linear', symbol: 'BTCUSDT', market: 'BTC/USDT:USDT',
-    ts: 1_700_000_000_000 + i, local_ts: 1_700_000_000_005 + i, id: `t${i}`, price, qty: '0.004', side: i % 2 ? 'buy' : 'sell',
+    kind: 'trade',
+    exchange: 'bybit-linear',
+    symbol: 'BTCUSDT',
+    market: 'BTC/USDT:USDT',
+    ts: 1_700_000_000_000 + i,
+    local_ts: 1_700_000_000_005 + i,
+    id: `t${i}`,
+    price,
+    qty: '0.004',
+    side: i % 2 ? 'buy' : 'sell',
   };
 }
 
@@ -21,7 +29,7 @@ describe('EventWriter', () => {
     const db = openStore(join(dir, 'rows.db'));
     const seen: number[] = [];
     const writer = new EventWriter(db, { flushMs: 10_000, flushRows: 3, logger: silentLogger });
-    writer.onCommit((batch) => {
+    writer.onCommit((_batch) => {
       // The listener runs after COMMIT: a second connection already sees the rows.
       const other = new Database(join(dir, 'rows.db'), { readonly: true });
       seen.push((other.prepare('SELECT count(*) AS n FROM trades').get() as { n: number }).n);
@@ -51,8 +59,16 @@ describe('EventWriter', () => {
     const db = openStore(path);
     const writer = new EventWriter(db, { flushMs: 1000, flushRows: 1000, logger: silentLogger });
     const ticker: MarketEvent = {
-      kind: 'book_ticker', exchange: 'binance-usdm', symbol: 'BTCUSDT', market: 'BTC/USDT:USDT', ts: 1, local_ts: 2,
-      bid_price: '65114.20', bid_qty: '5.954', ask_price: '65114.30', ask_qty: '10.470',
+      kind: 'book_ticker',
+      exchange: 'binance-usdm',
+      symbol: 'BTCUSDT',
+      market: 'BTC/USDT:USDT',
+      ts: 1,
+      local_ts: 2,
+      bid_price: '65114.20',
+      bid_qty: '5.954',
+      ask_price: '65114.30',
+      ask_qty: '10.470',
     };
     writer.push(trade(1, '0.000012345678901234567'), 's');
     writer.push(ticker, 's');
@@ -63,7 +79,11 @@ describe('EventWriter', () => {
       { seq: 1, price: '0.000012345678901234567' },
       { seq: 3, price: '65114.30' },
     ]);
-    expect(db.prepare('SELECT seq, bid_price, ask_qty FROM book_tickers').get()).toEqual({ seq: 2, bid_price: '65114.20', ask_qty: '10.470' });
+    expect(db.prepare('SELECT seq, bid_price, ask_qty FROM book_tickers').get()).toEqual({
+      seq: 2,
+      bid_price: '65114.20',
+      ask_qty: '10.470',
+    });
     db.close();
     // Reopening continues the sequence after the highest recorded seq.
     const again = openStore(path);
@@ -92,7 +112,10 @@ describe('EventWriter', () => {
     const db = openStore(join(dir, 'full.db'));
     const errors: string[] = [];
     const writer = new EventWriter(db, {
-      flushMs: 100_000, flushRows: 100_000, maxPendingRows: 2, logger: silentLogger,
+      flushMs: 100_000,
+      flushRows: 100_000,
+      maxPendingRows: 2,
+      logger: silentLogger,
       onRollback: (err) => {
         errors.push((err as { code?: string }).code ?? err.message);
         return null;

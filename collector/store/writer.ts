@@ -131,7 +131,10 @@ export class EventWriter {
       // the store's lock): continue after the highest seq on disk rather than clash forever.
       this.seq = String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT') ? maxSeq(this.db) : firstSeq;
       this.lastError = err as Error;
-      this.opts.logger.error({ err, rows: items.length, code: (err as { code?: string }).code }, 'write transaction failed; will retry');
+      this.opts.logger.error(
+        { err, rows: items.length, code: (err as { code?: string }).code },
+        'write transaction failed; will retry',
+      );
       this.resetMarker = this.opts.onRollback?.(err as Error, items[0]?.event) ?? this.resetMarker;
       this.scheduleRetry();
       return 0;
@@ -164,7 +167,10 @@ export class EventWriter {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.pending.length > 0)
-      throw new FbError('E_WRITE_FAILED', `${this.pending.length} events could not be written: ${this.lastError?.message ?? 'unknown error'}`);
+      throw new FbError(
+        'E_WRITE_FAILED',
+        `${this.pending.length} events could not be written: ${this.lastError?.message ?? 'unknown error'}`,
+      );
   }
 
   private write(event: MarketEvent): RecordedEvent {
@@ -183,7 +189,12 @@ export class EventWriter {
       d.end = Math.max(d.end, event.local_ts);
       d.rows++;
     } else {
-      this.dropped.set(event.exchange, { exchange: event.exchange, start: event.local_ts, end: event.local_ts, rows: 1 });
+      this.dropped.set(event.exchange, {
+        exchange: event.exchange,
+        start: event.local_ts,
+        end: event.local_ts,
+        rows: 1,
+      });
     }
   }
 

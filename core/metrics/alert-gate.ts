@@ -40,7 +40,13 @@ function byPriority(a: Candidate, b: Candidate): number {
  * priority order. `allowed` is false during warm-up and for buckets closed by a gap: crossings
  * then only disarm.
  */
-export function fireAlerts(cfg: MetricsConfig, f: BucketFigures, state: AlertState, bucketTs: number, allowed: boolean): Candidate[] {
+export function fireAlerts(
+  cfg: MetricsConfig,
+  f: BucketFigures,
+  state: AlertState,
+  bucketTs: number,
+  allowed: boolean,
+): Candidate[] {
   const candidates: Candidate[] = [];
   evaluateRules(cfg, f, state.held, {
     clear: (key) => state.armed.add(key),

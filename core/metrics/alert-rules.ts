@@ -56,7 +56,10 @@ export interface RuleSink {
 /** Arming keys of a rule's sides. */
 const armKeys = (rule: string) => ({ up: `${rule}|up`, down: `${rule}|down`, spike: `${rule}|spike` });
 /** Built once: rules run at every bucket close of every market. */
-const TIER1 = Object.fromEntries(Z_SERIES.map((s) => [s, { rule: `z:${s}`, keys: armKeys(`z:${s}`) }])) as Record<ZSeries, { rule: string; keys: ReturnType<typeof armKeys> }>;
+const TIER1 = Object.fromEntries(Z_SERIES.map((s) => [s, { rule: `z:${s}`, keys: armKeys(`z:${s}`) }])) as Record<
+  ZSeries,
+  { rule: string; keys: ReturnType<typeof armKeys> }
+>;
 const CONFLUENCE = armKeys('confluence');
 const CVD_OI = armKeys('cvd_oi');
 const FUNDING_OI = armKeys('funding_oi');
@@ -100,11 +103,32 @@ function tier1(t: MetricsConfig['alerts']['tier1'], s: ZSeries, f: BucketFigures
   if (UNSIGNED_SERIES.has(s)) {
     // Volume and liquidations have no sign: only a spike counts, in the direction price moved.
     const direction: AlertDirection = f.values[zIndex('price_chg_pct')] < 0 ? 'down' : 'up';
-    side(sink, z >= t.z, z <= t.rearmZ, k.spike, () => ({ tier: 1, rule, direction, value: z, threshold: t.z, inputs: zInputs(s, i, f) }));
+    side(sink, z >= t.z, z <= t.rearmZ, k.spike, () => ({
+      tier: 1,
+      rule,
+      direction,
+      value: z,
+      threshold: t.z,
+      inputs: zInputs(s, i, f),
+    }));
     return;
   }
-  side(sink, z >= t.z, z <= t.rearmZ, k.up, () => ({ tier: 1, rule, direction: 'up', value: z, threshold: t.z, inputs: zInputs(s, i, f) }));
-  side(sink, z <= -t.z, z >= -t.rearmZ, k.down, () => ({ tier: 1, rule, direction: 'down', value: z, threshold: -t.z, inputs: zInputs(s, i, f) }));
+  side(sink, z >= t.z, z <= t.rearmZ, k.up, () => ({
+    tier: 1,
+    rule,
+    direction: 'up',
+    value: z,
+    threshold: t.z,
+    inputs: zInputs(s, i, f),
+  }));
+  side(sink, z <= -t.z, z >= -t.rearmZ, k.down, () => ({
+    tier: 1,
+    rule,
+    direction: 'down',
+    value: z,
+    threshold: -t.z,
+    inputs: zInputs(s, i, f),
+  }));
 }
 
 /** Tier-2 conditions (up: z, ls, imbalance; down: the same mirrored) as they stand this bucket. */
@@ -131,7 +155,10 @@ function trackConfluence(t: MetricsConfig['alerts']['tier2'], f: BucketFigures, 
 function tier2(t: MetricsConfig['alerts']['tier2'], f: BucketFigures, held: HeldMemory, sink: RuleSink): void {
   const since = f.k - t.windowBuckets + 1;
   const k = CONFLUENCE;
-  for (const [direction, base] of [['up', 0], ['down', 3]] as const) {
+  for (const [direction, base] of [
+    ['up', 0],
+    ['down', 3],
+  ] as const) {
     let n = 0;
     for (let i = base; i < base + 3; i++) if (held[i] >= since) n++;
     const share = n / 3;
@@ -167,8 +194,22 @@ function tier3(t: MetricsConfig['alerts']['tier3'], f: BucketFigures, sink: Rule
   if (oi === null) return;
   const k = CVD_OI;
   const inputs = () => ({ timeframe: t.timeframe, oi_chg_pct: oi, cvd: tf.cvd, quote_volume: tf.quote_volume });
-  side(sink, oi >= t.oiChgPct && tf.cvd > 0, oi <= t.rearmOiChgPct, k.up, () => ({ tier: 3, rule: 'cvd_oi', direction: 'up', value: oi, threshold: t.oiChgPct, inputs: inputs() }));
-  side(sink, oi <= -t.oiChgPct && tf.cvd < 0, oi >= -t.rearmOiChgPct, k.down, () => ({ tier: 3, rule: 'cvd_oi', direction: 'down', value: oi, threshold: -t.oiChgPct, inputs: inputs() }));
+  side(sink, oi >= t.oiChgPct && tf.cvd > 0, oi <= t.rearmOiChgPct, k.up, () => ({
+    tier: 3,
+    rule: 'cvd_oi',
+    direction: 'up',
+    value: oi,
+    threshold: t.oiChgPct,
+    inputs: inputs(),
+  }));
+  side(sink, oi <= -t.oiChgPct && tf.cvd < 0, oi >= -t.rearmOiChgPct, k.down, () => ({
+    tier: 3,
+    rule: 'cvd_oi',
+    direction: 'down',
+    value: oi,
+    threshold: -t.oiChgPct,
+    inputs: inputs(),
+  }));
 }
 
 /**
@@ -182,16 +223,59 @@ function tier4(t: MetricsConfig['alerts']['tier4'], f: BucketFigures, sink: Rule
   if (funding !== funding || oi === null) return;
   const k = FUNDING_OI;
   const inputs = () => ({ timeframe: t.timeframe, funding_rate: funding, oi_chg_pct: oi });
-  side(sink, funding > t.funding && oi < 0, funding <= t.rearmFunding || oi >= 0, k.down, () => ({ tier: 4, rule: 'funding_oi', direction: 'down', value: funding, threshold: t.funding, inputs: inputs() }));
-  side(sink, funding < -t.funding && oi < 0, funding >= -t.rearmFunding || oi >= 0, k.up, () => ({ tier: 4, rule: 'funding_oi', direction: 'up', value: funding, threshold: -t.funding, inputs: inputs() }));
+  side(sink, funding > t.funding && oi < 0, funding <= t.rearmFunding || oi >= 0, k.down, () => ({
+    tier: 4,
+    rule: 'funding_oi',
+    direction: 'down',
+    value: funding,
+    threshold: t.funding,
+    inputs: inputs(),
+  }));
+  side(sink, funding < -t.funding && oi < 0, funding >= -t.rearmFunding || oi >= 0, k.up, () => ({
+    tier: 4,
+    rule: 'funding_oi',
+    direction: 'up',
+    value: funding,
+    threshold: -t.funding,
+    inputs: inputs(),
+  }));
 }
 
 /** Tier 5: this exchange's OI change or funding diverges from the other exchanges' beyond ±z σ. */
-function tier5(t: MetricsConfig['alerts']['tier5'], rule: keyof typeof XEX, i: number, x: XexInput, f: BucketFigures, sink: RuleSink): void {
+function tier5(
+  t: MetricsConfig['alerts']['tier5'],
+  rule: keyof typeof XEX,
+  i: number,
+  x: XexInput,
+  f: BucketFigures,
+  sink: RuleSink,
+): void {
   const z = f.z[i];
   if (z !== z) return;
   const k = XEX[rule];
-  const inputs = () => ({ z, spread: fin(f.values[i]), own: fin(x.own), others_mean: fin(x.others), others: x.n, mean: fin(f.mean[i]), std: fin(f.std[i]) });
-  side(sink, z >= t.z, z <= t.rearmZ, k.up, () => ({ tier: 5, rule, direction: 'up', value: z, threshold: t.z, inputs: inputs() }));
-  side(sink, z <= -t.z, z >= -t.rearmZ, k.down, () => ({ tier: 5, rule, direction: 'down', value: z, threshold: -t.z, inputs: inputs() }));
+  const inputs = () => ({
+    z,
+    spread: fin(f.values[i]),
+    own: fin(x.own),
+    others_mean: fin(x.others),
+    others: x.n,
+    mean: fin(f.mean[i]),
+    std: fin(f.std[i]),
+  });
+  side(sink, z >= t.z, z <= t.rearmZ, k.up, () => ({
+    tier: 5,
+    rule,
+    direction: 'up',
+    value: z,
+    threshold: t.z,
+    inputs: inputs(),
+  }));
+  side(sink, z <= -t.z, z >= -t.rearmZ, k.down, () => ({
+    tier: 5,
+    rule,
+    direction: 'down',
+    value: z,
+    threshold: -t.z,
+    inputs: inputs(),
+  }));
 }

@@ -30,7 +30,9 @@ export type AlertOutcome = { direction: string } & Record<ForwardColumn, number 
  * has passed; those alerts are not judged yet.
  */
 export function hitStats(alerts: Iterable<AlertOutcome>): Record<ForwardColumn, HorizonStats> {
-  const horizons = Object.fromEntries(FORWARD_HORIZONS.map((h) => [h.column, { known: 0, hits: 0, hitRate: null }])) as Record<ForwardColumn, HorizonStats>;
+  const horizons = Object.fromEntries(
+    FORWARD_HORIZONS.map((h) => [h.column, { known: 0, hits: 0, hitRate: null }]),
+  ) as Record<ForwardColumn, HorizonStats>;
   for (const a of alerts) {
     for (const { column } of FORWARD_HORIZONS) {
       const ret = a[column];
@@ -47,9 +49,15 @@ const TIERS = [1, 2, 3, 4, 5] as const;
 
 /** Per tier 1..5 (every tier listed, even with no alerts) and a final 'all' line. */
 export function alertStats(db: Db): TierStats[] {
-  const rows = db.all<AlertOutcome & { tier: number }>('SELECT tier, direction, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m FROM alerts');
+  const rows = db.all<AlertOutcome & { tier: number }>(
+    'SELECT tier, direction, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m FROM alerts',
+  );
   const byTier = TIERS.map((tier) => rows.filter((r) => Number(r.tier) === tier));
-  const lines: TierStats[] = TIERS.map((tier, i) => ({ tier, alerts: byTier[i].length, horizons: hitStats(byTier[i]) }));
+  const lines: TierStats[] = TIERS.map((tier, i) => ({
+    tier,
+    alerts: byTier[i].length,
+    horizons: hitStats(byTier[i]),
+  }));
   const all = byTier.flat();
   return [...lines, { tier: 'all', alerts: all.length, horizons: hitStats(all) }];
 }

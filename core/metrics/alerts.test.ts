@@ -25,11 +25,16 @@ const BASE = {
     tier5: { enabled: false, timeframe: '5s' },
   },
 };
-const only = (tier: 1 | 2 | 3 | 4 | 5, extra: object = {}) => ({ ...BASE, alerts: { ...BASE.alerts, [`tier${tier}`]: { ...BASE.alerts[`tier${tier}`], enabled: true, ...extra } } });
+const only = (tier: 1 | 2 | 3 | 4 | 5, extra: object = {}) => ({
+  ...BASE,
+  alerts: { ...BASE.alerts, [`tier${tier}`]: { ...BASE.alerts[`tier${tier}`], enabled: true, ...extra } },
+});
 
 /** One trade per bucket at price 100 whose signed notional is the bucket's CVD. */
 function cvdBuckets(s: Script, from: number, cvds: number[], w: Where = {}): Script {
-  cvds.forEach((cvd, i) => s.trade((from + i) * 1000 + 100, '100', String(Math.abs(cvd) / 100), cvd < 0 ? 'sell' : 'buy', w));
+  cvds.forEach((cvd, i) =>
+    s.trade((from + i) * 1000 + 100, '100', String(Math.abs(cvd) / 100), cvd < 0 ? 'sell' : 'buy', w),
+  );
   return s;
 }
 const alternating = (n: number) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 100 : -100));
@@ -44,9 +49,11 @@ describe('tier 1: a single |z| beyond 2.5', () => {
       -100, // b14: z < 1.5 → re-armed
       3000, // b15: z = 7.8, a crossing inside the cooldown (until 22 s) → swallowed
       -100, // b16: re-armed
-      100, -100, // b17, b18
+      100,
+      -100, // b17, b18
       -3000, // b19: z = −4.4, crossing down: the cooldown is per direction → fires down
-      100, -100, // b20, b21
+      100,
+      -100, // b20, b21
       6000, // b22: z = 5.8, cooldown over (22 s ≥ 22 s) → fires up
       100, // b23: closes b22
     ]);
@@ -58,7 +65,12 @@ describe('tier 1: a single |z| beyond 2.5', () => {
     ]);
     const first = alerts[0];
     expect(first.value).toBeCloseTo(1000 / Math.sqrt((12 * 100 ** 2) / 11), 9);
-    expect(first).toMatchObject({ threshold: 2.5, price: 100, local_ts: 13_100, inputs: { series: 'cvd', value: 1000, mean: 0 } });
+    expect(first).toMatchObject({
+      threshold: 2.5,
+      price: 100,
+      local_ts: 13_100,
+      inputs: { series: 'cvd', value: 1000, mean: 0 },
+    });
     expect(first.inputs.std).toBeCloseTo(104.4465, 3);
   });
 
@@ -90,7 +102,9 @@ describe('tier 1: a single |z| beyond 2.5', () => {
     const v = new Script();
     for (let b = 0; b < 12; b++) v.trade(b * 1000 + 100, '100', b % 2 ? '1' : '2', 'buy');
     v.trade(12_100, '99', '20', 'buy').trade(13_100, '99', '1', 'buy');
-    expect(brief(runEngine(only(1, { series: ['quote_volume'] }), v.events).alerts)).toEqual([[12, 1, 'z:quote_volume', 'down']]);
+    expect(brief(runEngine(only(1, { series: ['quote_volume'] }), v.events).alerts)).toEqual([
+      [12, 1, 'z:quote_volume', 'down'],
+    ]);
   });
 });
 
@@ -179,7 +193,8 @@ describe('tier 4: funding beyond 0.01 % while open interest falls', () => {
   function session(funding: string) {
     const s = new Script();
     const oi = (b: number) => (b < 13 ? '1000' : String(1000 - (b - 12) * 5)); // falls from b13 on
-    for (let b = 0; b < 20; b++) s.ticker(b * 1000 + 10, { mark: '100', funding: b < 12 ? '0.00005' : funding, oi: oi(b) });
+    for (let b = 0; b < 20; b++)
+      s.ticker(b * 1000 + 10, { mark: '100', funding: b < 12 ? '0.00005' : funding, oi: oi(b) });
     return s;
   }
 
@@ -220,7 +235,8 @@ describe('forward returns', () => {
   it('records the return 5, 15 and 60 minutes after the alert’s bucket, once those buckets close', () => {
     const MIN = 60_000;
     const s = new Script();
-    const at = (b: number, price: string, cvd = 0) => s.trade(b * MIN + 100, price, String(Math.abs(cvd) / 100), cvd < 0 ? 'sell' : 'buy');
+    const at = (b: number, price: string, cvd = 0) =>
+      s.trade(b * MIN + 100, price, String(Math.abs(cvd) / 100), cvd < 0 ? 'sell' : 'buy');
     for (let b = 0; b < 12; b++) at(b, '100', b % 2 ? -100 : 100);
     at(12, '100', 1000); // tier 1 up at bucket 12, price 100
     for (let b = 13; b <= 73; b++) at(b, b >= 72 ? '110' : b >= 27 ? '99' : b >= 17 ? '101' : '100');

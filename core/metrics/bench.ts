@@ -33,7 +33,12 @@ function readOnly(events: readonly RecordedEvent[]): number {
  * Best of `runs` for each loop (a fresh engine each time): the fastest run is the one least
  * disturbed by other processes, the usual way to time on a shared machine.
  */
-export function benchMetrics(events: readonly RecordedEvent[], config: MetricsConfig, now: () => number, runs = 3): BenchResult {
+export function benchMetrics(
+  events: readonly RecordedEvent[],
+  config: MetricsConfig,
+  now: () => number,
+  runs = 3,
+): BenchResult {
   let read = Infinity;
   let run = Infinity;
   let rows = 0;

@@ -11,7 +11,10 @@ describe('metrics config', () => {
   });
 
   it('merges objects key by key and replaces arrays', () => {
-    const c = mergeMetricsConfig({ alerts: { tier1: { z: 3 } }, timeframes: [{ name: '1m', ms: 60_000 }] }) as typeof defaultMetricsConfig;
+    const c = mergeMetricsConfig({
+      alerts: { tier1: { z: 3 } },
+      timeframes: [{ name: '1m', ms: 60_000 }],
+    }) as typeof defaultMetricsConfig;
     expect(c.alerts.tier1).toMatchObject({ z: 3, rearmZ: 1.5, enabled: true });
     expect(c.timeframes).toEqual([{ name: '1m', ms: 60_000 }]);
     expect(defaultMetricsConfig.alerts.tier1.z).toBe(2.5); // the defaults are not touched
@@ -52,7 +55,10 @@ describe('metrics config', () => {
     expect(err).toBeInstanceOf(MetricsConfigError);
     expect(err).toMatchObject({ code: 'E_METRICS_CONFIG' });
     expect((err as MetricsConfigError).problems).toEqual(
-      expect.arrayContaining(['bucketMs: must be an integer >= 1, got -1', 'maxSilenceMs: must be an integer >= 1, got "soon"']),
+      expect.arrayContaining([
+        'bucketMs: must be an integer >= 1, got -1',
+        'maxSilenceMs: must be an integer >= 1, got "soon"',
+      ]),
     );
   });
 });

@@ -160,7 +160,8 @@ export function validateMetricsConfig(obj: unknown): string[] {
   if (!isPlain(obj)) return ['config: must be an object (see defaultMetricsConfig)'];
   const c = obj as unknown as MetricsConfig;
   const int = (path: string, v: unknown, min: number) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) errors.push(`${path}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      errors.push(`${path}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
   };
   const num = (path: string, v: unknown, min = -Infinity) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
@@ -186,7 +187,8 @@ export function validateMetricsConfig(obj: unknown): string[] {
         errors.push(`timeframes[${i}].name: must be a non-empty string`);
         return;
       }
-      if (names.has(tf.name)) errors.push(`timeframes[${i}].name: "${tf.name}" is listed twice; give each timeframe its own name`);
+      if (names.has(tf.name))
+        errors.push(`timeframes[${i}].name: "${tf.name}" is listed twice; give each timeframe its own name`);
       names.add(tf.name);
       int(`timeframes[${i}].ms`, tf.ms, 1);
       if (Number.isInteger(c.bucketMs) && c.bucketMs > 0 && Number.isInteger(tf.ms) && tf.ms % c.bucketMs !== 0)
@@ -194,22 +196,27 @@ export function validateMetricsConfig(obj: unknown): string[] {
     });
   }
   const tfRef = (path: string, v: unknown) => {
-    if (typeof v !== 'string' || !names.has(v)) errors.push(`${path}: must name one of timeframes (${[...names].join(', ')}), got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string' || !names.has(v))
+      errors.push(`${path}: must name one of timeframes (${[...names].join(', ')}), got ${JSON.stringify(v)}`);
   };
   const series = (path: string, v: unknown, allowed: readonly string[]) => {
-    if (typeof v !== 'string' || !allowed.includes(v)) errors.push(`${path}: must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string' || !allowed.includes(v))
+      errors.push(`${path}: must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
   };
 
   int('maxSlotsPerTimeframe', c.maxSlotsPerTimeframe, 1);
   int('zWindowBuckets', c.zWindowBuckets, 2);
   int('zMinSamples', c.zMinSamples, 2);
   if (Number.isInteger(c.zMinSamples) && Number.isInteger(c.zWindowBuckets) && c.zMinSamples > c.zWindowBuckets)
-    errors.push(`zMinSamples: ${c.zMinSamples} exceeds zWindowBuckets ${c.zWindowBuckets}; lower it or widen the window`);
+    errors.push(
+      `zMinSamples: ${c.zMinSamples} exceeds zWindowBuckets ${c.zWindowBuckets}; lower it or widen the window`,
+    );
   int('warmupBuckets', c.warmupBuckets, 0);
   int('maxSilenceMs', c.maxSilenceMs, 1);
   int('imbalanceLevels', c.imbalanceLevels, 1);
   tfRef('rvolTimeframe', c.rvolTimeframe);
-  if (!Array.isArray(c.timeframeZSeries)) errors.push(`timeframeZSeries: must be an array of ${TIMEFRAME_Z_SERIES.join(', ')}`);
+  if (!Array.isArray(c.timeframeZSeries))
+    errors.push(`timeframeZSeries: must be an array of ${TIMEFRAME_Z_SERIES.join(', ')}`);
   else c.timeframeZSeries.forEach((s, i) => series(`timeframeZSeries[${i}]`, s, TIMEFRAME_Z_SERIES));
 
   const comp = section('composite', c.composite);
@@ -245,9 +252,12 @@ export function validateMetricsConfig(obj: unknown): string[] {
   int('alerts.tier2.windowBuckets', t2.windowBuckets, 1);
   num('alerts.tier2.minFraction', t2.minFraction, 0);
   num('alerts.tier2.rearmFraction', t2.rearmFraction, 0);
-  if (typeof t2.minFraction === 'number' && t2.minFraction > 1) errors.push('alerts.tier2.minFraction: must be at most 1');
+  if (typeof t2.minFraction === 'number' && t2.minFraction > 1)
+    errors.push('alerts.tier2.minFraction: must be at most 1');
   if (typeof t2.minFraction === 'number' && typeof t2.rearmFraction === 'number' && t2.rearmFraction >= t2.minFraction)
-    errors.push(`alerts.tier2.rearmFraction: ${t2.rearmFraction} must be below alerts.tier2.minFraction ${t2.minFraction} (hysteresis)`);
+    errors.push(
+      `alerts.tier2.rearmFraction: ${t2.rearmFraction} must be below alerts.tier2.minFraction ${t2.minFraction} (hysteresis)`,
+    );
 
   const t3 = section('alerts.tier3', alerts.tier3);
   bool('alerts.tier3.enabled', t3.enabled);
@@ -255,7 +265,9 @@ export function validateMetricsConfig(obj: unknown): string[] {
   num('alerts.tier3.oiChgPct', t3.oiChgPct, 0);
   num('alerts.tier3.rearmOiChgPct', t3.rearmOiChgPct, 0);
   if (typeof t3.oiChgPct === 'number' && typeof t3.rearmOiChgPct === 'number' && t3.rearmOiChgPct >= t3.oiChgPct)
-    errors.push(`alerts.tier3.rearmOiChgPct: ${t3.rearmOiChgPct} must be below alerts.tier3.oiChgPct ${t3.oiChgPct} (hysteresis)`);
+    errors.push(
+      `alerts.tier3.rearmOiChgPct: ${t3.rearmOiChgPct} must be below alerts.tier3.oiChgPct ${t3.oiChgPct} (hysteresis)`,
+    );
 
   const t4 = section('alerts.tier4', alerts.tier4);
   bool('alerts.tier4.enabled', t4.enabled);
@@ -263,7 +275,9 @@ export function validateMetricsConfig(obj: unknown): string[] {
   num('alerts.tier4.funding', t4.funding, 0);
   num('alerts.tier4.rearmFunding', t4.rearmFunding, 0);
   if (typeof t4.funding === 'number' && typeof t4.rearmFunding === 'number' && t4.rearmFunding >= t4.funding)
-    errors.push(`alerts.tier4.rearmFunding: ${t4.rearmFunding} must be below alerts.tier4.funding ${t4.funding} (hysteresis)`);
+    errors.push(
+      `alerts.tier4.rearmFunding: ${t4.rearmFunding} must be below alerts.tier4.funding ${t4.funding} (hysteresis)`,
+    );
 
   const t5 = section('alerts.tier5', alerts.tier5);
   bool('alerts.tier5.enabled', t5.enabled);
@@ -280,7 +294,8 @@ export function validateMetricsConfig(obj: unknown): string[] {
 function unknownKeys(obj: Plain, template: Plain, path: string, errors: string[]): void {
   for (const [k, v] of Object.entries(obj)) {
     const at = path ? `${path}.${k}` : k;
-    if (!(k in template)) errors.push(`${at}: unknown setting; remove it or check the spelling against defaultMetricsConfig`);
+    if (!(k in template))
+      errors.push(`${at}: unknown setting; remove it or check the spelling against defaultMetricsConfig`);
     // composite.weights is keyed by series name and checked on its own.
     else if (isPlain(v) && isPlain(template[k]) && at !== 'composite.weights') unknownKeys(v, template[k], at, errors);
   }

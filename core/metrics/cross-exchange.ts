@@ -23,7 +23,13 @@ export class CrossExchange {
   }
 
   /** Record this exchange's figures for bucket `k` and compare them with the other exchanges'. */
-  update(market: string, exchange: string, k: number, oiChgPct: number, funding: number): { oi: XexInput; funding: XexInput } {
+  update(
+    market: string,
+    exchange: string,
+    k: number,
+    oiChgPct: number,
+    funding: number,
+  ): { oi: XexInput; funding: XexInput } {
     let list = this.byMarket.get(market);
     if (!list) this.byMarket.set(market, (list = []));
     let own = list.find((l) => l.exchange === exchange);

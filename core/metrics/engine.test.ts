@@ -116,9 +116,15 @@ describe('metrics engine: empty buckets, gaps and silence', () => {
     const eth = { symbol: 'ETHUSDT', market: 'ETH/USDT:USDT' };
     const okx = { exchange: 'okx-swap' as const, symbol: 'BTC-USDT-SWAP' };
     const s = new Script();
-    for (let t = 0; t < 4000; t += 1000) s.trade(t + 100, '100', '1', 'buy').trade(t + 200, '10', '1', 'buy', eth).trade(t + 300, '100', '1', 'buy', okx);
+    for (let t = 0; t < 4000; t += 1000)
+      s.trade(t + 100, '100', '1', 'buy')
+        .trade(t + 200, '10', '1', 'buy', eth)
+        .trade(t + 300, '100', '1', 'buy', okx);
     s.gap(6000, 3300, 'disconnect', { symbol: '', market: '' });
-    for (let t = 6000; t < 8000; t += 1000) s.trade(t + 100, '100', '1', 'buy').trade(t + 200, '10', '1', 'buy', eth).trade(t + 300, '100', '1', 'buy', okx);
+    for (let t = 6000; t < 8000; t += 1000)
+      s.trade(t + 100, '100', '1', 'buy')
+        .trade(t + 200, '10', '1', 'buy', eth)
+        .trade(t + 300, '100', '1', 'buy', okx);
     const { rows } = runEngine(SMALL, s.events);
     const buckets = (sym: string) => rows.filter((r) => r.symbol === sym).map((r) => r.bucket_ts);
     expect(buckets('BTCUSDT')).toEqual([0, 1000, 2000, 3000, 6000]);
@@ -127,7 +133,11 @@ describe('metrics engine: empty buckets, gaps and silence', () => {
   });
 
   it('treats a silence longer than maxSilenceMs as an unrecorded gap', () => {
-    const s = new Script().trade(100, '100', '1', 'buy').trade(1100, '100', '1', 'buy').trade(20_100, '100', '1', 'buy').trade(21_100, '100', '1', 'buy');
+    const s = new Script()
+      .trade(100, '100', '1', 'buy')
+      .trade(1100, '100', '1', 'buy')
+      .trade(20_100, '100', '1', 'buy')
+      .trade(21_100, '100', '1', 'buy');
     const { rows } = runEngine({ ...SMALL, maxSilenceMs: 5000 }, s.events);
     expect(rows.map((r) => [r.bucket_ts, r.warmup])).toEqual([
       [0, true],
@@ -152,7 +162,18 @@ describe('metrics engine: determinism', () => {
 
   it('after a restart gap, agrees with a fresh engine that starts there (collector restart vs replay)', () => {
     const half = events.length / 2;
-    const restart: RecordedEvent = { ...events[half], kind: 'gap', symbol: '', market: '', stream: 'market', start_ts: 0, end_ts: events[half].local_ts, seq_before: null, seq_after: null, cause: 'restart' };
+    const restart: RecordedEvent = {
+      ...events[half],
+      kind: 'gap',
+      symbol: '',
+      market: '',
+      stream: 'market',
+      start_ts: 0,
+      end_ts: events[half].local_ts,
+      seq_before: null,
+      seq_after: null,
+      cause: 'restart',
+    };
     const rest = events.slice(half);
     const continued = createMetricsEngine(config, { logger: silent() });
     collect(continued, events.slice(0, half));
@@ -175,7 +196,11 @@ describe('metrics engine: bad input and config', () => {
     const warnings: object[] = [];
     const logger: Logger = { ...silent(), warn: (o) => void warnings.push(o) };
     const engine = createMetricsEngine(resolveMetricsConfig(SMALL), { logger });
-    const s = new Script().trade(100, '100', '1', 'buy').trade(200, 'abc', '1', 'buy').trade(300, '100', 'x', 'buy').trade(1100, '100', '1', 'buy');
+    const s = new Script()
+      .trade(100, '100', '1', 'buy')
+      .trade(200, 'abc', '1', 'buy')
+      .trade(300, '100', 'x', 'buy')
+      .trade(1100, '100', '1', 'buy');
     const { rows } = collect(engine, s.events);
     expect(rows[0].volume).toBe(1);
     expect(engine.stats().rejected).toBe(2);

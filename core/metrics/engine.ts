@@ -67,7 +67,11 @@ class MarketHistory {
     this.inputs = new MarketInputs(exchange, symbol, market, cfg.imbalanceLevels);
     this.rings = cfg.timeframes.map((tf) => SlotRing.forTimeframe(tf.ms / cfg.bucketMs, cfg.maxSlotsPerTimeframe));
     this.rsiTf = cfg.timeframes.map((tf) => new Rsi(RSI_PERIOD, tf.ms / cfg.bucketMs));
-    this.z = new ZWindow(cfg.zWindowBuckets, Z_BASE + cfg.timeframes.length * cfg.timeframeZSeries.length, cfg.zMinSamples);
+    this.z = new ZWindow(
+      cfg.zWindowBuckets,
+      Z_BASE + cfg.timeframes.length * cfg.timeframeZSeries.length,
+      cfg.zMinSamples,
+    );
   }
 
   /** Warm up again: no alerts until `warmupBuckets` more buckets close; rules must re-arm. */
@@ -140,7 +144,10 @@ class Engine implements MetricsEngine {
     this.counts.rejected++;
     if (m.warned) return;
     m.warned = true; // once per market: a broken feed must not flood the log
-    this.logger.warn({ code: 'E_METRICS_INPUT', exchange: e.exchange, symbol: e.symbol, kind: e.kind, seq: e.seq }, 'metrics: event with an unparsable number ignored');
+    this.logger.warn(
+      { code: 'E_METRICS_INPUT', exchange: e.exchange, symbol: e.symbol, kind: e.kind, seq: e.seq },
+      'metrics: event with an unparsable number ignored',
+    );
   }
 
   /** Close the open bucket and the empty ones up to `b`, which becomes the open bucket. */
@@ -282,7 +289,16 @@ class Engine implements MetricsEngine {
         fwd_ret_60m: null,
       };
       out.alerts.push(alert);
-      m.forward.track({ exchange: alert.exchange, symbol: alert.symbol, bucket_ts: bucketTs, rule: alert.rule, direction: alert.direction }, price);
+      m.forward.track(
+        {
+          exchange: alert.exchange,
+          symbol: alert.symbol,
+          bucket_ts: bucketTs,
+          rule: alert.rule,
+          direction: alert.direction,
+        },
+        price,
+      );
     }
 
     out.metrics.push({

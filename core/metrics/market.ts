@@ -4,13 +4,7 @@
  * trades and liquidations are folded in as they come; tickers and books are only remembered and
  * parsed once, when the bucket closes, so a flood of book updates costs one assignment each.
  */
-import type {
-  BookTickerEvent,
-  BookTopEvent,
-  DerivativeTickerEvent,
-  ExchangeId,
-  RecordedEvent,
-} from '../events.ts';
+import type { BookTickerEvent, BookTopEvent, DerivativeTickerEvent, ExchangeId, RecordedEvent } from '../events.ts';
 
 export class MarketFlows {
   volume = 0;
@@ -138,7 +132,8 @@ export class MarketInputs {
     if (price !== price) price = num(d?.last_price);
     if (price !== price) price = mid;
     const oiBase = this.oiFromTicker ? num(d?.open_interest) : this.oiBase;
-    const oiUsd = !this.oiFromTicker && this.oiValue === this.oiValue ? this.oiValue : oiBase * (mark === mark ? mark : price);
+    const oiUsd =
+      !this.oiFromTicker && this.oiValue === this.oiValue ? this.oiValue : oiBase * (mark === mark ? mark : price);
     return {
       price,
       mark,

@@ -39,7 +39,10 @@ describe('Rsi (Wilder, on candles of N buckets)', () => {
   });
 
   it('matches a recomputation from candle closes, forming candle included, across holes', () => {
-    const steps = fc.array(fc.record({ advance: fc.integer({ min: 1, max: 4 }), price: fc.integer({ min: 1, max: 200 }) }), { minLength: 1, maxLength: 120 });
+    const steps = fc.array(
+      fc.record({ advance: fc.integer({ min: 1, max: 4 }), price: fc.integer({ min: 1, max: 200 }) }),
+      { minLength: 1, maxLength: 120 },
+    );
     fc.assert(
       fc.property(fc.constantFrom(1, 3, 6), fc.constantFrom(2, 5, 14), steps, (per, period, path) => {
         const rsi = new Rsi(period, per);

@@ -12,10 +12,17 @@ function vector(volume: number, price: number): Float64Array {
 
 describe('SlotRing (rolling timeframe sums and reference levels)', () => {
   it('matches a from-scratch sum over the window and the level just before it, with missing buckets', () => {
-    const path = fc.array(fc.record({ advance: fc.integer({ min: 1, max: 9 }), volume: fc.integer({ min: 0, max: 1000 }), price: fc.integer({ min: 1, max: 500 }) }), {
-      minLength: 1,
-      maxLength: 150,
-    });
+    const path = fc.array(
+      fc.record({
+        advance: fc.integer({ min: 1, max: 9 }),
+        volume: fc.integer({ min: 0, max: 1000 }),
+        price: fc.integer({ min: 1, max: 500 }),
+      }),
+      {
+        minLength: 1,
+        maxLength: 150,
+      },
+    );
     fc.assert(
       fc.property(fc.constantFrom(1, 2, 3), fc.integer({ min: 1, max: 8 }), path, (per, slots, steps) => {
         const ring = new SlotRing(per, slots);

@@ -10,17 +10,57 @@ import type { AlertDirection, AlertRecord, AlertTier, EngineOutput, MetricRow, R
 
 /** Columns of `metrics` after `id`, in insert order. */
 export const METRIC_COLUMNS = [
-  'exchange', 'symbol', 'market', 'bucket_ts', 'local_ts', 'seq', 'warmup',
-  'price', 'price_chg_pct', 'volume', 'quote_volume', 'cvd', 'oi_usd', 'oi_chg_pct',
-  'funding_rate', 'predicted_rate', 'basis_bps', 'ls_global', 'ls_top_accounts', 'ls_top_positions',
-  'taker_ratio', 'imbalance', 'liq_long_usd', 'liq_short_usd', 'rvol', 'rsi14',
-  'composite', 'regime', 'z_max', 'z', 'timeframes',
+  'exchange',
+  'symbol',
+  'market',
+  'bucket_ts',
+  'local_ts',
+  'seq',
+  'warmup',
+  'price',
+  'price_chg_pct',
+  'volume',
+  'quote_volume',
+  'cvd',
+  'oi_usd',
+  'oi_chg_pct',
+  'funding_rate',
+  'predicted_rate',
+  'basis_bps',
+  'ls_global',
+  'ls_top_accounts',
+  'ls_top_positions',
+  'taker_ratio',
+  'imbalance',
+  'liq_long_usd',
+  'liq_short_usd',
+  'rvol',
+  'rsi14',
+  'composite',
+  'regime',
+  'z_max',
+  'z',
+  'timeframes',
 ] as const;
 
 /** Columns of `alerts` after `id`, in insert order. */
 export const ALERT_COLUMNS = [
-  'exchange', 'symbol', 'market', 'local_ts', 'seq', 'bucket_ts', 'tier', 'rule', 'direction',
-  'value', 'threshold', 'price', 'inputs', 'fwd_ret_5m', 'fwd_ret_15m', 'fwd_ret_60m',
+  'exchange',
+  'symbol',
+  'market',
+  'local_ts',
+  'seq',
+  'bucket_ts',
+  'tier',
+  'rule',
+  'direction',
+  'value',
+  'threshold',
+  'price',
+  'inputs',
+  'fwd_ret_5m',
+  'fwd_ret_15m',
+  'fwd_ret_60m',
 ] as const;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -29,25 +69,69 @@ const INSERT_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.join(', ')}) VALUES ($
 
 /** Whether the database has table `name` (files from before migration 002 lack the metrics tables). */
 export function hasTable(db: Db, name: string): boolean {
-  return Number(db.all<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?", [name])[0].n) > 0;
+  return (
+    Number(
+      db.all<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?", [name])[0].n,
+    ) > 0
+  );
 }
 
 /** A metric row as the SQL values of METRIC_COLUMNS. */
 export function metricValues(r: MetricRow): SqlValue[] {
   return [
-    r.exchange, r.symbol, r.market, r.bucket_ts, r.local_ts, r.seq, r.warmup ? 1 : 0,
-    r.price, r.price_chg_pct, r.volume, r.quote_volume, r.cvd, r.oi_usd, r.oi_chg_pct,
-    r.funding_rate, r.predicted_rate, r.basis_bps, r.ls_global, r.ls_top_accounts, r.ls_top_positions,
-    r.taker_ratio, r.imbalance, r.liq_long_usd, r.liq_short_usd, r.rvol, r.rsi14,
-    r.composite, r.regime, r.z_max, JSON.stringify(r.z), JSON.stringify(r.timeframes),
+    r.exchange,
+    r.symbol,
+    r.market,
+    r.bucket_ts,
+    r.local_ts,
+    r.seq,
+    r.warmup ? 1 : 0,
+    r.price,
+    r.price_chg_pct,
+    r.volume,
+    r.quote_volume,
+    r.cvd,
+    r.oi_usd,
+    r.oi_chg_pct,
+    r.funding_rate,
+    r.predicted_rate,
+    r.basis_bps,
+    r.ls_global,
+    r.ls_top_accounts,
+    r.ls_top_positions,
+    r.taker_ratio,
+    r.imbalance,
+    r.liq_long_usd,
+    r.liq_short_usd,
+    r.rvol,
+    r.rsi14,
+    r.composite,
+    r.regime,
+    r.z_max,
+    JSON.stringify(r.z),
+    JSON.stringify(r.timeframes),
   ];
 }
 
 /** An alert as the SQL values of ALERT_COLUMNS. */
 export function alertValues(a: AlertRecord): SqlValue[] {
   return [
-    a.exchange, a.symbol, a.market, a.local_ts, a.seq, a.bucket_ts, a.tier, a.rule, a.direction,
-    a.value, a.threshold, a.price, JSON.stringify(a.inputs), a.fwd_ret_5m, a.fwd_ret_15m, a.fwd_ret_60m,
+    a.exchange,
+    a.symbol,
+    a.market,
+    a.local_ts,
+    a.seq,
+    a.bucket_ts,
+    a.tier,
+    a.rule,
+    a.direction,
+    a.value,
+    a.threshold,
+    a.price,
+    JSON.stringify(a.inputs),
+    a.fwd_ret_5m,
+    a.fwd_ret_15m,
+    a.fwd_ret_60m,
   ];
 }
 
@@ -63,9 +147,10 @@ export function writeEngineOutput(db: Db, out: EngineOutput): number[] {
   for (const u of out.forwardReturns) {
     const k = u.alert;
     // The column name comes from FORWARD_HORIZONS, never from input.
-    db.run(`UPDATE alerts SET ${u.column} = ? WHERE exchange = ? AND symbol = ? AND bucket_ts = ? AND rule = ? AND direction = ?`, [
-      u.value, k.exchange, k.symbol, k.bucket_ts, k.rule, k.direction,
-    ]);
+    db.run(
+      `UPDATE alerts SET ${u.column} = ? WHERE exchange = ? AND symbol = ? AND bucket_ts = ? AND rule = ? AND direction = ?`,
+      [u.value, k.exchange, k.symbol, k.bucket_ts, k.rule, k.direction],
+    );
   }
   return ids;
 }
@@ -76,9 +161,16 @@ export function writeEngineOutput(db: Db, out: EngineOutput): number[] {
  */
 export function recordMetricsConfig(db: Db, config: MetricsConfig, fromSeq: number, recordedTs: number): void {
   const json = JSON.stringify(config);
-  const last = db.all<{ config: string }>('SELECT config FROM metrics_config WHERE from_seq <= ? ORDER BY from_seq DESC LIMIT 1', [fromSeq]);
+  const last = db.all<{ config: string }>(
+    'SELECT config FROM metrics_config WHERE from_seq <= ? ORDER BY from_seq DESC LIMIT 1',
+    [fromSeq],
+  );
   if (last[0]?.config === json) return;
-  db.run('INSERT OR REPLACE INTO metrics_config (from_seq, config, recorded_ts) VALUES (?, ?, ?)', [fromSeq, json, recordedTs]);
+  db.run('INSERT OR REPLACE INTO metrics_config (from_seq, config, recorded_ts) VALUES (?, ?, ?)', [
+    fromSeq,
+    json,
+    recordedTs,
+  ]);
 }
 
 /** Recorded configs in seq order; each is completed with today's defaults for settings added since. */
@@ -123,8 +215,16 @@ type MetricSqlRow = Record<(typeof METRIC_COLUMNS)[number], SqlValue> & { id: nu
 
 /** Metric rows in the order they were written, JSON columns parsed. */
 export function readMetrics(db: Db, q: MetricsQuery = {}): (MetricRow & { id: number })[] {
-  const w = where(q, [['bucket_ts >= ?', q.from], ['bucket_ts < ?', q.to]]);
-  return db.all<MetricSqlRow>(`SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics${w.sql} ORDER BY id${limitSql(q.limit)}`, w.params).map(metricFromSql);
+  const w = where(q, [
+    ['bucket_ts >= ?', q.from],
+    ['bucket_ts < ?', q.to],
+  ]);
+  return db
+    .all<MetricSqlRow>(
+      `SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics${w.sql} ORDER BY id${limitSql(q.limit)}`,
+      w.params,
+    )
+    .map(metricFromSql);
 }
 
 export function metricFromSql(r: MetricSqlRow): MetricRow & { id: number } {
@@ -179,8 +279,17 @@ type AlertSqlRow = Record<(typeof ALERT_COLUMNS)[number], SqlValue> & { id: numb
 
 /** Alerts in the order they fired, JSON parsed. */
 export function readAlerts(db: Db, q: AlertsQuery = {}): (AlertRecord & { id: number })[] {
-  const w = where(q, [['id = ?', q.id], ['local_ts >= ?', q.since], ['tier = ?', q.tier]]);
-  return db.all<AlertSqlRow>(`SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alerts${w.sql} ORDER BY id${limitSql(q.limit)}`, w.params).map(alertFromSql);
+  const w = where(q, [
+    ['id = ?', q.id],
+    ['local_ts >= ?', q.since],
+    ['tier = ?', q.tier],
+  ]);
+  return db
+    .all<AlertSqlRow>(
+      `SELECT id, ${ALERT_COLUMNS.join(', ')} FROM alerts${w.sql} ORDER BY id${limitSql(q.limit)}`,
+      w.params,
+    )
+    .map(alertFromSql);
 }
 
 export function alertFromSql(r: AlertSqlRow): AlertRecord & { id: number } {

@@ -56,10 +56,34 @@ export function syntheticEvents(o: SyntheticOptions): RecordedEvent[] {
     const r = rand();
     let e: RecordedEvent;
     if (r < 0.45) {
-      e = { kind: 'trade', exchange, symbol, market, ts, local_ts, id: String(n), price: px, qty: (rand() * 3).toFixed(3), side: rand() < 0.5 ? 'buy' : 'sell', seq: 0 };
+      e = {
+        kind: 'trade',
+        exchange,
+        symbol,
+        market,
+        ts,
+        local_ts,
+        id: String(n),
+        price: px,
+        qty: (rand() * 3).toFixed(3),
+        side: rand() < 0.5 ? 'buy' : 'sell',
+        seq: 0,
+      };
     } else if (r < 0.75) {
       const bid = (m.price - 0.01).toFixed(2);
-      e = { kind: 'book_ticker', exchange, symbol, market, ts, local_ts, bid_price: bid, bid_qty: (rand() * 9).toFixed(3), ask_price: px, ask_qty: (rand() * 9).toFixed(3), seq: 0 };
+      e = {
+        kind: 'book_ticker',
+        exchange,
+        symbol,
+        market,
+        ts,
+        local_ts,
+        bid_price: bid,
+        bid_qty: (rand() * 9).toFixed(3),
+        ask_price: px,
+        ask_qty: (rand() * 9).toFixed(3),
+        seq: 0,
+      };
     } else if (r < 0.85) {
       m.oi *= 1 + (rand() - 0.5) * 0.001;
       e = {
@@ -83,13 +107,48 @@ export function syntheticEvents(o: SyntheticOptions): RecordedEvent[] {
         Array.from({ length: 5 }, (_, i) => [(m.price + sign * 0.01 * (i + 1)).toFixed(2), (rand() * 5).toFixed(3)]);
       e = { kind: 'book_top', exchange, symbol, market, ts, local_ts, bids: levels(-1), asks: levels(1), seq: 0 };
     } else if (r < 0.95) {
-      e = { kind: 'liquidation', exchange, symbol, market, ts, local_ts, id: null, price: px, qty: (rand() * 2).toFixed(3), side: rand() < 0.5 ? 'buy' : 'sell', seq: 0 };
+      e = {
+        kind: 'liquidation',
+        exchange,
+        symbol,
+        market,
+        ts,
+        local_ts,
+        id: null,
+        price: px,
+        qty: (rand() * 2).toFixed(3),
+        side: rand() < 0.5 ? 'buy' : 'sell',
+        seq: 0,
+      };
     } else if (r < 0.98) {
-      e = { kind: 'open_interest', exchange, symbol, market, ts, local_ts, open_interest: m.oi.toFixed(1), value: null, seq: 0 };
+      e = {
+        kind: 'open_interest',
+        exchange,
+        symbol,
+        market,
+        ts,
+        local_ts,
+        open_interest: m.oi.toFixed(1),
+        value: null,
+        seq: 0,
+      };
     } else {
       const long = 0.4 + rand() * 0.3;
       const ratio_type = LS_TYPES[m.ls++ % LS_TYPES.length];
-      e = { kind: 'long_short', exchange, symbol, market, ts, local_ts, ratio_type, period: '5m', ratio: (long / (1 - long)).toFixed(4), long: long.toFixed(4), short: (1 - long).toFixed(4), seq: 0 };
+      e = {
+        kind: 'long_short',
+        exchange,
+        symbol,
+        market,
+        ts,
+        local_ts,
+        ratio_type,
+        period: '5m',
+        ratio: (long / (1 - long)).toFixed(4),
+        long: long.toFixed(4),
+        short: (1 - long).toFixed(4),
+        seq: 0,
+      };
     }
     e.seq = seq++;
     out.push(e);

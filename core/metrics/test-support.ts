@@ -41,7 +41,14 @@ export class Script {
   }
 
   book(t: number, bid: [string, string], ask: [string, string], w: Where = {}): this {
-    this.added.push({ kind: 'book_ticker', ...this.head(w, t), bid_price: bid[0], bid_qty: bid[1], ask_price: ask[0], ask_qty: ask[1] });
+    this.added.push({
+      kind: 'book_ticker',
+      ...this.head(w, t),
+      bid_price: bid[0],
+      bid_qty: bid[1],
+      ask_price: ask[0],
+      ask_qty: ask[1],
+    });
     return this;
   }
 
@@ -66,13 +73,30 @@ export class Script {
   }
 
   longShort(t: number, ratio: string, w: Where = {}): this {
-    this.added.push({ kind: 'long_short', ...this.head(w, t), ratio_type: 'global_accounts', period: '5m', ratio, long: null, short: null });
+    this.added.push({
+      kind: 'long_short',
+      ...this.head(w, t),
+      ratio_type: 'global_accounts',
+      period: '5m',
+      ratio,
+      long: null,
+      short: null,
+    });
     return this;
   }
 
   gap(t: number, start: number, cause: GapCause = 'disconnect', w: Where = {}): this {
     const h = this.head(w, t);
-    this.added.push({ kind: 'gap', ...h, stream: 'market', start_ts: start, end_ts: t, seq_before: null, seq_after: null, cause });
+    this.added.push({
+      kind: 'gap',
+      ...h,
+      stream: 'market',
+      start_ts: start,
+      end_ts: t,
+      seq_before: null,
+      seq_after: null,
+      cause,
+    });
     return this;
   }
 }

@@ -4,7 +4,10 @@ import { ZWindow } from './zwindow.ts';
 
 /** The definition, recomputed from scratch: sample mean/std of the values in buckets [b − size, b − 1]. */
 function naive(history: { b: number; x: number[] }[], b: number, size: number, s: number, minSamples: number) {
-  const xs = history.filter((h) => h.b >= b - size && h.b < b).map((h) => h.x[s]).filter((v) => !Number.isNaN(v));
+  const xs = history
+    .filter((h) => h.b >= b - size && h.b < b)
+    .map((h) => h.x[s])
+    .filter((v) => !Number.isNaN(v));
   const n = xs.length;
   if (n < Math.max(2, minSamples)) return { n, mean: NaN, std: NaN, scale: 1, constant: false };
   const mean = xs.reduce((a, v) => a + v, 0) / n;
@@ -33,7 +36,11 @@ const value = fc.oneof(
 const steps = fc.array(
   fc.record({
     // Mostly the next bucket; sometimes a hole, sometimes one longer than the window.
-    advance: fc.oneof({ weight: 6, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.integer({ min: 2, max: 5 }) }, { weight: 1, arbitrary: fc.integer({ min: SIZE, max: SIZE + 4 }) }),
+    advance: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(1) },
+      { weight: 2, arbitrary: fc.integer({ min: 2, max: 5 }) },
+      { weight: 1, arbitrary: fc.integer({ min: SIZE, max: SIZE + 4 }) },
+    ),
     x: fc.array(value, { minLength: SERIES, maxLength: SERIES }),
   }),
   { minLength: 1, maxLength: 120 },

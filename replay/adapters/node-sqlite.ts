@@ -31,9 +31,12 @@ export function wrapNodeDb(raw: Database.Database): NodeDb {
     raw,
     exec: (sql) => void raw.exec(sql),
     run: (sql, params = []) => stmt(sql).run(...(params as SqlValue[])).changes,
-    all: <T extends object>(sql: string, params: readonly SqlValue[] = []) => stmt(sql).all(...(params as SqlValue[])) as T[],
-    iterate: <T extends object>(sql: string, params: readonly SqlValue[] = []) => loop(sql, 'objects', params) as IterableIterator<T>,
-    iterateRaw: <T extends readonly SqlValue[]>(sql: string, params: readonly SqlValue[] = []) => loop(sql, 'arrays', params) as IterableIterator<T>,
+    all: <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
+      stmt(sql).all(...(params as SqlValue[])) as T[],
+    iterate: <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
+      loop(sql, 'objects', params) as IterableIterator<T>,
+    iterateRaw: <T extends readonly SqlValue[]>(sql: string, params: readonly SqlValue[] = []) =>
+      loop(sql, 'arrays', params) as IterableIterator<T>,
     transaction: <T>(fn: () => T) => raw.transaction(fn)(),
     close: () => raw.close(),
   };

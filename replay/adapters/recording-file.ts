@@ -8,7 +8,12 @@
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Migration } from '../../core/migrations.ts';
-import { checkRecordingSchema, checkSqliteHeader, SQLITE_HEADER_BYTES, type RecordingUse } from '../../core/recording-check.ts';
+import {
+  checkRecordingSchema,
+  checkSqliteHeader,
+  SQLITE_HEADER_BYTES,
+  type RecordingUse,
+} from '../../core/recording-check.ts';
 import { loadMigrations } from './migration-files.ts';
 import { openNodeDb, type NodeDb } from './node-sqlite.ts';
 import { FbError, hasErrorCode } from '../../core/errors.ts';
@@ -38,7 +43,10 @@ function openChecked(path: string, use: RecordingUse, name: string, migrations: 
   try {
     const st = statSync(path);
     if (st.isDirectory())
-      throw new FbError('E_DB_PATH', `${name} is a directory, not a database file; ${use === 'read' ? 'give the recording file itself' : 'give a file name for the database'}`);
+      throw new FbError(
+        'E_DB_PATH',
+        `${name} is a directory, not a database file; ${use === 'read' ? 'give the recording file itself' : 'give a file name for the database'}`,
+      );
     if (!st.isFile()) throw new FbError('E_DB_PATH', `${name} is not a regular file; give a database file`);
     size = st.size;
   } catch (err) {
@@ -47,7 +55,12 @@ function openChecked(path: string, use: RecordingUse, name: string, migrations: 
       if (use === 'write') return null;
       throw new FbError('E_DB_PATH', `${name}: no such file`);
     }
-    throw new FbError('E_DB_PATH', use === 'read' ? `${name} cannot be read (${fsReason(err)})` : `${name} cannot be written (${fsReason(err)}); ${WRITABLE}`);
+    throw new FbError(
+      'E_DB_PATH',
+      use === 'read'
+        ? `${name} cannot be read (${fsReason(err)})`
+        : `${name} cannot be written (${fsReason(err)}); ${WRITABLE}`,
+    );
   }
   let head: Uint8Array;
   try {
@@ -55,7 +68,8 @@ function openChecked(path: string, use: RecordingUse, name: string, migrations: 
   } catch (err) {
     throw new FbError('E_DB_PATH', `${name} cannot be read (${fsReason(err)})`);
   }
-  if (!checkSqliteHeader({ name, head, size, use, known: migrations.length, walBeside: existsSync(`${path}-wal`) })) return null;
+  if (!checkSqliteHeader({ name, head, size, use, known: migrations.length, walBeside: existsSync(`${path}-wal`) }))
+    return null;
   let db: NodeDb;
   try {
     db = openNodeDb(path, { readonly: true });
@@ -75,7 +89,11 @@ function openChecked(path: string, use: RecordingUse, name: string, migrations: 
  * A recording for a reader command: checked, then open read-only. Code bundled by Vite (the site
  * build) passes the migrations it bundled; everything else reads them from disk.
  */
-export function openRecordingFile(path: string, name = path, migrations: readonly Migration[] = loadMigrations()): NodeDb {
+export function openRecordingFile(
+  path: string,
+  name = path,
+  migrations: readonly Migration[] = loadMigrations(),
+): NodeDb {
   return openChecked(path, 'read', name, migrations)!;
 }
 

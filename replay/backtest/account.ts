@@ -53,7 +53,13 @@ export class SimAccount {
   private readonly positions = new Map<string, Position>();
   private orders: OpenOrder[] = [];
   private nextOrderId = 1;
-  private totals: AccountTotals = { realized_pnl: 0, fees_paid: 0, funding_paid: 0, funding_received: 0, closed_trades: 0 };
+  private totals: AccountTotals = {
+    realized_pnl: 0,
+    fees_paid: 0,
+    funding_paid: 0,
+    funding_received: 0,
+    closed_trades: 0,
+  };
   /** Current event (the clock of fills). */
   private seq = 0;
   private now = 0;
@@ -75,7 +81,8 @@ export class SimAccount {
     this.now = e.local_ts;
     if (e.kind === 'derivative_ticker') return this.advanceTicker(e);
     if (this.now >= this.fundingDueAt) this.settleDueFunding();
-    const fills = e.kind === 'trade' && this.orders.length > 0 ? this.fillResting(e.exchange, e.market, Number(e.price)) : NO_FILLS;
+    const fills =
+      e.kind === 'trade' && this.orders.length > 0 ? this.fillResting(e.exchange, e.market, Number(e.price)) : NO_FILLS;
     this.market.update(e);
     return fills;
   }
@@ -118,7 +125,15 @@ export class SimAccount {
     this.cash += amount;
     if (amount < 0) this.totals.funding_paid -= amount;
     else this.totals.funding_received += amount;
-    this.funding.push({ exchange: s.exchange, market: s.market, ts: at, rate: s.fundingRate, mark_price: s.mark, position_qty: pos.qty, amount });
+    this.funding.push({
+      exchange: s.exchange,
+      market: s.market,
+      ts: at,
+      rate: s.fundingRate,
+      mark_price: s.mark,
+      position_qty: pos.qty,
+      amount,
+    });
     this.trades.onFunding(s.key, amount);
   }
 
@@ -157,12 +172,20 @@ export class SimAccount {
     if (!(req.price > 0)) return this.reject('bad_order', `limit price must be > 0, got ${req.price}`);
     const taker = this.takerPrice(req);
     const s = this.market.get(req);
-    const marketable = s !== undefined && (req.side === 'buy' ? s.ask > 0 && req.price >= s.ask : s.bid > 0 && req.price <= s.bid);
+    const marketable =
+      s !== undefined && (req.side === 'buy' ? s.ask > 0 && req.price >= s.ask : s.bid > 0 && req.price <= s.bid);
     if (marketable && taker !== null)
       return this.execute(req, req.side === 'buy' ? Math.min(taker, req.price) : Math.max(taker, req.price));
     const order: OpenOrder = {
-      id: this.nextOrderId++, exchange: req.exchange, market: req.market, side: req.side, qty: req.qty, price: req.price,
-      placed_ts: this.now, placed_seq: this.seq, tag: req.tag ?? '',
+      id: this.nextOrderId++,
+      exchange: req.exchange,
+      market: req.market,
+      side: req.side,
+      qty: req.qty,
+      price: req.price,
+      placed_ts: this.now,
+      placed_seq: this.seq,
+      tag: req.tag ?? '',
     };
     this.ordersPlaced++;
     this.orders.push(order);
@@ -182,8 +205,10 @@ export class SimAccount {
   }
 
   private validate(req: MarketOrderRequest): OrderResult | null {
-    if (!(req.qty > 0) || !Number.isFinite(req.qty)) return this.reject('bad_order', `order qty must be a positive number, got ${req.qty}`);
-    if (req.side !== 'buy' && req.side !== 'sell') return this.reject('bad_order', `order side must be buy or sell, got ${String(req.side)}`);
+    if (!(req.qty > 0) || !Number.isFinite(req.qty))
+      return this.reject('bad_order', `order qty must be a positive number, got ${req.qty}`);
+    if (req.side !== 'buy' && req.side !== 'sell')
+      return this.reject('bad_order', `order side must be buy or sell, got ${String(req.side)}`);
     return null;
   }
 
@@ -202,7 +227,12 @@ export class SimAccount {
   private execute(req: MarketOrderRequest, price: number): OrderResult {
     const refused = this.check(req, price);
     if (refused)
-      return this.reject(refused, refused === 'leverage' ? `order would exceed ${this.config.leverage}× leverage` : `order would exceed max_position ${this.config.maxPosition}`);
+      return this.reject(
+        refused,
+        refused === 'leverage'
+          ? `order would exceed ${this.config.leverage}× leverage`
+          : `order would exceed max_position ${this.config.maxPosition}`,
+      );
     this.ordersPlaced++;
     const id = this.nextOrderId++;
     return { ok: true, id, status: 'filled', fill: this.fill(id, req, price, 'taker') };
@@ -217,7 +247,8 @@ export class SimAccount {
     if (reducing) return null;
     if (this.config.maxPosition > 0 && Math.abs(after) * price > this.config.maxPosition) return 'position_limit';
     let gross = Math.abs(after) * price;
-    for (const [k, p] of this.positions) if (k !== key && p.qty !== 0) gross += Math.abs(p.qty) * (valuationPrice(p.state) || p.entry);
+    for (const [k, p] of this.positions)
+      if (k !== key && p.qty !== 0) gross += Math.abs(p.qty) * (valuationPrice(p.state) || p.entry);
     return gross > this.equity() * this.config.leverage ? 'leverage' : null;
   }
 
@@ -247,8 +278,18 @@ export class SimAccount {
     this.totals.realized_pnl += realized;
     this.totals.fees_paid += fee;
     const fill: Fill = {
-      order_id: orderId, seq: this.seq, ts: this.now, exchange: req.exchange, market: req.market, side: req.side, qty: req.qty, price,
-      liquidity, fee, realized_pnl: realized, tag: req.tag ?? '',
+      order_id: orderId,
+      seq: this.seq,
+      ts: this.now,
+      exchange: req.exchange,
+      market: req.market,
+      side: req.side,
+      qty: req.qty,
+      price,
+      liquidity,
+      fee,
+      realized_pnl: realized,
+      tag: req.tag ?? '',
     };
     this.fills.push(fill);
     this.trades.onFill(key, fill, before, after);
@@ -281,7 +322,8 @@ export class SimAccount {
   /** Open positions, for closing them at the end of a session. */
   openPositions(): (InstrumentRef & { qty: number })[] {
     const out: (InstrumentRef & { qty: number })[] = [];
-    for (const p of this.positions.values()) if (p.qty !== 0) out.push({ exchange: p.state.exchange, market: p.state.market, qty: p.qty });
+    for (const p of this.positions.values())
+      if (p.qty !== 0) out.push({ exchange: p.state.exchange, market: p.state.market, qty: p.qty });
     return out;
   }
 

@@ -37,14 +37,58 @@ const FEE_PARAMS: [ExchangeId, string, number, number][] = [
 
 export const ACCOUNT_PARAMS: readonly ParamSpec[] = [
   { name: 'balance', kind: 'number', default: 10_000, min: 1, description: 'starting balance in USDT' },
-  { name: 'slippage_bps', kind: 'number', default: 1, min: 0, max: 1000, description: 'market orders fill this many bps beyond the best bid/ask' },
-  { name: 'leverage', kind: 'number', default: 3, min: 0.01, max: 125, description: 'gross open notional may not exceed equity × leverage' },
-  { name: 'max_position', kind: 'number', default: 0, min: 0, description: 'largest open notional per market in USDT (0 = no limit)' },
-  { name: 'interval', kind: 'duration', default: '1m', description: 'equity sampling interval and the return interval of Sharpe/Sortino' },
-  { name: 'close_at_end', kind: 'boolean', default: true, description: 'close open positions at the last quote when the session ends' },
+  {
+    name: 'slippage_bps',
+    kind: 'number',
+    default: 1,
+    min: 0,
+    max: 1000,
+    description: 'market orders fill this many bps beyond the best bid/ask',
+  },
+  {
+    name: 'leverage',
+    kind: 'number',
+    default: 3,
+    min: 0.01,
+    max: 125,
+    description: 'gross open notional may not exceed equity × leverage',
+  },
+  {
+    name: 'max_position',
+    kind: 'number',
+    default: 0,
+    min: 0,
+    description: 'largest open notional per market in USDT (0 = no limit)',
+  },
+  {
+    name: 'interval',
+    kind: 'duration',
+    default: '1m',
+    description: 'equity sampling interval and the return interval of Sharpe/Sortino',
+  },
+  {
+    name: 'close_at_end',
+    kind: 'boolean',
+    default: true,
+    description: 'close open positions at the last quote when the session ends',
+  },
   ...FEE_PARAMS.flatMap(([, short, maker, taker]): ParamSpec[] => [
-    { name: `fee_${short}_maker_bps`, kind: 'number', default: maker, min: -10, max: 100, description: `${short} maker fee in bps (negative = rebate)` },
-    { name: `fee_${short}_taker_bps`, kind: 'number', default: taker, min: 0, max: 100, description: `${short} taker fee in bps` },
+    {
+      name: `fee_${short}_maker_bps`,
+      kind: 'number',
+      default: maker,
+      min: -10,
+      max: 100,
+      description: `${short} maker fee in bps (negative = rebate)`,
+    },
+    {
+      name: `fee_${short}_taker_bps`,
+      kind: 'number',
+      default: taker,
+      min: 0,
+      max: 100,
+      description: `${short} taker fee in bps`,
+    },
   ]),
 ];
 
@@ -52,7 +96,10 @@ export const ACCOUNT_PARAMS: readonly ParamSpec[] = [
 export function accountConfig(p: Params): AccountConfig {
   const fees = {} as Record<ExchangeId, ExchangeFees>;
   for (const [id, short] of FEE_PARAMS)
-    fees[id] = { maker: (p[`fee_${short}_maker_bps`] as number) / 10_000, taker: (p[`fee_${short}_taker_bps`] as number) / 10_000 };
+    fees[id] = {
+      maker: (p[`fee_${short}_maker_bps`] as number) / 10_000,
+      taker: (p[`fee_${short}_taker_bps`] as number) / 10_000,
+    };
   return {
     balance: p.balance as number,
     slippageBps: p.slippage_bps as number,

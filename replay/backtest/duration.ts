@@ -11,7 +11,8 @@ export function parseDuration(text: string): number | null {
 
 /** The shortest exact `1m`-style text for `ms` (`90s`, `1h`, `250ms`). */
 export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) if (ms >= UNITS[unit] && ms % UNITS[unit] === 0) return `${ms / UNITS[unit]}${unit}`;
+  for (const unit of ['d', 'h', 'm', 's'] as const)
+    if (ms >= UNITS[unit] && ms % UNITS[unit] === 0) return `${ms / UNITS[unit]}${unit}`;
   return `${ms}ms`;
 }
 
@@ -20,7 +21,12 @@ export function describeDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const parts: string[] = [];
   let rest = Math.round(ms / 1000);
-  for (const [unit, secs] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, secs] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const n = Math.floor(rest / secs);
     rest -= n * secs;
     if (n > 0) parts.push(`${n}${unit}`);

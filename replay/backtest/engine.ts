@@ -38,7 +38,11 @@ export function createBacktest(options: BacktestOptions): Backtest {
   const { strategy: def } = options;
   const logger = options.logger ?? silentLogger;
   const clash = def.params.find((p) => ACCOUNT_PARAMS.some((a) => a.name === p.name));
-  if (clash) throw new FbError('E_BACKTEST_STRATEGY', `strategy ${def.name} declares parameter ${clash.name}, which is an account parameter; rename it`);
+  if (clash)
+    throw new FbError(
+      'E_BACKTEST_STRATEGY',
+      `strategy ${def.name} declares parameter ${clash.name}, which is an account parameter; rename it`,
+    );
   const params = resolveParams([...def.params, ...ACCOUNT_PARAMS], options.params);
   const config = accountConfig(params);
   const account = new SimAccount(config);
@@ -70,7 +74,8 @@ export function createBacktest(options: BacktestOptions): Backtest {
   return {
     onEvent(e) {
       if (finished) throw new FbError('E_BACKTEST_STATE', 'this backtest has finished; create a new one to run again');
-      if (e.seq <= lastSeq) throw new FbError('E_BACKTEST_STATE', `events must arrive in seq order: ${e.seq} after ${lastSeq}`);
+      if (e.seq <= lastSeq)
+        throw new FbError('E_BACKTEST_STATE', `events must arrive in seq order: ${e.seq} after ${lastSeq}`);
       lastSeq = e.seq;
       now = e.local_ts;
       fromTs ??= now;
@@ -89,8 +94,18 @@ export function createBacktest(options: BacktestOptions): Backtest {
       finished = true;
       if (config.closeAtEnd)
         for (const p of account.openPositions()) {
-          const r = account.marketOrder({ exchange: p.exchange, market: p.market, side: p.qty > 0 ? 'sell' : 'buy', qty: Math.abs(p.qty), tag: 'close_at_end' });
-          if (!r.ok) logger.warn({ market: p.market, exchange: p.exchange, reason: r.reason }, 'could not close position at session end');
+          const r = account.marketOrder({
+            exchange: p.exchange,
+            market: p.market,
+            side: p.qty > 0 ? 'sell' : 'buy',
+            qty: Math.abs(p.qty),
+            tag: 'close_at_end',
+          });
+          if (!r.ok)
+            logger.warn(
+              { market: p.market, exchange: p.exchange, reason: r.reason },
+              'could not close position at session end',
+            );
         }
       if (fromTs !== null) curve.finish(now, account.equity());
       return buildReport({

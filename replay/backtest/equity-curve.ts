@@ -48,7 +48,8 @@ export class EquityCurve {
           `(it spans ${Math.round((ts - this.points[0].ts) / 86_400_000)} days); use a longer --param interval or narrow --from/--to`,
       );
     // A quiet stretch (or a gap) spanning several intervals: equity did not change in them.
-    for (; this.nextBoundary <= ts; this.nextBoundary += this.intervalMs) this.points.push({ ts: this.nextBoundary, equity: value });
+    for (; this.nextBoundary <= ts; this.nextBoundary += this.intervalMs)
+      this.points.push({ ts: this.nextBoundary, equity: value });
   }
 
   /** The closing point at the last event's receipt time. */

@@ -45,8 +45,16 @@ export class MarketState {
     let s = markets.get(e.market);
     if (!s) {
       s = {
-        key: instrumentKey(e), exchange: e.exchange, market: e.market,
-        bid: NaN, ask: NaN, last: NaN, mark: NaN, fundingRate: null, nextFundingTs: null, settledFundingTs: null,
+        key: instrumentKey(e),
+        exchange: e.exchange,
+        market: e.market,
+        bid: NaN,
+        ask: NaN,
+        last: NaN,
+        mark: NaN,
+        fundingRate: null,
+        nextFundingTs: null,
+        settledFundingTs: null,
       };
       markets.set(e.market, s);
       this.list.push(s);

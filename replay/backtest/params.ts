@@ -43,7 +43,8 @@ export function paramValue(spec: ParamSpec, given: ParamValue): ParamValue {
     }
     case 'duration': {
       const n = text !== undefined ? (/^\d+$/.test(text) ? Number(text) : parseDuration(text)) : given;
-      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) fail(spec, 'a duration such as 30s, 5m, 8h (or milliseconds)', given);
+      if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0)
+        fail(spec, 'a duration such as 30s, 5m, 8h (or milliseconds)', given);
       return checkRange(spec, n, given);
     }
     case 'boolean': {
@@ -65,15 +66,23 @@ export function resolveParams(specs: readonly ParamSpec[], given: Record<string,
   const byName = new Map(specs.map((s) => [s.name, s]));
   for (const name of Object.keys(given))
     if (!byName.has(name))
-      throw new FbError('E_BACKTEST_PARAM', `unknown parameter ${name}; known parameters: ${specs.map((s) => s.name).join(', ')}`);
+      throw new FbError(
+        'E_BACKTEST_PARAM',
+        `unknown parameter ${name}; known parameters: ${specs.map((s) => s.name).join(', ')}`,
+      );
   const out: Params = {};
-  for (const s of specs) out[s.name] = given[s.name] === undefined ? paramValue(s, s.default) : paramValue(s, given[s.name]);
+  for (const s of specs)
+    out[s.name] = given[s.name] === undefined ? paramValue(s, s.default) : paramValue(s, given[s.name]);
   return out;
 }
 
 /** Split `k=v` text (from --param) into its name and raw value. */
 export function splitAssignment(text: string, flag: string): [string, string] {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new FbError('E_BACKTEST_PARAM', `${flag} takes name=value (e.g. ${flag} entry_z=2.5); got ${JSON.stringify(text)}`);
+  if (eq <= 0)
+    throw new FbError(
+      'E_BACKTEST_PARAM',
+      `${flag} takes name=value (e.g. ${flag} entry_z=2.5); got ${JSON.stringify(text)}`,
+    );
   return [text.slice(0, eq).trim(), text.slice(eq + 1)];
 }

@@ -9,7 +9,8 @@ import type { TradeRecord } from './types.ts';
 /** Simple returns between consecutive equity points. */
 export function periodReturns(points: readonly EquityPoint[]): number[] {
   const out: number[] = [];
-  for (let i = 1; i < points.length; i++) if (points[i - 1].equity > 0) out.push(points[i].equity / points[i - 1].equity - 1);
+  for (let i = 1; i < points.length; i++)
+    if (points[i - 1].equity > 0) out.push(points[i].equity / points[i - 1].equity - 1);
   return out;
 }
 
@@ -83,5 +84,9 @@ export function tradeStats(trades: readonly TradeRecord[]): TradeStats {
       profit += t.net_pnl;
     } else loss -= t.net_pnl;
   }
-  return { win_rate: wins / trades.length, profit_factor: loss > 0 ? profit / loss : null, expectancy: (profit - loss) / trades.length };
+  return {
+    win_rate: wins / trades.length,
+    profit_factor: loss > 0 ? profit / loss : null,
+    expectancy: (profit - loss) / trades.length,
+  };
 }

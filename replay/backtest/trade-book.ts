@@ -27,7 +27,12 @@ export class TradeBook {
 
   /** `before`/`after` are the signed position of the fill's instrument around the fill. */
   onFill(key: string, fill: Fill, before: number, after: number): void {
-    const closing = before !== 0 && Math.sign(after) !== Math.sign(before) ? Math.abs(before) : before !== 0 && Math.abs(after) < Math.abs(before) ? fill.qty : 0;
+    const closing =
+      before !== 0 && Math.sign(after) !== Math.sign(before)
+        ? Math.abs(before)
+        : before !== 0 && Math.abs(after) < Math.abs(before)
+          ? fill.qty
+          : 0;
     const opening = fill.qty - closing;
     let t = this.open.get(key);
     if (closing > 0 && t) {
@@ -43,8 +48,20 @@ export class TradeBook {
     if (opening > 0) {
       if (!t) {
         t = {
-          id: this.nextId++, exchange: fill.exchange, market: fill.market, direction: after > 0 ? 'long' : 'short', open_ts: fill.ts,
-          maxQty: 0, entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, gross: 0, fees: 0, funding: 0, tag: fill.tag,
+          id: this.nextId++,
+          exchange: fill.exchange,
+          market: fill.market,
+          direction: after > 0 ? 'long' : 'short',
+          open_ts: fill.ts,
+          maxQty: 0,
+          entryQty: 0,
+          entryNotional: 0,
+          exitQty: 0,
+          exitNotional: 0,
+          gross: 0,
+          fees: 0,
+          funding: 0,
+          tag: fill.tag,
         };
         this.open.set(key, t);
       }
@@ -63,9 +80,20 @@ export class TradeBook {
   private close(key: string, t: OpenTrade, ts: number): void {
     this.open.delete(key);
     this.closed.push({
-      id: t.id, exchange: t.exchange, market: t.market, direction: t.direction, open_ts: t.open_ts, close_ts: ts, qty: t.maxQty,
-      entry_price: t.entryNotional / t.entryQty, exit_price: t.exitNotional / t.exitQty,
-      gross_pnl: t.gross, fees: t.fees, funding: t.funding, net_pnl: t.gross - t.fees + t.funding, tag: t.tag,
+      id: t.id,
+      exchange: t.exchange,
+      market: t.market,
+      direction: t.direction,
+      open_ts: t.open_ts,
+      close_ts: ts,
+      qty: t.maxQty,
+      entry_price: t.entryNotional / t.entryQty,
+      exit_price: t.exitNotional / t.exitQty,
+      gross_pnl: t.gross,
+      fees: t.fees,
+      funding: t.funding,
+      net_pnl: t.gross - t.fees + t.funding,
+      tag: t.tag,
     });
   }
 }

@@ -73,7 +73,8 @@ export function createReplayPlayer(options: PlayerOptions): ReplayPlayer {
   if (!Number.isSafeInteger(yieldEvery) || yieldEvery < 1)
     throw new FbError('E_REPLAY_STATE', `yieldEvery must be a positive integer, got ${String(options.yieldEvery)}`);
   const maxIdleMs = options.maxIdleMs ?? Infinity;
-  if (!(maxIdleMs > 0)) throw new FbError('E_REPLAY_STATE', `maxIdleMs must be positive, got ${String(options.maxIdleMs)}`);
+  if (!(maxIdleMs > 0))
+    throw new FbError('E_REPLAY_STATE', `maxIdleMs must be positive, got ${String(options.maxIdleMs)}`);
   let speed = checkSpeed(options.speed ?? 'max');
   let paused = false;
   let stopped = false;
@@ -193,7 +194,8 @@ export function createReplayPlayer(options: PlayerOptions): ReplayPlayer {
       nudge();
     },
     seek(localTs) {
-      if (!Number.isFinite(localTs)) throw new FbError('E_REPLAY_STATE', `seek needs a receipt time in epoch ms, got ${String(localTs)}`);
+      if (!Number.isFinite(localTs))
+        throw new FbError('E_REPLAY_STATE', `seek needs a receipt time in epoch ms, got ${String(localTs)}`);
       seekTarget = localTs;
       nudge();
     },

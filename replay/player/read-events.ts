@@ -26,14 +26,16 @@ export function checkFilter(filter: ReplayFilter): void {
   const bad = (msg: string) => new FbError('E_REPLAY_FILTER', msg);
   for (const key of ['from', 'to'] as const) {
     const v = filter[key];
-    if (v !== undefined && !Number.isSafeInteger(v)) throw bad(`filter.${key} must be epoch milliseconds (an integer), got ${String(v)}`);
+    if (v !== undefined && !Number.isSafeInteger(v))
+      throw bad(`filter.${key} must be epoch milliseconds (an integer), got ${String(v)}`);
   }
   if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to)
     throw bad(`filter.from (${filter.from}) must not be after filter.to (${filter.to})`);
-  if (filter.markets && filter.markets.some((m) => typeof m !== 'string' || m === ''))
+  if (filter.markets?.some((m) => typeof m !== 'string' || m === ''))
     throw bad('filter.markets must list unified markets such as BTC/USDT:USDT');
   const unknown = filter.kinds?.filter((k) => !EVENT_KINDS.includes(k));
-  if (unknown?.length) throw bad(`filter.kinds has unknown kind(s) ${unknown.join(', ')}; known: ${EVENT_KINDS.join(', ')}`);
+  if (unknown?.length)
+    throw bad(`filter.kinds has unknown kind(s) ${unknown.join(', ')}; known: ${EVENT_KINDS.join(', ')}`);
 }
 
 function tablesFor(filter: ReplayFilter): readonly EventTable[] {
@@ -106,5 +108,6 @@ export function summarizeEvents(db: Db, filter: ReplayFilter = {}): EventSummary
  */
 export function dbSource(db: Db, filter: ReplayFilter = {}): (from?: number) => Iterable<RecordedEvent> {
   checkFilter(filter);
-  return (from) => readEvents(db, { ...filter, from: from === undefined ? filter.from : Math.max(from, filter.from ?? from) });
+  return (from) =>
+    readEvents(db, { ...filter, from: from === undefined ? filter.from : Math.max(from, filter.from ?? from) });
 }

@@ -9,7 +9,9 @@ import { defaultMetricsConfig, type MetricsConfig } from '../../core/metrics/con
 import { readMetricsConfigs } from '../../core/metrics/store.ts';
 
 export function recordedMetricsConfig(db: Db, atSeq: number | null): MetricsConfig {
-  const [t] = db.all<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'metrics_config'");
+  const [t] = db.all<{ n: number }>(
+    "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'metrics_config'",
+  );
   if (!Number(t.n)) return defaultMetricsConfig;
   const configs = readMetricsConfigs(db);
   if (!configs.length) return defaultMetricsConfig;

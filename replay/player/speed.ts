@@ -15,7 +15,10 @@ export function parseSpeed(text: string): Speed {
   if (t === 'max') return 'max';
   const n = Number(t.replace(/[x×]$/, ''));
   if (t === '' || !Number.isFinite(n) || n <= 0)
-    throw new FbError('E_REPLAY_SPEED', `speed must be a positive multiple such as 1, 10x, 100x, or max; got ${JSON.stringify(text)}`);
+    throw new FbError(
+      'E_REPLAY_SPEED',
+      `speed must be a positive multiple such as 1, 10x, 100x, or max; got ${JSON.stringify(text)}`,
+    );
   return n;
 }
 

@@ -11,11 +11,27 @@ import { intParam, respond } from '../http/respond.ts';
 import type { BinanceRatioEndpoint } from '../rest-data.ts';
 import { WindowLimiter } from './weights.ts';
 
-const PERIODS: Record<string, number> = { '5m': 3e5, '15m': 9e5, '30m': 18e5, '1h': 36e5, '2h': 72e5, '4h': 144e5, '6h': 216e5, '12h': 432e5, '1d': 864e5 };
-const RATIOS: BinanceRatioEndpoint[] = ['globalLongShortAccountRatio', 'topLongShortAccountRatio', 'topLongShortPositionRatio', 'takerlongshortRatio'];
+const PERIODS: Record<string, number> = {
+  '5m': 3e5,
+  '15m': 9e5,
+  '30m': 18e5,
+  '1h': 36e5,
+  '2h': 72e5,
+  '4h': 144e5,
+  '6h': 216e5,
+  '12h': 432e5,
+  '1d': 864e5,
+};
+const RATIOS: BinanceRatioEndpoint[] = [
+  'globalLongShortAccountRatio',
+  'topLongShortAccountRatio',
+  'topLongShortPositionRatio',
+  'takerlongshortRatio',
+];
 
 const err = (code: number, msg: string) => JSON.stringify({ code, msg });
-const missing = (name: string) => err(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
+const missing = (name: string) =>
+  err(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 const INVALID_SYMBOL = err(-1121, 'Invalid symbol.');
 
 export function isBinanceRest(pathname: string): boolean {
@@ -49,7 +65,8 @@ export function binanceRest(ctx: ServerContext) {
 
   const answer = (path: string, q: URLSearchParams, now: number): Answer => {
     const symbol = q.get('symbol');
-    const ok = (body: string | null): Answer => (body === null ? { status: 400, body: INVALID_SYMBOL } : { status: 200, body });
+    const ok = (body: string | null): Answer =>
+      body === null ? { status: 400, body: INVALID_SYMBOL } : { status: 200, body };
     switch (path) {
       case '/fapi/v1/exchangeInfo':
         return ok(data.exchangeInfo(now));
@@ -65,7 +82,8 @@ export function binanceRest(ctx: ServerContext) {
     const period = q.get('period');
     if (!period) return { status: 400, body: missing('period') };
     const periodMs = PERIODS[period];
-    if (periodMs === undefined) return { status: 400, body: err(-1130, "Data sent for parameter 'period' is not valid.") };
+    if (periodMs === undefined)
+      return { status: 400, body: err(-1130, "Data sent for parameter 'period' is not valid.") };
     const limit = intParam(q, 'limit', 30, 1, 500);
     if (limit === null) return { status: 400, body: err(-1130, "Data sent for parameter 'limit' is not valid.") };
     return ok(data.ratio(endpoint, symbol, periodMs, limit, now));
@@ -92,12 +110,17 @@ export function binanceRest(ctx: ServerContext) {
     const used = isData ? weights.used(ip, now) : verdict.used;
     if (verdict.status !== 200) {
       c.restErrors++;
-      const limit = isData ? `${lim.futuresDataRequestsPer5Min} requests per 5 minutes` : `${lim.restWeightPerMinute} requests per minute`;
+      const limit = isData
+        ? `${lim.futuresDataRequestsPer5Min} requests per 5 minutes`
+        : `${lim.restWeightPerMinute} requests per minute`;
       const msg =
         verdict.status === 429
           ? `Too many requests; current limit of IP is ${limit}. Please use the websocket for live updates to avoid polling the API.`
           : `Way too many requests; IP banned until ${now + verdict.retryAfter * 1000}. Please use the websocket for live updates to avoid bans.`;
-      return respond(res, verdict.status, err(-1003, msg), { 'X-MBX-USED-WEIGHT-1M': used, 'Retry-After': verdict.retryAfter });
+      return respond(res, verdict.status, err(-1003, msg), {
+        'X-MBX-USED-WEIGHT-1M': used,
+        'Retry-After': verdict.retryAfter,
+      });
     }
     const a = answer(url.pathname, url.searchParams, now)!;
     if (a.status !== 200) c.restErrors++;

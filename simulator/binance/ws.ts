@@ -28,7 +28,11 @@ export function parseBinancePath(pathname: string, query: URLSearchParams): Bina
   const [, route, mode, rest] = m;
   if (mode === 'stream' && rest !== undefined) return null;
   const raw = mode === 'ws' ? (rest ?? '') : (query.get('streams') ?? '');
-  return { route: (route as BinanceRoute | undefined) ?? 'legacy', combined: mode === 'stream', streams: raw.split('/').filter((s) => s !== '') };
+  return {
+    route: (route as BinanceRoute | undefined) ?? 'legacy',
+    combined: mode === 'stream',
+    streams: raw.split('/').filter((s) => s !== ''),
+  };
 }
 
 /** Why a URL's stream list cannot be served, or null. */
@@ -47,7 +51,13 @@ export class BinanceConnection extends SimConnection {
   private combined: boolean;
   private readonly inbound: number[] = [];
 
-  constructor(ws: WebSocket, socket: Duplex, ctx: ServerContext, onClosed: (c: SimConnection) => void, private readonly path: BinancePath) {
+  constructor(
+    ws: WebSocket,
+    socket: Duplex,
+    ctx: ServerContext,
+    onClosed: (c: SimConnection) => void,
+    private readonly path: BinancePath,
+  ) {
     super('binance-usdm', ws, socket, ctx, onClosed);
     this.combined = path.combined;
     for (const s of path.streams) this.add(s);
@@ -124,18 +134,25 @@ export class BinanceConnection extends SimConnection {
     } catch {
       return this.error(null, 3, 'Invalid JSON: expected value at line 1 column 1');
     }
-    if (typeof req !== 'object' || req === null || Array.isArray(req)) return this.error(null, 2, 'Invalid request: request must be a JSON object');
+    if (typeof req !== 'object' || req === null || Array.isArray(req))
+      return this.error(null, 2, 'Invalid request: request must be a JSON object');
     const r = req as Record<string, unknown>;
     const id = r.id ?? null;
     if (id !== null && !(typeof id === 'number' && Number.isInteger(id) && id >= 0))
       return this.error(null, 2, 'Invalid request: request ID must be an unsigned integer');
     const reqId = id as Id;
-    if (r.method === undefined) return this.error(reqId, 2, `Invalid request: missing field \`method\` at line 1 column ${text.length}`);
+    if (r.method === undefined)
+      return this.error(reqId, 2, `Invalid request: missing field \`method\` at line 1 column ${text.length}`);
     if (typeof r.method !== 'string' || !METHODS.includes(r.method)) {
       const shown = typeof r.method === 'string' ? r.method : JSON.stringify(r.method);
       const at = text.indexOf('"method"');
-      const column = at < 0 ? text.length : text.indexOf(JSON.stringify(r.method), at) + JSON.stringify(r.method).length;
-      return this.error(reqId, 2, `Invalid request: unknown variant \`${shown}\`, expected one of ${METHODS.map((m) => `\`${m}\``).join(', ')} at line 1 column ${column}`);
+      const column =
+        at < 0 ? text.length : text.indexOf(JSON.stringify(r.method), at) + JSON.stringify(r.method).length;
+      return this.error(
+        reqId,
+        2,
+        `Invalid request: unknown variant \`${shown}\`, expected one of ${METHODS.map((m) => `\`${m}\``).join(', ')} at line 1 column ${column}`,
+      );
     }
     const params = r.params;
     switch (r.method) {
@@ -149,7 +166,11 @@ export class BinanceConnection extends SimConnection {
         }
         const fresh = new Set((params as string[]).filter((s) => !this.subs.has(s)));
         if (this.subs.size + fresh.size > this.ctx.limits.binance.maxStreams)
-          return this.error(reqId, 2, `Invalid request: too many streams (limit ${this.ctx.limits.binance.maxStreams} per connection)`);
+          return this.error(
+            reqId,
+            2,
+            `Invalid request: too many streams (limit ${this.ctx.limits.binance.maxStreams} per connection)`,
+          );
         // the ack goes out first, then data: clients match the reply by id before frames flow
         this.reply(reqId, null);
         for (const s of fresh) this.add(s);
@@ -158,16 +179,19 @@ export class BinanceConnection extends SimConnection {
       case 'LIST_SUBSCRIPTIONS':
         return this.reply(reqId, [...this.subs]);
       case 'SET_PROPERTY': {
-        if (!Array.isArray(params) || params.length === 0) return this.error(reqId, 2, 'Invalid request: property name must be a string');
+        if (!Array.isArray(params) || params.length === 0)
+          return this.error(reqId, 2, 'Invalid request: property name must be a string');
         if (params.length > 2) return this.error(reqId, 2, 'Invalid request: too many parameters');
-        if (typeof params[0] !== 'string') return this.error(reqId, 2, 'Invalid request: property name must be a string');
+        if (typeof params[0] !== 'string')
+          return this.error(reqId, 2, 'Invalid request: property name must be a string');
         if (params[0] !== 'combined') return this.error(reqId, 0, 'Unknown property');
         if (typeof params[1] !== 'boolean') return this.error(reqId, 1, 'Invalid value type: expected Boolean');
         this.combined = params[1];
         return this.reply(reqId, null);
       }
       case 'GET_PROPERTY': {
-        if (!Array.isArray(params) || typeof params[0] !== 'string') return this.error(reqId, 2, 'Invalid request: property name must be a string');
+        if (!Array.isArray(params) || typeof params[0] !== 'string')
+          return this.error(reqId, 2, 'Invalid request: property name must be a string');
         if (params.length > 1) return this.error(reqId, 2, 'Invalid request: too many parameters');
         if (params[0] !== 'combined') return this.error(reqId, 0, 'Unknown property');
         return this.reply(reqId, this.combined);

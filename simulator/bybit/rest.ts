@@ -7,14 +7,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.ts';
 import { intParam, respond } from '../http/respond.ts';
 
-const PERIODS: Record<string, number> = { '5min': 3e5, '15min': 9e5, '30min': 18e5, '1h': 36e5, '4h': 144e5, '1d': 864e5 };
+const PERIODS: Record<string, number> = {
+  '5min': 3e5,
+  '15min': 9e5,
+  '30min': 18e5,
+  '1h': 36e5,
+  '4h': 144e5,
+  '1d': 864e5,
+};
 
 export function isBybitRest(pathname: string): boolean {
   return pathname.startsWith('/v5/');
 }
 
 const envelope = (retCode: number, retMsg: string, result: string, now: number) =>
-  '{"retCode":' + retCode + ',"retMsg":' + JSON.stringify(retMsg) + ',"result":' + result + ',"retExtInfo":{},"time":' + now + '}';
+  '{"retCode":' +
+  retCode +
+  ',"retMsg":' +
+  JSON.stringify(retMsg) +
+  ',"result":' +
+  result +
+  ',"retExtInfo":{},"time":' +
+  now +
+  '}';
 
 export function bybitRest(ctx: ServerContext) {
   const data = ctx.source.rest['bybit-linear'];
@@ -49,7 +64,9 @@ export function bybitRest(ctx: ServerContext) {
     const fault = ctx.faults.takeRestFault('bybit-linear');
     if (fault) {
       c.restErrors++;
-      return respond(res, fault.status, envelope(10006, 'Too many visits!', '{}', now), { 'Retry-After': fault.retryAfter });
+      return respond(res, fault.status, envelope(10006, 'Too many visits!', '{}', now), {
+        'Retry-After': fault.retryAfter,
+      });
     }
     const a = req.method === 'GET' ? answer(url.pathname, url.searchParams, now) : null;
     if (a === null) {

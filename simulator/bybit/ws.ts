@@ -44,8 +44,17 @@ export class BybitConnection extends SimConnection {
 
   private reply(op: string, reqId: string, success: boolean, retMsg: string): void {
     this.send(
-      '{"success":' + success + ',"ret_msg":' + JSON.stringify(retMsg) + ',"conn_id":"' + this.connId + '","req_id":' + JSON.stringify(reqId) +
-        ',"op":' + JSON.stringify(op) + '}',
+      '{"success":' +
+        success +
+        ',"ret_msg":' +
+        JSON.stringify(retMsg) +
+        ',"conn_id":"' +
+        this.connId +
+        '","req_id":' +
+        JSON.stringify(reqId) +
+        ',"op":' +
+        JSON.stringify(op) +
+        '}',
     );
   }
 

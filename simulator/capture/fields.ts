@@ -118,8 +118,10 @@ export function symbolOfKey(exchange: ExchangeId, key: string): string {
 
 /** A frame that resets the book/ticker (Bybit `type:"snapshot"`, OKX `action:"snapshot"`), or a delta. */
 export function snapshotKind(exchange: ExchangeId, frame: Obj): 'snapshot' | 'delta' | null {
-  if (exchange === 'bybit-linear') return frame.type === 'delta' ? 'delta' : frame.type === 'snapshot' ? 'snapshot' : null;
-  if (exchange === 'okx-swap') return frame.action === 'update' ? 'delta' : frame.action === 'snapshot' ? 'snapshot' : null;
+  if (exchange === 'bybit-linear')
+    return frame.type === 'delta' ? 'delta' : frame.type === 'snapshot' ? 'snapshot' : null;
+  if (exchange === 'okx-swap')
+    return frame.action === 'update' ? 'delta' : frame.action === 'snapshot' ? 'snapshot' : null;
   return null;
 }
 
@@ -132,7 +134,9 @@ export function mainTime(exchange: ExchangeId, frame: Obj): number | null {
   } else if (exchange === 'bybit-linear') t = frame.ts;
   else {
     const d = Array.isArray(frame.data) ? frame.data[0] : undefined;
-    t = isObj(d) ? (d.ts ?? (Array.isArray(d.details) && isObj(d.details[0]) ? d.details[0].ts : undefined)) : undefined;
+    t = isObj(d)
+      ? (d.ts ?? (Array.isArray(d.details) && isObj(d.details[0]) ? d.details[0].ts : undefined))
+      : undefined;
   }
   const n = Number(t);
   return Number.isFinite(n) && n > 0 ? n : null;

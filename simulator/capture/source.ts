@@ -26,7 +26,10 @@ const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export function defaultCaptureFiles(shared = SHARED): string[] {
   const [captures, samples] = [join(shared, 'captures'), join(shared, 'samples')];
   if (!existsSync(captures) || !existsSync(samples)) {
-    throw new FbError('E_SIM_CAPTURE', `no recorded sessions at ${captures} and ${samples}: this checkout lacks the shared data folder beside it; pass --capture <file.jsonl> (repeatable) to replay recordings of your own`);
+    throw new FbError(
+      'E_SIM_CAPTURE',
+      `no recorded sessions at ${captures} and ${samples}: this checkout lacks the shared data folder beside it; pass --capture <file.jsonl> (repeatable) to replay recordings of your own`,
+    );
   }
   const files = (dir: string, keep: (f: string) => boolean) =>
     readdirSync(dir)
@@ -55,7 +58,8 @@ interface Cursor {
 
 function recordedRest(timelines: Record<ExchangeId, Timeline>): RestData {
   const recorded = (ex: ExchangeId, path: string, query: Record<string, string> = {}) =>
-    timelines[ex].http.findLast((h) => h.path === path && Object.entries(query).every(([k, v]) => h.query.get(k) === v))?.body ?? null;
+    timelines[ex].http.findLast((h) => h.path === path && Object.entries(query).every(([k, v]) => h.query.get(k) === v))
+      ?.body ?? null;
   const okxSwaps = () => {
     const body = recorded('okx-swap', '/api/v5/public/instruments', { instType: 'SWAP' });
     const data = body === null ? [] : (JSON.parse(body) as { data?: { instId?: string }[] }).data;
@@ -91,7 +95,9 @@ function recordedRest(timelines: Record<ExchangeId, Timeline>): RestData {
 export function createCaptureSource(opts: CaptureSourceOptions): FrameSource {
   const files = opts.files ?? defaultCaptureFiles();
   const timelines = loadTimelines(files);
-  const cursors = EXCHANGES.map((ex): Cursor => ({ t: timelines[ex], index: 0, loop: 0, extra: new Map(), skips: 0, published: 0 }));
+  const cursors = EXCHANGES.map(
+    (ex): Cursor => ({ t: timelines[ex], index: 0, loop: 0, extra: new Map(), skips: 0, published: 0 }),
+  );
   let loopStart = 0;
   let timer: NodeJS.Timeout | null = null;
 
@@ -156,7 +162,16 @@ export function createCaptureSource(opts: CaptureSourceOptions): FrameSource {
     describe: () => ({
       files: files.length,
       exchanges: Object.fromEntries(
-        cursors.map((c) => [c.t.exchange, { loopMs: c.t.loopMs, frames: c.t.frames.length, keys: c.t.keys.size, loop: c.loop, framesPublished: c.published }]),
+        cursors.map((c) => [
+          c.t.exchange,
+          {
+            loopMs: c.t.loopMs,
+            frames: c.t.frames.length,
+            keys: c.t.keys.size,
+            loop: c.loop,
+            framesPublished: c.published,
+          },
+        ]),
       ),
     }),
   };

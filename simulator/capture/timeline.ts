@@ -41,7 +41,11 @@ export interface Timeline {
   http: RecordedHttp[];
 }
 
-const HEADER_EXCHANGES: Record<string, ExchangeId> = { BINANCE_FUTURES: 'binance-usdm', BYBIT: 'bybit-linear', OKX: 'okx-swap' };
+const HEADER_EXCHANGES: Record<string, ExchangeId> = {
+  BINANCE_FUTURES: 'binance-usdm',
+  BYBIT: 'bybit-linear',
+  OKX: 'okx-swap',
+};
 /** Sample frames older than this are docs examples with made-up times (E = 123456789). */
 const EARLIEST_REAL_MS = 1.5e12;
 /** Time fields within this distance of a frame's event time count towards the loop length. */
@@ -79,7 +83,11 @@ function readCapture(file: string, lines: string[], http: Map<ExchangeId, Record
     const rec = parseJson(line);
     if (!rec) throw new FbError('E_SIM_CAPTURE', `${file}: a line is not a JSON object: ${line.slice(0, 80)}`);
     if (rec.t === 'header' && typeof rec.exchange === 'string') exchange = HEADER_EXCHANGES[rec.exchange] ?? exchange;
-    if (!exchange) throw new FbError('E_SIM_CAPTURE', `${file}: cannot tell the exchange (header "exchange" or a file name starting with binance-usdm., bybit-linear. or okx)`);
+    if (!exchange)
+      throw new FbError(
+        'E_SIM_CAPTURE',
+        `${file}: cannot tell the exchange (header "exchange" or a file name starting with binance-usdm., bybit-linear. or okx)`,
+      );
     if (rec.t === 'http' && typeof rec.url === 'string' && typeof rec.data === 'string') {
       const u = new URL(rec.url);
       http.get(exchange)!.push({ path: u.pathname, query: u.searchParams, body: rec.data });
@@ -94,7 +102,11 @@ function readCapture(file: string, lines: string[], http: Map<ExchangeId, Record
 /** Sample lines as runs of frames whose exchange times move forward by less than a minute. */
 function readSamples(file: string, lines: string[]): RawSession[] {
   const exchange = exchangeFromName(file);
-  if (!exchange) throw new FbError('E_SIM_CAPTURE', `${file}: sample files are named <exchange>.<stream>.jsonl (binance-usdm., bybit-linear., okx-swap.)`);
+  if (!exchange)
+    throw new FbError(
+      'E_SIM_CAPTURE',
+      `${file}: sample files are named <exchange>.<stream>.jsonl (binance-usdm., bybit-linear., okx-swap.)`,
+    );
   const sessions: RawSession[] = [];
   let current: RawSession | null = null;
   let last = 0;
@@ -103,7 +115,8 @@ function readSamples(file: string, lines: string[]): RawSession[] {
     if (!frame) throw new FbError('E_SIM_CAPTURE', `${file}: a line is not a JSON object: ${line.slice(0, 80)}`);
     const t = mainTime(exchange, frame);
     if (t === null || t < EARLIEST_REAL_MS) continue;
-    if (!current || t < last || t - last > SESSION_GAP_MS) sessions.push((current = { exchange, capture: false, frames: [] }));
+    if (!current || t < last || t - last > SESSION_GAP_MS)
+      sessions.push((current = { exchange, capture: false, frames: [] }));
     current.frames.push([t, frame]);
     last = t;
   }
@@ -130,7 +143,15 @@ export function loadTimelines(files: readonly string[]): Record<ExchangeId, Time
   sessions.sort((a, b) => Number(b.capture) - Number(a.capture) || (a.capture ? 0 : b.frames.length - a.frames.length));
   const out = {} as Record<ExchangeId, Timeline>;
   for (const ex of EXCHANGES) {
-    const t: Timeline = { exchange: ex, frames: [], loopMs: 1000, keys: new Set(), gated: new Set(), idSpans: new Map(), http: http.get(ex)! };
+    const t: Timeline = {
+      exchange: ex,
+      frames: [],
+      loopMs: 1000,
+      keys: new Set(),
+      gated: new Set(),
+      idSpans: new Map(),
+      http: http.get(ex)!,
+    };
     const ranges = new Map<string, [number, number]>();
     for (const s of sessions) {
       if (s.exchange !== ex || s.frames.length === 0) continue;

@@ -2,8 +2,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FbError } from '../../core/errors.ts';
 
-export function respond(res: ServerResponse, status: number, body: string, headers: Record<string, string | number> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(body), ...headers });
+export function respond(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string | number> = {},
+): void {
+  res.writeHead(status, {
+    'Content-Type': 'application/json;charset=UTF-8',
+    'Content-Length': Buffer.byteLength(body),
+    ...headers,
+  });
   res.end(body);
 }
 

@@ -7,7 +7,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.ts';
 import { intParam, respond } from '../http/respond.ts';
 
-const PERIODS: Record<string, number> = { '5m': 3e5, '15m': 9e5, '30m': 18e5, '1H': 36e5, '2H': 72e5, '4H': 144e5, '6H': 216e5, '12H': 432e5, '1D': 864e5 };
+const PERIODS: Record<string, number> = {
+  '5m': 3e5,
+  '15m': 9e5,
+  '30m': 18e5,
+  '1H': 36e5,
+  '2H': 72e5,
+  '4H': 144e5,
+  '6H': 216e5,
+  '12H': 432e5,
+  '1D': 864e5,
+};
 
 export function isOkxRest(pathname: string): boolean {
   return pathname.startsWith('/api/v5/');
@@ -44,17 +54,26 @@ export function okxRest(ctx: ServerContext) {
     if (!path.startsWith('/api/v5/rubik/stat/')) return null;
     const periodMs = period();
     const limit = intParam(q, 'limit', 100, 1, 100);
-    if (periodMs === undefined || limit === null) return fail(400, '51000', `Parameter ${periodMs === undefined ? 'period' : 'limit'} error`);
+    if (periodMs === undefined || limit === null)
+      return fail(400, '51000', `Parameter ${periodMs === undefined ? 'period' : 'limit'} error`);
     switch (path) {
       case '/api/v5/rubik/stat/contracts/long-short-account-ratio-contract':
-        return instId ? found(data.longShortRatio({ instId }, periodMs, limit, now)) : fail(400, '50014', 'Parameter instId can not be empty.');
+        return instId
+          ? found(data.longShortRatio({ instId }, periodMs, limit, now))
+          : fail(400, '50014', 'Parameter instId can not be empty.');
       case '/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader':
-        return instId ? found(data.longShortRatio({ instId }, periodMs, limit, now, 'topAccounts')) : fail(400, '50014', 'Parameter instId can not be empty.');
+        return instId
+          ? found(data.longShortRatio({ instId }, periodMs, limit, now, 'topAccounts'))
+          : fail(400, '50014', 'Parameter instId can not be empty.');
       case '/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader':
-        return instId ? found(data.longShortRatio({ instId }, periodMs, limit, now, 'topPositions')) : fail(400, '50014', 'Parameter instId can not be empty.');
+        return instId
+          ? found(data.longShortRatio({ instId }, periodMs, limit, now, 'topPositions'))
+          : fail(400, '50014', 'Parameter instId can not be empty.');
       case '/api/v5/rubik/stat/contracts/long-short-account-ratio': {
         const ccy = q.get('ccy');
-        return ccy ? found(data.longShortRatio({ ccy }, periodMs, limit, now)) : fail(400, '50014', 'Parameter ccy can not be empty.');
+        return ccy
+          ? found(data.longShortRatio({ ccy }, periodMs, limit, now))
+          : fail(400, '50014', 'Parameter ccy can not be empty.');
       }
       case '/api/v5/rubik/stat/taker-volume-contract': {
         if (!instId) return fail(400, '50014', 'Parameter instId can not be empty.');
@@ -73,7 +92,9 @@ export function okxRest(ctx: ServerContext) {
     const fault = ctx.faults.takeRestFault('okx-swap');
     if (fault) {
       c.restErrors++;
-      return respond(res, fault.status, '{"msg":"Too Many Requests","code":"50011"}', { 'Retry-After': fault.retryAfter });
+      return respond(res, fault.status, '{"msg":"Too Many Requests","code":"50011"}', {
+        'Retry-After': fault.retryAfter,
+      });
     }
     const a = req.method === 'GET' ? answer(url.pathname, url.searchParams, ctx.clock()) : null;
     if (a === null) {

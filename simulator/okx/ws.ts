@@ -21,7 +21,9 @@ export function okxKey(arg: Record<string, unknown>): string | null {
 }
 
 export class OkxConnection extends SimConnection {
-  private readonly connId = Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0');
+  private readonly connId = Math.floor(Math.random() * 2 ** 32)
+    .toString(16)
+    .padStart(8, '0');
   private readonly ops: number[] = [];
 
   constructor(ws: WebSocket, socket: Duplex, ctx: ServerContext, onClosed: (c: SimConnection) => void) {
@@ -42,12 +44,18 @@ export class OkxConnection extends SimConnection {
 
   /** A service upgrade: notice 64008 first, then the close after `noticeMs`. */
   rollover(noticeMs: number): void {
-    this.send('{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"' + this.connId + '"}');
+    this.send(
+      '{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"' +
+        this.connId +
+        '"}',
+    );
     this.after(noticeMs, () => this.close(1001, 'service upgrade'));
   }
 
   private event(id: string | undefined, body: string): void {
-    this.send('{' + (id === undefined ? '' : '"id":' + JSON.stringify(id) + ',') + body + ',"connId":"' + this.connId + '"}');
+    this.send(
+      '{' + (id === undefined ? '' : '"id":' + JSON.stringify(id) + ',') + body + ',"connId":"' + this.connId + '"}',
+    );
   }
 
   private error(id: string | undefined, code: string, msg: string): void {
@@ -69,7 +77,11 @@ export class OkxConnection extends SimConnection {
       return this.error(id, '60012', `Invalid request: ${text}`);
     }
     const args = r.args;
-    if (!Array.isArray(args) || args.length === 0 || args.some((a) => typeof a !== 'object' || a === null || okxKey(a) === null))
+    if (
+      !Array.isArray(args) ||
+      args.length === 0 ||
+      args.some((a) => typeof a !== 'object' || a === null || okxKey(a) === null)
+    )
       return this.error(id, '60012', `Invalid request: ${text}`);
     const now = this.ctx.clock();
     while (this.ops.length && this.ops[0] <= now - HOUR_MS) this.ops.shift();
@@ -77,10 +89,18 @@ export class OkxConnection extends SimConnection {
     this.ops.push(now);
     for (const arg of args as Record<string, unknown>[]) {
       const key = okxKey(arg)!;
-      const echo = JSON.stringify(arg.instId !== undefined ? { channel: arg.channel, instId: arg.instId } : { channel: arg.channel, instType: arg.instType });
+      const echo = JSON.stringify(
+        arg.instId !== undefined
+          ? { channel: arg.channel, instId: arg.instId }
+          : { channel: arg.channel, instType: arg.instType },
+      );
       if (!this.ctx.source.has(this.exchange, key)) {
         const target = arg.instId !== undefined ? `instId:${arg.instId}` : `instType:${arg.instType}`;
-        this.error(id, '60018', `Wrong URL or channel:${arg.channel},${target} doesn't exist. Please use the correct URL, channel and parameters referring to API document.`);
+        this.error(
+          id,
+          '60018',
+          `Wrong URL or channel:${arg.channel},${target} doesn't exist. Please use the correct URL, channel and parameters referring to API document.`,
+        );
         continue;
       }
       if (r.op === 'unsubscribe') {

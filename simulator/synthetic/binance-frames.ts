@@ -6,7 +6,7 @@
  */
 import { fromFloat } from './fixed.ts';
 import { eightDecimals, priceText, qtyText } from './venue-text.ts';
-import type { ChannelKey, EmitContext, SimChannel } from './channel.ts';
+import type { ChannelKey, SimChannel } from './channel.ts';
 import { MATCH_LATENCY_MS, type SyntheticModel, type Venue } from './model.ts';
 
 const EX = 'binance-usdm';
@@ -57,8 +57,21 @@ export function markPricePayload(model: SyntheticModel, v: Venue, now: number): 
   const mark = v.markPrice();
   const index = v.asset.mid;
   return (
-    '{"e":"markPriceUpdate","E":' + now + ',"s":"' + v.spec.symbol + '","p":"' + p8(mark) + '","P":"' + p8(index * (1 + v.basis / 4)) +
-    '","i":"' + p8(index) + '","r":"' + p8(v.funding) + '","T":' + model.nextFundingTime() + '}'
+    '{"e":"markPriceUpdate","E":' +
+    now +
+    ',"s":"' +
+    v.spec.symbol +
+    '","p":"' +
+    p8(mark) +
+    '","P":"' +
+    p8(index * (1 + v.basis / 4)) +
+    '","i":"' +
+    p8(index) +
+    '","r":"' +
+    p8(v.funding) +
+    '","T":' +
+    model.nextFundingTime() +
+    '}'
   );
 }
 
@@ -89,8 +102,27 @@ export function binanceChannels(model: SyntheticModel): SimChannel[] {
         const q = qty(v, t.qty);
         out(
           aggKey,
-          '{"e":"aggTrade","E":' + now + ',"a":' + a + ',' + sym + ',"p":"' + px(v, t.price) + '","q":"' + q + '","nq":"' + q + '","f":' + f +
-            ',"l":' + ids.tradeId + ',"T":' + (now - MATCH_LATENCY_MS) + ',"m":' + (t.side === 'sell') + '}',
+          '{"e":"aggTrade","E":' +
+            now +
+            ',"a":' +
+            a +
+            ',' +
+            sym +
+            ',"p":"' +
+            px(v, t.price) +
+            '","q":"' +
+            q +
+            '","nq":"' +
+            q +
+            '","f":' +
+            f +
+            ',"l":' +
+            ids.tradeId +
+            ',"T":' +
+            (now - MATCH_LATENCY_MS) +
+            ',"m":' +
+            (t.side === 'sell') +
+            '}',
         );
       },
     });
@@ -106,8 +138,23 @@ export function binanceChannels(model: SyntheticModel): SimChannel[] {
         if (!wanted(btKey)) return;
         out(
           btKey,
-          '{"e":"bookTicker","u":' + u + ',' + sym + ',"b":"' + px(v, v.bid) + '","B":"' + qty(v, v.bidSizes[0]) + '","a":"' + px(v, v.ask) +
-            '","A":"' + qty(v, v.askSizes[0]) + '","T":' + (now - MATCH_LATENCY_MS) + ',"E":' + now + '}',
+          '{"e":"bookTicker","u":' +
+            u +
+            ',' +
+            sym +
+            ',"b":"' +
+            px(v, v.bid) +
+            '","B":"' +
+            qty(v, v.bidSizes[0]) +
+            '","a":"' +
+            px(v, v.ask) +
+            '","A":"' +
+            qty(v, v.askSizes[0]) +
+            '","T":' +
+            (now - MATCH_LATENCY_MS) +
+            ',"E":' +
+            now +
+            '}',
         );
       },
     });
@@ -131,7 +178,19 @@ export function binanceChannels(model: SyntheticModel): SimChannel[] {
         const U = pu + 1;
         const u = ids.updateId;
         ids.depthU = u;
-        const head = '{"e":"depthUpdate","E":' + now + ',"T":' + (now - MATCH_LATENCY_MS) + ',' + sym + ',"U":' + U + ',"u":' + u + ',"pu":' + pu;
+        const head =
+          '{"e":"depthUpdate","E":' +
+          now +
+          ',"T":' +
+          (now - MATCH_LATENCY_MS) +
+          ',' +
+          sym +
+          ',"U":' +
+          U +
+          ',"u":' +
+          u +
+          ',"pu":' +
+          pu;
         DEPTHS.forEach((n, i) => {
           const key = depthKeys[i].key;
           if (wanted(key)) out(key, head + ',"b":' + levels(v, 'b', n) + ',"a":' + levels(v, 'a', n) + '}');
@@ -172,8 +231,25 @@ export function binanceChannels(model: SyntheticModel): SimChannel[] {
         const ap = l.side === 'sell' ? l.price + tick : l.price - tick;
         const q = qty(v, l.qty);
         const text =
-          '{"e":"forceOrder","E":' + now + ',"o":{' + sym + ',"S":"' + (l.side === 'sell' ? 'SELL' : 'BUY') + '","o":"LIMIT","f":"IOC","q":"' + q +
-          '","p":"' + px(v, l.price) + '","ap":"' + px(v, ap) + '","X":"FILLED","l":"' + q + '","z":"' + q + '","T":' + l.t + '}}';
+          '{"e":"forceOrder","E":' +
+          now +
+          ',"o":{' +
+          sym +
+          ',"S":"' +
+          (l.side === 'sell' ? 'SELL' : 'BUY') +
+          '","o":"LIMIT","f":"IOC","q":"' +
+          q +
+          '","p":"' +
+          px(v, l.price) +
+          '","ap":"' +
+          px(v, ap) +
+          '","X":"FILLED","l":"' +
+          q +
+          '","z":"' +
+          q +
+          '","T":' +
+          l.t +
+          '}}';
         if (wanted(foKey)) out(foKey, text);
         if (wanted('!forceOrder@arr')) out('!forceOrder@arr', text);
       },
@@ -217,9 +293,41 @@ export function binanceChannels(model: SyntheticModel): SimChannel[] {
 function ticker24h(v: Venue, now: number, lastId: number): string {
   const t = tickerStats(v, lastId);
   return (
-    '{"e":"24hrTicker","E":' + now + ',"s":"' + v.spec.symbol + '","p":"' + t.change + '","P":"' + t.pct + '","w":"' + t.wavg + '","c":"' + t.last +
-    '","Q":"' + t.lastQty + '","o":"' + t.open + '","h":"' + t.high + '","l":"' + t.low + '","v":"' + t.volume + '","q":"' + t.quoteVolume +
-    '","O":' + (now - 86_400_000) + ',"C":' + now + ',"F":' + t.firstId + ',"L":' + lastId + ',"n":' + t.count + '}'
+    '{"e":"24hrTicker","E":' +
+    now +
+    ',"s":"' +
+    v.spec.symbol +
+    '","p":"' +
+    t.change +
+    '","P":"' +
+    t.pct +
+    '","w":"' +
+    t.wavg +
+    '","c":"' +
+    t.last +
+    '","Q":"' +
+    t.lastQty +
+    '","o":"' +
+    t.open +
+    '","h":"' +
+    t.high +
+    '","l":"' +
+    t.low +
+    '","v":"' +
+    t.volume +
+    '","q":"' +
+    t.quoteVolume +
+    '","O":' +
+    (now - 86_400_000) +
+    ',"C":' +
+    now +
+    ',"F":' +
+    t.firstId +
+    ',"L":' +
+    lastId +
+    ',"n":' +
+    t.count +
+    '}'
   );
 }
 

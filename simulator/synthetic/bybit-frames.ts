@@ -14,9 +14,32 @@ const EX = 'bybit-linear';
 const OB1_REPEAT_MS = 3000;
 
 export const TICKER_KEYS = [
-  'symbol', 'tickDirection', 'price24hPcnt', 'lastPrice', 'prevPrice24h', 'highPrice24h', 'lowPrice24h', 'prevPrice1h', 'markPrice',
-  'indexPrice', 'openInterest', 'openInterestValue', 'turnover24h', 'volume24h', 'fundingIntervalHour', 'fundingCap', 'singleOpenInterest',
-  'singleOpenInterestValue', 'nextFundingTime', 'fundingRate', 'bid1Price', 'bid1Size', 'ask1Price', 'ask1Size', 'preOpenPrice', 'preQty',
+  'symbol',
+  'tickDirection',
+  'price24hPcnt',
+  'lastPrice',
+  'prevPrice24h',
+  'highPrice24h',
+  'lowPrice24h',
+  'prevPrice1h',
+  'markPrice',
+  'indexPrice',
+  'openInterest',
+  'openInterestValue',
+  'turnover24h',
+  'volume24h',
+  'fundingIntervalHour',
+  'fundingCap',
+  'singleOpenInterest',
+  'singleOpenInterestValue',
+  'nextFundingTime',
+  'fundingRate',
+  'bid1Price',
+  'bid1Size',
+  'ask1Price',
+  'ask1Size',
+  'preOpenPrice',
+  'preQty',
   'curPreListingPhase',
 ] as const;
 export type TickerKey = (typeof TICKER_KEYS)[number];
@@ -113,7 +136,8 @@ function known(v: Venue): KnownBook {
 function bookSide(v: Venue, best: number, sizes: number[], dir: 1 | -1): string {
   const tick = v.spec.tickUnits;
   let s = '[';
-  for (let i = 0; i < sizes.length; i++) s += (i ? ',["' : '["') + px(v, best + dir * i * tick) + '","' + qty(v, sizes[i]) + '"]';
+  for (let i = 0; i < sizes.length; i++)
+    s += (i ? ',["' : '["') + px(v, best + dir * i * tick) + '","' + qty(v, sizes[i]) + '"]';
   return s + ']';
 }
 
@@ -122,12 +146,21 @@ function bookSide(v: Venue, best: number, sizes: number[], dir: 1 | -1): string 
  * size "0" deletes a level that left the top 50. Levels are one tick apart, so both sides are
  * index arithmetic, no maps.
  */
-function diffSide(v: Venue, oldBest: number, oldSizes: number[], best: number, sizes: number[], dir: 1 | -1, out: string[]): void {
+function diffSide(
+  v: Venue,
+  oldBest: number,
+  oldSizes: number[],
+  best: number,
+  sizes: number[],
+  dir: 1 | -1,
+  out: string[],
+): void {
   const tick = v.spec.tickUnits;
   const shift = ((best - oldBest) / tick) * dir;
   for (let i = 0; i < BOOK_LEVELS; i++) {
     const j = i + shift;
-    if (j < 0 || j >= BOOK_LEVELS || oldSizes[j] !== sizes[i]) out.push('["' + px(v, best + dir * i * tick) + '","' + qty(v, sizes[i]) + '"]');
+    if (j < 0 || j >= BOOK_LEVELS || oldSizes[j] !== sizes[i])
+      out.push('["' + px(v, best + dir * i * tick) + '","' + qty(v, sizes[i]) + '"]');
   }
   for (let j = 0; j < BOOK_LEVELS; j++) {
     const i = j - shift;
@@ -160,15 +193,37 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
         for (let i = 0; i < n; i++) {
           const t = model.trade(v);
           st.tickDirection =
-            t.price > st.lastTradePrice ? 'PlusTick' : t.price < st.lastTradePrice ? 'MinusTick' : st.tickDirection.endsWith('PlusTick') ? 'ZeroPlusTick' : 'ZeroMinusTick';
+            t.price > st.lastTradePrice
+              ? 'PlusTick'
+              : t.price < st.lastTradePrice
+                ? 'MinusTick'
+                : st.tickDirection.endsWith('PlusTick')
+                  ? 'ZeroPlusTick'
+                  : 'ZeroMinusTick';
           st.lastTradePrice = t.price;
           if (!wanted(tradeKey)) continue;
           const id = st.idHead + (st.idTail++).toString(16).padStart(12, '0');
           data +=
-            (i ? ',{"T":' : '{"T":') + T + ',"s":"' + S + '","S":"' + (t.side === 'buy' ? 'Buy' : 'Sell') + '","v":"' + qty(v, t.qty) + '","p":"' +
-            px(v, t.price) + '","L":"' + st.tickDirection + '","i":"' + id + '","BT":false,"RPI":false,"seq":' + seq + '}';
+            (i ? ',{"T":' : '{"T":') +
+            T +
+            ',"s":"' +
+            S +
+            '","S":"' +
+            (t.side === 'buy' ? 'Buy' : 'Sell') +
+            '","v":"' +
+            qty(v, t.qty) +
+            '","p":"' +
+            px(v, t.price) +
+            '","L":"' +
+            st.tickDirection +
+            '","i":"' +
+            id +
+            '","BT":false,"RPI":false,"seq":' +
+            seq +
+            '}';
         }
-        if (data) out(tradeKey, '{"topic":"' + tradeKey + '","type":"snapshot","ts":' + now + ',"data":[' + data + ']}');
+        if (data)
+          out(tradeKey, '{"topic":"' + tradeKey + '","type":"snapshot","ts":' + now + ',"data":[' + data + ']}');
       },
     });
 
@@ -188,7 +243,14 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
         if (!changed) return;
         bump();
         st.ticker = cur;
-        out(tickerKey, tickerFrame('delta', objectText(TICKER_KEYS, cur, (i) => i === 0 || cur[i] !== known[i]), now));
+        out(
+          tickerKey,
+          tickerFrame(
+            'delta',
+            objectText(TICKER_KEYS, cur, (i) => i === 0 || cur[i] !== known[i]),
+            now,
+          ),
+        );
       },
       snapshot(_key, now) {
         // a late subscriber gets the values the others know, so the next delta serves everyone
@@ -197,14 +259,37 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
           bump();
         }
         const known = st.ticker;
-        return tickerFrame('snapshot', objectText(TICKER_KEYS, known, () => true), now);
+        return tickerFrame(
+          'snapshot',
+          objectText(TICKER_KEYS, known, () => true),
+          now,
+        );
       },
     });
 
     const ob1Key = `orderbook.1.${S}`;
     const ob1Frame = (now: number) =>
-      '{"topic":"' + ob1Key + '","type":"snapshot","ts":' + now + ',"data":{"s":"' + S + '","b":[["' + px(v, v.bid) + '","' + qty(v, v.bidSizes[0]) +
-      '"]],"a":[["' + px(v, v.ask) + '","' + qty(v, v.askSizes[0]) + '"]],"u":' + st.ob1U + ',"seq":' + st.cs + '},"cts":' + (now - MATCH_LATENCY_MS) + '}';
+      '{"topic":"' +
+      ob1Key +
+      '","type":"snapshot","ts":' +
+      now +
+      ',"data":{"s":"' +
+      S +
+      '","b":[["' +
+      px(v, v.bid) +
+      '","' +
+      qty(v, v.bidSizes[0]) +
+      '"]],"a":[["' +
+      px(v, v.ask) +
+      '","' +
+      qty(v, v.askSizes[0]) +
+      '"]],"u":' +
+      st.ob1U +
+      ',"seq":' +
+      st.cs +
+      '},"cts":' +
+      (now - MATCH_LATENCY_MS) +
+      '}';
     /** Bump `u` when the top changed since subscribers last saw it. */
     const ob1Sync = () => {
       const top = v.bid + ':' + v.bidSizes[0] + ':' + v.ask + ':' + v.askSizes[0];
@@ -236,8 +321,25 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
 
     const ob50Key = `orderbook.50.${S}`;
     const ob50Frame = (type: string, b: string, a: string, now: number, seq: number) =>
-      '{"topic":"' + ob50Key + '","type":"' + type + '","ts":' + now + ',"data":{"s":"' + S + '","b":' + b + ',"a":' + a + ',"u":' + st.ob50U +
-      ',"seq":' + seq + '},"cts":' + (now - MATCH_LATENCY_MS) + '}';
+      '{"topic":"' +
+      ob50Key +
+      '","type":"' +
+      type +
+      '","ts":' +
+      now +
+      ',"data":{"s":"' +
+      S +
+      '","b":' +
+      b +
+      ',"a":' +
+      a +
+      ',"u":' +
+      st.ob50U +
+      ',"seq":' +
+      seq +
+      '},"cts":' +
+      (now - MATCH_LATENCY_MS) +
+      '}';
     channels.push({
       exchange: EX,
       keys: [k('orderbook.50')],
@@ -280,7 +382,18 @@ export function bybitChannels(model: SyntheticModel): SimChannel[] {
         if (liqs.length === 0 || !wanted(liqKey)) return;
         // Bybit's S is the side of the liquidated position: a sell order closes a long ("Buy")
         const data = liqs.map(
-          (l) => '{"T":' + l.t + ',"s":"' + S + '","S":"' + (l.side === 'sell' ? 'Buy' : 'Sell') + '","v":"' + qty(v, l.qty) + '","p":"' + px(v, l.price) + '"}',
+          (l) =>
+            '{"T":' +
+            l.t +
+            ',"s":"' +
+            S +
+            '","S":"' +
+            (l.side === 'sell' ? 'Buy' : 'Sell') +
+            '","v":"' +
+            qty(v, l.qty) +
+            '","p":"' +
+            px(v, l.price) +
+            '"}',
         );
         out(liqKey, '{"topic":"' + liqKey + '","type":"snapshot","ts":' + now + ',"data":[' + data.join(',') + ']}');
       },

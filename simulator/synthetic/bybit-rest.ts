@@ -8,13 +8,54 @@ import { TICKER_KEYS, tickerValues, type TickerKey } from './bybit-frames.ts';
 import type { SyntheticModel, Venue } from './model.ts';
 import { ratioSeries } from './ratios.ts';
 
-const REST_TICKER_KEYS: readonly (TickerKey | 'predictedDeliveryPrice' | 'basisRate' | 'deliveryFeeRate' | 'deliveryTime' | 'basis' | 'basisRateYear')[] = [
-  'symbol', 'lastPrice', 'indexPrice', 'markPrice', 'prevPrice24h', 'price24hPcnt', 'highPrice24h', 'lowPrice24h', 'prevPrice1h', 'openInterest',
-  'openInterestValue', 'turnover24h', 'volume24h', 'fundingRate', 'nextFundingTime', 'predictedDeliveryPrice', 'basisRate', 'deliveryFeeRate',
-  'deliveryTime', 'ask1Size', 'bid1Price', 'ask1Price', 'bid1Size', 'basis', 'preOpenPrice', 'preQty', 'curPreListingPhase', 'fundingIntervalHour',
-  'basisRateYear', 'fundingCap',
+const REST_TICKER_KEYS: readonly (
+  | TickerKey
+  | 'predictedDeliveryPrice'
+  | 'basisRate'
+  | 'deliveryFeeRate'
+  | 'deliveryTime'
+  | 'basis'
+  | 'basisRateYear'
+)[] = [
+  'symbol',
+  'lastPrice',
+  'indexPrice',
+  'markPrice',
+  'prevPrice24h',
+  'price24hPcnt',
+  'highPrice24h',
+  'lowPrice24h',
+  'prevPrice1h',
+  'openInterest',
+  'openInterestValue',
+  'turnover24h',
+  'volume24h',
+  'fundingRate',
+  'nextFundingTime',
+  'predictedDeliveryPrice',
+  'basisRate',
+  'deliveryFeeRate',
+  'deliveryTime',
+  'ask1Size',
+  'bid1Price',
+  'ask1Price',
+  'bid1Size',
+  'basis',
+  'preOpenPrice',
+  'preQty',
+  'curPreListingPhase',
+  'fundingIntervalHour',
+  'basisRateYear',
+  'fundingCap',
 ];
-const FUTURES_ONLY: Record<string, string> = { predictedDeliveryPrice: '', basisRate: '', deliveryFeeRate: '', deliveryTime: '0', basis: '', basisRateYear: '' };
+const FUTURES_ONLY: Record<string, string> = {
+  predictedDeliveryPrice: '',
+  basisRate: '',
+  deliveryFeeRate: '',
+  deliveryTime: '0',
+  basis: '',
+  basisRateYear: '',
+};
 
 function instrument(v: Venue): string {
   const s = v.spec;
@@ -22,11 +63,28 @@ function instrument(v: Venue): string {
   const step = fixed(s.stepUnits, s.qtyDp);
   const maxQty = fixed(Math.round(1e6 / v.basePerQty / 50) * s.stepUnits, s.qtyDp);
   return (
-    '{"symbol":"' + s.symbol + '","contractType":"LinearPerpetual","status":"Trading","baseCoin":"' + v.asset.market.base +
-    '","quoteCoin":"USDT","launchTime":"1585526400000","deliveryTime":"0","deliveryFeeRate":"","priceScale":"' + s.priceDp +
-    '","leverageFilter":{"minLeverage":"1","maxLeverage":"100.00","leverageStep":"0.01"},"priceFilter":{"minPrice":"' + tick + '","maxPrice":"' +
-    fixed(Math.round((v.open24h * 20) / s.tickUnits) * s.tickUnits, s.priceDp) + '","tickSize":"' + tick + '"},"lotSizeFilter":{"maxOrderQty":"' +
-    maxQty + '","minOrderQty":"' + step + '","qtyStep":"' + step + '","postOnlyMaxOrderQty":"' + maxQty + '","maxMktOrderQty":"' + maxQty +
+    '{"symbol":"' +
+    s.symbol +
+    '","contractType":"LinearPerpetual","status":"Trading","baseCoin":"' +
+    v.asset.market.base +
+    '","quoteCoin":"USDT","launchTime":"1585526400000","deliveryTime":"0","deliveryFeeRate":"","priceScale":"' +
+    s.priceDp +
+    '","leverageFilter":{"minLeverage":"1","maxLeverage":"100.00","leverageStep":"0.01"},"priceFilter":{"minPrice":"' +
+    tick +
+    '","maxPrice":"' +
+    fixed(Math.round((v.open24h * 20) / s.tickUnits) * s.tickUnits, s.priceDp) +
+    '","tickSize":"' +
+    tick +
+    '"},"lotSizeFilter":{"maxOrderQty":"' +
+    maxQty +
+    '","minOrderQty":"' +
+    step +
+    '","qtyStep":"' +
+    step +
+    '","postOnlyMaxOrderQty":"' +
+    maxQty +
+    '","maxMktOrderQty":"' +
+    maxQty +
     '","minNotionalValue":"5"},"unifiedMarginTrade":true,"fundingInterval":480,"settleCoin":"USDT","copyTrading":"both","upperFundingRate":"0.005",' +
     '"lowerFundingRate":"-0.005","isPreListing":false,"preListingInfo":null,"riskParameters":{"priceLimitRatioX":"0.01","priceLimitRatioY":"0.02"},"displayName":""}'
   );
@@ -60,7 +118,20 @@ export function bybitRest(model: SyntheticModel): BybitRestData {
       const rows = ratioSeries(model.seed, v.asset.index, 'global', periodMs, limit, now).reverse();
       return (
         '{"list":[' +
-        rows.map((r) => '{"symbol":"' + symbol + '","buyRatio":"' + fixed(r.longBp, 4) + '","sellRatio":"' + fixed(10000 - r.longBp, 4) + '","timestamp":"' + r.t + '"}').join(',') +
+        rows
+          .map(
+            (r) =>
+              '{"symbol":"' +
+              symbol +
+              '","buyRatio":"' +
+              fixed(r.longBp, 4) +
+              '","sellRatio":"' +
+              fixed(10000 - r.longBp, 4) +
+              '","timestamp":"' +
+              r.t +
+              '"}',
+          )
+          .join(',') +
         '],"nextPageCursor":""}'
       );
     },

@@ -57,7 +57,12 @@ export interface SyntheticMarket {
 
 export function createSyntheticMarket(opts: SyntheticMarketOptions = {}): SyntheticMarket {
   const markets = parseMarkets(opts.markets ?? DEFAULT_MARKETS);
-  const model = new SyntheticModel({ seed: opts.seed ?? 1, markets, start: opts.start ?? Date.now(), liquidationEveryMs: opts.liquidationEveryMs });
+  const model = new SyntheticModel({
+    seed: opts.seed ?? 1,
+    markets,
+    start: opts.start ?? Date.now(),
+    liquidationEveryMs: opts.liquidationEveryMs,
+  });
   const channels = [...binanceChannels(model), ...bybitChannels(model), ...okxChannels(model)];
   const byKey = new Map<string, SimChannel>();
   for (const ch of channels) for (const k of ch.keys) byKey.set(`${ch.exchange}|${k.key}`, ch);
@@ -94,7 +99,8 @@ export function createSyntheticMarket(opts: SyntheticMarketOptions = {}): Synthe
         for (const k of mine) keys.add(k.key);
         return mine.length > 0;
       });
-      if (chosen.length === 0) throw new RangeError(`${exchange} serves no stream "${stream}"${o.symbol ? ` for ${o.symbol}` : ''}`);
+      if (chosen.length === 0)
+        throw new RangeError(`${exchange} serves no stream "${stream}"${o.symbol ? ` for ${o.symbol}` : ''}`);
       const frames: string[] = [];
       const wire = exchange === 'binance-usdm' ? combinedFrame : (_k: string, text: string) => text;
       const out = (key: string, text: string) => {
@@ -111,7 +117,13 @@ export function createSyntheticMarket(opts: SyntheticMarketOptions = {}): Synthe
         const snap = snapshot(exchange, key, t);
         if (snap !== null) out(key, snap);
       }
-      const ctx = { now: t, out, wanted: (key: string) => keys.has(key), force: true, skip: () => model.takeSkip(exchange) };
+      const ctx = {
+        now: t,
+        out,
+        wanted: (key: string) => keys.has(key),
+        force: true,
+        skip: () => model.takeSkip(exchange),
+      };
       for (let i = 0; frames.length < n; i++) {
         if (i > n * 50 + 1000) throw new Error(`${exchange} ${stream} produced only ${frames.length} of ${n} frames`);
         t += step;

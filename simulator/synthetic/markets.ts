@@ -41,24 +41,42 @@ export interface SimMarket {
 
 function okx(symbol: string, priceDp: number, tickUnits: number, ctVal: string): OkxVenueSpec {
   const ctValDp = ctVal.includes('.') ? ctVal.length - ctVal.indexOf('.') - 1 : 0;
-  return { symbol, priceDp, tickUnits, qtyDp: 0, stepUnits: 1, ctVal, ctValDp, ctValUnits: Math.round(Number(ctVal) * pow10(ctValDp)) };
+  return {
+    symbol,
+    priceDp,
+    tickUnits,
+    qtyDp: 0,
+    stepUnits: 1,
+    ctVal,
+    ctValDp,
+    ctValUnits: Math.round(Number(ctVal) * pow10(ctValDp)),
+  };
 }
 
 const PRESETS: Record<string, SimMarket> = {
   BTC: {
-    base: 'BTC', quote: 'USDT', price: 65000, typicalQty: 0.05,
+    base: 'BTC',
+    quote: 'USDT',
+    price: 65000,
+    typicalQty: 0.05,
     'binance-usdm': { symbol: 'BTCUSDT', priceDp: 2, tickUnits: 10, qtyDp: 3, stepUnits: 1 },
     'bybit-linear': { symbol: 'BTCUSDT', priceDp: 2, tickUnits: 10, qtyDp: 3, stepUnits: 1 },
     'okx-swap': okx('BTC-USDT-SWAP', 1, 1, '0.01'),
   },
   ETH: {
-    base: 'ETH', quote: 'USDT', price: 3400, typicalQty: 0.8,
+    base: 'ETH',
+    quote: 'USDT',
+    price: 3400,
+    typicalQty: 0.8,
     'binance-usdm': { symbol: 'ETHUSDT', priceDp: 2, tickUnits: 1, qtyDp: 3, stepUnits: 1 },
     'bybit-linear': { symbol: 'ETHUSDT', priceDp: 2, tickUnits: 1, qtyDp: 2, stepUnits: 1 },
     'okx-swap': okx('ETH-USDT-SWAP', 2, 1, '0.1'),
   },
   SOL: {
-    base: 'SOL', quote: 'USDT', price: 150, typicalQty: 15,
+    base: 'SOL',
+    quote: 'USDT',
+    price: 150,
+    typicalQty: 15,
     'binance-usdm': { symbol: 'SOLUSDT', priceDp: 4, tickUnits: 100, qtyDp: 0, stepUnits: 1 },
     'bybit-linear': { symbol: 'SOLUSDT', priceDp: 3, tickUnits: 10, qtyDp: 1, stepUnits: 1 },
     'okx-swap': okx('SOL-USDT-SWAP', 2, 1, '1'),
@@ -76,7 +94,10 @@ function derived(base: string, price: number): SimMarket {
   const ctVal = ctExp >= 0 ? String(10 ** ctExp) : (10 ** ctExp).toFixed(-ctExp);
   const venue = (symbol: string): VenueSpec => ({ symbol, priceDp, tickUnits: 1, qtyDp, stepUnits: 1 });
   return {
-    base, quote: 'USDT', price, typicalQty: 2000 / price,
+    base,
+    quote: 'USDT',
+    price,
+    typicalQty: 2000 / price,
     'binance-usdm': venue(`${base}USDT`),
     'bybit-linear': venue(`${base}USDT`),
     'okx-swap': okx(`${base}-USDT-SWAP`, priceDp, 1, ctVal),
@@ -88,7 +109,8 @@ function derived(base: string, price: number): SimMarket {
  * a preset's price can be overridden the same way).
  */
 export function parseMarkets(list: readonly string[]): SimMarket[] {
-  if (list.length === 0) throw new FbError('E_SIM_MARKET', 'markets must list at least one base asset, e.g. ["BTC","ETH"]');
+  if (list.length === 0)
+    throw new FbError('E_SIM_MARKET', 'markets must list at least one base asset, e.g. ["BTC","ETH"]');
   const seen = new Set<string>();
   return list.map((entry) => {
     const m = /^([A-Z0-9]{2,12})(?:=([0-9]*\.?[0-9]+))?$/.exec(entry.trim().toUpperCase());
@@ -100,7 +122,8 @@ export function parseMarkets(list: readonly string[]): SimMarket[] {
     if (price !== undefined && !(price > 0)) throw new FbError('E_SIM_MARKET', `markets: price of ${base} must be > 0`);
     const preset = PRESETS[base];
     if (preset) return price === undefined ? preset : { ...preset, price };
-    if (price === undefined) throw new FbError('E_SIM_MARKET', `markets: no preset for ${base}; give its start price as ${base}=<price>`);
+    if (price === undefined)
+      throw new FbError('E_SIM_MARKET', `markets: no preset for ${base}; give its start price as ${base}=<price>`);
     return derived(base, price);
   });
 }

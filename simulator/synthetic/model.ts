@@ -275,7 +275,10 @@ export class SyntheticModel {
 
   private levelSize(v: Venue, level: number): number {
     const step = v.spec.stepUnits;
-    return Math.max(step, Math.round((v.typicalQty * (1 + level * 0.15) * Math.exp(0.8 * this.rng.normal())) / step) * step);
+    return Math.max(
+      step,
+      Math.round((v.typicalQty * (1 + level * 0.15) * Math.exp(0.8 * this.rng.normal())) / step) * step,
+    );
   }
 
   /** Move the best bid to `bid` keeping one-tick spacing: levels shift, new ones get fresh sizes. */

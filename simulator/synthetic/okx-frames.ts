@@ -42,23 +42,60 @@ export function contractsToBase(v: Venue, contracts: number): string {
 }
 
 const family = (v: Venue) => v.asset.market.base + '-USDT';
-const push = (channel: string, instId: string, item: string) => '{"arg":{"channel":"' + channel + '","instId":"' + instId + '"},"data":[' + item + ']}';
+const push = (channel: string, instId: string, item: string) =>
+  '{"arg":{"channel":"' + channel + '","instId":"' + instId + '"},"data":[' + item + ']}';
 
 export function tickerItem(v: Venue, now: number): string {
   const open = px(v, v.open24h);
   return (
-    '{"instType":"SWAP","instId":"' + v.spec.symbol + '","last":"' + px(v, v.last) + '","lastSz":"' + v.lastQty + '","askPx":"' + px(v, v.ask) +
-    '","askSz":"' + v.askSizes[0] + '","bidPx":"' + px(v, v.bid) + '","bidSz":"' + v.bidSizes[0] + '","open24h":"' + open + '","high24h":"' +
-    px(v, v.high) + '","low24h":"' + px(v, v.low) + '","sodUtc0":"' + open + '","sodUtc8":"' + open + '","volCcy24h":"' + contractsToBase(v, v.volume) +
-    '","vol24h":"' + v.volume + '","ts":"' + now + '"}'
+    '{"instType":"SWAP","instId":"' +
+    v.spec.symbol +
+    '","last":"' +
+    px(v, v.last) +
+    '","lastSz":"' +
+    v.lastQty +
+    '","askPx":"' +
+    px(v, v.ask) +
+    '","askSz":"' +
+    v.askSizes[0] +
+    '","bidPx":"' +
+    px(v, v.bid) +
+    '","bidSz":"' +
+    v.bidSizes[0] +
+    '","open24h":"' +
+    open +
+    '","high24h":"' +
+    px(v, v.high) +
+    '","low24h":"' +
+    px(v, v.low) +
+    '","sodUtc0":"' +
+    open +
+    '","sodUtc8":"' +
+    open +
+    '","volCcy24h":"' +
+    contractsToBase(v, v.volume) +
+    '","vol24h":"' +
+    v.volume +
+    '","ts":"' +
+    now +
+    '"}'
   );
 }
 
 export function openInterestItem(v: Venue, now: number): string {
   const base = contractsToBase(v, v.oi);
   return (
-    '{"instId":"' + v.spec.symbol + '","instType":"SWAP","oi":"' + v.oi + '","oiCcy":"' + base + '","oiUsd":"' + fromFloat(Number(base) * v.markPrice(), 2) +
-    '","ts":"' + now + '"}'
+    '{"instId":"' +
+    v.spec.symbol +
+    '","instType":"SWAP","oi":"' +
+    v.oi +
+    '","oiCcy":"' +
+    base +
+    '","oiUsd":"' +
+    fromFloat(Number(base) * v.markPrice(), 2) +
+    '","ts":"' +
+    now +
+    '"}'
   );
 }
 
@@ -66,10 +103,22 @@ function fundingItem(model: SyntheticModel, v: Venue, now: number): string {
   const next = model.nextFundingTime();
   const rate = trimmed(Math.round(v.funding * 1e16), 16);
   return (
-    '{"formulaType":"noRate","fundingRate":"' + rate + '","fundingTime":"' + next + '","impactValue":"20000","instId":"' + v.spec.symbol +
+    '{"formulaType":"noRate","fundingRate":"' +
+    rate +
+    '","fundingTime":"' +
+    next +
+    '","impactValue":"20000","instId":"' +
+    v.spec.symbol +
     '","instType":"SWAP","interestRate":"0.0001","method":"current_period","maxFundingRate":"0.00375","minFundingRate":"-0.00375",' +
-    '"nextFundingRate":"","nextFundingTime":"' + (next + 8 * 3600_000) + '","premium":"' + trimmed(Math.round(v.basis * 1e16), 16) +
-    '","settFundingRate":"' + rate + '","settState":"settled","ts":"' + now + '"}'
+    '"nextFundingRate":"","nextFundingTime":"' +
+    (next + 8 * 3600_000) +
+    '","premium":"' +
+    trimmed(Math.round(v.basis * 1e16), 16) +
+    '","settFundingRate":"' +
+    rate +
+    '","settState":"settled","ts":"' +
+    now +
+    '"}'
   );
 }
 
@@ -77,10 +126,13 @@ function books5(v: Venue): string {
   const tick = v.spec.tickUnits;
   const side = (sizes: number[], price: (i: number) => number) => {
     let s = '[';
-    for (let i = 0; i < 5; i++) s += (i ? ',["' : '["') + px(v, price(i)) + '","' + sizes[i] + '","0","' + (1 + (sizes[i] % 9)) + '"]';
+    for (let i = 0; i < 5; i++)
+      s += (i ? ',["' : '["') + px(v, price(i)) + '","' + sizes[i] + '","0","' + (1 + (sizes[i] % 9)) + '"]';
     return s + ']';
   };
-  return '{"asks":' + side(v.askSizes, (i) => v.ask + i * tick) + ',"bids":' + side(v.bidSizes, (i) => v.bid - i * tick);
+  return (
+    '{"asks":' + side(v.askSizes, (i) => v.ask + i * tick) + ',"bids":' + side(v.bidSizes, (i) => v.bid - i * tick)
+  );
 }
 
 export function okxChannels(model: SyntheticModel): SimChannel[] {
@@ -109,8 +161,27 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
         if (!wanted(tradesKey)) return;
         out(
           tradesKey,
-          push('trades', id, '{"instId":"' + id + '","tradeId":"' + st.tradeId + '","px":"' + px(v, t.price) + '","sz":"' + t.qty + '","side":"' + t.side +
-            '","ts":"' + (now - MATCH_LATENCY_MS) + '","count":"' + t.fills + '","source":"0","seqId":' + st.tradeSeq + '}'),
+          push(
+            'trades',
+            id,
+            '{"instId":"' +
+              id +
+              '","tradeId":"' +
+              st.tradeId +
+              '","px":"' +
+              px(v, t.price) +
+              '","sz":"' +
+              t.qty +
+              '","side":"' +
+              t.side +
+              '","ts":"' +
+              (now - MATCH_LATENCY_MS) +
+              '","count":"' +
+              t.fills +
+              '","source":"0","seqId":' +
+              st.tradeSeq +
+              '}',
+          ),
         );
       },
     });
@@ -119,7 +190,8 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
     // applicable to books, books-l2-tbt, books50-l2-tbt"), so no client can tell a lost push and
     // skip-seq has nothing to act on here. seqId jumps, as OKX's do: it counts the book's updates.
     const booksKey = `books5:${id}`;
-    const booksFrame = (now: number) => push('books5', id, books5(v) + ',"instId":"' + id + '","ts":"' + now + '","seqId":' + st.bookSeq + '}');
+    const booksFrame = (now: number) =>
+      push('books5', id, books5(v) + ',"instId":"' + id + '","ts":"' + now + '","seqId":' + st.bookSeq + '}');
     channels.push({
       exchange: EX,
       keys: [k('books5')],
@@ -152,7 +224,8 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
 
     const markKey = `mark-price:${id}`;
     const markText = () => px(v, Math.round(v.markPrice() / v.unit));
-    const markFrame = (now: number, text: string) => push('mark-price', id, '{"instId":"' + id + '","instType":"SWAP","markPx":"' + text + '","ts":"' + now + '"}');
+    const markFrame = (now: number, text: string) =>
+      push('mark-price', id, '{"instId":"' + id + '","instType":"SWAP","markPx":"' + text + '","ts":"' + now + '"}');
     channels.push({
       exchange: EX,
       keys: [k('mark-price')],
@@ -201,8 +274,27 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
     const indexFrame = (now: number) => {
       const idx = px(v, Math.round(v.asset.mid / v.unit));
       const open = px(v, v.open24h);
-      return push('index-tickers', indexId, '{"instId":"' + indexId + '","idxPx":"' + idx + '","open24h":"' + open + '","high24h":"' + px(v, v.high) +
-        '","low24h":"' + px(v, v.low) + '","sodUtc0":"' + open + '","sodUtc8":"' + open + '","ts":"' + now + '"}');
+      return push(
+        'index-tickers',
+        indexId,
+        '{"instId":"' +
+          indexId +
+          '","idxPx":"' +
+          idx +
+          '","open24h":"' +
+          open +
+          '","high24h":"' +
+          px(v, v.high) +
+          '","low24h":"' +
+          px(v, v.low) +
+          '","sodUtc0":"' +
+          open +
+          '","sodUtc8":"' +
+          open +
+          '","ts":"' +
+          now +
+          '"}',
+      );
     };
     channels.push({
       exchange: EX,
@@ -225,18 +317,42 @@ export function okxChannels(model: SyntheticModel): SimChannel[] {
       const items: string[] = [];
       for (const v of venues) {
         model.refresh(v);
-        if (force && items.length === 0 && v === venues[venues.length - 1] && v.liquidations.length === 0) model.liquidate(v, 'sell');
+        if (force && items.length === 0 && v === venues[venues.length - 1] && v.liquidations.length === 0)
+          model.liquidate(v, 'sell');
         const liqs = model.takeLiquidations(v);
         if (liqs.length === 0) continue;
         const details = liqs.map(
-          (l) => '{"bkLoss":"0","bkPx":"' + px(v, l.price) + '","ccy":"","posSide":"' + (l.side === 'sell' ? 'long' : 'short') + '","side":"' + l.side +
-            '","sz":"' + l.qty + '","ts":"' + l.t + '"}',
+          (l) =>
+            '{"bkLoss":"0","bkPx":"' +
+            px(v, l.price) +
+            '","ccy":"","posSide":"' +
+            (l.side === 'sell' ? 'long' : 'short') +
+            '","side":"' +
+            l.side +
+            '","sz":"' +
+            l.qty +
+            '","ts":"' +
+            l.t +
+            '"}',
         );
         const fam = family(v);
-        items.push('{"details":[' + details.join(',') + '],"instFamily":"' + fam + '","instId":"' + v.spec.symbol + '","instType":"SWAP","uly":"' + fam + '"}');
+        items.push(
+          '{"details":[' +
+            details.join(',') +
+            '],"instFamily":"' +
+            fam +
+            '","instId":"' +
+            v.spec.symbol +
+            '","instType":"SWAP","uly":"' +
+            fam +
+            '"}',
+        );
       }
       if (items.length && wanted('liquidation-orders:SWAP'))
-        out('liquidation-orders:SWAP', '{"arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[' + items.join(',') + ']}');
+        out(
+          'liquidation-orders:SWAP',
+          '{"arg":{"channel":"liquidation-orders","instType":"SWAP"},"data":[' + items.join(',') + ']}',
+        );
     },
   });
   return channels;

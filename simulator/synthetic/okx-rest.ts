@@ -12,10 +12,19 @@ import { bucketVolume, ratioSeries } from './ratios.ts';
 function instrument(v: Venue): string {
   const s = v.spec as OkxVenueSpec;
   return (
-    '{"alias":"","baseCcy":"","category":"1","ctMult":"1","ctType":"linear","ctVal":"' + s.ctVal + '","ctValCcy":"' + v.asset.market.base +
-    '","expTime":"","instId":"' + s.symbol + '","instType":"SWAP","lever":"100","listTime":"1611916828000","lotSz":"1","maxIcebergSz":"100000000",' +
+    '{"alias":"","baseCcy":"","category":"1","ctMult":"1","ctType":"linear","ctVal":"' +
+    s.ctVal +
+    '","ctValCcy":"' +
+    v.asset.market.base +
+    '","expTime":"","instId":"' +
+    s.symbol +
+    '","instType":"SWAP","lever":"100","listTime":"1611916828000","lotSz":"1","maxIcebergSz":"100000000",' +
     '"maxLmtSz":"100000000","maxMktSz":"5000","maxStopSz":"5000","maxTriggerSz":"100000000","maxTwapSz":"100000000","minSz":"1","optType":"",' +
-    '"quoteCcy":"","settleCcy":"USDT","state":"live","stk":"","tickSz":"' + fixed(s.tickUnits, s.priceDp) + '","uly":"' + v.asset.market.base + '-USDT"}'
+    '"quoteCcy":"","settleCcy":"USDT","state":"live","stk":"","tickSz":"' +
+    fixed(s.tickUnits, s.priceDp) +
+    '","uly":"' +
+    v.asset.market.base +
+    '-USDT"}'
   );
 }
 
@@ -43,10 +52,13 @@ export function okxRest(model: SyntheticModel): OkxRestData {
         return openInterestItem(v, now);
       }),
     longShortRatio(by, periodMs, limit, now, kind = 'global') {
-      const v = 'instId' in by ? model.venue('okx-swap', by.instId) : venues.find((x) => x.asset.market.base === by.ccy);
+      const v =
+        'instId' in by ? model.venue('okx-swap', by.instId) : venues.find((x) => x.asset.market.base === by.ccy);
       if (!v) return null;
       const rows = ratioSeries(model.seed, v.asset.index, kind, periodMs, limit, now).reverse();
-      return '[' + rows.map((r) => '["' + r.t + '","' + fromFloat(r.longBp / (10000 - r.longBp), 4) + '"]').join(',') + ']';
+      return (
+        '[' + rows.map((r) => '["' + r.t + '","' + fromFloat(r.longBp / (10000 - r.longBp), 4) + '"]').join(',') + ']'
+      );
     },
     takerVolume(instId, periodMs, limit, unit, now) {
       const v = model.venue('okx-swap', instId);
@@ -54,12 +66,18 @@ export function okxRest(model: SyntheticModel): OkxRestData {
       const s = v.spec as OkxVenueSpec;
       const rows = ratioSeries(model.seed, v.asset.index, 'taker', periodMs, limit, now).reverse();
       const text = (contracts: number) =>
-        unit === 1 ? String(contracts) : unit === 0 ? contractsToBase(v, contracts) : fromFloat(contracts * Number(s.ctVal) * v.markPrice(), 2);
+        unit === 1
+          ? String(contracts)
+          : unit === 0
+            ? contractsToBase(v, contracts)
+            : fromFloat(contracts * Number(s.ctVal) * v.markPrice(), 2);
       return (
         '[' +
         rows
           .map((r) => {
-            const total = Math.round(bucketVolume(model.seed, v.asset.index, v.asset.market.typicalQty, periodMs, r.t) / Number(s.ctVal));
+            const total = Math.round(
+              bucketVolume(model.seed, v.asset.index, v.asset.market.typicalQty, periodMs, r.t) / Number(s.ctVal),
+            );
             const buy = Math.round((total * r.longBp) / 10000);
             return '["' + r.t + '","' + text(total - buy) + '","' + text(buy) + '"]';
           })

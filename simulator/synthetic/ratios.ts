@@ -18,13 +18,21 @@ export interface RatioPoint {
 /** Value at one bucket: a slow wave plus bucket noise, in [0.30, 0.72]. */
 function share(seed: number, asset: number, kind: RatioKind, bucket: number): number {
   const key = asset * 8 + KINDS[kind];
-  const slow = hashUnit(seed, key, Math.floor(bucket / 12)) * 0.5 + hashUnit(seed, key, Math.floor(bucket / 12) + 1) * 0.5;
+  const slow =
+    hashUnit(seed, key, Math.floor(bucket / 12)) * 0.5 + hashUnit(seed, key, Math.floor(bucket / 12) + 1) * 0.5;
   const noise = hashUnit(seed, key + 1000, bucket);
   return 0.3 + 0.32 * slow + 0.1 * noise;
 }
 
 /** `limit` buckets of `periodMs` ending with the one containing `now`, oldest first. */
-export function ratioSeries(seed: number, asset: number, kind: RatioKind, periodMs: number, limit: number, now: number): RatioPoint[] {
+export function ratioSeries(
+  seed: number,
+  asset: number,
+  kind: RatioKind,
+  periodMs: number,
+  limit: number,
+  now: number,
+): RatioPoint[] {
   const last = Math.floor(now / periodMs);
   const out: RatioPoint[] = [];
   for (let b = last - limit + 1; b <= last; b++) {

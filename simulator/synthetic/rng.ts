@@ -50,7 +50,10 @@ export class Rng {
  * taker volumes) must answer the same for the same time bucket however often it is asked.
  */
 export function hashUnit(seed: number, a: number, b: number): number {
-  let h = Math.imul(seed ^ 0x85ebca6b, 0xc2b2ae35) ^ Math.imul(a | 0, 0x27d4eb2f) ^ Math.imul((a / 4294967296) | 0, 0x165667b1);
+  let h =
+    Math.imul(seed ^ 0x85ebca6b, 0xc2b2ae35) ^
+    Math.imul(a | 0, 0x27d4eb2f) ^
+    Math.imul((a / 4294967296) | 0, 0x165667b1);
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) ^ Math.imul(b | 0, 0x297a2d39);
   h = Math.imul(h ^ (h >>> 12), 0x9e3779b1);
   h ^= h >>> 16;

@@ -106,6 +106,11 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
       if (timer) clearInterval(timer);
       timer = null;
     },
-    describe: () => ({ eventsPerSecond: opts.eventsPerSecond, flowPerSecond: Math.round(flowRate), framesPublished: frames, markets: market.markets.map((m) => m.base) }),
+    describe: () => ({
+      eventsPerSecond: opts.eventsPerSecond,
+      flowPerSecond: Math.round(flowRate),
+      framesPublished: frames,
+      markets: market.markets.map((m) => m.base),
+    }),
   };
 }

@@ -12,14 +12,20 @@ export const STATIC_GAP_LIMIT = 500;
 export function readAlerts(db: Db, limit = STATIC_ALERT_LIMIT, market?: string): AlertRow[] {
   if (!hasTable(db, 'alerts')) return [];
   const rows = market
-    ? db.all<Record<string, unknown>>('SELECT * FROM alerts WHERE market = ? ORDER BY local_ts DESC LIMIT ?', [market, limit])
+    ? db.all<Record<string, unknown>>('SELECT * FROM alerts WHERE market = ? ORDER BY local_ts DESC LIMIT ?', [
+        market,
+        limit,
+      ])
     : db.all<Record<string, unknown>>('SELECT * FROM alerts ORDER BY local_ts DESC LIMIT ?', [limit]);
   return rows.map(alertRowFrom).filter((r): r is AlertRow => r !== null);
 }
 
 export function readGaps(db: Db, limit = STATIC_GAP_LIMIT): GapRow[] {
   if (!hasTable(db, 'gaps')) return [];
-  return db.all<GapRow>('SELECT exchange, market, stream, start_ts, end_ts, cause FROM gaps ORDER BY seq DESC LIMIT ?', [limit]);
+  return db.all<GapRow>(
+    'SELECT exchange, market, stream, start_ts, end_ts, cause FROM gaps ORDER BY seq DESC LIMIT ?',
+    [limit],
+  );
 }
 
 export function readFeeds(db: Db): FeedRow[] {
@@ -31,7 +37,10 @@ const OTHER_TABLES = ['metrics', 'alerts'];
 
 export function readCounts(db: Db): TableCount[] {
   const tables = [...EVENT_TABLES.map((t) => t.table), ...OTHER_TABLES].filter((t) => hasTable(db, t));
-  return tables.map((table) => ({ table, rows: Number(db.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)[0]?.n ?? 0) }));
+  return tables.map((table) => ({
+    table,
+    rows: Number(db.all<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)[0]?.n ?? 0),
+  }));
 }
 
 /** Receipt time of the newest event: the highest seq of each table is its newest row. */

@@ -43,18 +43,20 @@ function fromRawEvents(db: Db): MarketRow[] {
     r.local_ts = Math.max(r.local_ts, b.local_ts);
     return r;
   };
-  for (const b of latest<RawBase & { bid_price: string; ask_price: string }>(db, 'book_tickers', 'bid_price, ask_price')) {
+  for (const b of latest<RawBase & { bid_price: string; ask_price: string }>(
+    db,
+    'book_tickers',
+    'bid_price, ask_price',
+  )) {
     const bid = num(b.bid_price);
     const ask = num(b.ask_price);
     if (bid !== null && ask !== null) row(b).price = (bid + ask) / 2;
   }
   // A trade is a better "price" than a mid when both exist.
   for (const t of latest<RawBase & { price: string }>(db, 'trades', 'price')) row(t).price = num(t.price);
-  for (const d of latest<RawBase & { funding_rate: string | null; mark_price: string | null; index_price: string | null }>(
-    db,
-    'derivative_tickers',
-    'funding_rate, mark_price, index_price',
-  )) {
+  for (const d of latest<
+    RawBase & { funding_rate: string | null; mark_price: string | null; index_price: string | null }
+  >(db, 'derivative_tickers', 'funding_rate, mark_price, index_price')) {
     const r = row(d);
     r.funding_rate = num(d.funding_rate);
     const mark = num(d.mark_price);
@@ -62,12 +64,22 @@ function fromRawEvents(db: Db): MarketRow[] {
     if (mark !== null && index) r.basis_bps = ((mark - index) / index) * 10_000;
     r.price ??= mark;
   }
-  for (const o of latest<RawBase & { open_interest: string; value: string | null }>(db, 'open_interest', 'open_interest, value')) {
+  for (const o of latest<RawBase & { open_interest: string; value: string | null }>(
+    db,
+    'open_interest',
+    'open_interest, value',
+  )) {
     const r = row(o);
     const oi = num(o.open_interest);
     r.oi_usd = num(o.value) ?? (oi !== null && r.price !== null ? oi * r.price : null);
   }
-  for (const l of latest<RawBase & { ratio: string }>(db, 'long_short', 'ratio', "WHERE ratio_type = 'global_accounts'")) row(l).ls_global = num(l.ratio);
+  for (const l of latest<RawBase & { ratio: string }>(
+    db,
+    'long_short',
+    'ratio',
+    "WHERE ratio_type = 'global_accounts'",
+  ))
+    row(l).ls_global = num(l.ratio);
   return [...rows.values()].sort((a, b) => a.market.localeCompare(b.market) || a.exchange.localeCompare(b.exchange));
 }
 

@@ -14,7 +14,9 @@ import type { SiteSnapshot } from '../lib/snapshot-types.ts';
 export const LIVE_DB = 'data/futures.db';
 export const SAMPLE_DB = 'public/recordings/sample.sqlite';
 
-export type OpenedSource = { db: NodeDb; source: SiteSnapshot['source'] } | { db: null; source: SiteSnapshot['source'] };
+export type OpenedSource =
+  | { db: NodeDb; source: SiteSnapshot['source'] }
+  | { db: null; source: SiteSnapshot['source'] };
 
 function candidates(): { path: string; kind: 'database' | 'sample' }[] {
   const override = process.env.FUTURESBOARD_SITE_DB;

@@ -22,7 +22,10 @@ function spanOf(db: Db, market: string): Span | null {
   let hi: number | null = null;
   for (const table of ['trades', 'book_tickers', 'derivative_tickers', 'open_interest', 'long_short', 'liquidations']) {
     if (!hasTable(db, table)) continue;
-    const [r] = db.all<{ lo: number | null; hi: number | null }>(`SELECT min(local_ts) AS lo, max(local_ts) AS hi FROM ${table} WHERE market = ?`, [market]);
+    const [r] = db.all<{ lo: number | null; hi: number | null }>(
+      `SELECT min(local_ts) AS lo, max(local_ts) AS hi FROM ${table} WHERE market = ?`,
+      [market],
+    );
     if (r?.lo != null) lo = lo === null ? r.lo : Math.min(lo, r.lo);
     if (r?.hi != null) hi = hi === null ? r.hi : Math.max(hi, r.hi);
   }
@@ -33,7 +36,15 @@ function spanOf(db: Db, market: string): Span | null {
 
 type Grouped = { exchange: string; t: number; v: SqlValue };
 
-function bucketed(db: Db, table: string, valueSql: string, market: string, span: Span, extraWhere = '', aggregate = 'last'): Grouped[] {
+function bucketed(
+  db: Db,
+  table: string,
+  valueSql: string,
+  market: string,
+  span: Span,
+  extraWhere = '',
+  aggregate = 'last',
+): Grouped[] {
   if (!hasTable(db, table)) return [];
   const pick = aggregate === 'last' ? `${valueSql} AS v, max(seq)` : `${aggregate}(${valueSql}) AS v`;
   // The bucket is our own integer, written into the SQL: a bound JS number arrives as REAL and
@@ -60,10 +71,18 @@ export function readMarketSeries(db: Db, market: string): Record<string, MarketS
     }
   };
   const trades = bucketed(db, 'trades', 'price', market, span);
-  add('price', trades.length ? trades : bucketed(db, 'book_tickers', '(CAST(bid_price AS REAL) + CAST(ask_price AS REAL)) / 2', market, span));
+  add(
+    'price',
+    trades.length
+      ? trades
+      : bucketed(db, 'book_tickers', '(CAST(bid_price AS REAL) + CAST(ask_price AS REAL)) / 2', market, span),
+  );
   add('funding', bucketed(db, 'derivative_tickers', 'funding_rate', market, span, 'AND funding_rate IS NOT NULL'));
   const oi = bucketed(db, 'open_interest', 'open_interest', market, span);
-  add('oi', oi.length ? oi : bucketed(db, 'derivative_tickers', 'open_interest', market, span, 'AND open_interest IS NOT NULL'));
+  add(
+    'oi',
+    oi.length ? oi : bucketed(db, 'derivative_tickers', 'open_interest', market, span, 'AND open_interest IS NOT NULL'),
+  );
   add('longShort', bucketed(db, 'long_short', 'ratio', market, span, "AND ratio_type = 'global_accounts'"));
   const notional = 'CAST(price AS REAL) * CAST(qty AS REAL)';
   add('liqLong', bucketed(db, 'liquidations', notional, market, span, "AND side = 'sell'", 'sum'));

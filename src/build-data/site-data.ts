@@ -38,7 +38,14 @@ function load(): { snapshot: SiteSnapshot; db: Db | null } {
     };
   } catch (err) {
     db.close();
-    return { snapshot: emptySnapshot({ ...opened.source, kind: 'none', note: `${opened.source.path}: ${(err as Error).message}` }), db: null };
+    return {
+      snapshot: emptySnapshot({
+        ...opened.source,
+        kind: 'none',
+        note: `${opened.source.path}: ${(err as Error).message}`,
+      }),
+      db: null,
+    };
   }
 }
 
@@ -57,6 +64,7 @@ function guarded<T>(fallback: T, read: (db: Db) => T): T {
   }
 }
 
-export const marketSeries = (market: string): Record<string, MarketSeries> => guarded({}, (db) => readMarketSeries(db, market));
+export const marketSeries = (market: string): Record<string, MarketSeries> =>
+  guarded({}, (db) => readMarketSeries(db, market));
 export const metricHistory = (market: string): MetricHistoryRow[] => guarded([], (db) => readMetricHistory(db, market));
 export const marketAlerts = (market: string): AlertRow[] => guarded([], (db) => readAlerts(db, 200, market));

@@ -13,7 +13,9 @@ export function relayUrlFromEnv(value) {
   try {
     url = new URL(v);
   } catch {
-    throw new Error(`PUBLIC_RELAY_URL: "${value}" is not a URL; use ws://host:port/ or wss://host/ (or "off" for a static-only site)`);
+    throw new Error(
+      `PUBLIC_RELAY_URL: "${value}" is not a URL; use ws://host:port/ or wss://host/ (or "off" for a static-only site)`,
+    );
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
     throw new Error(`PUBLIC_RELAY_URL: must start with ws:// or wss://, got "${value}"`);

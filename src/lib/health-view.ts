@@ -68,7 +68,11 @@ export function healthViewFromContinuity(state: unknown): HealthView | null {
   const running = health.running === true;
   return {
     status: running ? str(health.status) : 'collector not running',
-    reasons: Array.isArray(health.reasons) ? health.reasons.filter((x): x is string => typeof x === 'string') : running ? [] : [str(health.detail) ?? ''],
+    reasons: Array.isArray(health.reasons)
+      ? health.reasons.filter((x): x is string => typeof x === 'string')
+      : running
+        ? []
+        : [str(health.detail) ?? ''],
     uptimeS: num(health.uptimeS),
     uptimePct: num(jsonObject(snap.uptime).pct),
     openGaps: num(jsonObject(snap.gaps).open),

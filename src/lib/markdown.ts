@@ -28,8 +28,14 @@ function sanitize(html: string, mapLink: LinkMapper): string {
     allowedSchemesByTag: { img: ['http', 'https'] },
     allowProtocolRelative: false,
     transformTags: {
-      a: (tagName, attribs) => ({ tagName, attribs: attribs.href ? { ...attribs, href: mapLink(attribs.href) } : attribs }),
-      input: (tagName, attribs) => ({ tagName, attribs: attribs.type === 'checkbox' ? { ...attribs, disabled: '' } : {} }),
+      a: (tagName, attribs) => ({
+        tagName,
+        attribs: attribs.href ? { ...attribs, href: mapLink(attribs.href) } : attribs,
+      }),
+      input: (tagName, attribs) => ({
+        tagName,
+        attribs: attribs.type === 'checkbox' ? { ...attribs, disabled: '' } : {},
+      }),
     },
     exclusiveFilter: (frame) => frame.tag === 'input' && frame.attribs.type !== 'checkbox',
   });

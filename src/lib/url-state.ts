@@ -7,7 +7,10 @@ export function readParams(search: string = typeof location === 'undefined' ? ''
   return new URLSearchParams(search);
 }
 
-export function writeParams(values: Record<string, string | number | null | undefined>, defaults: Record<string, string> = {}): void {
+export function writeParams(
+  values: Record<string, string | number | null | undefined>,
+  defaults: Record<string, string> = {},
+): void {
   const params = new URLSearchParams(location.search);
   for (const [k, v] of Object.entries(values)) {
     const text = v === null || v === undefined ? '' : String(v);
@@ -18,7 +21,12 @@ export function writeParams(values: Record<string, string | number | null | unde
   history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
 }
 
-export function pickParam<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[], fallback: T): T {
+export function pickParam<T extends string>(
+  params: URLSearchParams,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const v = params.get(name);
   return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
 }

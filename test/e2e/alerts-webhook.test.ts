@@ -20,7 +20,8 @@ const received: { body: unknown; path: string }[] = [];
 const REFUSED_TOKEN = '5550001111:AAF-refused-bot-secret';
 const UNREACHABLE_TOKEN = '5550002222:AAG-unreachable-bot-secret';
 const logged: string[] = [];
-const capture = (level: string) => (obj: object, msg?: string) => void logged.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
+const capture = (level: string) => (obj: object, msg?: string) =>
+  void logged.push(`${level} ${msg ?? ''} ${JSON.stringify(obj)}`);
 const logger: Logger = { debug() {}, info: capture('info'), warn: capture('warn'), error: capture('error') };
 
 /** A loopback port with nothing listening on it: connections are refused at once. */
@@ -61,8 +62,18 @@ beforeAll(async () => {
       c.metrics = { bucketMs: 250, warmupBuckets: 8, zWindowBuckets: 40, zMinSamples: 8, alerts: { cooldownMs: 1000 } };
       c.webhooks = [
         { url: `http://127.0.0.1:${port}/ok`, format: 'discord' },
-        { url: `http://127.0.0.1:${port}/bot${REFUSED_TOKEN}/sendMessage`, format: 'telegram', chatId: '-100200300', name: 'desk' },
-        { url: `http://127.0.0.1:${unreachable}/bot${UNREACHABLE_TOKEN}/sendMessage`, format: 'telegram', chatId: '7', name: 'pager' },
+        {
+          url: `http://127.0.0.1:${port}/bot${REFUSED_TOKEN}/sendMessage`,
+          format: 'telegram',
+          chatId: '-100200300',
+          name: 'desk',
+        },
+        {
+          url: `http://127.0.0.1:${unreachable}/bot${UNREACHABLE_TOKEN}/sendMessage`,
+          format: 'telegram',
+          chatId: '7',
+          name: 'pager',
+        },
       ];
     },
   });
@@ -108,7 +119,12 @@ describe('alert webhooks', () => {
     const files = [rig.config.db, `${rig.config.db}-wal`].map((f) => readFileSync(f).toString('latin1')).join('');
     for (const token of [REFUSED_TOKEN, UNREACHABLE_TOKEN])
       for (const secret of [token, token.split(':')[1]])
-        for (const [where, text] of [['log', logged.join('\n')], ['/health', health], ['alert_deliveries', rows], ['database files', files]])
+        for (const [where, text] of [
+          ['log', logged.join('\n')],
+          ['/health', health],
+          ['alert_deliveries', rows],
+          ['database files', files],
+        ])
           expect(text.includes(secret), `${where} holds a bot token`).toBe(false);
   });
 });

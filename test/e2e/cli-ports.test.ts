@@ -18,10 +18,15 @@ describe('port options', () => {
     ['simulate', '--port', ' 80'],
     ['replay', '--port', '1e3'],
   ])('%s %s %j is refused with one line, exit 2, before anything starts', (command, flag, value) => {
-    const args = command === 'replay' ? ['replay', '--db', 'test/replay/fixtures/session.sqlite', '--relay', flag, value] : [command, flag, value];
+    const args =
+      command === 'replay'
+        ? ['replay', '--db', 'test/replay/fixtures/session.sqlite', '--relay', flag, value]
+        : [command, flag, value];
     const r = run(args);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim().split('\n')).toEqual([`futuresboard ${command}: ${flag}: must be a decimal port number 0-65535 (0: any free port), got ${JSON.stringify(value)}`]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `futuresboard ${command}: ${flag}: must be a decimal port number 0-65535 (0: any free port), got ${JSON.stringify(value)}`,
+    ]);
   });
 });

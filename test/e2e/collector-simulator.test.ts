@@ -20,7 +20,9 @@ const KINDS: Record<ExchangeId, string[]> = {
 };
 
 async function counter(rig: Rig, exchange: ExchangeId) {
-  const metrics = await rig.service.collector.telemetry.registry.getSingleMetric('futuresboard_parse_errors_total')?.get();
+  const metrics = await rig.service.collector.telemetry.registry
+    .getSingleMetric('futuresboard_parse_errors_total')
+    ?.get();
   return metrics?.values.find((v) => v.labels.exchange === exchange)?.value ?? 0;
 }
 
@@ -58,11 +60,13 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
       expect(p.price).toMatch(/^\d+(\.\d+)?$/);
       expect(Number(p.qty)).toBeGreaterThan(0);
     }
-    expect((db.prepare("SELECT count(*) AS n FROM markets WHERE exchange = ?").get(exchange) as { n: number }).n).toBe(3);
-    // No REST poll of ours is unknown to the exchange: every one answered.
-    const refused = (await rig.service.collector.telemetry.registry.getSingleMetric('futuresboard_rest_requests_total')?.get())?.values.filter(
-      (v) => v.labels.exchange === exchange && v.labels.status !== '200',
+    expect((db.prepare('SELECT count(*) AS n FROM markets WHERE exchange = ?').get(exchange) as { n: number }).n).toBe(
+      3,
     );
+    // No REST poll of ours is unknown to the exchange: every one answered.
+    const refused = (
+      await rig.service.collector.telemetry.registry.getSingleMetric('futuresboard_rest_requests_total')?.get()
+    )?.values.filter((v) => v.labels.exchange === exchange && v.labels.status !== '200');
     expect(refused).toEqual([]);
     db.close();
   });
@@ -70,7 +74,11 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
   // Binance streams no open interest: the REST poll's value is merged into its tickers.
   if (exchange === 'binance-usdm')
     it('merges polled open interest into the streamed derivative ticker', async () => {
-      const t = await rig.next((e) => e.kind === 'derivative_ticker' && e.open_interest !== null, 25_000, 'a ticker with open interest');
+      const t = await rig.next(
+        (e) => e.kind === 'derivative_ticker' && e.open_interest !== null,
+        25_000,
+        'a ticker with open interest',
+      );
       expect(t.kind === 'derivative_ticker' && Number(t.open_interest)).toBeGreaterThan(0);
     });
 
@@ -89,7 +97,9 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
   if (exchange === 'okx-swap')
     it('records no sequence gap for a skip-seq fault: nothing it records carries a chain to break', async () => {
       const gaps: unknown[] = [];
-      const off = rig.service.collector.writer.onCommit((batch) => gaps.push(...batch.filter((e) => e.kind === 'gap' && e.cause === 'sequence')));
+      const off = rig.service.collector.writer.onCommit((batch) =>
+        gaps.push(...batch.filter((e) => e.kind === 'gap' && e.cause === 'sequence')),
+      );
       await rig.sim.fault({ exchange, fault: 'skip-seq', count: 3 });
       let tops = 0;
       await rig.next((e) => e.kind === 'book_top' && ++tops >= 30, 20_000, 'thirty books5 pushes after the fault');
@@ -110,7 +120,11 @@ describe.each(EXCHANGES)('%s through the simulator', (exchange) => {
     const g = await gap;
     expect(g.kind === 'gap' && g.cause).toBe('error');
     // It is written just before the first REST row after the pause.
-    await rig.next((e) => (e.kind === 'open_interest' || e.kind === 'long_short') && e.seq > g.seq, 25_000, 'REST data after the gap');
+    await rig.next(
+      (e) => (e.kind === 'open_interest' || e.kind === 'long_short') && e.seq > g.seq,
+      25_000,
+      'REST data after the gap',
+    );
   });
 
   it('counts and skips a malformed frame', async () => {

@@ -36,7 +36,9 @@ describe('futuresboard import of bad input', () => {
     const r = runImport(file, join(dir, 'garbage.db'));
     expect(r.status).toBe(1);
     expect(r.messages).toHaveLength(1);
-    expect(r.messages[0]).toContain(`no frames imported: ${file}: 20000 of 20000 lines malformed, skipped (line 1, 2, 3, 4, 5, …)`);
+    expect(r.messages[0]).toContain(
+      `no frames imported: ${file}: 20000 of 20000 lines malformed, skipped (line 1, 2, 3, 4, 5, …)`,
+    );
   });
 
   it('a JSON null line: exit 1 with one line, no trace', () => {
@@ -47,28 +49,35 @@ describe('futuresboard import of bad input', () => {
     expect(r.messages).toEqual([expect.stringContaining('1 of 1 lines malformed, skipped (line 1)')]);
   });
 
-  it.skipIf(needsShared('the import test that mixes bad lines into the recorded OKX session (../shared/captures)'))('bad lines among good ones, one longer than the limit: the good ones are imported, the bad summarized', () => {
-    const clean = join(dir, 'clean.db');
-    expect(runImport(CAPTURE, clean).status).toBe(0);
+  it.skipIf(needsShared('the import test that mixes bad lines into the recorded OKX session (../shared/captures)'))(
+    'bad lines among good ones, one longer than the limit: the good ones are imported, the bad summarized',
+    () => {
+      const clean = join(dir, 'clean.db');
+      expect(runImport(CAPTURE, clean).status).toBe(0);
 
-    const lines = readFileSync(CAPTURE, 'utf8').trimEnd().split('\n');
-    const file = join(dir, 'mixed.jsonl');
-    const fd = openSync(file, 'w');
-    writeSync(fd, `${lines[0]}\nnull\n[1,2]\n{"t":"recv","conn":"OKX.ws.1"}\n`);
-    // An over-long line, written in pieces: the importer must skip it without holding it.
-    const piece = 'x'.repeat(1 << 20);
-    for (let n = 0; n <= MAX_LINE_BYTES; n += piece.length) writeSync(fd, piece);
-    writeSync(fd, `\n${lines.slice(1).join('\n')}\n`);
-    closeSync(fd);
+      const lines = readFileSync(CAPTURE, 'utf8').trimEnd().split('\n');
+      const file = join(dir, 'mixed.jsonl');
+      const fd = openSync(file, 'w');
+      writeSync(fd, `${lines[0]}\nnull\n[1,2]\n{"t":"recv","conn":"OKX.ws.1"}\n`);
+      // An over-long line, written in pieces: the importer must skip it without holding it.
+      const piece = 'x'.repeat(1 << 20);
+      for (let n = 0; n <= MAX_LINE_BYTES; n += piece.length) writeSync(fd, piece);
+      writeSync(fd, `\n${lines.slice(1).join('\n')}\n`);
+      closeSync(fd);
 
-    const mixed = join(dir, 'mixed.db');
-    const r = runImport(file, mixed);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/0 malformed frames skipped; 4 malformed lines skipped/);
-    expect(r.messages).toHaveLength(1);
-    expect(r.messages[0]).toContain(`warning: ${file}: 4 of ${lines.length + 4} lines malformed, skipped (line 2, 3, 4, 5)`);
-    for (const table of ['trades', 'book_tops', 'derivative_tickers'])
-      expect(count(mixed, `SELECT count(*) FROM ${table}`), table).toBe(count(clean, `SELECT count(*) FROM ${table}`));
-    expect(count(mixed, 'SELECT count(*) FROM trades')).toBeGreaterThan(0);
-  });
+      const mixed = join(dir, 'mixed.db');
+      const r = runImport(file, mixed);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/0 malformed frames skipped; 4 malformed lines skipped/);
+      expect(r.messages).toHaveLength(1);
+      expect(r.messages[0]).toContain(
+        `warning: ${file}: 4 of ${lines.length + 4} lines malformed, skipped (line 2, 3, 4, 5)`,
+      );
+      for (const table of ['trades', 'book_tops', 'derivative_tickers'])
+        expect(count(mixed, `SELECT count(*) FROM ${table}`), table).toBe(
+          count(clean, `SELECT count(*) FROM ${table}`),
+        );
+      expect(count(mixed, 'SELECT count(*) FROM trades')).toBeGreaterThan(0);
+    },
+  );
 });

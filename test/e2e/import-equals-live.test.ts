@@ -27,14 +27,21 @@ const SUBSETS: Record<ExchangeId, string[]> = {
 /** Short buckets, so that a few seconds of recording give metric rows to compare. */
 const METRICS = { bucketMs: 1000, warmupBuckets: 5, zWindowBuckets: 20, zMinSamples: 5 };
 
-
 async function fault(rig: Rig, spec: object): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${rig.sim.port}/_sim/fault`, { method: 'POST', body: JSON.stringify(spec) });
+  const res = await fetch(`http://127.0.0.1:${rig.sim.port}/_sim/fault`, {
+    method: 'POST',
+    body: JSON.stringify(spec),
+  });
   expect(res.status).toBe(200);
 }
 
 /** Resolves once every exchange has committed an event matching `pred`. */
-function onEvery(rig: Rig, exchanges: readonly ExchangeId[], pred: (e: RecordedEvent) => boolean, what: string): Promise<unknown> {
+function onEvery(
+  rig: Rig,
+  exchanges: readonly ExchangeId[],
+  pred: (e: RecordedEvent) => boolean,
+  what: string,
+): Promise<unknown> {
   return Promise.all(exchanges.map((ex) => rig.next((e) => e.exchange === ex && pred(e), 30_000, `${what} on ${ex}`)));
 }
 
@@ -52,12 +59,26 @@ describe('import of a raw archive', () => {
     try {
       // Binance merges polled open interest into its tickers: a REST body is in the parser's
       // state before the reconnect, so the new connection's parser must carry it too.
-      await rig.next((e) => e.kind === 'derivative_ticker' && e.exchange === 'binance-usdm' && e.open_interest !== null, 30_000, 'polled open interest');
+      await rig.next(
+        (e) => e.kind === 'derivative_ticker' && e.exchange === 'binance-usdm' && e.open_interest !== null,
+        30_000,
+        'polled open interest',
+      );
       // OKX's books5 carries no sequence numbers: sequence breaks come from Binance and Bybit.
-      const breaks = onEvery(rig, ['binance-usdm', 'bybit-linear'], (e) => e.kind === 'gap' && e.cause === 'sequence', 'a sequence gap');
+      const breaks = onEvery(
+        rig,
+        ['binance-usdm', 'bybit-linear'],
+        (e) => e.kind === 'gap' && e.cause === 'sequence',
+        'a sequence gap',
+      );
       await fault(rig, { exchange: 'all', fault: 'skip-seq' });
       await breaks;
-      const reconnects = onEvery(rig, EXCHANGES, (e) => e.kind === 'gap' && e.cause === 'disconnect', 'a disconnect gap');
+      const reconnects = onEvery(
+        rig,
+        EXCHANGES,
+        (e) => e.kind === 'gap' && e.cause === 'disconnect',
+        'a disconnect gap',
+      );
       await fault(rig, { exchange: 'all', fault: 'drop' });
       await reconnects;
     } finally {
@@ -73,7 +94,7 @@ describe('import of a raw archive', () => {
     for (const t of RECORDED_TABLES) expect(recordedRows(replayed, t), t).toEqual(recordedRows(rig.config.db, t));
     // The comparison covered what it is about.
     const live = new Database(rig.config.db, { readonly: true });
-    const count = (sql: string) => (live.prepare(sql).pluck().get() as number);
+    const count = (sql: string) => live.prepare(sql).pluck().get() as number;
     expect(count("SELECT count(DISTINCT exchange) FROM gaps WHERE cause = 'disconnect'")).toBe(3);
     expect(count('SELECT count(*) FROM metrics')).toBeGreaterThan(0);
     expect(count("SELECT count(*) FROM trades WHERE exchange = 'okx-swap' AND symbol <> 'BTC-USDT-SWAP'")).toBe(0);

@@ -27,7 +27,10 @@ describe('collect with no exchange reachable', () => {
     const port = await closedPort();
     const nowhere = `127.0.0.1:${port}`;
     const endpoints = {
-      'binance-usdm': { ws: { public: `ws://${nowhere}/public`, market: `ws://${nowhere}/market` }, rest: `http://${nowhere}` },
+      'binance-usdm': {
+        ws: { public: `ws://${nowhere}/public`, market: `ws://${nowhere}/market` },
+        rest: `http://${nowhere}`,
+      },
       'bybit-linear': { ws: { linear: `ws://${nowhere}/v5/public/linear` }, rest: `http://${nowhere}` },
       'okx-swap': { ws: { public: `ws://${nowhere}/ws/v5/public` }, rest: `http://${nowhere}` },
     };
@@ -41,7 +44,9 @@ describe('collect with no exchange reachable', () => {
         exchanges: Object.fromEntries(EXCHANGES.map((id) => [id, { endpoints: endpoints[id] }])),
       }),
     );
-    const child = spawn(process.execPath, ['bin/futuresboard', 'collect', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/futuresboard', 'collect', '--config', config], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const messages: string[] = [];
     let httpPort = 0;

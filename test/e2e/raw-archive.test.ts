@@ -21,10 +21,12 @@ const columns = 'exchange, symbol, market, ts, local_ts';
 
 function rows(path: string, table: string): string[] {
   const db = new Database(path, { readonly: true });
-  const out = (db.prepare(`SELECT ${columns}, * FROM ${table} ORDER BY seq`).all() as Record<string, unknown>[]).map((r) => {
-    const { seq: _seq, ...rest } = r;
-    return JSON.stringify(rest);
-  });
+  const out = (db.prepare(`SELECT ${columns}, * FROM ${table} ORDER BY seq`).all() as Record<string, unknown>[]).map(
+    (r) => {
+      const { seq: _seq, ...rest } = r;
+      return JSON.stringify(rest);
+    },
+  );
   db.close();
   return out;
 }
@@ -37,7 +39,12 @@ describe('raw frame archive', () => {
     await rig.next((e) => e.kind === 'long_short', 20_000, 'a REST poll');
     await rig.stop();
 
-    const kinds = new Set(readFileSync(raw, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { t: string }).t));
+    const kinds = new Set(
+      readFileSync(raw, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { t: string }).t),
+    );
     expect(kinds).toEqual(new Set(['header', 'connect', 'send', 'recv', 'http']));
 
     const replayed = join(dir, 'replayed.db');

@@ -52,7 +52,14 @@ afterEach(async () => {
 
 async function rig(start: number, limits: Partial<BinanceLimits> = {}): Promise<Rig> {
   const time = new VirtualTime(start);
-  const sim: Simulator = await startSimulator({ port: 0, markets: MARKETS, eventsPerSecond: 1, seed: 3, clock: time.now, limits: { binance: limits } });
+  const sim: Simulator = await startSimulator({
+    port: 0,
+    markets: MARKETS,
+    eventsPerSecond: 1,
+    seed: 3,
+    clock: time.now,
+    limits: { binance: limits },
+  });
   const telemetry: Telemetry = createTelemetry();
   cleanup.push(async () => {
     telemetry.stop();
@@ -65,12 +72,23 @@ async function rig(start: number, limits: Partial<BinanceLimits> = {}): Promise<
   const requests: Request[] = [];
   const warnings: Rig['warnings'] = [];
   const events: MarketEvent[] = [];
-  const logger: Logger = { debug() {}, info() {}, warn: (obj, msg) => warnings.push({ obj, msg }), error: (obj, msg) => warnings.push({ obj, msg }) };
+  const logger: Logger = {
+    debug() {},
+    info() {},
+    warn: (obj, msg) => warnings.push({ obj, msg }),
+    error: (obj, msg) => warnings.push({ obj, msg }),
+  };
   const logged: typeof fetch = async (input, init) => {
     const at = time.now();
     const res = await fetch(input, init);
     const url = new URL(String(input));
-    requests.push({ at, path: url.pathname, symbol: url.searchParams.get('symbol') ?? '', status: res.status, retryAfter: Number(res.headers.get('retry-after')) });
+    requests.push({
+      at,
+      path: url.pathname,
+      symbol: url.searchParams.get('symbol') ?? '',
+      status: res.status,
+      retryAfter: Number(res.headers.get('retry-after')),
+    });
     return res;
   };
   return {
@@ -115,7 +133,8 @@ describe('Binance REST polls at 300 markets', () => {
     await r.run(r.poller(ratioPolls), T0 + period + 30_000);
     expect(r.requests.filter((q) => q.status !== 200)).toEqual([]);
     const byPoll = new Map<string, number[]>();
-    for (const q of r.requests) byPoll.set(`${q.path} ${q.symbol}`, [...(byPoll.get(`${q.path} ${q.symbol}`) ?? []), q.at]);
+    for (const q of r.requests)
+      byPoll.set(`${q.path} ${q.symbol}`, [...(byPoll.get(`${q.path} ${q.symbol}`) ?? []), q.at]);
     expect(byPoll.size).toBe(1200);
     // The polls that came round again did so one period later, in their own slots: the schedule
     // stays spread out instead of bunching at the period boundary.
@@ -146,7 +165,9 @@ describe('Binance REST polls at 300 markets', () => {
     for (let i = 0; i < 45; i++) expect((await fetch(tickers)).status).toBe(200);
     await r.run(r.poller(r.plan.polls), T0 + 65_000);
     expect(r.requests.filter((q) => q.status !== 200)).toEqual([]);
-    expect(r.warnings).toEqual([expect.objectContaining({ obj: expect.objectContaining({ family: 'fapi', pauseMs: expect.any(Number) }) })]);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ obj: expect.objectContaining({ family: 'fapi', pauseMs: expect.any(Number) }) }),
+    ]);
     const pausedAt = T0 + 60_000 - (r.warnings[0].obj as { pauseMs: number }).pauseMs;
     const during = r.requests.filter((q) => q.at > pausedAt && q.at < T0 + 60_000);
     expect(during.filter((q) => !isData(q))).toEqual([]);
@@ -167,12 +188,16 @@ describe('Binance REST polls at 300 markets', () => {
     const resumeAt = hit.at + hit.retryAfter * 1000;
     const during = r.requests.filter((q) => q.at > hit.at && q.at < resumeAt);
     expect(during.filter(isData)).toEqual([]);
-    const oiDuring = new Set(during.filter((q) => q.path === '/fapi/v1/openInterest' && q.status === 200).map((q) => q.symbol));
+    const oiDuring = new Set(
+      during.filter((q) => q.path === '/fapi/v1/openInterest' && q.status === 200).map((q) => q.symbol),
+    );
     expect(oiDuring.size).toBe(300);
     const after = r.requests.filter((q) => q.at >= resumeAt && isData(q));
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((q) => q.status === 200)).toBe(true);
-    expect(r.warnings).toEqual([expect.objectContaining({ obj: expect.objectContaining({ family: 'futures/data', status: 429 }) })]);
+    expect(r.warnings).toEqual([
+      expect.objectContaining({ obj: expect.objectContaining({ family: 'futures/data', status: 429 }) }),
+    ]);
   });
 });
 

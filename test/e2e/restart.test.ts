@@ -24,7 +24,11 @@ const METRICS = { bucketMs: 1000, warmupBuckets: 5, zWindowBuckets: 20, zMinSamp
 const DATA_TABLES = RECORDED_TABLES.filter((t) => !['gaps', 'metrics', 'alerts'].includes(t));
 const FIRST_DATA_AFTER = `SELECT min(seq) FROM (${DATA_TABLES.map((t) => `SELECT min(seq) AS seq FROM ${t} WHERE seq > $after`).join(' UNION ALL ')})`;
 
-const okxGlobalRatio = (e: RecordedEvent) => e.kind === 'long_short' && e.exchange === 'okx-swap' && e.symbol === 'BTC-USDT-SWAP' && e.ratio_type === 'global_accounts';
+const okxGlobalRatio = (e: RecordedEvent) =>
+  e.kind === 'long_short' &&
+  e.exchange === 'okx-swap' &&
+  e.symbol === 'BTC-USDT-SWAP' &&
+  e.ratio_type === 'global_accounts';
 
 function session(): Promise<Rig> {
   return startRig(dir, {
@@ -50,7 +54,10 @@ describe('collector restart', () => {
     const dbPath = first.config.db;
     const before = new Database(dbPath, { readonly: true });
     const lastSeq = maxSeq(before);
-    const streams = before.prepare("SELECT exchange || ' ' || stream FROM feed_state ORDER BY 1").pluck().all() as string[];
+    const streams = before
+      .prepare("SELECT exchange || ' ' || stream FROM feed_state ORDER BY 1")
+      .pluck()
+      .all() as string[];
     before.close();
 
     const second = await session();
@@ -58,20 +65,38 @@ describe('collector restart', () => {
     try {
       ratio = await second.next(okxGlobalRatio, 30_000, 'the OKX long/short poll after the restart');
       // A few buckets of OKX BTC closed after the poll.
-      await second.next((e) => e.exchange === 'okx-swap' && e.symbol === 'BTC-USDT-SWAP' && e.local_ts >= ratio.local_ts + 3 * METRICS.bucketMs, 30_000, 'later OKX data');
+      await second.next(
+        (e) =>
+          e.exchange === 'okx-swap' &&
+          e.symbol === 'BTC-USDT-SWAP' &&
+          e.local_ts >= ratio.local_ts + 3 * METRICS.bucketMs,
+        30_000,
+        'later OKX data',
+      );
     } finally {
       await second.stop();
     }
 
     const db = new Database(dbPath, { readonly: true });
-    const restarts = db.prepare("SELECT exchange || ' ' || stream AS stream, seq FROM gaps WHERE cause = 'restart' ORDER BY seq").all() as { stream: string; seq: number }[];
+    const restarts = db
+      .prepare("SELECT exchange || ' ' || stream AS stream, seq FROM gaps WHERE cause = 'restart' ORDER BY seq")
+      .all() as { stream: string; seq: number }[];
     const firstEvent = db.prepare(FIRST_DATA_AFTER).pluck().get({ after: lastSeq }) as number;
     expect(restarts.map((r) => r.stream).sort()).toEqual(streams);
-    expect(Math.max(...restarts.map((r) => r.seq)), 'last restart gap before the first event of the new session').toBeLessThan(firstEvent);
+    expect(
+      Math.max(...restarts.map((r) => r.seq)),
+      'last restart gap before the first event of the new session',
+    ).toBeLessThan(firstEvent);
     expect(Math.min(...restarts.map((r) => r.seq))).toBeGreaterThan(lastSeq);
-    const okxRows = db.prepare("SELECT ls_global FROM metrics WHERE exchange = 'okx-swap' AND symbol = 'BTC-USDT-SWAP' AND seq > ?").pluck().all(ratio.seq) as (number | null)[];
+    const okxRows = db
+      .prepare("SELECT ls_global FROM metrics WHERE exchange = 'okx-swap' AND symbol = 'BTC-USDT-SWAP' AND seq > ?")
+      .pluck()
+      .all(ratio.seq) as (number | null)[];
     expect(okxRows.length).toBeGreaterThan(0);
-    expect(okxRows.filter((v) => v === null), 'OKX BTC metric rows without the long/short ratio polled before them').toEqual([]);
+    expect(
+      okxRows.filter((v) => v === null),
+      'OKX BTC metric rows without the long/short ratio polled before them',
+    ).toEqual([]);
     db.close();
 
     // The archive holds both sessions: their import restarts at the same place.

@@ -31,7 +31,9 @@ function opened(): number {
 describe('connection rollover before the maximum lifetime', () => {
   it('hands over to the replacement without a gap, closing the old connection', async () => {
     const instruments = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].map((s) => guessInstrument('binance-usdm', s));
-    const spec = adapter.plan(sim.endpoints['binance-usdm'], instruments).connections.find((c) => c.stream === 'market')!;
+    const spec = adapter
+      .plan(sim.endpoints['binance-usdm'], instruments)
+      .connections.find((c) => c.stream === 'market')!;
     const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
     const events: MarketEvent[] = [];
     let rollovers = 0;

@@ -28,12 +28,35 @@ const capture = join(dir, 'capture.jsonl');
 writeFileSync(
   capture,
   [
-    { t: 'connect', conn: 'c1', ts: 1767225600.0, addr: 'wss://fstream.binance.com/market/stream?streams=btcusdt@aggTrade' },
     {
-      t: 'recv', conn: 'c1', ts: 1767225600.5,
-      data: JSON.stringify({ stream: 'btcusdt@aggTrade', data: { e: 'aggTrade', E: 1767225600400, a: 1, s: 'BTCUSDT', p: '65000.10', q: '0.010', f: 1, l: 1, T: 1767225600300, m: false } }),
+      t: 'connect',
+      conn: 'c1',
+      ts: 1767225600.0,
+      addr: 'wss://fstream.binance.com/market/stream?streams=btcusdt@aggTrade',
     },
-  ].map((l) => JSON.stringify(l)).join('\n') + '\n',
+    {
+      t: 'recv',
+      conn: 'c1',
+      ts: 1767225600.5,
+      data: JSON.stringify({
+        stream: 'btcusdt@aggTrade',
+        data: {
+          e: 'aggTrade',
+          E: 1767225600400,
+          a: 1,
+          s: 'BTCUSDT',
+          p: '65000.10',
+          q: '0.010',
+          f: 1,
+          l: 1,
+          T: 1767225600300,
+          m: false,
+        },
+      }),
+    },
+  ]
+    .map((l) => JSON.stringify(l))
+    .join('\n') + '\n',
 );
 
 /** What each refusal says is wrong (after naming the file). */
@@ -112,7 +135,13 @@ describe('writers refuse a file that is not theirs before writing anything', () 
   it.each(refused)('import refuses the %s file', async (bad) => {
     const path = files[bad];
     const before = fingerprint(path);
-    expectOneLine(await cli(['import', capture, '--db', path]), path, bad === 'foreign' ? /not a futuresboard recording \(it has other tables: users\); futuresboard writes only its own databases/ : SAYS[bad]);
+    expectOneLine(
+      await cli(['import', capture, '--db', path]),
+      path,
+      bad === 'foreign'
+        ? /not a futuresboard recording \(it has other tables: users\); futuresboard writes only its own databases/
+        : SAYS[bad],
+    );
     expect(fingerprint(path)).toEqual(before);
   });
 
@@ -121,7 +150,11 @@ describe('writers refuse a file that is not theirs before writing anything', () 
       const path = files[bad];
       const before = fingerprint(path);
       const r = await bin(['collect', '--db', path, '--port', '0']);
-      expectOneLine(r, path, bad === 'foreign' ? /not a futuresboard recording \(it has other tables: users\)/ : SAYS.newer);
+      expectOneLine(
+        r,
+        path,
+        bad === 'foreign' ? /not a futuresboard recording \(it has other tables: users\)/ : SAYS.newer,
+      );
       expect(r.code).toBe(1);
       expect(fingerprint(path)).toEqual(before);
     }
@@ -129,17 +162,29 @@ describe('writers refuse a file that is not theirs before writing anything', () 
 
   it('an unwritable path gets one line: a folder that is a file, a lock that is not a file, a folder that takes no new files', async () => {
     const underFile = join(files.garbage, 'x.db');
-    expectOneLine(await cli(['import', capture, '--db', underFile]), underFile, /cannot be written \(ENOTDIR\); choose a database path in a writable folder/);
+    expectOneLine(
+      await cli(['import', capture, '--db', underFile]),
+      underFile,
+      /cannot be written \(ENOTDIR\); choose a database path in a writable folder/,
+    );
 
     const locked = join(dir, 'locked', 'x.db');
     mkdirSync(`${locked}.lock`, { recursive: true });
-    expectOneLine(await cli(['import', capture, '--db', locked]), `${locked}.lock`, /exists but cannot be read \(EISDIR\); remove it if no futuresboard process writes/);
+    expectOneLine(
+      await cli(['import', capture, '--db', locked]),
+      `${locked}.lock`,
+      /exists but cannot be read \(EISDIR\); remove it if no futuresboard process writes/,
+    );
     expect(existsSync(locked)).toBe(false);
 
     // procfs refuses new files even to root: the lock cannot be created (the ENOENT …lock of the issue).
     if (existsSync('/proc/self')) {
       const proc = `/proc/futuresboard-${process.pid}.db`;
-      expectOneLine(await cli(['import', capture, '--db', proc]), `${proc}.lock`, /cannot create the lock file .* \(ENOENT\); choose a database path in a writable folder/);
+      expectOneLine(
+        await cli(['import', capture, '--db', proc]),
+        `${proc}.lock`,
+        /cannot create the lock file .* \(ENOENT\); choose a database path in a writable folder/,
+      );
     }
   });
 

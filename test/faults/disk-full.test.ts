@@ -77,9 +77,7 @@ describe('disk full', () => {
     }
 
     // /health: down (HTTP 503), the first reason naming the full disk.
-    await expect
-      .poll(async () => (await getHealth(port)).httpStatus, { timeout: 20_000, interval: 100 })
-      .toBe(503);
+    await expect.poll(async () => (await getHealth(port)).httpStatus, { timeout: 20_000, interval: 100 }).toBe(503);
     const downAfterMs = Date.now() - fullAt;
     const down = await getHealth(port);
     expect(down.status).toBe('down');
@@ -97,7 +95,11 @@ describe('disk full', () => {
     // Space returns: the writer commits what it held, then the dropped interval as a gap.
     if (mounted) rmSync(ballast);
     else service.collector.db.pragma('max_page_count = 1073741823');
-    const gap = await rig.next((e) => e.kind === 'gap' && e.cause === 'error', 20_000, 'the error gap after space returned');
+    const gap = await rig.next(
+      (e) => e.kind === 'gap' && e.cause === 'error',
+      20_000,
+      'the error gap after space returned',
+    );
     if (gap.kind !== 'gap') throw new Error('unreachable');
     expect(gap.start_ts).toBeGreaterThanOrEqual(fullAt);
     expect(gap.end_ts).toBeGreaterThanOrEqual(gap.start_ts);
@@ -108,7 +110,11 @@ describe('disk full', () => {
 
     const gaps = withDb(config.db, (db) => {
       expect(integrity(db)).toBe('ok');
-      const rows = db.prepare("SELECT exchange, start_ts, end_ts FROM gaps WHERE cause = 'error'").all() as { exchange: string; start_ts: number; end_ts: number }[];
+      const rows = db.prepare("SELECT exchange, start_ts, end_ts FROM gaps WHERE cause = 'error'").all() as {
+        exchange: string;
+        start_ts: number;
+        end_ts: number;
+      }[];
       // Nothing of an exchange was recorded inside its gap: the missing interval is exactly the gap.
       for (const g of rows) {
         const inside = db

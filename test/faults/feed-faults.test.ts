@@ -26,7 +26,9 @@ let rssPeak: () => number;
 
 beforeAll(async () => {
   rig = await startRig(dir, { rate: 3000, name: 'faults' });
-  await Promise.all(EXCHANGES.map((x) => rig.next((e) => e.kind === 'trade' && e.exchange === x, 30_000, `a ${x} trade`)));
+  await Promise.all(
+    EXCHANGES.map((x) => rig.next((e) => e.kind === 'trade' && e.exchange === x, 30_000, `a ${x} trade`)),
+  );
   memory = sampleMemory(250);
   warmHeap = process.memoryUsage().heapUsed;
   rssPeak = peakRssGrowth();
@@ -37,16 +39,25 @@ afterAll(async () => {
 
 const port = () => rig.service.port;
 const frames = async (exchange: ExchangeId, type = 'data') =>
-  (await rig.service.collector.telemetry.frames.get()).values.find((v) => v.labels.exchange === exchange && v.labels.type === type)?.value ?? 0;
+  (await rig.service.collector.telemetry.frames.get()).values.find(
+    (v) => v.labels.exchange === exchange && v.labels.type === type,
+  )?.value ?? 0;
 /** Resolves when every exchange has committed a trade received after `t`. */
 const dataAfter = (t: number, what: string) =>
-  Promise.all(EXCHANGES.map((x) => rig.next((e) => e.kind === 'trade' && e.exchange === x && e.local_ts > t, 30_000, `${x} ${what}`)));
+  Promise.all(
+    EXCHANGES.map((x) =>
+      rig.next((e) => e.kind === 'trade' && e.exchange === x && e.local_ts > t, 30_000, `${x} ${what}`),
+    ),
+  );
 
 describe('feed faults', () => {
   it('counts 1 % malformed frames one by one and keeps recording', async () => {
     const before = await scrapeMetrics(port());
     const injected = Object.fromEntries(EXCHANGES.map((x) => [x, 0])) as Record<ExchangeId, number>;
-    const start = Object.fromEntries(await Promise.all(EXCHANGES.map(async (x) => [x, await frames(x)]))) as Record<ExchangeId, number>;
+    const start = Object.fromEntries(await Promise.all(EXCHANGES.map(async (x) => [x, await frames(x)]))) as Record<
+      ExchangeId,
+      number
+    >;
     // After each committed batch, inject one malformed frame per 99 good ones received, until
     // every exchange has had ten: paced by the data, however fast this machine delivers it.
     while (EXCHANGES.some((x) => injected[x] < 10)) {
@@ -64,19 +75,34 @@ describe('feed faults', () => {
     await dataAfter(t, 'data after the malformed frames');
     const after = await scrapeMetrics(port());
     for (const x of EXCHANGES) {
-      expect(after('futuresboard_parse_errors_total', { exchange: x }) - before('futuresboard_parse_errors_total', { exchange: x })).toBe(injected[x]);
+      expect(
+        after('futuresboard_parse_errors_total', { exchange: x }) -
+          before('futuresboard_parse_errors_total', { exchange: x }),
+      ).toBe(injected[x]);
       // Malformed frames do not cost the connection.
-      expect(after('futuresboard_reconnects_total', { exchange: x })).toBe(before('futuresboard_reconnects_total', { exchange: x }));
+      expect(after('futuresboard_reconnects_total', { exchange: x })).toBe(
+        before('futuresboard_reconnects_total', { exchange: x }),
+      );
     }
-    console.log(`malformed: injected ${JSON.stringify(injected)} (1 per 99 data frames), all counted in futuresboard_parse_errors_total`);
+    console.log(
+      `malformed: injected ${JSON.stringify(injected)} (1 per 99 data frames), all counted in futuresboard_parse_errors_total`,
+    );
   });
 
   it('drops a 16 MiB frame with its connection, counts it, records the gap and reconnects', async () => {
     const before = await scrapeMetrics(port());
-    const gap = rig.next((e) => e.kind === 'gap' && e.exchange === 'okx-swap' && e.cause === 'disconnect', 30_000, 'the disconnect gap');
+    const gap = rig.next(
+      (e) => e.kind === 'gap' && e.exchange === 'okx-swap' && e.cause === 'disconnect',
+      30_000,
+      'the disconnect gap',
+    );
     await rig.sim.fault({ exchange: 'okx-swap', fault: 'oversized', bytes: 16 * MiB });
     const g = await gap;
-    await rig.next((e) => e.kind === 'trade' && e.exchange === 'okx-swap' && e.seq > g.seq, 30_000, 'okx data after the reconnect');
+    await rig.next(
+      (e) => e.kind === 'trade' && e.exchange === 'okx-swap' && e.seq > g.seq,
+      30_000,
+      'okx data after the reconnect',
+    );
     const after = await scrapeMetrics(port());
     const delta = (name: string, labels: Record<string, string>) => after(name, labels) - before(name, labels);
     expect(delta('futuresboard_oversized_frames_total', { exchange: 'okx-swap' })).toBe(1);
@@ -95,20 +121,35 @@ describe('feed faults', () => {
     }
     // Only streams that chain their numbers can show a skip: OKX's books5 has no prevSeqId.
     const CHAINED = ['binance-usdm', 'bybit-linear'] as const;
-    await Promise.all(CHAINED.map((x) => rig.next((e) => e.kind === 'gap' && e.exchange === x && e.cause === 'sequence', 30_000, `a ${x} sequence gap`)));
+    await Promise.all(
+      CHAINED.map((x) =>
+        rig.next((e) => e.kind === 'gap' && e.exchange === x && e.cause === 'sequence', 30_000, `a ${x} sequence gap`),
+      ),
+    );
     await dataAfter(Date.now(), 'data after the sequence faults');
     const after = await scrapeMetrics(port());
-    expect(after('futuresboard_gaps_total', { exchange: 'okx-swap', cause: 'sequence' })).toBe(before('futuresboard_gaps_total', { exchange: 'okx-swap', cause: 'sequence' }));
+    expect(after('futuresboard_gaps_total', { exchange: 'okx-swap', cause: 'sequence' })).toBe(
+      before('futuresboard_gaps_total', { exchange: 'okx-swap', cause: 'sequence' }),
+    );
     for (const x of CHAINED)
-      expect(after('futuresboard_gaps_total', { exchange: x, cause: 'sequence' }) - before('futuresboard_gaps_total', { exchange: x, cause: 'sequence' })).toBeGreaterThanOrEqual(1);
+      expect(
+        after('futuresboard_gaps_total', { exchange: x, cause: 'sequence' }) -
+          before('futuresboard_gaps_total', { exchange: x, cause: 'sequence' }),
+      ).toBeGreaterThanOrEqual(1);
     // Binance aggTrade duplicates are frames the parser ignores (counted as such), never rows.
     expect((await frames('binance-usdm', 'ignored')) - ignoredBefore).toBeGreaterThanOrEqual(20);
     withDb(rig.config.db, (db) => {
       const dupes = db
-        .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM trades WHERE exchange = ? AND local_ts >= ? GROUP BY symbol, trade_id HAVING count(*) > 1)')
+        .prepare(
+          'SELECT count(*) AS n FROM (SELECT 1 FROM trades WHERE exchange = ? AND local_ts >= ? GROUP BY symbol, trade_id HAVING count(*) > 1)',
+        )
         .get('binance-usdm', t) as { n: number };
       expect(dupes.n).toBe(0);
-      const seqGaps = db.prepare("SELECT count(*) AS n FROM gaps WHERE cause = 'sequence' AND local_ts >= ? AND seq_before IS NOT NULL AND seq_after IS NOT NULL").get(t) as { n: number };
+      const seqGaps = db
+        .prepare(
+          "SELECT count(*) AS n FROM gaps WHERE cause = 'sequence' AND local_ts >= ? AND seq_before IS NOT NULL AND seq_after IS NOT NULL",
+        )
+        .get(t) as { n: number };
       expect(seqGaps.n).toBeGreaterThanOrEqual(CHAINED.length);
     });
   });
@@ -116,9 +157,11 @@ describe('feed faults', () => {
   it('detects a stalled connection while two other exchanges flap', async () => {
     const before = await scrapeMetrics(port());
     const FLAPPING = ['bybit-linear', 'okx-swap'] as const;
-    const binanceReconnects = async () => (await scrapeMetrics(port()))('futuresboard_reconnects_total', { exchange: 'binance-usdm' });
+    const binanceReconnects = async () =>
+      (await scrapeMetrics(port()))('futuresboard_reconnects_total', { exchange: 'binance-usdm' });
     const quietSince = await binanceReconnects();
-    const refused = (x: ExchangeId) => (rig.sim.stats().exchanges as Record<string, { connectionsRefused: number }>)[x].connectionsRefused;
+    const refused = (x: ExchangeId) =>
+      (rig.sim.stats().exchanges as Record<string, { connectionsRefused: number }>)[x].connectionsRefused;
     const refusedBefore = Object.fromEntries(FLAPPING.map((x) => [x, refused(x)])) as Record<ExchangeId, number>;
     // Binance goes silent with its connections open, until cleared: only the stale timer can
     // notice, and it shows by reconnecting (nothing else drops Binance here).
@@ -131,10 +174,19 @@ describe('feed faults', () => {
       const t = Date.now();
       for (const x of FLAPPING) await rig.sim.fault({ exchange: x, fault: 'drop' });
       drops++;
-      const recovered = (x: ExchangeId) => rig.next((e) => e.kind === 'gap' && e.exchange === x && e.cause === 'disconnect' && e.end_ts >= t, 30_000, `${x} back after drop ${drops}`);
+      const recovered = (x: ExchangeId) =>
+        rig.next(
+          (e) => e.kind === 'gap' && e.exchange === x && e.cause === 'disconnect' && e.end_ts >= t,
+          30_000,
+          `${x} back after drop ${drops}`,
+        );
       await Promise.all(FLAPPING.map(recovered));
     }
-    const stale = rig.next((e) => e.kind === 'gap' && e.exchange === 'binance-usdm' && e.cause === 'stale', 30_000, 'the binance stale gap');
+    const stale = rig.next(
+      (e) => e.kind === 'gap' && e.exchange === 'binance-usdm' && e.cause === 'stale',
+      30_000,
+      'the binance stale gap',
+    );
     await rig.sim.fault({ exchange: 'binance-usdm', fault: 'clear' });
     const g = await stale;
     if (g.kind !== 'gap') throw new Error('unreachable');
@@ -200,9 +252,13 @@ describe('an exchange that accepts and drops every connection', () => {
     });
     try {
       const feeds = flapping.service.collector.feeds();
-      const reconnectsNow = async () => (await scrapeMetrics(flapping.service.port))('futuresboard_reconnects_total', { exchange: 'binance-usdm' });
+      const reconnectsNow = async () =>
+        (await scrapeMetrics(flapping.service.port))('futuresboard_reconnects_total', { exchange: 'binance-usdm' });
       // It keeps retrying: wait for ATTEMPTS reconnects per connection, however long this machine takes.
-      await vi.waitFor(async () => expect(await reconnectsNow()).toBeGreaterThanOrEqual(feeds.length * ATTEMPTS), { timeout: 60_000, interval: 50 });
+      await vi.waitFor(async () => expect(await reconnectsNow()).toBeGreaterThanOrEqual(feeds.length * ATTEMPTS), {
+        timeout: 60_000,
+        interval: 50,
+      });
       const scrape = await scrapeMetrics(flapping.service.port);
       const elapsed = Date.now() - t0;
       // No faster than the backoff allows in the time that took (a slow machine only lowers the
@@ -212,12 +268,14 @@ describe('an exchange that accepts and drops every connection', () => {
       // would reconnect thousands of times a second to a local server.
       const bound = feeds.length * (4 + 2 * Math.ceil(elapsed / (CAP / 2)));
       const reconnects = scrape('futuresboard_reconnects_total', { exchange: 'binance-usdm' });
-      console.log(`hostile endpoint: ${reconnects} reconnects of ${feeds.length} connections in ${elapsed} ms (bound ${bound})`);
+      console.log(
+        `hostile endpoint: ${reconnects} reconnects of ${feeds.length} connections in ${elapsed} ms (bound ${bound})`,
+      );
       expect(reconnects).toBeLessThanOrEqual(bound);
       // Down, except in the instant a connection is open before its close arrives.
-      await expect.poll(async () => (await getHealth(flapping.service.port)).reasons, { timeout: 30_000, interval: 50 }).toContain(
-        `all feeds down (${feeds.length} disconnected)`,
-      );
+      await expect
+        .poll(async () => (await getHealth(flapping.service.port)).reasons, { timeout: 30_000, interval: 50 })
+        .toContain(`all feeds down (${feeds.length} disconnected)`);
       // Nothing was received, so nothing was lost: no gap rows.
       expect(scrape('futuresboard_gaps_total', { exchange: 'binance-usdm', cause: 'disconnect' })).toBe(0);
     } finally {
@@ -227,18 +285,23 @@ describe('an exchange that accepts and drops every connection', () => {
   }, 120_000);
 });
 
-describe('a 16 MiB frame, measured in the collector\'s own process', () => {
+describe("a 16 MiB frame, measured in the collector's own process", () => {
   it('costs the collector less memory than holding the frame would', async () => {
     // The collector as a child process (the real bin) against its own simulator, so its peak
     // resident memory is its own, not the simulator's (which builds the frame's text and buffer).
     const sim = await startSimulator({ port: 0, source: 'synthetic', eventsPerSecond: 3000, seed: 5 });
     const configPath = writeCollectorConfig(join(dir, 'oversized.config.json'), {
       db: join(dir, 'oversized.db'),
-      exchanges: { 'binance-usdm': { enabled: false }, 'bybit-linear': { enabled: false }, 'okx-swap': { endpoints: sim.endpoints['okx-swap'] } },
+      exchanges: {
+        'binance-usdm': { enabled: false },
+        'bybit-linear': { enabled: false },
+        'okx-swap': { endpoints: sim.endpoints['okx-swap'] },
+      },
     });
     let commits = 0;
     const collector = spawnCollector(configPath, () => commits++);
-    const okxConnections = () => (sim.stats().exchanges as Record<string, { connectionsOpened: number }>)['okx-swap'].connectionsOpened;
+    const okxConnections = () =>
+      (sim.stats().exchanges as Record<string, { connectionsOpened: number }>)['okx-swap'].connectionsOpened;
     try {
       // Writing steadily (counted from its "batch committed" lines; nothing signals them otherwise).
       await vi.waitFor(() => expect(commits).toBeGreaterThan(50), { timeout: 60_000, interval: 20 });
@@ -250,7 +313,9 @@ describe('a 16 MiB frame, measured in the collector\'s own process', () => {
       const after = commits;
       await vi.waitFor(() => expect(commits).toBeGreaterThan(after + 20), { timeout: 60_000, interval: 20 });
       const growth = peak();
-      console.log(`oversized: the collector's resident set peaked ${growth.toFixed(1)} MiB above its size before the 16 MiB frame`);
+      console.log(
+        `oversized: the collector's resident set peaked ${growth.toFixed(1)} MiB above its size before the 16 MiB frame`,
+      );
       // The frame is refused from its length header and never assembled. ws still reads the rest
       // of it, 64 KiB at a time, on its way to the closing handshake, and those chunks await the
       // garbage collector: up to one frame's size (about 20 MiB measured, with the reconnect).

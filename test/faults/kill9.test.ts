@@ -55,7 +55,9 @@ interface Kill {
  * least one more, then SIGKILL it. On a starved machine the second batch may come after
  * `writeMs`: the kill then waits for it, so every cycle kills a collector that was writing.
  */
-async function killDuringWrites(writeMs: number): Promise<{ at: number; rows: number; ms: number; last: CommitReport; commits: CommitReport[] }> {
+async function killDuringWrites(
+  writeMs: number,
+): Promise<{ at: number; rows: number; ms: number; last: CommitReport; commits: CommitReport[] }> {
   const commits: CommitReport[] = [];
   let at = 0;
   let due = false;
@@ -80,67 +82,84 @@ async function killDuringWrites(writeMs: number): Promise<{ at: number; rows: nu
 }
 
 describe('collector killed with SIGKILL during writes', () => {
-  it(`survives ${CYCLES} kills during writes with no reported batch lost, at most one batch in memory, and a restart gap for each`, async () => {
-    const kills: Kill[] = [];
-    const batches: number[] = [];
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      // Kill at varied points of the write cycle, not in step with the flush timer. The first run
-      // also warms up the simulator (JIT) and creates the file, so it writes longer.
-      const { at, rows, ms, last, commits } = await killDuringWrites(cycle === 0 ? 1500 : 400 + ((cycle * 53) % 300));
-      batches.push(...commits.map((c) => c.rows));
-      const kill = withDb(dbPath, (db) => {
-        expect(integrity(db), `integrity_check after kill ${cycle + 1}`).toBe('ok');
-        // seq is dense (1, 2, 3, …): every seq the collector reported committed is on disk.
-        expect(rowsUpTo(db, last.lastSeq), `rows up to the reported seq after kill ${cycle + 1}`).toBe(last.lastSeq);
-        const streams = db.prepare('SELECT exchange, stream, last_local_ts FROM feed_state').all() as Kill['streams'];
-        const newest = Math.max(...streams.map((s) => s.last_local_ts));
-        return { at, rows, ms, streams, lostWindowMs: at - newest };
-      });
-      kills.push(kill);
-    }
-
-    // A clean run after the last kill, until every stream has delivered (and so closed its gap).
-    const lastKill = kills[kills.length - 1].at;
-    const streams = kills[kills.length - 1].streams;
-    let checking = false;
-    const final = spawnCollector(configPath, () => {
-      if (checking) return;
-      checking = true;
-      const closed = withDb(dbPath, (db) =>
-        streams.every((s) =>
-          db.prepare("SELECT 1 FROM gaps WHERE cause = 'restart' AND exchange = ? AND stream = ? AND end_ts >= ?").get(s.exchange, s.stream, lastKill),
-        ),
-      );
-      if (closed) final.child.kill('SIGTERM');
-      else checking = false;
-    });
-    expect(await final.exited).toBe(0);
-
-    const rateOf = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
-    const overall = rateOf(kills.reduce((n, k) => n + k.rows, 0), kills.reduce((n, k) => n + k.ms, 0));
-    console.log(
-      `kill -9 x${CYCLES}: ${overall} events/s committed while writing (per cycle ${kills.map((k) => rateOf(k.rows, k.ms)).join(', ')}); ` +
-        `received-not-committed window ms ${kills.map((k) => k.lostWindowMs).join(', ')}`,
-    );
-    // What a kill can take is what the writer held uncommitted. It commits synchronously as soon
-    // as flushRows events are queued, so it never holds more: every batch it reported, start-up
-    // backlog included, is at most flushRows events plus the gap rows it writes itself (a reset
-    // marker and one dropped-interval gap per exchange). Counted, not estimated from timings.
-    expect(Math.max(...batches), 'events in one batch').toBeLessThanOrEqual(FLUSH_ROWS + 1 + EXCHANGES.length);
-
-    withDb(dbPath, (db) => {
-      expect(integrity(db)).toBe('ok');
-      const gaps = db.prepare("SELECT exchange, stream, start_ts, end_ts FROM gaps WHERE cause = 'restart'").all() as {
-        exchange: string; stream: string; start_ts: number; end_ts: number;
-      }[];
-      // Every stream's lost interval (its last write before the kill → after the restart) is covered.
-      for (const [i, k] of kills.entries()) {
-        for (const s of k.streams) {
-          const covering = gaps.some((g) => g.exchange === s.exchange && g.stream === s.stream && g.start_ts <= s.last_local_ts && g.end_ts >= k.at);
-          expect(covering, `restart gap for ${s.exchange} ${s.stream} after kill ${i + 1}`).toBe(true);
-        }
+  it(
+    `survives ${CYCLES} kills during writes with no reported batch lost, at most one batch in memory, and a restart gap for each`,
+    async () => {
+      const kills: Kill[] = [];
+      const batches: number[] = [];
+      for (let cycle = 0; cycle < CYCLES; cycle++) {
+        // Kill at varied points of the write cycle, not in step with the flush timer. The first run
+        // also warms up the simulator (JIT) and creates the file, so it writes longer.
+        const { at, rows, ms, last, commits } = await killDuringWrites(cycle === 0 ? 1500 : 400 + ((cycle * 53) % 300));
+        batches.push(...commits.map((c) => c.rows));
+        const kill = withDb(dbPath, (db) => {
+          expect(integrity(db), `integrity_check after kill ${cycle + 1}`).toBe('ok');
+          // seq is dense (1, 2, 3, …): every seq the collector reported committed is on disk.
+          expect(rowsUpTo(db, last.lastSeq), `rows up to the reported seq after kill ${cycle + 1}`).toBe(last.lastSeq);
+          const streams = db.prepare('SELECT exchange, stream, last_local_ts FROM feed_state').all() as Kill['streams'];
+          const newest = Math.max(...streams.map((s) => s.last_local_ts));
+          return { at, rows, ms, streams, lostWindowMs: at - newest };
+        });
+        kills.push(kill);
       }
-      expect(new Set(gaps.map((g) => g.exchange))).toEqual(new Set(EXCHANGES));
-    });
-  }, KILL_TEST_TIMEOUT_MS);
+
+      // A clean run after the last kill, until every stream has delivered (and so closed its gap).
+      const lastKill = kills[kills.length - 1].at;
+      const streams = kills[kills.length - 1].streams;
+      let checking = false;
+      const final = spawnCollector(configPath, () => {
+        if (checking) return;
+        checking = true;
+        const closed = withDb(dbPath, (db) =>
+          streams.every((s) =>
+            db
+              .prepare("SELECT 1 FROM gaps WHERE cause = 'restart' AND exchange = ? AND stream = ? AND end_ts >= ?")
+              .get(s.exchange, s.stream, lastKill),
+          ),
+        );
+        if (closed) final.child.kill('SIGTERM');
+        else checking = false;
+      });
+      expect(await final.exited).toBe(0);
+
+      const rateOf = (rows: number, ms: number) => Math.round((rows * 1000) / ms);
+      const overall = rateOf(
+        kills.reduce((n, k) => n + k.rows, 0),
+        kills.reduce((n, k) => n + k.ms, 0),
+      );
+      console.log(
+        `kill -9 x${CYCLES}: ${overall} events/s committed while writing (per cycle ${kills.map((k) => rateOf(k.rows, k.ms)).join(', ')}); ` +
+          `received-not-committed window ms ${kills.map((k) => k.lostWindowMs).join(', ')}`,
+      );
+      // What a kill can take is what the writer held uncommitted. It commits synchronously as soon
+      // as flushRows events are queued, so it never holds more: every batch it reported, start-up
+      // backlog included, is at most flushRows events plus the gap rows it writes itself (a reset
+      // marker and one dropped-interval gap per exchange). Counted, not estimated from timings.
+      expect(Math.max(...batches), 'events in one batch').toBeLessThanOrEqual(FLUSH_ROWS + 1 + EXCHANGES.length);
+
+      withDb(dbPath, (db) => {
+        expect(integrity(db)).toBe('ok');
+        const gaps = db
+          .prepare("SELECT exchange, stream, start_ts, end_ts FROM gaps WHERE cause = 'restart'")
+          .all() as {
+          exchange: string;
+          stream: string;
+          start_ts: number;
+          end_ts: number;
+        }[];
+        // Every stream's lost interval (its last write before the kill → after the restart) is covered.
+        for (const [i, k] of kills.entries()) {
+          for (const s of k.streams) {
+            const covering = gaps.some(
+              (g) =>
+                g.exchange === s.exchange && g.stream === s.stream && g.start_ts <= s.last_local_ts && g.end_ts >= k.at,
+            );
+            expect(covering, `restart gap for ${s.exchange} ${s.stream} after kill ${i + 1}`).toBe(true);
+          }
+        }
+        expect(new Set(gaps.map((g) => g.exchange))).toEqual(new Set(EXCHANGES));
+      });
+    },
+    KILL_TEST_TIMEOUT_MS,
+  );
 });

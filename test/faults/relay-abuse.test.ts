@@ -88,7 +88,8 @@ describe('relay under abuse, against the running daemon', () => {
 
     // The server drops the slow consumer by its buffer as ingest goes on (polled: a paused
     // client cannot see its close frame, and the counter is what an operator watches).
-    const drops = async (reason: string) => (await scrapeMetrics(rig.service.port, TOKEN))('futuresboard_relay_drops_total', { reason });
+    const drops = async (reason: string) =>
+      (await scrapeMetrics(rig.service.port, TOKEN))('futuresboard_relay_drops_total', { reason });
     // On a loaded machine the kernel's socket buffers (megabytes) take a while to fill first.
     await expect.poll(() => drops('slow_client_closed'), { timeout: 100_000, interval: 100 }).toBe(1);
     slow.resumeReading();
@@ -116,7 +117,14 @@ describe('relay under abuse, against the running daemon', () => {
     expect(relay.clientCount).toBe(1);
 
     const m = await scrapeMetrics(rig.service.port, TOKEN);
-    for (const [reason, n] of Object.entries({ refused_origin: 1, refused_token: 2, oversized: 1, rate_limit: 1, heartbeat: 1, slow_client_closed: 1 }))
+    for (const [reason, n] of Object.entries({
+      refused_origin: 1,
+      refused_token: 2,
+      oversized: 1,
+      rate_limit: 1,
+      heartbeat: 1,
+      slow_client_closed: 1,
+    }))
       expect(m('futuresboard_relay_drops_total', { reason }), reason).toBe(n);
     expect(m('futuresboard_relay_clients')).toBe(1);
     good.close();

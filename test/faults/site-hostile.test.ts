@@ -48,7 +48,11 @@ beforeAll(async () => {
   const docs = join(dir, 'docs');
   makeDocs(docs);
   writeFileSync(join(docs, 'hostile.md'), HOSTILE_DOC);
-  await buildSite(join(dir, 'dist'), { FUTURESBOARD_SITE_DB: recording, FUTURESBOARD_DOCS_DIR: docs, PUBLIC_RELAY_URL: 'off' });
+  await buildSite(join(dir, 'dist'), {
+    FUTURESBOARD_SITE_DB: recording,
+    FUTURESBOARD_DOCS_DIR: docs,
+    PUBLIC_RELAY_URL: 'off',
+  });
   ({ url: base, server } = await serveDir(join(dir, 'dist')));
   browser = await launchChromium();
 
@@ -61,7 +65,9 @@ beforeAll(async () => {
   copyFileSync(recording, files.injected);
   const inj = new Database(files.injected);
   for (const t of ['trades', 'book_tickers', 'book_tops', 'derivative_tickers'])
-    inj.prepare(`UPDATE ${t} SET market = ?, symbol = ? WHERE market = (SELECT min(market) FROM trades)`).run(XSS_MARKET, XSS_MARKET);
+    inj
+      .prepare(`UPDATE ${t} SET market = ?, symbol = ? WHERE market = (SELECT min(market) FROM trades)`)
+      .run(XSS_MARKET, XSS_MARKET);
   inj.close();
   // The right tables plus a column (and a view) whose every read builds a value above SQLite's
   // length limit: a reader that selects * or walks every view fails on it.
@@ -94,7 +100,10 @@ async function watchedPage(path: string): Promise<{ page: Page; errors: string[]
  */
 async function wasmFetched(page: Page): Promise<{ page: boolean; workers: boolean[] }> {
   const fetched = () => performance.getEntriesByType('resource').some((r) => r.name.includes('sql-wasm'));
-  return { page: await page.evaluate(fetched), workers: await Promise.all(page.workers().map((w) => w.evaluate(fetched))) };
+  return {
+    page: await page.evaluate(fetched),
+    workers: await Promise.all(page.workers().map((w) => w.evaluate(fetched))),
+  };
 }
 
 const pwned = (page: Page) => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
@@ -117,7 +126,9 @@ describe('hostile SQLite files in the replay page', () => {
   it('opens a recording with a booby-trapped extra column and view safely: only known columns are read', async () => {
     const { page, errors } = await watchedPage('/replay/?speed=max');
     await page.getByTestId('open-file').setInputFiles(files.trapped);
-    await expect.poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 }).toBe('true');
+    await expect
+      .poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 })
+      .toBe('true');
     expect(await page.getByTestId('load-error').count()).toBe(0);
     expect(await wasmFetched(page)).toMatchObject({ page: false, workers: expect.arrayContaining([true]) });
     expect(errors).toEqual([]);
@@ -127,7 +138,9 @@ describe('hostile SQLite files in the replay page', () => {
   it('plays a recording with HTML in its market names as plain text', async () => {
     const { page, errors } = await watchedPage('/replay/?speed=max');
     await page.getByTestId('open-file').setInputFiles(files.injected);
-    await expect.poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 }).toBe('true');
+    await expect
+      .poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 })
+      .toBe('true');
     await expect.poll(() => page.locator('main').innerText()).toContain(XSS_MARKET);
     expect(await page.locator('main img[onerror]').count()).toBe(0);
     expect(await pwned(page)).toBeUndefined();

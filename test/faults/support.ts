@@ -9,7 +9,9 @@ export type Scrape = (name: string, labels?: Record<string, string>) => number;
 
 /** GET /metrics (with the daemon's token, if it has one) and return a reader: the sum of the series of `name` whose labels match. */
 export async function scrapeMetrics(port: number, token?: string): Promise<Scrape> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
   const series: { name: string; labels: Record<string, string>; value: number }[] = [];
   for (const line of (await res.text()).split('\n')) {

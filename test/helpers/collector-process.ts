@@ -39,6 +39,9 @@ export function spawnCollector(configPath: string, onCommit: (c: CommitReport) =
  * milliseconds, not seconds), and `settings` (db, exchanges, writer…) on top. Returns `path`.
  */
 export function writeCollectorConfig(path: string, settings: Record<string, unknown>): string {
-  writeFileSync(path, JSON.stringify({ http: { port: 0 }, feed: { backoffBaseMs: 50, backoffCapMs: 500 }, ...settings }));
+  writeFileSync(
+    path,
+    JSON.stringify({ http: { port: 0 }, feed: { backoffBaseMs: 50, backoffCapMs: 500 }, ...settings }),
+  );
   return path;
 }

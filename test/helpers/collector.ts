@@ -21,7 +21,17 @@ export interface Rig {
   stop(): Promise<void>;
 }
 
-export async function startRig(dir: string, opts: { exchanges?: ExchangeId[]; rate?: number; name?: string; tweak?: (c: Config) => void; relayTuning?: Partial<RelayTuning>; logger?: Logger } = {}): Promise<Rig> {
+export async function startRig(
+  dir: string,
+  opts: {
+    exchanges?: ExchangeId[];
+    rate?: number;
+    name?: string;
+    tweak?: (c: Config) => void;
+    relayTuning?: Partial<RelayTuning>;
+    logger?: Logger;
+  } = {},
+): Promise<Rig> {
   const sim = await startSimulator({ port: 0, source: 'synthetic', eventsPerSecond: opts.rate ?? 600, seed: 7 });
   const config = defaultConfig();
   config.db = join(dir, `${opts.name ?? 'rig'}.db`);

@@ -19,7 +19,21 @@ export interface ModuleReference {
 export type Token = { type: 'word' | 'punct'; text: string } | { type: 'string'; value: string | null };
 
 /** Keywords after which a `/` starts a regex literal rather than a division. */
-const BEFORE_REGEX = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'await', 'yield']);
+const BEFORE_REGEX = new Set([
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'await',
+  'yield',
+]);
 
 /** End index (exclusive) of the quoted literal starting at `start`. */
 function skipQuoted(src: string, start: number): number {
@@ -86,7 +100,8 @@ export function tokenize(src: string): Token[] {
     const c = src[i];
     if (/\s/.test(c)) i++;
     else if (c === '/' && src[i + 1] === '/') i = src.indexOf('\n', i) < 0 ? src.length : src.indexOf('\n', i);
-    else if (c === '/' && src[i + 1] === '*') i = src.indexOf('*/', i + 2) < 0 ? src.length : src.indexOf('*/', i + 2) + 2;
+    else if (c === '/' && src[i + 1] === '*')
+      i = src.indexOf('*/', i + 2) < 0 ? src.length : src.indexOf('*/', i + 2) + 2;
     else if (c === '"' || c === "'") {
       const end = skipQuoted(src, i);
       tokens.push({ type: 'string', value: src.slice(i + 1, end - 1) });
@@ -111,7 +126,6 @@ export function tokenize(src: string): Token[] {
   return tokens;
 }
 
-const isWord = (t: Token | undefined, text: string) => t?.type === 'word' && t.text === text;
 const isPunct = (t: Token | undefined, text: string) => t?.type === 'punct' && t.text === text;
 /** A call argument's specifier: a plain literal, else null (computed). */
 const argument = (t: Token | undefined) => (t?.type === 'string' ? t.value : null);

@@ -31,7 +31,9 @@ export function sharedLines(relative: string): string[] {
  */
 export function needsShared(what: string): boolean {
   if (!sharedAvailable) {
-    console.log(`skipped ${what}: the real exchange frames are read from ${SHARED_DIR} (the project's shared research folder beside the repository), which this checkout does not have`);
+    console.log(
+      `skipped ${what}: the real exchange frames are read from ${SHARED_DIR} (the project's shared research folder beside the repository), which this checkout does not have`,
+    );
   }
   return !sharedAvailable;
 }

@@ -49,9 +49,17 @@ describe('market orders', () => {
     const q = tape.quote('1999', '2000');
     const bybit = { exchange: 'bybit-linear' as const, market: 'BTC/USDT:USDT' };
     let fee = 0;
-    runScript(tape, { [q]: (ctx) => (fee = filled(ctx.marketOrder({ ...bybit, side: 'buy', qty: 1 })).fee) }, { slippage_bps: 0 });
+    runScript(
+      tape,
+      { [q]: (ctx) => (fee = filled(ctx.marketOrder({ ...bybit, side: 'buy', qty: 1 })).fee) },
+      { slippage_bps: 0 },
+    );
     expect(fee).toBeCloseTo(2000 * 0.00055, 10);
-    runScript(tape, { [q]: (ctx) => (fee = filled(ctx.marketOrder({ ...bybit, side: 'buy', qty: 1 })).fee) }, { slippage_bps: 0, fee_bybit_taker_bps: 3 });
+    runScript(
+      tape,
+      { [q]: (ctx) => (fee = filled(ctx.marketOrder({ ...bybit, side: 'buy', qty: 1 })).fee) },
+      { slippage_bps: 0, fee_bybit_taker_bps: 3 },
+    );
     expect(fee).toBeCloseTo(2000 * 0.0003, 10);
   });
 
@@ -60,7 +68,11 @@ describe('market orders', () => {
     const t = tape.trade('100');
     const results: OrderResult[] = [];
     const { report } = runScript(tape, {
-      [t]: (ctx) => results.push(ctx.marketOrder({ ...BTC, side: 'buy', qty: 1 }), ctx.marketOrder({ ...BTC, side: 'buy', qty: -1 })),
+      [t]: (ctx) =>
+        results.push(
+          ctx.marketOrder({ ...BTC, side: 'buy', qty: 1 }),
+          ctx.marketOrder({ ...BTC, side: 'buy', qty: -1 }),
+        ),
     });
     expect(results.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['no_quote', 'bad_order']);
     expect(report.orders.rejected).toMatchObject({ no_quote: 1, bad_order: 1 });
@@ -74,7 +86,9 @@ describe('limit orders', () => {
     tape.trade('99.5', 'sell'); // at the price: not through
     tape.trade('99.45', 'sell'); // through
     let order: OrderResult | undefined;
-    const { report, limitFills } = runScript(tape, { [q]: (ctx) => (order = ctx.limitOrder({ ...BTC, side: 'buy', qty: 1, price: 99.5 })) });
+    const { report, limitFills } = runScript(tape, {
+      [q]: (ctx) => (order = ctx.limitOrder({ ...BTC, side: 'buy', qty: 1, price: 99.5 })),
+    });
     expect(order).toMatchObject({ ok: true, status: 'open' });
     expect(limitFills).toHaveLength(1);
     expect(limitFills[0]).toMatchObject({ price: 99.5, liquidity: 'maker', seq: 3 });
@@ -87,7 +101,9 @@ describe('limit orders', () => {
     tape.quote('99.9', '100');
     const t = tape.trade('98', 'sell');
     tape.quote('99.9', '100');
-    const { limitFills } = runScript(tape, { [t]: (ctx) => ctx.limitOrder({ ...BTC, side: 'buy', qty: 1, price: 99 }) });
+    const { limitFills } = runScript(tape, {
+      [t]: (ctx) => ctx.limitOrder({ ...BTC, side: 'buy', qty: 1, price: 99 }),
+    });
     expect(limitFills).toEqual([]);
   });
 
@@ -142,7 +158,9 @@ describe('funding', () => {
 
   it('positive rate: a long pays qty × mark × rate, once, at the mark known at the funding time', () => {
     const r = fundingRun('buy', '0.0001');
-    expect(r.funding_list).toEqual([{ ...BTC, ts: FUNDING, rate: 0.0001, mark_price: 120, position_qty: 2, amount: expect.closeTo(-0.024, 12) }]);
+    expect(r.funding_list).toEqual([
+      { ...BTC, ts: FUNDING, rate: 0.0001, mark_price: 120, position_qty: 2, amount: expect.closeTo(-0.024, 12) },
+    ]);
     expect(r.funding_paid).toBeCloseTo(0.024, 12);
     expect(r.funding_received).toBe(0);
   });
@@ -163,8 +181,14 @@ describe('funding', () => {
     const q = tape.quote('99.9', '100.1');
     tape.ticker('100', '0.0001', FUNDING);
     tape.ticker('101', '0.0003', FUNDING + 8 * 3_600_000, 1000); // rolled over at T0 + 2 s
-    const r = runScript(tape, { [q]: (ctx) => ctx.marketOrder({ ...BTC, side: 'buy', qty: 1 }) }, { slippage_bps: 0 }).report;
-    expect(r.funding_list).toEqual([expect.objectContaining({ ts: FUNDING, rate: 0.0001, mark_price: 100, amount: expect.closeTo(-0.01, 12) })]);
+    const r = runScript(
+      tape,
+      { [q]: (ctx) => ctx.marketOrder({ ...BTC, side: 'buy', qty: 1 }) },
+      { slippage_bps: 0 },
+    ).report;
+    expect(r.funding_list).toEqual([
+      expect.objectContaining({ ts: FUNDING, rate: 0.0001, mark_price: 100, amount: expect.closeTo(-0.01, 12) }),
+    ]);
   });
 
   it('is neither paid nor received while flat', () => {
@@ -266,7 +290,11 @@ describe('positions and round trips', () => {
     const tape = new Tape();
     const q = tape.quote('99.9', '100');
     tape.quote('119.9', '120');
-    const { report } = runScript(tape, { [q]: (ctx) => ctx.marketOrder({ ...BTC, side: 'buy', qty: 1 }) }, { close_at_end: true, slippage_bps: 0 });
+    const { report } = runScript(
+      tape,
+      { [q]: (ctx) => ctx.marketOrder({ ...BTC, side: 'buy', qty: 1 }) },
+      { close_at_end: true, slippage_bps: 0 },
+    );
     expect(report.trade_list).toEqual([expect.objectContaining({ direction: 'long', exit_price: 119.9, tag: '' })]);
     expect(report.fill_list.at(-1)).toMatchObject({ tag: 'close_at_end', liquidity: 'taker' });
     expect(report.final_equity).toBeCloseTo(10_000 + 19.9 - 100 * 0.0005 - 119.9 * 0.0005, 9);

@@ -26,18 +26,21 @@ afterAll(() => db.close());
 const GAP_END = Date.UTC(2025, 5, 13, 7, 52, 30);
 
 describe('no look-ahead', () => {
-  it.each(STRATEGIES.map((s) => s.name))('%s decides the same up to any moment whether or not later data exists', (name) => {
-    const strategy = getStrategy(name);
-    const params = { close_at_end: false };
-    const full = backtestEvents(all, { strategy, params });
-    expect(full.fill_list.length).toBeGreaterThan(0);
-    for (const cut of [0.25, 0.5, 0.75].map((f) => Math.floor(all.length * f))) {
-      const prefix = backtestEvents(all.slice(0, cut), { strategy, params });
-      const lastSeq = all[cut - 1].seq;
-      expect(prefix.fill_list).toEqual(full.fill_list.filter((f) => f.seq <= lastSeq));
-      expect(prefix.funding_list).toEqual(full.funding_list.filter((f) => f.ts <= all[cut - 1].local_ts));
-    }
-  });
+  it.each(STRATEGIES.map((s) => s.name))(
+    '%s decides the same up to any moment whether or not later data exists',
+    (name) => {
+      const strategy = getStrategy(name);
+      const params = { close_at_end: false };
+      const full = backtestEvents(all, { strategy, params });
+      expect(full.fill_list.length).toBeGreaterThan(0);
+      for (const cut of [0.25, 0.5, 0.75].map((f) => Math.floor(all.length * f))) {
+        const prefix = backtestEvents(all.slice(0, cut), { strategy, params });
+        const lastSeq = all[cut - 1].seq;
+        expect(prefix.fill_list).toEqual(full.fill_list.filter((f) => f.seq <= lastSeq));
+        expect(prefix.funding_list).toEqual(full.funding_list.filter((f) => f.ts <= all[cut - 1].local_ts));
+      }
+    },
+  );
 
   it('a strategy sees each event at its receipt time, quotes only from earlier events, and fills at those quotes', () => {
     const lastAsk = new Map<string, number>();
@@ -56,10 +59,12 @@ describe('no look-ahead', () => {
           if (ctx.now() !== e.local_ts) problems.push(`now ${ctx.now()} != local_ts ${e.local_ts}`);
           if (e.kind === 'book_ticker') lastAsk.set(e.market, Number(e.ask_price));
           const q = ctx.quote(e);
-          if (q && q.ask !== lastAsk.get(e.market)) problems.push(`quote ${q.ask} is not the last seen ask at seq ${e.seq}`);
+          if (q && q.ask !== lastAsk.get(e.market))
+            problems.push(`quote ${q.ask} is not the last seen ask at seq ${e.seq}`);
           if (e.kind === 'trade' && ++trades % 100 === 0 && q) {
             const r = ctx.marketOrder({ exchange: e.exchange, market: e.market, side: 'buy', qty: 0.001 });
-            if (!r.ok || r.status !== 'filled' || r.fill.price !== q.ask * 1.0001) problems.push(`fill ${JSON.stringify(r)} is not at the current ask`);
+            if (!r.ok || r.status !== 'filled' || r.fill.price !== q.ask * 1.0001)
+              problems.push(`fill ${JSON.stringify(r)} is not at the current ask`);
           }
         },
       }),
@@ -89,7 +94,10 @@ describe('golden reports on the fixture recording', () => {
     expect(report.funding_received - report.funding_paid).toBeCloseTo(funding, 9);
     const change = report.final_equity - report.initial_balance;
     const books = realised - report.fees_paid + funding;
-    expect(Math.abs(change - books), `equity change ${change} vs realised − fees + funding ${books}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(change)));
+    expect(
+      Math.abs(change - books),
+      `equity change ${change} vs realised − fees + funding ${books}`,
+    ).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(change)));
     const files = reportFiles(report);
     expectGolden(`${name}.report.json`, files['report.json']);
     if (name === 'zscore-revert') {
@@ -105,7 +113,10 @@ describe('golden reports on the fixture recording', () => {
       ['BTC/USDT:USDT', Date.UTC(2025, 5, 13, 8), -1, true],
     ]);
     expect(r.funding_paid).toBe(0);
-    expect(r.funding_received).toBeCloseTo(r.funding_list.reduce((a, f) => a + f.amount, 0), 12);
+    expect(r.funding_received).toBeCloseTo(
+      r.funding_list.reduce((a, f) => a + f.amount, 0),
+      12,
+    );
   });
 });
 
@@ -150,7 +161,13 @@ describe('report statistics by hand', () => {
   });
 
   it('max drawdown with its duration from peak to recovery', () => {
-    expect(maxDrawdown(curve)).toEqual({ value: expect.closeTo(0.1, 12), peak_ts: 60_000, trough_ts: 120_000, duration_ms: 180_000, recovered: true });
+    expect(maxDrawdown(curve)).toEqual({
+      value: expect.closeTo(0.1, 12),
+      peak_ts: 60_000,
+      trough_ts: 120_000,
+      duration_ms: 180_000,
+      recovered: true,
+    });
     expect(maxDrawdown(curve.slice(0, 4))).toMatchObject({ duration_ms: 120_000, recovered: false });
   });
 
@@ -163,7 +180,11 @@ describe('report statistics by hand', () => {
 
   it('states its intervals and does not annualise a short session', () => {
     const r = backtestEvents(all, { strategy: getStrategy('zscore-revert'), params: { interval: '5m' } });
-    expect(r).toMatchObject({ return_interval: '5m', total_return_annualised: null, total_return_interval: 'session (29m 59s)' });
+    expect(r).toMatchObject({
+      return_interval: '5m',
+      total_return_annualised: null,
+      total_return_interval: 'session (29m 59s)',
+    });
     expect(r.annualised_note).toMatch(/not annualised/);
     expect(r.equity_curve.slice(1, -1).every((p) => p.ts % 300_000 === 0)).toBe(true);
   });
@@ -172,11 +193,26 @@ describe('report statistics by hand', () => {
 describe('parameters', () => {
   it('unknown names, bad values and contradictions are refused with the parameter named', () => {
     const z = getStrategy('zscore-revert');
-    expect(() => createBacktest({ strategy: z, params: { entry: '2' } })).toThrow(/unknown parameter entry; known parameters: timeframe, entry_z/);
-    expect(() => createBacktest({ strategy: z, params: { entry_z: 'high' } })).toThrow(/parameter entry_z must be a number/);
-    expect(() => createBacktest({ strategy: z, params: { exit_z: '3' } })).toThrow(/exit_z \(3\) must be below entry_z/);
-    expect(() => createBacktest({ strategy: z, params: { timeframe: '2m' } })).toThrow(/timeframe must be bucket or one of the metrics timeframes 1m, 5m/);
-    expect(() => createBacktest({ strategy: z, params: { interval: 'soon' } })).toThrow(/parameter interval must be a duration/);
-    expect(() => getStrategy('momo')).toThrow(expect.objectContaining({ code: 'E_BACKTEST_STRATEGY', message: expect.stringContaining('zscore-revert, funding-carry, follow-tier2') }));
+    expect(() => createBacktest({ strategy: z, params: { entry: '2' } })).toThrow(
+      /unknown parameter entry; known parameters: timeframe, entry_z/,
+    );
+    expect(() => createBacktest({ strategy: z, params: { entry_z: 'high' } })).toThrow(
+      /parameter entry_z must be a number/,
+    );
+    expect(() => createBacktest({ strategy: z, params: { exit_z: '3' } })).toThrow(
+      /exit_z \(3\) must be below entry_z/,
+    );
+    expect(() => createBacktest({ strategy: z, params: { timeframe: '2m' } })).toThrow(
+      /timeframe must be bucket or one of the metrics timeframes 1m, 5m/,
+    );
+    expect(() => createBacktest({ strategy: z, params: { interval: 'soon' } })).toThrow(
+      /parameter interval must be a duration/,
+    );
+    expect(() => getStrategy('momo')).toThrow(
+      expect.objectContaining({
+        code: 'E_BACKTEST_STRATEGY',
+        message: expect.stringContaining('zscore-revert, funding-carry, follow-tier2'),
+      }),
+    );
   });
 });

@@ -30,8 +30,18 @@ describe.each(ADAPTERS)('Db contract: %s', (adapter) => {
   it('keeps decimal text exact and returns each SQLite type as the port promises', async () => {
     const db = await emptyDb(adapter, 'types');
     db.exec('CREATE TABLE t (txt TEXT, i INTEGER, r REAL, b BLOB, n TEXT)');
-    expect(db.run('INSERT INTO t VALUES (?, ?, ?, ?, ?)', ['65114.30', 1749801600000, 0.5, new Uint8Array([1, 2, 255]), null])).toBe(1);
-    const [row] = db.all<{ txt: string; i: number; r: number; b: Uint8Array; n: null }>('SELECT txt, i, r, b, n FROM t');
+    expect(
+      db.run('INSERT INTO t VALUES (?, ?, ?, ?, ?)', [
+        '65114.30',
+        1749801600000,
+        0.5,
+        new Uint8Array([1, 2, 255]),
+        null,
+      ]),
+    ).toBe(1);
+    const [row] = db.all<{ txt: string; i: number; r: number; b: Uint8Array; n: null }>(
+      'SELECT txt, i, r, b, n FROM t',
+    );
     expect(row.txt).toBe('65114.30');
     expect(row.i).toBe(1749801600000);
     expect(row.r).toBe(0.5);
@@ -73,7 +83,13 @@ describe.each(ADAPTERS)('Db contract: %s', (adapter) => {
     // Two loops over the same statement interleaved (what a k-way merge does).
     const a = db.iterate<{ k: number }>(sql, [0])[Symbol.iterator]();
     const b = db.iterate<{ k: number }>(sql, [4998])[Symbol.iterator]();
-    expect([a.next().value, b.next().value, a.next().value, b.next().value, b.next().done]).toEqual([{ k: 1 }, { k: 4999 }, { k: 2 }, { k: 5000 }, true]);
+    expect([a.next().value, b.next().value, a.next().value, b.next().value, b.next().done]).toEqual([
+      { k: 1 },
+      { k: 4999 },
+      { k: 2 },
+      { k: 5000 },
+      true,
+    ]);
     a.return?.();
     // Everything was released: writing works again.
     expect(db.run('DELETE FROM t WHERE k > ?', [10])).toBe(4990);
@@ -85,7 +101,8 @@ describe.each(ADAPTERS)('Db contract: %s', (adapter) => {
     const db = await emptyDb(adapter, 'iterate-raw');
     db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, price TEXT, b BLOB, n TEXT)');
     db.transaction(() => {
-      for (let k = 1; k <= 3000; k++) db.run('INSERT INTO t VALUES (?, ?, ?, ?)', [k, `65114.${k}0`, new Uint8Array([k & 255]), null]);
+      for (let k = 1; k <= 3000; k++)
+        db.run('INSERT INTO t VALUES (?, ?, ?, ?)', [k, `65114.${k}0`, new Uint8Array([k & 255]), null]);
     });
     const sql = 'SELECT n, price, k, b FROM t WHERE k > ? ORDER BY k';
     const tail = [...db.iterateRaw<[null, string, number, Uint8Array]>(sql, [2998])];
@@ -101,7 +118,14 @@ describe.each(ADAPTERS)('Db contract: %s', (adapter) => {
     const a = db.iterateRaw<[null, string, number]>(sql, [0])[Symbol.iterator]();
     const b = db.iterateRaw<[null, string, number]>(sql, [2999])[Symbol.iterator]();
     const o = db.iterate<{ k: number }>(sql, [1])[Symbol.iterator]();
-    expect([a.next().value?.[2], b.next().value?.[2], o.next().value?.k, a.next().value?.[2], b.next().done, o.next().value?.k]).toEqual([1, 3000, 2, 2, true, 3]);
+    expect([
+      a.next().value?.[2],
+      b.next().value?.[2],
+      o.next().value?.k,
+      a.next().value?.[2],
+      b.next().done,
+      o.next().value?.k,
+    ]).toEqual([1, 3000, 2, 2, true, 3]);
     a.return?.();
     o.return?.();
     // Everything was released: writing works again.

@@ -55,15 +55,43 @@ interface MarketSpec {
 }
 
 const MARKETS: MarketSpec[] = [
-  { exchange: 'binance-usdm', symbol: 'BTCUSDT', market: 'BTC/USDT:USDT', base: 'BTC', price: 105_000, tick: 0.1, decimals: 1, funding: ['0.00012000', '0.00008000'], oi: 81_000, seed: 7 },
-  { exchange: 'bybit-linear', symbol: 'ETHUSDT', market: 'ETH/USDT:USDT', base: 'ETH', price: 2_520, tick: 0.01, decimals: 2, funding: ['-0.00015', '-0.00005'], oi: 1_900_000, seed: 11 },
+  {
+    exchange: 'binance-usdm',
+    symbol: 'BTCUSDT',
+    market: 'BTC/USDT:USDT',
+    base: 'BTC',
+    price: 105_000,
+    tick: 0.1,
+    decimals: 1,
+    funding: ['0.00012000', '0.00008000'],
+    oi: 81_000,
+    seed: 7,
+  },
+  {
+    exchange: 'bybit-linear',
+    symbol: 'ETHUSDT',
+    market: 'ETH/USDT:USDT',
+    base: 'ETH',
+    price: 2_520,
+    tick: 0.01,
+    decimals: 2,
+    funding: ['-0.00015', '-0.00005'],
+    oi: 1_900_000,
+    seed: 11,
+  },
 ];
 
 /** All events of one market; receipt times are exchange time plus a little latency. */
 function marketEvents(m: MarketSpec): MarketEvent[] {
   const rand = rng(m.seed);
   const out: MarketEvent[] = [];
-  const common = (ts: number) => ({ exchange: m.exchange, symbol: m.symbol, market: m.market, ts, local_ts: ts + 5 + Math.floor(rand() * 40) });
+  const common = (ts: number) => ({
+    exchange: m.exchange,
+    symbol: m.symbol,
+    market: m.market,
+    ts,
+    local_ts: ts + 5 + Math.floor(rand() * 40),
+  });
   const px = (p: number) => (Math.round(p / m.tick) * m.tick).toFixed(m.decimals);
   const qty = (scale: number) => (0.001 + rand() * scale).toFixed(3);
   let fair = m.price;
@@ -81,20 +109,33 @@ function marketEvents(m: MarketSpec): MarketEvent[] {
     const bid = px(mid - half);
     const ask = px(Number(bid) + m.tick * (1 + Math.floor(rand() * 2)));
     if (lost(t)) continue;
-    if ((t / 1000) % 2 === 0) out.push({ kind: 'book_ticker', ...common(t), bid_price: bid, bid_qty: qty(4), ask_price: ask, ask_qty: qty(4) });
+    if ((t / 1000) % 2 === 0)
+      out.push({ kind: 'book_ticker', ...common(t), bid_price: bid, bid_qty: qty(4), ask_price: ask, ask_qty: qty(4) });
     const trades = Math.floor(rand() * 3);
     for (let i = 0; i < trades; i++) {
       const buy = rand() < 0.5 + Math.sign(shock) * 0.2;
-      out.push({ kind: 'trade', ...common(t + 100 + i * 150), id: String(++tradeId), price: buy ? ask : bid, qty: qty(1.5), side: buy ? 'buy' : 'sell' });
+      out.push({
+        kind: 'trade',
+        ...common(t + 100 + i * 150),
+        id: String(++tradeId),
+        price: buy ? ask : bid,
+        qty: qty(1.5),
+        side: buy ? 'buy' : 'sell',
+      });
     }
     if ((t / 1000) % 5 === 0) {
       oi *= 1 + (rand() - 0.48) * 0.0006;
       const after = t >= FUNDING;
       out.push({
-        kind: 'derivative_ticker', ...common(t + 500),
-        mark_price: px(mid), index_price: px(mid * 0.9998), last_price: bid,
-        funding_rate: after ? m.funding[1] : m.funding[0], predicted_rate: null,
-        next_funding_ts: after ? NEXT_FUNDING : FUNDING, open_interest: oi.toFixed(3),
+        kind: 'derivative_ticker',
+        ...common(t + 500),
+        mark_price: px(mid),
+        index_price: px(mid * 0.9998),
+        last_price: bid,
+        funding_rate: after ? m.funding[1] : m.funding[0],
+        predicted_rate: null,
+        next_funding_ts: after ? NEXT_FUNDING : FUNDING,
+        open_interest: oi.toFixed(3),
       });
     }
     if ((t / 1000) % 10 === 0) {
@@ -102,21 +143,52 @@ function marketEvents(m: MarketSpec): MarketEvent[] {
         Array.from({ length: 5 }, (_, i) => [px(Number(from) + side * i * m.tick), qty(6)]);
       out.push({ kind: 'book_top', ...common(t + 200), bids: levels(-1, bid), asks: levels(1, ask) });
     }
-    if ((t / 1000) % 60 === 30) out.push({ kind: 'open_interest', ...common(t + 700), open_interest: oi.toFixed(3), value: (oi * mid).toFixed(2) });
+    if ((t / 1000) % 60 === 30)
+      out.push({
+        kind: 'open_interest',
+        ...common(t + 700),
+        open_interest: oi.toFixed(3),
+        value: (oi * mid).toFixed(2),
+      });
     if ((t - START) % 300_000 === 150_000) {
       const long = (0.5 + (rand() - 0.5) * 0.3).toFixed(4);
       const short = (1 - Number(long)).toFixed(4);
-      out.push({ kind: 'long_short', ...common(t + 800), ratio_type: 'global_accounts', period: '5m', ratio: (Number(long) / Number(short)).toFixed(4), long, short });
+      out.push({
+        kind: 'long_short',
+        ...common(t + 800),
+        ratio_type: 'global_accounts',
+        period: '5m',
+        ratio: (Number(long) / Number(short)).toFixed(4),
+        long,
+        short,
+      });
     }
     if (rand() < 0.004) {
       const side = rand() < 0.5 ? 'buy' : 'sell';
-      out.push({ kind: 'liquidation', ...common(t + 300), id: null, price: side === 'sell' ? bid : ask, qty: qty(3), side });
+      out.push({
+        kind: 'liquidation',
+        ...common(t + 300),
+        id: null,
+        price: side === 'sell' ? bid : ask,
+        qty: qty(3),
+        side,
+      });
     }
   }
   if (m.exchange === 'binance-usdm')
     out.push({
-      kind: 'gap', exchange: m.exchange, symbol: '', market: '', ts: GAP.end, local_ts: GAP.end,
-      stream: 'market', start_ts: GAP.start, end_ts: GAP.end, seq_before: null, seq_after: null, cause: 'disconnect',
+      kind: 'gap',
+      exchange: m.exchange,
+      symbol: '',
+      market: '',
+      ts: GAP.end,
+      local_ts: GAP.end,
+      stream: 'market',
+      start_ts: GAP.start,
+      end_ts: GAP.end,
+      seq_before: null,
+      seq_after: null,
+      cause: 'disconnect',
     });
   return out;
 }
@@ -125,7 +197,10 @@ function marketEvents(m: MarketSpec): MarketEvent[] {
 export function fixtureEvents(): MarketEvent[] {
   const all = MARKETS.flatMap(marketEvents);
   // Stable sort: equal receipt times keep generation order, as a single writer would.
-  return all.map((e, i) => ({ e, i })).sort((a, b) => a.e.local_ts - b.e.local_ts || a.i - b.i).map((x) => x.e);
+  return all
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.local_ts - b.e.local_ts || a.i - b.i)
+    .map((x) => x.e);
 }
 
 export function writeFixture(db: Db): number {
@@ -133,9 +208,10 @@ export function writeFixture(db: Db): number {
   const events = fixtureEvents();
   db.transaction(() => {
     for (const m of MARKETS)
-      db.run('INSERT INTO markets (exchange, symbol, market, base, quote, settle, contract_size, inverse, tick_size, updated_ts) VALUES (?,?,?,?,?,?,?,?,?,?)', [
-        m.exchange, m.symbol, m.market, m.base, 'USDT', 'USDT', '1', 0, String(m.tick), START,
-      ]);
+      db.run(
+        'INSERT INTO markets (exchange, symbol, market, base, quote, settle, contract_size, inverse, tick_size, updated_ts) VALUES (?,?,?,?,?,?,?,?,?,?)',
+        [m.exchange, m.symbol, m.market, m.base, 'USDT', 'USDT', '1', 0, String(m.tick), START],
+      );
     events.forEach((e, i) => {
       const t = EVENT_TABLE_OF[e.kind];
       db.run(insertSql(t), t.encode(i + 1, e, Array.of));

@@ -182,20 +182,38 @@ describe('replay player', () => {
     player.stop();
     await run;
     // It read up to the first event at the target and holds it for emission after resume.
-    expect(derived.seen).toEqual(all.filter((e) => e.local_ts < target).map((e) => e.seq).concat(all.find((e) => e.local_ts >= target)!.seq));
+    expect(derived.seen).toEqual(
+      all
+        .filter((e) => e.local_ts < target)
+        .map((e) => e.seq)
+        .concat(all.find((e) => e.local_ts >= target)!.seq),
+    );
   });
 
   it('shows a gap where it happened and warms derived state up again after it, also when a seek jumps past it', async () => {
     const straight = metricsState();
     const emitted: RecordedEvent[] = [];
-    await createReplayPlayer({ open: dbSource(db), scheduler: fakeClock(), speed: 'max', derived: straight }).run((e) => emitted.push(e));
+    await createReplayPlayer({ open: dbSource(db), scheduler: fakeClock(), speed: 'max', derived: straight }).run((e) =>
+      emitted.push(e),
+    );
     // The gap is in the replayed stream at recovery, and nothing of the lost connection inside it.
     const gapAt = emitted.findIndex((e) => e.kind === 'gap');
-    expect(emitted[gapAt]).toMatchObject({ kind: 'gap', exchange: 'binance-usdm', cause: 'disconnect', start_ts: GAP_END - 30_000, end_ts: GAP_END });
-    expect(emitted.filter((e) => e.exchange === 'binance-usdm' && e.kind !== 'gap' && e.ts >= GAP_END - 30_000 && e.ts < GAP_END)).toEqual([]);
+    expect(emitted[gapAt]).toMatchObject({
+      kind: 'gap',
+      exchange: 'binance-usdm',
+      cause: 'disconnect',
+      start_ts: GAP_END - 30_000,
+      end_ts: GAP_END,
+    });
+    expect(
+      emitted.filter(
+        (e) => e.exchange === 'binance-usdm' && e.kind !== 'gap' && e.ts >= GAP_END - 30_000 && e.ts < GAP_END,
+      ),
+    ).toEqual([]);
     // Warm-up restarts after it: the market's first warmupBuckets rows after the gap are marked warm-up again.
     const { warmupBuckets } = defaultMetricsConfig;
-    const btc = (rows: MetricRow[]) => rows.filter((r) => r.exchange === 'binance-usdm' && r.market === 'BTC/USDT:USDT');
+    const btc = (rows: MetricRow[]) =>
+      rows.filter((r) => r.exchange === 'binance-usdm' && r.market === 'BTC/USDT:USDT');
     const before = btc(straight.rows).filter((r) => r.bucket_ts < GAP_END);
     const after = btc(straight.rows).filter((r) => r.bucket_ts >= GAP_END);
     expect(before.at(-1)!.warmup).toBe(false);
@@ -224,7 +242,9 @@ describe('replay player', () => {
 
   it('parses speeds people type, and names the accepted forms otherwise', () => {
     expect(['1', '10x', '100×', 'max', '0.5'].map(parseSpeed)).toEqual([1, 10, 100, 'max', 0.5]);
-    expect(() => parseSpeed('fast')).toThrow(expect.objectContaining({ code: 'E_REPLAY_SPEED', message: expect.stringContaining('10x, 100x, or max') }));
+    expect(() => parseSpeed('fast')).toThrow(
+      expect.objectContaining({ code: 'E_REPLAY_SPEED', message: expect.stringContaining('10x, 100x, or max') }),
+    );
     expect(() => parseSpeed('-1')).toThrow(/positive/);
   });
 });

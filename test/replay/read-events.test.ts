@@ -30,7 +30,11 @@ describe('readEvents', () => {
   it('yields every recorded event once, in seq order, with receipt time never going back', () => {
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
     for (let i = 1; i < all.length; i++) expect(all[i].local_ts).toBeGreaterThanOrEqual(all[i - 1].local_ts);
-    expect(summarizeEvents(db)).toEqual({ count: all.length, first_ts: all[0].local_ts, last_ts: all[all.length - 1].local_ts });
+    expect(summarizeEvents(db)).toEqual({
+      count: all.length,
+      first_ts: all[0].local_ts,
+      last_ts: all[all.length - 1].local_ts,
+    });
   });
 
   it('gives back exactly the events the collector recorded (ids, decimals, parsed book levels)', () => {
@@ -39,13 +43,29 @@ describe('readEvents', () => {
     const top = all.find((e) => e.kind === 'book_top');
     expect(top?.kind === 'book_top' && typeof top.bids[0][0]).toBe('string');
     const trade = all.find((e) => e.kind === 'trade' && e.market === BTC);
-    expect(trade).toMatchObject({ kind: 'trade', exchange: 'binance-usdm', symbol: 'BTCUSDT', id: expect.any(String), price: expect.stringMatching(/^\d+\.\d$/) });
+    expect(trade).toMatchObject({
+      kind: 'trade',
+      exchange: 'binance-usdm',
+      symbol: 'BTCUSDT',
+      id: expect.any(String),
+      price: expect.stringMatching(/^\d+\.\d$/),
+    });
   });
 
   it('shows the gap where it happened: nothing from the lost connection inside it, the gap event at recovery', () => {
     const gapAt = all.findIndex((e) => e.kind === 'gap');
-    expect(all[gapAt]).toMatchObject({ kind: 'gap', exchange: 'binance-usdm', symbol: '', market: '', cause: 'disconnect', start_ts: GAP_END - 30_000, end_ts: GAP_END });
-    const inside = all.filter((e) => e.exchange === 'binance-usdm' && e.kind !== 'gap' && e.ts >= GAP_END - 30_000 && e.ts < GAP_END);
+    expect(all[gapAt]).toMatchObject({
+      kind: 'gap',
+      exchange: 'binance-usdm',
+      symbol: '',
+      market: '',
+      cause: 'disconnect',
+      start_ts: GAP_END - 30_000,
+      end_ts: GAP_END,
+    });
+    const inside = all.filter(
+      (e) => e.exchange === 'binance-usdm' && e.kind !== 'gap' && e.ts >= GAP_END - 30_000 && e.ts < GAP_END,
+    );
     expect(inside).toEqual([]);
     expect(all.slice(gapAt + 1).find((e) => e.exchange === 'binance-usdm')!.local_ts).toBeGreaterThanOrEqual(GAP_END);
   });
@@ -73,7 +93,9 @@ describe('readEvents', () => {
   });
 
   it('refuses a bad filter with E_REPLAY_FILTER naming the field', () => {
-    expect(() => readEvents(db, { from: 10, to: 5 })).toThrow(expect.objectContaining({ code: 'E_REPLAY_FILTER', message: expect.stringContaining('filter.from') }));
+    expect(() => readEvents(db, { from: 10, to: 5 })).toThrow(
+      expect.objectContaining({ code: 'E_REPLAY_FILTER', message: expect.stringContaining('filter.from') }),
+    );
     expect(() => readEvents(db, { kinds: ['candle' as never] })).toThrow(/unknown kind\(s\) candle/);
     expect(() => readEvents(db, { from: 1.5 })).toThrow(/filter.from must be epoch milliseconds/);
   });

@@ -67,7 +67,9 @@ describe('one verdict for the CLI and the browser', () => {
     db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)").run();
     db.close();
     const verdict = cliVerdict(ahead);
-    expect(verdict).toBe(`E_DB_TOO_NEW ${ahead}: database schema version 99 is newer than this futuresboard (knows ${MIGRATIONS.length}); upgrade futuresboard to open it`);
+    expect(verdict).toBe(
+      `E_DB_TOO_NEW ${ahead}: database schema version 99 is newer than this futuresboard (knows ${MIGRATIONS.length}); upgrade futuresboard to open it`,
+    );
     expect(await browserVerdict(ahead)).toBe(verdict);
   });
 });
@@ -84,7 +86,9 @@ describe('the header check', () => {
 
   it('does not call a file with a -wal beside it truncated: a live database is checkpointed page by page', () => {
     const check = { name: 'live.db', head: header(10), size: 4096 * 4, use: 'read' as const, known: MIGRATIONS.length };
-    expect(() => checkSqliteHeader(check)).toThrow(/it is truncated \(its header describes 40960 bytes, the file has 16384\)/);
+    expect(() => checkSqliteHeader(check)).toThrow(
+      /it is truncated \(its header describes 40960 bytes, the file has 16384\)/,
+    );
     expect(checkSqliteHeader({ ...check, walBeside: true })).toBe(true);
   });
 
@@ -100,7 +104,9 @@ describe('the write check', () => {
     expect(() => checkRecordingFile(join(dir, 'nothing-yet.db'), 'write')).not.toThrow();
     expect(() => checkRecordingFile(files.empty, 'write')).not.toThrow();
     expect(() => checkRecordingFile(FIXTURE_DB, 'write')).not.toThrow();
-    expect(() => checkRecordingFile(files.foreign, 'write')).toThrow(`${files.foreign} is SQLite but not a futuresboard recording (it has other tables: users); futuresboard writes only its own databases: choose a new file`);
+    expect(() => checkRecordingFile(files.foreign, 'write')).toThrow(
+      `${files.foreign} is SQLite but not a futuresboard recording (it has other tables: users); futuresboard writes only its own databases: choose a new file`,
+    );
     expect(() => checkRecordingFile(files.newer, 'write')).toThrow(/schema version 99 is newer/);
   });
 });

@@ -8,7 +8,11 @@ import type { Fill, StrategyContext, StrategyDefinition } from '../../replay/bac
 import type { ExchangeId, RecordedEvent } from '../../core/events.ts';
 
 export const T0 = Date.UTC(2025, 5, 13, 7, 0);
-const SYMBOL: Record<ExchangeId, string> = { 'binance-usdm': 'BTCUSDT', 'bybit-linear': 'BTCUSDT', 'okx-swap': 'BTC-USDT-SWAP' };
+const SYMBOL: Record<ExchangeId, string> = {
+  'binance-usdm': 'BTCUSDT',
+  'bybit-linear': 'BTCUSDT',
+  'okx-swap': 'BTC-USDT-SWAP',
+};
 
 /** Builds a stream: every call appends one event `dt` ms after the previous one. */
 export class Tape {
@@ -21,11 +25,25 @@ export class Tape {
 
   private base(dt: number) {
     this.t += dt;
-    return { seq: this.events.length + 1, exchange: this.exchange, symbol: SYMBOL[this.exchange], market: this.market, ts: this.t, local_ts: this.t };
+    return {
+      seq: this.events.length + 1,
+      exchange: this.exchange,
+      symbol: SYMBOL[this.exchange],
+      market: this.market,
+      ts: this.t,
+      local_ts: this.t,
+    };
   }
 
   quote(bid: string, ask: string, dt = 1000): number {
-    this.events.push({ kind: 'book_ticker', ...this.base(dt), bid_price: bid, bid_qty: '5', ask_price: ask, ask_qty: '5' });
+    this.events.push({
+      kind: 'book_ticker',
+      ...this.base(dt),
+      bid_price: bid,
+      bid_qty: '5',
+      ask_price: ask,
+      ask_qty: '5',
+    });
     return this.events.length;
   }
 
@@ -36,8 +54,15 @@ export class Tape {
 
   ticker(mark: string, rate: string, nextFundingTs: number, dt = 1000): number {
     this.events.push({
-      kind: 'derivative_ticker', ...this.base(dt), mark_price: mark, index_price: mark, last_price: mark, funding_rate: rate,
-      predicted_rate: null, next_funding_ts: nextFundingTs, open_interest: '1000',
+      kind: 'derivative_ticker',
+      ...this.base(dt),
+      mark_price: mark,
+      index_price: mark,
+      last_price: mark,
+      funding_rate: rate,
+      predicted_rate: null,
+      next_funding_ts: nextFundingTs,
+      open_interest: '1000',
     });
     return this.events.length;
   }

@@ -35,6 +35,12 @@ export function expectGolden(name: string, actual: string): void {
     writeFileSync(path, actual);
     return;
   }
-  if (!existsSync(path)) throw new Error(`golden file test/replay/golden/${name} is missing; create it with UPDATE_GOLDEN=1 npx vitest run test/replay`);
-  expect(actual, `differs from test/replay/golden/${name} (UPDATE_GOLDEN=1 rewrites it after a deliberate change)`).toBe(readFileSync(path, 'utf8'));
+  if (!existsSync(path))
+    throw new Error(
+      `golden file test/replay/golden/${name} is missing; create it with UPDATE_GOLDEN=1 npx vitest run test/replay`,
+    );
+  expect(
+    actual,
+    `differs from test/replay/golden/${name} (UPDATE_GOLDEN=1 rewrites it after a deliberate change)`,
+  ).toBe(readFileSync(path, 'utf8'));
 }

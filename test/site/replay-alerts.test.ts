@@ -13,7 +13,10 @@ const SAMPLE = 'public/recordings/sample.sqlite';
 describe('futuresboard replay --alerts', () => {
   it('prints the alerts the recording holds, computed again from its events', async () => {
     const db = openNodeDb(SAMPLE, { readonly: true });
-    const recorded = db.all<AlertKey>('SELECT exchange, market, tier, rule, direction, bucket_ts FROM alerts').map(alertKeyText).sort();
+    const recorded = db
+      .all<AlertKey>('SELECT exchange, market, tier, rule, direction, bucket_ts FROM alerts')
+      .map(alertKeyText)
+      .sort();
     db.close();
     expect(recorded.length).toBeGreaterThan(20);
     expect(await nodeReplayAlerts(SAMPLE)).toEqual(recorded);
@@ -22,17 +25,28 @@ describe('futuresboard replay --alerts', () => {
   it('prints full alert records: value, threshold, inputs, in receipt order', async () => {
     const io = captureIo();
     await runReplay(['--db', SAMPLE, '--alerts', '--markets', 'SUSHI/USDT:USDT'], io);
-    const alerts = io.stdout.text().trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const alerts = io.stdout
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(alerts.length).toBeGreaterThan(0);
     expect(new Set(alerts.map((a) => a.market))).toEqual(new Set(['SUSHI/USDT:USDT']));
-    for (const a of alerts) expect(Object.keys(a)).toEqual(expect.arrayContaining(['local_ts', 'bucket_ts', 'tier', 'rule', 'direction', 'value', 'threshold', 'inputs']));
+    for (const a of alerts)
+      expect(Object.keys(a)).toEqual(
+        expect.arrayContaining(['local_ts', 'bucket_ts', 'tier', 'rule', 'direction', 'value', 'threshold', 'inputs']),
+      );
     const times = alerts.map((a) => a.local_ts as number);
     expect(times).toEqual([...times].sort((x, y) => x - y));
   });
 
   it('refuses --alerts with --kinds or --relay, naming the fix', async () => {
     const io = captureIo();
-    await expect(runReplay(['--db', SAMPLE, '--alerts', '--kinds', 'trade'], io)).rejects.toThrow(/--alerts computes alerts from every event kind: drop --kinds/);
-    await expect(runReplay(['--db', SAMPLE, '--alerts', '--relay'], io)).rejects.toThrow(/--alerts prints alerts; --relay already serves them/);
+    await expect(runReplay(['--db', SAMPLE, '--alerts', '--kinds', 'trade'], io)).rejects.toThrow(
+      /--alerts computes alerts from every event kind: drop --kinds/,
+    );
+    await expect(runReplay(['--db', SAMPLE, '--alerts', '--relay'], io)).rejects.toThrow(
+      /--alerts prints alerts; --relay already serves them/,
+    );
   });
 });

@@ -43,7 +43,8 @@ export async function makeRecording(path: string): Promise<void> {
 
 export function makeDocs(dir: string): void {
   mkdirSync(join(dir, 'status'), { recursive: true });
-  for (const f of readdirSync(join(ROOT, 'docs'))) if (f.endsWith('.md')) copyFileSync(join(ROOT, 'docs', f), join(dir, f));
+  for (const f of readdirSync(join(ROOT, 'docs')))
+    if (f.endsWith('.md')) copyFileSync(join(ROOT, 'docs', f), join(dir, f));
   writeFileSync(join(dir, 'status', 'status_report-2099-01-01T00-00-00Z.md'), HOSTILE_REPORT);
   writeFileSync(
     join(dir, 'status', 'status_report-2098-01-01T00-00-00Z.md'),
@@ -76,7 +77,16 @@ export async function serveDir(dir: string): Promise<{ url: string; server: Serv
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -92,12 +102,14 @@ export interface AlertKey {
   bucket_ts: number;
 }
 
-export const alertKeyText = (a: AlertKey): string => `${a.exchange} ${a.market} T${a.tier} ${a.rule} ${a.direction} @${a.bucket_ts}`;
+export const alertKeyText = (a: AlertKey): string =>
+  `${a.exchange} ${a.market} T${a.tier} ${a.rule} ${a.direction} @${a.bucket_ts}`;
 
 /** `futuresboard replay --alerts` on a file: the alerts Node computes, as sorted keys. */
 export async function nodeReplayAlerts(db: string): Promise<string[]> {
   const io = captureIo();
-  if ((await runReplay(['--db', db, '--alerts'], io)) !== 0) throw new Error(`replay --alerts failed: ${io.stderr.text()}`);
+  if ((await runReplay(['--db', db, '--alerts'], io)) !== 0)
+    throw new Error(`replay --alerts failed: ${io.stderr.text()}`);
   return io.stdout
     .text()
     .split('\n')

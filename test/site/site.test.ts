@@ -19,7 +19,17 @@ import { summarizeEvents } from '../../replay/player/read-events.ts';
 import { fmtNumber, fmtPct } from '../../src/lib/format.ts';
 import { startRig } from '../helpers/collector.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { alertKeyText, buildSite, captureIo, launchChromium, makeDocs, makeRecording, nodeReplayAlerts, serveDir, type AlertKey } from './site-rig.ts';
+import {
+  alertKeyText,
+  buildSite,
+  captureIo,
+  launchChromium,
+  makeDocs,
+  makeRecording,
+  nodeReplayAlerts,
+  serveDir,
+  type AlertKey,
+} from './site-rig.ts';
 
 const ARTIFACTS = 'test-artifacts/site';
 const SAMPLE = 'public/recordings/sample.sqlite';
@@ -34,7 +44,11 @@ beforeAll(async () => {
   recording = join(dir, 'recording.sqlite');
   await makeRecording(recording);
   makeDocs(join(dir, 'docs'));
-  await buildSite(join(dir, 'dist'), { FUTURESBOARD_SITE_DB: recording, FUTURESBOARD_DOCS_DIR: join(dir, 'docs'), PUBLIC_RELAY_URL: 'off' });
+  await buildSite(join(dir, 'dist'), {
+    FUTURESBOARD_SITE_DB: recording,
+    FUTURESBOARD_DOCS_DIR: join(dir, 'docs'),
+    PUBLIC_RELAY_URL: 'off',
+  });
   ({ url: base, server } = await serveDir(join(dir, 'dist')));
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -107,7 +121,11 @@ describe('static pages', () => {
     const count = await page.getByTestId('alert-count').innerText();
     const total = Number(/of (\d+) alerts/.exec(count)?.[1]);
     expect(total).toBeGreaterThan(0);
-    const tiers = new Set(await page.locator('[data-testid=alert-table] tr[data-alert-tier]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.alertTier)));
+    const tiers = new Set(
+      await page
+        .locator('[data-testid=alert-table] tr[data-alert-tier]')
+        .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.alertTier)),
+    );
     // One donut slice per tier present, and the total in its centre.
     await expect.poll(() => page.locator('[data-testid=tier-donut] .recharts-pie-sector').count()).toBe(tiers.size);
     expect(await page.getByTestId('tier-donut').innerText()).toContain(String(total));
@@ -142,8 +160,12 @@ describe('replay and backtest in the browser', () => {
     const { count } = summarizeEvents(db);
     db.close();
     const { page, errors } = await open('/replay/?rec=sample&speed=max');
-    await expect.poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 }).toBe('true');
-    expect(await page.getByTestId('replay-position').innerText()).toContain(`${count.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} events`);
+    await expect
+      .poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 })
+      .toBe('true');
+    expect(await page.getByTestId('replay-position').innerText()).toContain(
+      `${count.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} events`,
+    );
     expect(await page.locator('[data-testid=market-table] tbody tr').count()).toBeGreaterThan(0);
     await page.waitForSelector('[data-testid=chart][data-ready=true]');
     await shot(page, 'replay-finished');
@@ -165,12 +187,21 @@ describe('replay and backtest in the browser', () => {
     const expected = await nodeReplayAlerts(SAMPLE);
     expect(expected.length).toBeGreaterThan(20);
     const { page, errors } = await open('/replay/?rec=sample&speed=max');
-    await expect.poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 }).toBe('true');
+    await expect
+      .poll(() => page.getByTestId('replay-position').getAttribute('data-done'), { timeout: 30_000 })
+      .toBe('true');
     expect(await page.getByTestId('replay-alert-count').innerText()).toBe(String(expected.length));
     const shown = await page.locator('[data-testid=alert-table] tr[data-alert-rule]').evaluateAll((rows) =>
       rows.map((r) => {
         const d = (r as HTMLElement).dataset;
-        return { exchange: d.alertExchange, market: d.alertMarket, tier: Number(d.alertTier), rule: d.alertRule, direction: d.alertDirection, bucket_ts: Number(d.alertBucket) };
+        return {
+          exchange: d.alertExchange,
+          market: d.alertMarket,
+          tier: Number(d.alertTier),
+          rule: d.alertRule,
+          direction: d.alertDirection,
+          bucket_ts: Number(d.alertBucket),
+        };
       }),
     );
     expect(shown.map((a) => alertKeyText(a as AlertKey)).sort()).toEqual(expected);
@@ -182,7 +213,12 @@ describe('replay and backtest in the browser', () => {
   it('runs a backtest with the figures `futuresboard backtest` reports for the same file', async () => {
     // follow-tier2 trades on the sample's tier-2 alerts, so every figure compared is a real number.
     const out = tempDir('fb-site-bt-');
-    expect(await runBacktest(['--db', SAMPLE, '--strategy', 'follow-tier2', '--param', 'notional=2000', '--out', out], captureIo())).toBe(0);
+    expect(
+      await runBacktest(
+        ['--db', SAMPLE, '--strategy', 'follow-tier2', '--param', 'notional=2000', '--out', out],
+        captureIo(),
+      ),
+    ).toBe(0);
     const cli = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BacktestReport;
     expect(cli.trades).toBeGreaterThan(0);
 
@@ -203,7 +239,17 @@ describe('replay and backtest in the browser', () => {
     const reportDownload = page.waitForEvent('download');
     await page.getByTestId('export-report').click();
     const browser = JSON.parse(readFileSync((await (await reportDownload).path())!, 'utf8')) as BacktestReport;
-    const figures = (r: BacktestReport) => ({ sharpe: r.sharpe, sortino: r.sortino, max_drawdown: r.max_drawdown, trades: r.trades, fees_paid: r.fees_paid, funding_paid: r.funding_paid, funding_received: r.funding_received, net_pnl: r.net_pnl, params: r.params });
+    const figures = (r: BacktestReport) => ({
+      sharpe: r.sharpe,
+      sortino: r.sortino,
+      max_drawdown: r.max_drawdown,
+      trades: r.trades,
+      fees_paid: r.fees_paid,
+      funding_paid: r.funding_paid,
+      funding_received: r.funding_received,
+      net_pnl: r.net_pnl,
+      params: r.params,
+    });
     expect(figures(browser)).toEqual(figures(cli));
     expect(browser.trade_list).toEqual(cli.trade_list);
 
@@ -247,18 +293,28 @@ describe('the static build going live', () => {
       // A quote the collector has committed names a row the live table must show and move.
       const quote = await rig.next((e) => e.kind === 'book_ticker', 20_000, 'a committed quote');
       const { page, errors } = await open(`/?relay=ws://127.0.0.1:${rig.service.port}/`);
-      await expect.poll(() => page.getByTestId('status-pill').getAttribute('data-status'), { timeout: 20_000 }).toBe('live');
+      await expect
+        .poll(() => page.getByTestId('status-pill').getAttribute('data-status'), { timeout: 20_000 })
+        .toBe('live');
       expect(await page.getByTestId('status-pill').innerText()).toBe('live');
       const cell = `[data-testid=market-table] tr[data-exchange="${quote.exchange}"][data-market="${quote.market}"] td[data-col=price]`;
-      const first = await page.waitForFunction((sel) => {
-        const text = document.querySelector(sel)?.textContent ?? '';
-        return /\d/.test(text) ? text : false;
-      }, cell, { timeout: 20_000 });
+      const first = await page.waitForFunction(
+        (sel) => {
+          const text = document.querySelector(sel)?.textContent ?? '';
+          return /\d/.test(text) ? text : false;
+        },
+        cell,
+        { timeout: 20_000 },
+      );
       const before = await first.jsonValue();
-      await page.waitForFunction(([sel, old]) => {
-        const text = document.querySelector(sel)?.textContent ?? '';
-        return /\d/.test(text) && text !== old;
-      }, [cell, before] as const, { timeout: 20_000 });
+      await page.waitForFunction(
+        ([sel, old]) => {
+          const text = document.querySelector(sel)?.textContent ?? '';
+          return /\d/.test(text) && text !== old;
+        },
+        [cell, before] as const,
+        { timeout: 20_000 },
+      );
       await shot(page, 'dashboard-live');
       expect(errors).toEqual([]);
       await page.close();

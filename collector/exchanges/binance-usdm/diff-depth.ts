@@ -41,7 +41,15 @@ export class DiffDepthBooks {
     this.books.set(symbol, { book, lastId: lastUpdateId, bridged: false, localTs });
   }
 
-  apply(symbol: string, U: number, u: number, pu: number, bids: readonly Level[], asks: readonly Level[], localTs: number): DiffVerdict {
+  apply(
+    symbol: string,
+    U: number,
+    u: number,
+    pu: number,
+    bids: readonly Level[],
+    asks: readonly Level[],
+    localTs: number,
+  ): DiffVerdict {
     const s = this.books.get(symbol);
     if (s === undefined) return 'unsynced';
     if (s.bridged ? u <= s.lastId : u < s.lastId) return 'old';

@@ -24,7 +24,8 @@ function tickSize(s: Json): string | null {
 /** Trading perpetuals, USDT-settled ones first (the ones most users watch), each group in list order. */
 export function parseInstruments(body: string): Instrument[] {
   const json = parseJson(body, 'exchangeInfo');
-  if (!isObject(json) || !Array.isArray(json.symbols)) throw badField('exchangeInfo', 'symbols', isObject(json) ? json.symbols : json, 'an array');
+  if (!isObject(json) || !Array.isArray(json.symbols))
+    throw badField('exchangeInfo', 'symbols', isObject(json) ? json.symbols : json, 'an array');
   const usdt: Instrument[] = [];
   const other: Instrument[] = [];
   for (const s of json.symbols) {

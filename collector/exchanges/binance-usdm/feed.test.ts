@@ -27,13 +27,22 @@ function subscribes(frames: string[]): Subscribe[] {
 
 describe('binance-usdm feed plan', () => {
   it('routes each stream to its 2026 path and subscribes with integer-id SUBSCRIBE requests', () => {
-    const plan = adapter.plan(LOCAL, [guessInstrument('binance-usdm', 'BTCUSDT'), guessInstrument('binance-usdm', 'ETHUSDT')]);
+    const plan = adapter.plan(LOCAL, [
+      guessInstrument('binance-usdm', 'BTCUSDT'),
+      guessInstrument('binance-usdm', 'ETHUSDT'),
+    ]);
     expect(plan.connections.map((c) => [c.id, c.stream, c.url])).toEqual([
       ['binance-usdm/public/0', 'public', 'ws://127.0.0.1:9001/public/stream'],
       ['binance-usdm/market/0', 'market', 'ws://127.0.0.1:9001/market/stream'],
     ]);
     const [pub, market] = plan.connections.map((c) => subscribes(c.subscribe));
-    expect(pub).toEqual([{ method: 'SUBSCRIBE', params: ['btcusdt@bookTicker', 'btcusdt@depth5@100ms', 'ethusdt@bookTicker', 'ethusdt@depth5@100ms'], id: 1 }]);
+    expect(pub).toEqual([
+      {
+        method: 'SUBSCRIBE',
+        params: ['btcusdt@bookTicker', 'btcusdt@depth5@100ms', 'ethusdt@bookTicker', 'ethusdt@depth5@100ms'],
+        id: 1,
+      },
+    ]);
     expect(market).toEqual([
       {
         method: 'SUBSCRIBE',
@@ -94,7 +103,12 @@ describe('binance-usdm feed plan', () => {
       family: FUTURES_DATA,
     });
     expect(polls).toEqual([
-      { id: 'binance-usdm/openInterest/BTCUSDT', url: 'http://127.0.0.1:9002/fapi/v1/openInterest?symbol=BTCUSDT', intervalMs: 10_000, family: FAPI },
+      {
+        id: 'binance-usdm/openInterest/BTCUSDT',
+        url: 'http://127.0.0.1:9002/fapi/v1/openInterest?symbol=BTCUSDT',
+        intervalMs: 10_000,
+        family: FAPI,
+      },
       ratio('globalLongShortAccountRatio'),
       ratio('topLongShortAccountRatio'),
       ratio('topLongShortPositionRatio'),
@@ -103,7 +117,9 @@ describe('binance-usdm feed plan', () => {
     expect(notes).toEqual([]);
     // Each family's pace is a share of its documented limit per IP.
     expect(FAPI.requests / FAPI.windowMs).toBeLessThan(WEIGHT_LIMIT_PER_MINUTE / 60_000);
-    expect(FUTURES_DATA.requests / FUTURES_DATA.windowMs).toBeLessThan(FUTURES_DATA_LIMIT.requests / FUTURES_DATA_LIMIT.windowMs);
+    expect(FUTURES_DATA.requests / FUTURES_DATA.windowMs).toBeLessThan(
+      FUTURES_DATA_LIMIT.requests / FUTURES_DATA_LIMIT.windowMs,
+    );
   });
 
   it('stretches the ratio polls past 40 markets and says so, keeping every 5-minute value up to 200', () => {
@@ -143,14 +159,20 @@ describe('binance-usdm feed plan', () => {
     const parser = adapter.createParser(new InstrumentBook('binance-usdm', btc));
     const ratio = polls.find((p) => p.id.includes('takerlongshortRatio'))!;
     const events: MarketEvent[] = [];
-    parser.parseRest(ratio.url, '[{"buySellRatio":"1.2","buyVol":"12","sellVol":"10","timestamp":1}]', 1, (e) => events.push(e));
+    parser.parseRest(ratio.url, '[{"buySellRatio":"1.2","buyVol":"12","sellVol":"10","timestamp":1}]', 1, (e) =>
+      events.push(e),
+    );
     expect(events).toMatchObject([{ kind: 'long_short', ratio_type: 'taker_volume', period: '5m', symbol: 'BTCUSDT' }]);
   });
 
   it('rejects missing or non-URL endpoints, naming the option and an example', () => {
     const noMarket = { ws: { public: 'wss://fstream.binance.com/public' }, rest: 'https://fapi.binance.com' };
-    expect(() => adapter.plan(noMarket, [])).toThrow(/endpoints\.ws\.market must be an absolute URL such as wss:\/\/fstream\.binance\.com\/market/);
-    expect(() => adapter.plan({ ...LOCAL, rest: 'fapi.binance.com' }, [])).toThrow(expect.objectContaining({ code: 'E_ENDPOINT' }));
+    expect(() => adapter.plan(noMarket, [])).toThrow(
+      /endpoints\.ws\.market must be an absolute URL such as wss:\/\/fstream\.binance\.com\/market/,
+    );
+    expect(() => adapter.plan({ ...LOCAL, rest: 'fapi.binance.com' }, [])).toThrow(
+      expect.objectContaining({ code: 'E_ENDPOINT' }),
+    );
   });
 
   it('builds every URL from the endpoints, defaulting to the production hosts', () => {
@@ -168,31 +190,36 @@ describe('binance-usdm feed plan', () => {
 });
 
 describe('binance-usdm instruments and volumes', () => {
-  it.skipIf(needsShared('the binance-usdm instrument test on the exchangeInfo recorded in ../shared/captures'))('keeps trading perpetuals from the real exchangeInfo, USDT-settled first', () => {
-    const exchangeInfo = sharedLines('captures/binance-usdm.2021-07-22.jsonl')
-      .filter((l) => l.includes('"http"') && l.includes('exchangeInfo'))
-      .map((l) => (JSON.parse(l) as { data: string }).data)[0];
-    const list = adapter.parseInstruments(exchangeInfo);
-    // 122 symbols: 117 USDT + 2 BUSD perpetuals trading, 2 quarterlies and 1 pending listing.
-    expect(list).toHaveLength(119);
-    expect(list[0]).toEqual({
-      exchange: 'binance-usdm',
-      symbol: 'BTCUSDT',
-      market: 'BTC/USDT:USDT',
-      base: 'BTC',
-      quote: 'USDT',
-      settle: 'USDT',
-      contract_size: '1',
-      inverse: false,
-      tick_size: '0.01',
-    });
-    expect(list.slice(-2).map((i) => i.market)).toEqual(['BTC/BUSD:BUSD', 'ETH/BUSD:BUSD']);
-    expect(list.find((i) => i.symbol === 'SUSHIUSDT')?.tick_size).toBe('0.0010');
-    expect(list.some((i) => i.symbol.includes('_'))).toBe(false);
-  });
+  it.skipIf(needsShared('the binance-usdm instrument test on the exchangeInfo recorded in ../shared/captures'))(
+    'keeps trading perpetuals from the real exchangeInfo, USDT-settled first',
+    () => {
+      const exchangeInfo = sharedLines('captures/binance-usdm.2021-07-22.jsonl')
+        .filter((l) => l.includes('"http"') && l.includes('exchangeInfo'))
+        .map((l) => (JSON.parse(l) as { data: string }).data)[0];
+      const list = adapter.parseInstruments(exchangeInfo);
+      // 122 symbols: 117 USDT + 2 BUSD perpetuals trading, 2 quarterlies and 1 pending listing.
+      expect(list).toHaveLength(119);
+      expect(list[0]).toEqual({
+        exchange: 'binance-usdm',
+        symbol: 'BTCUSDT',
+        market: 'BTC/USDT:USDT',
+        base: 'BTC',
+        quote: 'USDT',
+        settle: 'USDT',
+        contract_size: '1',
+        inverse: false,
+        tick_size: '0.01',
+      });
+      expect(list.slice(-2).map((i) => i.market)).toEqual(['BTC/BUSD:BUSD', 'ETH/BUSD:BUSD']);
+      expect(list.find((i) => i.symbol === 'SUSHIUSDT')?.tick_size).toBe('0.0010');
+      expect(list.some((i) => i.symbol.includes('_'))).toBe(false);
+    },
+  );
 
   it('reads 24 h quote volumes', () => {
-    const volumes = adapter.parseVolumes('[{"symbol":"BTCUSDT","quoteVolume":"12345678.90","volume":"1"},{"symbol":"ETHUSDT","quoteVolume":"42"}]');
+    const volumes = adapter.parseVolumes(
+      '[{"symbol":"BTCUSDT","quoteVolume":"12345678.90","volume":"1"},{"symbol":"ETHUSDT","quoteVolume":"42"}]',
+    );
     expect([...volumes]).toEqual([
       ['BTCUSDT', 12345678.9],
       ['ETHUSDT', 42],

@@ -7,7 +7,7 @@
 import type { Dec } from '../../../core/events.ts';
 import { isDecimal } from '../../../core/decimal.ts';
 import { parseError } from '../types.ts';
-import { FbError, hasErrorCode } from '../../../core/errors.ts';
+import { type FbError, hasErrorCode } from '../../../core/errors.ts';
 import { fieldReaders, type Expected, type Json } from '../shared/fields.ts';
 
 export const EXCHANGE = 'binance-usdm' as const;

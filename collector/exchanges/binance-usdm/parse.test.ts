@@ -76,7 +76,10 @@ function catchError(fn: () => unknown): unknown {
  * parsed by a fresh parser: sequence state across unrelated lines would be meaningless.
  * Expected counts, read from the files:
  */
-const SAMPLE_FILES: Record<string, { url?: string; kinds: Partial<Record<EventKind, number>>; results: Record<string, number> }> = {
+const SAMPLE_FILES: Record<
+  string,
+  { url?: string; kinds: Partial<Record<EventKind, number>>; results: Record<string, number> }
+> = {
   // 94 aggTrade frames, one trade each (line 93, from 2019, has no `a`: a trade with id null).
   'binance-usdm.aggTrade.jsonl': { kinds: { trade: 94 }, results: { data: 94 } },
   // 104 bookTicker frames, one best bid/ask each.
@@ -92,9 +95,17 @@ const SAMPLE_FILES: Record<string, { url?: string; kinds: Partial<Record<EventKi
   // 2 array frames with 2 and 1 elements: 3 derivative tickers.
   'binance-usdm.markPrice_arr.jsonl': { kinds: { derivative_ticker: 3 }, results: { data: 2 } },
   // Funding history: not recorded (markPrice carries the live rate).
-  'binance-usdm.rest.fundingRate.jsonl': { url: `${REST}/fapi/v1/fundingRate?symbol=BTCUSDT`, kinds: {}, results: { ignored: 1 } },
+  'binance-usdm.rest.fundingRate.jsonl': {
+    url: `${REST}/fapi/v1/fundingRate?symbol=BTCUSDT`,
+    kinds: {},
+    results: { ignored: 1 },
+  },
   // 3 openInterest bodies (one without `time`), one event each.
-  'binance-usdm.rest.openInterest.jsonl': { url: `${REST}/fapi/v1/openInterest?symbol=BTCUSDT`, kinds: { open_interest: 3 }, results: { data: 3 } },
+  'binance-usdm.rest.openInterest.jsonl': {
+    url: `${REST}/fapi/v1/openInterest?symbol=BTCUSDT`,
+    kinds: { open_interest: 3 },
+    results: { data: 3 },
+  },
   // openInterestHist is history, not polled: ignored.
   'binance-usdm.rest.openInterestHist.jsonl': {
     url: `${REST}/futures/data/openInterestHist?symbol=BTCUSDT&period=5m`,
@@ -102,7 +113,11 @@ const SAMPLE_FILES: Record<string, { url?: string; kinds: Partial<Record<EventKi
     results: { ignored: 1 },
   },
   // One object body and one one-element array body: 2 derivative tickers.
-  'binance-usdm.rest.premiumIndex.jsonl': { url: `${REST}/fapi/v1/premiumIndex?symbol=BTCUSDT`, kinds: { derivative_ticker: 2 }, results: { data: 2 } },
+  'binance-usdm.rest.premiumIndex.jsonl': {
+    url: `${REST}/fapi/v1/premiumIndex?symbol=BTCUSDT`,
+    kinds: { derivative_ticker: 2 },
+    results: { data: 2 },
+  },
 };
 
 function runSample(file: string): Run {
@@ -118,7 +133,9 @@ function runSample(file: string): Run {
 
 describe.skipIf(noShared)('binance-usdm parser on the real sample frames', () => {
   it('has an expectation for every binance-usdm sample file', () => {
-    const files = readdirSync(sharedPath('samples')).filter((f) => f.startsWith('binance-usdm.') && f.endsWith('.jsonl'));
+    const files = readdirSync(sharedPath('samples')).filter(
+      (f) => f.startsWith('binance-usdm.') && f.endsWith('.jsonl'),
+    );
     expect(files.sort()).toEqual(Object.keys(SAMPLE_FILES).sort());
   });
 
@@ -130,8 +147,10 @@ describe.skipIf(noShared)('binance-usdm parser on the real sample frames', () =>
       expectClean(run.events, BINANCE);
       // Snapshot what each message type turns into: events, or for the replies the results.
       const type = file.slice('binance-usdm.'.length, -'.jsonl'.length);
-      if (type === 'control') await expect(snapshotText(run.results)).toMatchFileSnapshot('./__snapshots__/control.json');
-      else if (run.events.length > 0) await expect(snapshotText(run.events)).toMatchFileSnapshot(`./__snapshots__/${type}.json`);
+      if (type === 'control')
+        await expect(snapshotText(run.results)).toMatchFileSnapshot('./__snapshots__/control.json');
+      else if (run.events.length > 0)
+        await expect(snapshotText(run.events)).toMatchFileSnapshot(`./__snapshots__/${type}.json`);
     });
   }
 
@@ -202,12 +221,36 @@ describe.skipIf(noShared)('binance-usdm parser on the 2021 capture session', () 
     // fixtures/derivations/binance-usdm.2021-07-22.py prints every number of this describe block.
     const last = (symbol: string) => tops.filter((e) => e.symbol === symbol).at(-1)!;
     expect([last('SUSHIUSDT').bids, last('SUSHIUSDT').asks]).toEqual([
-      [['7.6120', '303'], ['7.6110', '105'], ['7.6100', '178'], ['7.6090', '294'], ['7.6080', '1421']],
-      [['7.6160', '267'], ['7.6170', '261'], ['7.6180', '1133'], ['7.6190', '1038'], ['7.6200', '2662']],
+      [
+        ['7.6120', '303'],
+        ['7.6110', '105'],
+        ['7.6100', '178'],
+        ['7.6090', '294'],
+        ['7.6080', '1421'],
+      ],
+      [
+        ['7.6160', '267'],
+        ['7.6170', '261'],
+        ['7.6180', '1133'],
+        ['7.6190', '1038'],
+        ['7.6200', '2662'],
+      ],
     ]);
     expect([last('CTKUSDT').bids, last('CTKUSDT').asks]).toEqual([
-      [['1.01100', '1698'], ['1.01000', '78910'], ['1.00900', '14632'], ['1.00800', '17761'], ['1.00700', '10499']],
-      [['1.01200', '10123'], ['1.01300', '13912'], ['1.01400', '17280'], ['1.01500', '15834'], ['1.01600', '21350']],
+      [
+        ['1.01100', '1698'],
+        ['1.01000', '78910'],
+        ['1.00900', '14632'],
+        ['1.00800', '17761'],
+        ['1.00700', '10499'],
+      ],
+      [
+        ['1.01200', '10123'],
+        ['1.01300', '13912'],
+        ['1.01400', '17280'],
+        ['1.01500', '15834'],
+        ['1.01600', '21350'],
+      ],
     ]);
   });
 });
@@ -218,72 +261,101 @@ describe('binance-usdm parser on public real frames of the channels the samples 
     const parser = newParser();
     expect(frames(parser, [ticker]).results).toEqual([{ type: 'data', events: 0 }]);
     const { events } = frames(parser, [MARK('ETHUSDT')]);
-    expect(events).toMatchObject([{ kind: 'derivative_ticker', symbol: 'ETHUSDT', last_price: '1782.02', mark_price: '65117.44000000' }]);
+    expect(events).toMatchObject([
+      { kind: 'derivative_ticker', symbol: 'ETHUSDT', last_price: '1782.02', mark_price: '65117.44000000' },
+    ]);
   });
 
   it('partial book depth (@depth<levels>): each frame is the whole top of the book, as sent', async () => {
     const run = frames(newParser(), publicFrames('binance-usdm.depth_partial.jsonl'));
-    expect(run.results).toEqual([{ type: 'data', events: 1 }, { type: 'data', events: 1 }]);
+    expect(run.results).toEqual([
+      { type: 'data', events: 1 },
+      { type: 'data', events: 1 },
+    ]);
     expect(run.events[0]).toMatchObject({
       kind: 'book_top',
       symbol: 'ETHUSDT',
       market: 'ETH/USDT:USDT',
       ts: 1651122265861,
-      bids: [['2886.71', '0.454'], ['2886.70', '2.755'], ['2886.67', '1.000']],
-      asks: [['2886.72', '77.215'], ['2886.73', '1.734'], ['2886.74', '0.181']],
+      bids: [
+        ['2886.71', '0.454'],
+        ['2886.70', '2.755'],
+        ['2886.67', '1.000'],
+      ],
+      asks: [
+        ['2886.72', '77.215'],
+        ['2886.73', '1.734'],
+        ['2886.74', '0.181'],
+      ],
     });
-    expect(run.events[1]).toMatchObject({ kind: 'book_top', symbol: 'ETHUSDT_220624', bids: [['1817.59', '0.246'], ['1817.57', '0.254'], ['1817.55', '0.254']] });
+    expect(run.events[1]).toMatchObject({
+      kind: 'book_top',
+      symbol: 'ETHUSDT_220624',
+      bids: [
+        ['1817.59', '0.246'],
+        ['1817.57', '0.254'],
+        ['1817.55', '0.254'],
+      ],
+    });
     expectClean(run.events, BINANCE);
     await expect(snapshotText(run.events)).toMatchFileSnapshot('./__snapshots__/depth_partial.json');
   });
 });
 
-describe.skipIf(noShared)('binance-usdm trade stream (@trade), as other recorders keep it (../shared/captures/binance-usdm.2023-04-04.jsonl)', () => {
-  const tradeFrames = () =>
-    sharedLines('captures/binance-usdm.2023-04-04.jsonl')
-      .map((l) => JSON.parse(l) as { t: string; data?: string })
-      .filter((r) => r.t === 'recv' && r.data!.startsWith('{"stream":"btcusdt@trade"'))
-      .map((r) => r.data!);
+describe.skipIf(noShared)(
+  'binance-usdm trade stream (@trade), as other recorders keep it (../shared/captures/binance-usdm.2023-04-04.jsonl)',
+  () => {
+    const tradeFrames = () =>
+      sharedLines('captures/binance-usdm.2023-04-04.jsonl')
+        .map((l) => JSON.parse(l) as { t: string; data?: string })
+        .filter((r) => r.t === 'recv' && r.data!.startsWith('{"stream":"btcusdt@trade"'))
+        .map((r) => r.data!);
 
-  it('normalizes every print like an aggTrade: taker side from m, id t, time T, consecutive ids', async () => {
-    const lines = tradeFrames();
-    const run = frames(newParser(), lines);
-    // 2197 BTCUSDT prints, all X = MARKET, ids consecutive (counted in Python over the file).
-    expect(countKinds(run.events)).toEqual({ trade: 2197 });
-    expect(countResults(run.results)).toEqual({ data: 2197 });
-    expect(run.events[0]).toEqual({
-      kind: 'trade',
-      exchange: 'binance-usdm',
-      symbol: 'BTCUSDT',
-      market: 'BTC/USDT:USDT',
-      ts: 1680652700452,
-      local_ts: 1_700_000_000_000,
-      id: '3535186032',
-      price: '28145.10',
-      qty: '0.002',
-      side: 'sell',
+    it('normalizes every print like an aggTrade: taker side from m, id t, time T, consecutive ids', async () => {
+      const lines = tradeFrames();
+      const run = frames(newParser(), lines);
+      // 2197 BTCUSDT prints, all X = MARKET, ids consecutive (counted in Python over the file).
+      expect(countKinds(run.events)).toEqual({ trade: 2197 });
+      expect(countResults(run.results)).toEqual({ data: 2197 });
+      expect(run.events[0]).toEqual({
+        kind: 'trade',
+        exchange: 'binance-usdm',
+        symbol: 'BTCUSDT',
+        market: 'BTC/USDT:USDT',
+        ts: 1680652700452,
+        local_ts: 1_700_000_000_000,
+        id: '3535186032',
+        price: '28145.10',
+        qty: '0.002',
+        side: 'sell',
+      });
+      expectClean(run.events, BINANCE);
+      await expect(snapshotText(run.events.slice(0, 10))).toMatchFileSnapshot('./__snapshots__/trade.json');
     });
-    expectClean(run.events, BINANCE);
-    await expect(snapshotText(run.events.slice(0, 10))).toMatchFileSnapshot('./__snapshots__/trade.json');
-  });
 
-  it('reports lost trade ids as a gap on stream "trade", and drops a repeat', () => {
-    const [a, b, c] = tradeFrames();
-    const skipped = withData(c, (d) => (d.t = (d.t as number) + 5));
-    const run = frames(newParser(), [a, b, b, skipped]);
-    expect(run.events.map((e) => e.kind)).toEqual(['trade', 'trade', 'gap', 'trade']);
-    expect(run.results[2]).toEqual({ type: 'ignored' });
-    expect(run.events[2]).toMatchObject({ stream: 'trade', seq_before: '3535186033', seq_after: '3535186039', cause: 'sequence' });
-  });
+    it('reports lost trade ids as a gap on stream "trade", and drops a repeat', () => {
+      const [a, b, c] = tradeFrames();
+      const skipped = withData(c, (d) => (d.t = (d.t as number) + 5));
+      const run = frames(newParser(), [a, b, b, skipped]);
+      expect(run.events.map((e) => e.kind)).toEqual(['trade', 'trade', 'gap', 'trade']);
+      expect(run.results[2]).toEqual({ type: 'ignored' });
+      expect(run.events[2]).toMatchObject({
+        stream: 'trade',
+        seq_before: '3535186033',
+        seq_after: '3535186039',
+        cause: 'sequence',
+      });
+    });
 
-  it('records no trade for a print that is not a MARKET fill (insurance fund, ADL), but counts its id', () => {
-    const [a, b, c] = tradeFrames();
-    const fund = withData(b, (d) => (d.X = 'INSURANCE_FUND'));
-    const run = frames(newParser(), [a, fund, c]);
-    expect(run.events.map((e) => (e.kind === 'trade' ? e.id : e.kind))).toEqual(['3535186032', '3535186034']);
-    expect(run.results.map((r) => r.type)).toEqual(['data', 'ignored', 'data']);
-  });
-});
+    it('records no trade for a print that is not a MARKET fill (insurance fund, ADL), but counts its id', () => {
+      const [a, b, c] = tradeFrames();
+      const fund = withData(b, (d) => (d.X = 'INSURANCE_FUND'));
+      const run = frames(newParser(), [a, fund, c]);
+      expect(run.events.map((e) => (e.kind === 'trade' ? e.id : e.kind))).toEqual(['3535186032', '3535186034']);
+      expect(run.results.map((r) => r.type)).toEqual(['data', 'ignored', 'data']);
+    });
+  },
+);
 
 const MARK = (symbol: string) =>
   `{"stream":"${symbol.toLowerCase()}@markPrice@1s","data":{"e":"markPriceUpdate","E":1700000001000,"s":"${symbol}","p":"65117.44000000","P":"65100.1","i":"65137.76000000","r":"0.00010000","T":1700006400000}}`;
@@ -304,7 +376,11 @@ const SNAPSHOT = (lastUpdateId: number) =>
 describe('binance-usdm sequence checks', () => {
   it('emits a gap before the trade that reveals lost aggTrade ids, then carries on', async () => {
     const parser = newParser();
-    const run = frames(parser, [AGG('BTCUSDT', 100), AGG('BTCUSDT', 101), AGG('ETHUSDT', 7), AGG('BTCUSDT', 104), AGG('BTCUSDT', 105)], 1000);
+    const run = frames(
+      parser,
+      [AGG('BTCUSDT', 100), AGG('BTCUSDT', 101), AGG('ETHUSDT', 7), AGG('BTCUSDT', 104), AGG('BTCUSDT', 105)],
+      1000,
+    );
     expect(run.events.map((e) => e.kind)).toEqual(['trade', 'trade', 'trade', 'gap', 'trade', 'trade']);
     expect(run.events[3]).toEqual({
       kind: 'gap',
@@ -326,7 +402,13 @@ describe('binance-usdm sequence checks', () => {
 
   it('drops a duplicated or late aggTrade without calling it a gap', () => {
     const parser = newParser();
-    const run = frames(parser, [AGG('BTCUSDT', 100), AGG('BTCUSDT', 101), AGG('BTCUSDT', 101), AGG('BTCUSDT', 99), AGG('BTCUSDT', 102)]);
+    const run = frames(parser, [
+      AGG('BTCUSDT', 100),
+      AGG('BTCUSDT', 101),
+      AGG('BTCUSDT', 101),
+      AGG('BTCUSDT', 99),
+      AGG('BTCUSDT', 102),
+    ]);
     expect(run.events.map((e) => (e.kind === 'trade' ? e.id : e.kind))).toEqual(['100', '101', '102']);
     expect(run.results.map((r) => r.type)).toEqual(['data', 'data', 'ignored', 'ignored', 'data']);
   });
@@ -341,15 +423,33 @@ describe('binance-usdm sequence checks', () => {
 
   it('checks depth5 pu against the previous u: gap then the (self-contained) book, duplicates dropped', () => {
     const parser = newParser();
-    const run = frames(parser, [DEPTH5(10, 20, 9), DEPTH5(21, 30, 20), DEPTH5(21, 30, 20), DEPTH5(41, 50, 40), DEPTH5(51, 60, 50)], 5000);
+    const run = frames(
+      parser,
+      [DEPTH5(10, 20, 9), DEPTH5(21, 30, 20), DEPTH5(21, 30, 20), DEPTH5(41, 50, 40), DEPTH5(51, 60, 50)],
+      5000,
+    );
     expect(run.events.map((e) => e.kind)).toEqual(['book_top', 'book_top', 'gap', 'book_top', 'book_top']);
     expect(run.results.map((r) => r.type)).toEqual(['data', 'data', 'ignored', 'data', 'data']);
     const gap = run.events[2];
-    expect(gap).toMatchObject({ kind: 'gap', stream: 'depth', symbol: 'BTCUSDT', seq_before: '30', seq_after: '41', start_ts: 5001, end_ts: 5003 });
+    expect(gap).toMatchObject({
+      kind: 'gap',
+      stream: 'depth',
+      symbol: 'BTCUSDT',
+      seq_before: '30',
+      seq_after: '41',
+      start_ts: 5001,
+      end_ts: 5003,
+    });
     expect(run.events[0]).toMatchObject({
       ts: 1700000000200,
-      bids: [['65114.20', '1.5'], ['65114.10', '0.2']],
-      asks: [['65114.30', '0.7'], ['65114.40', '3']],
+      bids: [
+        ['65114.20', '1.5'],
+        ['65114.10', '0.2'],
+      ],
+      asks: [
+        ['65114.30', '0.7'],
+        ['65114.40', '3'],
+      ],
     });
   });
 
@@ -358,7 +458,8 @@ describe('binance-usdm sequence checks', () => {
     const events: MarketEvent[] = [];
     const emit = (e: MarketEvent) => events.push(e);
     const results: string[] = [];
-    const diff = (U: number, u: number, pu: number, b = '[]', a = '[]') => results.push(parser.parseFrame(DIFF(U, u, pu, b, a), u, emit).type);
+    const diff = (U: number, u: number, pu: number, b = '[]', a = '[]') =>
+      results.push(parser.parseFrame(DIFF(U, u, pu, b, a), u, emit).type);
     diff(1, 5, 0); // before any snapshot: nothing to apply to
     parser.parseRest(SNAPSHOT_URL, SNAPSHOT(10), 9, emit);
     diff(6, 8, 5); // ends before the snapshot: old
@@ -372,12 +473,42 @@ describe('binance-usdm sequence checks', () => {
     expect(results).toEqual(['ignored', 'ignored', 'data', 'data', 'ignored', 'data', 'ignored', 'data']);
     expect(events.map((e) => e.kind)).toEqual(['book_top', 'book_top', 'gap', 'book_top']);
     expect(events[0]).toMatchObject({
-      bids: [['99.8', '4'], ['99.5', '2'], ['99.0', '3']],
-      asks: [['100.4', '0.5'], ['100.5', '1'], ['101.0', '2']],
+      bids: [
+        ['99.8', '4'],
+        ['99.5', '2'],
+        ['99.0', '3'],
+      ],
+      asks: [
+        ['100.4', '0.5'],
+        ['100.5', '1'],
+        ['101.0', '2'],
+      ],
     });
-    expect(events[1]).toMatchObject({ bids: [['99.8', '4'], ['99.0', '3']], asks: [['100.4', '0.5'], ['101.0', '2']] });
-    expect(events[2]).toMatchObject({ kind: 'gap', stream: 'depth', seq_before: '14', seq_after: '20', start_ts: 14, end_ts: 22 });
-    expect(events[3]).toMatchObject({ asks: [['100.5', '1'], ['100.6', '9'], ['101.0', '2']] });
+    expect(events[1]).toMatchObject({
+      bids: [
+        ['99.8', '4'],
+        ['99.0', '3'],
+      ],
+      asks: [
+        ['100.4', '0.5'],
+        ['101.0', '2'],
+      ],
+    });
+    expect(events[2]).toMatchObject({
+      kind: 'gap',
+      stream: 'depth',
+      seq_before: '14',
+      seq_after: '20',
+      start_ts: 14,
+      end_ts: 22,
+    });
+    expect(events[3]).toMatchObject({
+      asks: [
+        ['100.5', '1'],
+        ['100.6', '9'],
+        ['101.0', '2'],
+      ],
+    });
   });
 
   it('reports a gap when the first diff after a snapshot starts beyond it', () => {
@@ -400,9 +531,20 @@ describe('binance-usdm mapping rules', () => {
   it.skipIf(noShared)('keeps the liquidation order side and prefers the fill price and filled quantity', () => {
     const lines = sample('binance-usdm.forceOrder.jsonl');
     // Line 1: a BUY liquidation order (a short was liquidated), limit 4793.91, filled at 4706.04.
-    expect(frames(newParser(), [lines[0]]).events[0]).toMatchObject({ side: 'buy', price: '4706.04', qty: '0.014', ts: 1584059031421, id: null });
+    expect(frames(newParser(), [lines[0]]).events[0]).toMatchObject({
+      side: 'buy',
+      price: '4706.04',
+      qty: '0.014',
+      ts: 1584059031421,
+      id: null,
+    });
     // Line 2: SELL (a long was liquidated).
-    expect(frames(newParser(), [lines[1]]).events[0]).toMatchObject({ side: 'sell', symbol: 'IOTXUSDT', price: '0.06669', qty: '3661' });
+    expect(frames(newParser(), [lines[1]]).events[0]).toMatchObject({
+      side: 'sell',
+      symbol: 'IOTXUSDT',
+      price: '0.06669',
+      qty: '3661',
+    });
     const unfilled = withData(lines[1], (d) => Object.assign(d.o as object, { ap: '0.00000', z: '0', X: 'EXPIRED' }));
     expect(frames(newParser(), [unfilled]).events[0]).toMatchObject({ price: '0.06606', qty: '3661' });
   });
@@ -411,9 +553,15 @@ describe('binance-usdm mapping rules', () => {
     const parser = newParser();
     const ticker = `{"stream":"btcusdt@ticker","data":{"e":"24hrTicker","E":1700000000000,"s":"BTCUSDT","p":"10.0","P":"0.1","w":"65000.0","c":"65114.30","Q":"0.01","o":"65104.3","h":"66000","l":"64000","v":"1000","q":"65000000","O":1,"C":2,"F":1,"L":2,"n":2}}`;
     expect(frames(parser, [ticker]).results).toEqual([{ type: 'data', events: 0 }]);
-    rest(parser, `${REST}/fapi/v1/openInterest?symbol=BTCUSDT`, '{"symbol":"BTCUSDT","openInterest":"84617.188","time":1700000000500}');
+    rest(
+      parser,
+      `${REST}/fapi/v1/openInterest?symbol=BTCUSDT`,
+      '{"symbol":"BTCUSDT","openInterest":"84617.188","time":1700000000500}',
+    );
     const mark = `{"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1700000001000,"s":"BTCUSDT","p":"65117.44000000","P":"65100.1","i":"65137.76000000","r":"0.00010000","T":1700006400000}}`;
-    const withoutIndex = mark.replace('"i":"65137.76000000",', '').replace('"p":"65117.44000000"', '"p":"65118.00000000"');
+    const withoutIndex = mark
+      .replace('"i":"65137.76000000",', '')
+      .replace('"p":"65117.44000000"', '"p":"65118.00000000"');
     const { events } = frames(parser, [mark, withoutIndex], 7);
     expect(events[0]).toEqual({
       kind: 'derivative_ticker',
@@ -437,7 +585,11 @@ describe('binance-usdm mapping rules', () => {
   it.skipIf(noShared)('leaves funding null for contracts without funding (T = 0)', () => {
     const quarterly = sample('binance-usdm.markPrice.jsonl')[3];
     expect(quarterly).toContain('BTCBUSD_210129');
-    expect(frames(newParser(), [quarterly]).events[0]).toMatchObject({ funding_rate: null, next_funding_ts: null, mark_price: '31799.27730000' });
+    expect(frames(newParser(), [quarterly]).events[0]).toMatchObject({
+      funding_rate: null,
+      next_funding_ts: null,
+      mark_price: '31799.27730000',
+    });
   });
 
   it('keeps decimals exactly as sent', () => {
@@ -446,7 +598,13 @@ describe('binance-usdm mapping rules', () => {
     const book = frames(newParser(), [
       '{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":1,"s":"BTCUSDT","b":"65114.30","B":"0.100","a":"65114.40","A":"1.000","T":1,"E":2}}',
     ]).events[0];
-    expect(book).toMatchObject({ bid_price: '65114.30', bid_qty: '0.100', ask_price: '65114.40', ask_qty: '1.000', ts: 2 });
+    expect(book).toMatchObject({
+      bid_price: '65114.30',
+      bid_qty: '0.100',
+      ask_price: '65114.40',
+      ask_qty: '1.000',
+      ts: 2,
+    });
   });
 
   it('ignores unknown fields in the payload, inside nested objects and in the envelope', () => {
@@ -470,7 +628,17 @@ describe('binance-usdm mapping rules', () => {
 
   it('uses the unified market from the instrument list', () => {
     const book = new InstrumentBook('binance-usdm', [
-      { exchange: 'binance-usdm', symbol: 'BTCUSDC', market: 'BTC/USDC:USDC', base: 'BTC', quote: 'USDC', settle: 'USDC', contract_size: '1', inverse: false, tick_size: '0.1' },
+      {
+        exchange: 'binance-usdm',
+        symbol: 'BTCUSDC',
+        market: 'BTC/USDC:USDC',
+        base: 'BTC',
+        quote: 'USDC',
+        settle: 'USDC',
+        contract_size: '1',
+        inverse: false,
+        tick_size: '0.1',
+      },
     ]);
     const events: MarketEvent[] = [];
     createParser(book).parseFrame(AGG('BTCUSDC', 1), 1, (e) => events.push(e));
@@ -488,7 +656,10 @@ describe('binance-usdm control frames and malformed input', () => {
     ]);
     expect(events).toEqual([]);
     expect(results[0]).toEqual({ type: 'ack' });
-    expect(results[1]).toMatchObject({ type: 'rejected', message: expect.stringContaining('request ID must be an unsigned integer') });
+    expect(results[1]).toMatchObject({
+      type: 'rejected',
+      message: expect.stringContaining('request ID must be an unsigned integer'),
+    });
     expect(results[2]).toMatchObject({ type: 'rejected', message: expect.stringContaining('expected Boolean') });
   });
 
@@ -499,11 +670,23 @@ describe('binance-usdm control frames and malformed input', () => {
     ['an "Infinity" price', AGG('BTCUSDT', 1).replace('"65114.30"', '"Infinity"'), /field "p"/],
     ['a missing symbol', AGG('BTCUSDT', 1).replace('"s":"BTCUSDT",', ''), /field "s" is missing/],
     ['a missing trade time', AGG('BTCUSDT', 1).replace('"T":1700000000000,', ''), /field "T" is missing/],
-    ['a bookTicker bid size of "abc"', '{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":1,"s":"BTCUSDT","b":"1","B":"abc","a":"2","A":"1","T":1,"E":2}}', /field "B" is not a decimal/],
-    ['a mark price index of "1e5"', '{"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"1","i":"1e5","r":"0","T":1}}', /field "i" is not a decimal/],
+    [
+      'a bookTicker bid size of "abc"',
+      '{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":1,"s":"BTCUSDT","b":"1","B":"abc","a":"2","A":"1","T":1,"E":2}}',
+      /field "B" is not a decimal/,
+    ],
+    [
+      'a mark price index of "1e5"',
+      '{"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1,"s":"BTCUSDT","p":"1","i":"1e5","r":"0","T":1}}',
+      /field "i" is not a decimal/,
+    ],
     ['a depth frame without pu', DEPTH5(1, 2, 0).replace('"pu":0,', ''), /field "pu" is missing/],
     ['a bad depth level', DEPTH5(1, 2, 0).replace('["65114.10","0.2"]', '["65114.10"]'), /field "b\[1\]"/],
-    ['a bad liquidation side', '{"stream":"x@forceOrder","data":{"e":"forceOrder","E":1,"o":{"s":"BTCUSDT","S":"LONG","p":"1","q":"1","T":1}}}', /o\.S/],
+    [
+      'a bad liquidation side',
+      '{"stream":"x@forceOrder","data":{"e":"forceOrder","E":1,"o":{"s":"BTCUSDT","S":"LONG","p":"1","q":"1","T":1}}}',
+      /o\.S/,
+    ],
     ['an object with no known shape', '{"hello":"world"}', /neither a market payload/],
     ['a payload without an event type', '{"stream":"btcusdt@aggTrade","data":{"s":"BTCUSDT"}}', /field "e"/],
   ];
@@ -532,12 +715,32 @@ describe('binance-usdm REST bodies', () => {
     const parser = newParser();
     const q = '?symbol=BTCUSDT&period=5m&limit=1';
     const runs = [
-      rest(parser, `${REST}/futures/data/globalLongShortAccountRatio${q}`, '[{"symbol":"BTCUSDT","longShortRatio":"1.8105","longAccount":"0.6442","shortAccount":"0.3558","timestamp":"1700000100000"}]'),
-      rest(parser, `${REST}/futures/data/topLongShortAccountRatio${q}`, '[{"symbol":"BTCUSDT","longShortRatio":"0.5576","longAccount":"0.3580","shortAccount":"0.6420","timestamp":1700000100000}]'),
-      rest(parser, `${REST}/futures/data/topLongShortPositionRatio${q}`, '[{"symbol":"BTCUSDT","longShortRatio":"1.4342","longAccount":"0.5891","shortAccount":"0.4108","timestamp":"1700000100000"}]'),
-      rest(parser, `${REST}/futures/data/takerlongshortRatio${q}`, '[{"buySellRatio":"1.1603","buyVol":"298.2800","sellVol":"257.0660","timestamp":1700000100000}]'),
+      rest(
+        parser,
+        `${REST}/futures/data/globalLongShortAccountRatio${q}`,
+        '[{"symbol":"BTCUSDT","longShortRatio":"1.8105","longAccount":"0.6442","shortAccount":"0.3558","timestamp":"1700000100000"}]',
+      ),
+      rest(
+        parser,
+        `${REST}/futures/data/topLongShortAccountRatio${q}`,
+        '[{"symbol":"BTCUSDT","longShortRatio":"0.5576","longAccount":"0.3580","shortAccount":"0.6420","timestamp":1700000100000}]',
+      ),
+      rest(
+        parser,
+        `${REST}/futures/data/topLongShortPositionRatio${q}`,
+        '[{"symbol":"BTCUSDT","longShortRatio":"1.4342","longAccount":"0.5891","shortAccount":"0.4108","timestamp":"1700000100000"}]',
+      ),
+      rest(
+        parser,
+        `${REST}/futures/data/takerlongshortRatio${q}`,
+        '[{"buySellRatio":"1.1603","buyVol":"298.2800","sellVol":"257.0660","timestamp":1700000100000}]',
+      ),
       // COIN-M names the position shares longPosition/shortPosition.
-      rest(parser, `${REST}/futures/data/topLongShortPositionRatio?symbol=ETHUSDT&period=15m`, '[{"symbol":"ETHUSDT","longShortRatio":"0.7869","longPosition":"0.4404","shortPosition":"0.5596","timestamp":1700000100000}]'),
+      rest(
+        parser,
+        `${REST}/futures/data/topLongShortPositionRatio?symbol=ETHUSDT&period=15m`,
+        '[{"symbol":"ETHUSDT","longShortRatio":"0.7869","longPosition":"0.4404","shortPosition":"0.5596","timestamp":1700000100000}]',
+      ),
     ];
     const events = runs.flatMap((r) => r.events);
     expect(events.map((e) => (e.kind === 'long_short' ? `${e.ratio_type} ${e.period}` : e.kind))).toEqual([
@@ -569,7 +772,16 @@ describe('binance-usdm REST bodies', () => {
   it('uses the receipt time for open interest bodies without a time', () => {
     const { events } = rest(newParser(), OI, '{"symbol":"BTCUSDT","openInterest":"26286.181"}', 1234);
     expect(events).toEqual([
-      { kind: 'open_interest', exchange: 'binance-usdm', symbol: 'BTCUSDT', market: 'BTC/USDT:USDT', ts: 1234, local_ts: 1234, open_interest: '26286.181', value: null },
+      {
+        kind: 'open_interest',
+        exchange: 'binance-usdm',
+        symbol: 'BTCUSDT',
+        market: 'BTC/USDT:USDT',
+        ts: 1234,
+        local_ts: 1234,
+        open_interest: '26286.181',
+        value: null,
+      },
     ]);
   });
 
@@ -581,17 +793,41 @@ describe('binance-usdm REST bodies', () => {
   });
 
   it('accepts a base URL with a path prefix (the simulator)', () => {
-    const { events } = rest(newParser(), 'http://127.0.0.1:4000/binance/fapi/v1/openInterest?symbol=ETHUSDT', '{"symbol":"ETHUSDT","openInterest":"1.5","time":5}');
+    const { events } = rest(
+      newParser(),
+      'http://127.0.0.1:4000/binance/fapi/v1/openInterest?symbol=ETHUSDT',
+      '{"symbol":"ETHUSDT","openInterest":"1.5","time":5}',
+    );
     expect(events).toMatchObject([{ kind: 'open_interest', symbol: 'ETHUSDT', open_interest: '1.5', ts: 5 }]);
   });
 
   const BAD: [string, string, string, RegExp][] = [
     ['a truncated body', OI, '{"symbol":"BTCUSDT","openInt', /invalid JSON/],
     ['a non-decimal open interest', OI, '{"symbol":"BTCUSDT","openInterest":"abc"}', /"openInterest"/],
-    ['a ratio body without period in the query', `${REST}/futures/data/globalLongShortAccountRatio?symbol=BTCUSDT`, '[{"symbol":"BTCUSDT","longShortRatio":"1","longAccount":"0.5","shortAccount":"0.5","timestamp":1}]', /period/],
-    ['a taker body without a symbol anywhere', `${REST}/futures/data/takerlongshortRatio?period=5m`, '[{"buySellRatio":"1","buyVol":"1","sellVol":"1","timestamp":1}]', /"symbol" is missing/],
-    ['a ratio body that is not an array', `${REST}/futures/data/takerlongshortRatio?symbol=BTCUSDT&period=5m`, '{"buySellRatio":"1"}', /not an array/],
-    ['a bad timestamp', `${REST}/futures/data/takerlongshortRatio?symbol=BTCUSDT&period=5m`, '[{"buySellRatio":"1","buyVol":"1","sellVol":"1","timestamp":"soon"}]', /"timestamp"/],
+    [
+      'a ratio body without period in the query',
+      `${REST}/futures/data/globalLongShortAccountRatio?symbol=BTCUSDT`,
+      '[{"symbol":"BTCUSDT","longShortRatio":"1","longAccount":"0.5","shortAccount":"0.5","timestamp":1}]',
+      /period/,
+    ],
+    [
+      'a taker body without a symbol anywhere',
+      `${REST}/futures/data/takerlongshortRatio?period=5m`,
+      '[{"buySellRatio":"1","buyVol":"1","sellVol":"1","timestamp":1}]',
+      /"symbol" is missing/,
+    ],
+    [
+      'a ratio body that is not an array',
+      `${REST}/futures/data/takerlongshortRatio?symbol=BTCUSDT&period=5m`,
+      '{"buySellRatio":"1"}',
+      /not an array/,
+    ],
+    [
+      'a bad timestamp',
+      `${REST}/futures/data/takerlongshortRatio?symbol=BTCUSDT&period=5m`,
+      '[{"buySellRatio":"1","buyVol":"1","sellVol":"1","timestamp":"soon"}]',
+      /"timestamp"/,
+    ],
   ];
   for (const [name, url, body, message] of BAD) {
     it(`throws a ParseError for ${name}`, () => {

@@ -60,7 +60,9 @@ import { SequenceTracker } from './sequence.ts';
 const IGNORED: FrameResult = { type: 'ignored' };
 const ACK: FrameResult = { type: 'ack' };
 /** Shared, frozen results for the usual counts: one allocation less per frame. */
-const DATA: readonly FrameResult[] = [0, 1, 2, 3].map((events) => Object.freeze({ type: 'data', events }) as FrameResult);
+const DATA: readonly FrameResult[] = [0, 1, 2, 3].map(
+  (events) => Object.freeze({ type: 'data', events }) as FrameResult,
+);
 /** Levels of a rebuilt diff-depth book emitted as book_top (the depth5 equivalent). */
 const BOOK_TOP_LEVELS = 5;
 
@@ -89,8 +91,15 @@ function sequenceGap(
   seqAfter: number,
 ): GapEvent {
   return gapEvent({
-    exchange: EXCHANGE, symbol, market, stream, start_ts: startTs, end_ts: localTs,
-    seq_before: seqBefore, seq_after: seqAfter, cause: 'sequence',
+    exchange: EXCHANGE,
+    symbol,
+    market,
+    stream,
+    start_ts: startTs,
+    end_ts: localTs,
+    seq_before: seqBefore,
+    seq_after: seqAfter,
+    cause: 'sequence',
   });
 }
 
@@ -225,7 +234,15 @@ class BinanceUsdmParser implements ExchangeParser {
 
   private bookTicker(p: Json, localTs: number, emit: EventSink): FrameResult {
     const { s: symbol, E: ts, b, B, a, A } = p;
-    if (typeof symbol !== 'string' || symbol === '' || !isInt(ts) || !isDecimal(b) || !isDecimal(B) || !isDecimal(a) || !isDecimal(A)) {
+    if (
+      typeof symbol !== 'string' ||
+      symbol === '' ||
+      !isInt(ts) ||
+      !isDecimal(b) ||
+      !isDecimal(B) ||
+      !isDecimal(a) ||
+      !isDecimal(A)
+    ) {
       throw explain(p, 'bookTicker', BOOK_TICKER);
     }
     emit({
@@ -246,7 +263,8 @@ class BinanceUsdmParser implements ExchangeParser {
   /** `@depth5@100ms`: each frame is the whole top-N book, so a gap never silences it. */
   private partialBook(p: Json, localTs: number, emit: EventSink): FrameResult {
     const { s: symbol, E: ts, U, u, pu } = p;
-    if (typeof symbol !== 'string' || symbol === '' || !isInt(ts) || !isInt(U) || !isInt(u) || !isInt(pu)) throw explain(p, 'depth', DEPTH);
+    if (typeof symbol !== 'string' || symbol === '' || !isInt(ts) || !isInt(U) || !isInt(u) || !isInt(pu))
+      throw explain(p, 'depth', DEPTH);
     const bids = levels(p, 'b', 'depth');
     const asks = levels(p, 'a', 'depth');
     const market = this.instruments.get(symbol).market;
@@ -264,7 +282,8 @@ class BinanceUsdmParser implements ExchangeParser {
 
   private diffBook(p: Json, localTs: number, emit: EventSink): FrameResult {
     const { s: symbol, E: ts, U, u, pu } = p;
-    if (typeof symbol !== 'string' || symbol === '' || !isInt(ts) || !isInt(U) || !isInt(u) || !isInt(pu)) throw explain(p, 'depth', DEPTH);
+    if (typeof symbol !== 'string' || symbol === '' || !isInt(ts) || !isInt(U) || !isInt(u) || !isInt(pu))
+      throw explain(p, 'depth', DEPTH);
     const bids = levels(p, 'b', 'depth');
     const asks = levels(p, 'a', 'depth');
     const books = this.books;
@@ -302,8 +321,13 @@ class BinanceUsdmParser implements ExchangeParser {
     ) {
       throw explain(p, 'markPriceUpdate', MARK_PRICE);
     }
-    if (rate !== undefined && rate !== '' && !isDecimal(rate)) throw badField('markPriceUpdate', 'r', rate, 'a decimal string or ""');
-    this.tickers.merge(symbol, { mark_price: mark, index_price: index as Dec | undefined, ...fundingUpdate(rate, nextTs) });
+    if (rate !== undefined && rate !== '' && !isDecimal(rate))
+      throw badField('markPriceUpdate', 'r', rate, 'a decimal string or ""');
+    this.tickers.merge(symbol, {
+      mark_price: mark,
+      index_price: index as Dec | undefined,
+      ...fundingUpdate(rate, nextTs),
+    });
     emit(this.tickers.event(symbol, this.instruments.get(symbol).market, ts, localTs));
     return data(1);
   }
@@ -350,14 +374,20 @@ function control(msg: Json): FrameResult {
   const error = msg.error;
   if (error !== undefined) {
     const e = isObject(error) ? error : {};
-    return { type: 'rejected', message: `binance error ${String(e.code ?? '?')}: ${String(e.msg ?? JSON.stringify(error))} (request id ${String(msg.id)})` };
+    return {
+      type: 'rejected',
+      message: `binance error ${String(e.code ?? '?')}: ${String(e.msg ?? JSON.stringify(error))} (request id ${String(msg.id)})`,
+    };
   }
   // The docs' error table shows the bare form {"code":2,"msg":"…"}.
   if (typeof msg.code === 'number' && typeof msg.msg === 'string') {
     return { type: 'rejected', message: `binance error ${msg.code}: ${msg.msg}` };
   }
   if ('result' in msg && 'id' in msg) return ACK;
-  throw parseError('binance-usdm frame: neither a market payload ("e"/"data") nor a request reply ("result"/"error")', EXCHANGE);
+  throw parseError(
+    'binance-usdm frame: neither a market payload ("e"/"data") nor a request reply ("result"/"error")',
+    EXCHANGE,
+  );
 }
 
 export function createParser(instruments: InstrumentBook): ExchangeParser {

@@ -45,7 +45,10 @@ export const STALE_MS = { public: 10_000, market: 10_000 } as const;
 
 function baseUrl(value: unknown, option: string, schemes: RegExp, example: string): string {
   if (typeof value !== 'string' || !schemes.test(value)) {
-    throw new FbError('E_ENDPOINT', `${option} must be an absolute URL such as ${example} (got ${JSON.stringify(value)})`);
+    throw new FbError(
+      'E_ENDPOINT',
+      `${option} must be an absolute URL such as ${example} (got ${JSON.stringify(value)})`,
+    );
   }
   return value.replace(/\/+$/, '');
 }

@@ -53,7 +53,10 @@ export function pollSchedule(symbols: number): PollSchedule {
         : Math.ceil(ratioFit / RATIO_PERIOD_MS) * RATIO_PERIOD_MS;
   if (ratioMs > RATIO_POLL_MS) {
     const nth = ratioMs / RATIO_PERIOD_MS;
-    const kept = nth > 1 ? `only every ${ordinal(nth)} 5-minute value is recorded` : 'every 5-minute value is still recorded, later';
+    const kept =
+      nth > 1
+        ? `only every ${ordinal(nth)} 5-minute value is recorded`
+        : 'every 5-minute value is still recorded, later';
     notes.push(
       `binance-usdm: ${symbols} markets: each of the ${RATIO_PATHS.length} long/short ratios polled every ${minutes(ratioMs)} instead of every ` +
         `${minutes(RATIO_POLL_MS)} (${kept}), to stay within /futures/data's 1000 requests per 5 min per IP`,

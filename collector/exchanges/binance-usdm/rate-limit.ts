@@ -20,7 +20,9 @@ export const FUTURES_DATA_LIMIT = { requests: 1000, windowMs: 5 * 60_000 } as co
 const HEADER = 'x-mbx-used-weight-1m';
 
 /** fetch's Headers, or Node's IncomingHttpHeaders / any plain record of header values. */
-export type ResponseHeaders = { get(name: string): string | null } | Record<string, string | string[] | number | undefined>;
+export type ResponseHeaders =
+  | { get(name: string): string | null }
+  | Record<string, string | string[] | number | undefined>;
 
 function headerValue(headers: ResponseHeaders): unknown {
   if (typeof headers.get === 'function') return (headers as { get(name: string): string | null }).get(HEADER);

@@ -26,8 +26,20 @@ import type { EventSink, LongShortType } from '../../../core/events.ts';
 import type { InstrumentBook } from '../../../core/instruments.ts';
 import type { MergedTickers } from '../shared/ticker-merge.ts';
 import type { FrameResult } from '../types.ts';
-import { DiffDepthBooks } from './diff-depth.ts';
-import { EXCHANGE, badField, dec, epochMs, int, isObject, levels, optInt, parseJson, str, type Json } from './fields.ts';
+import type { DiffDepthBooks } from './diff-depth.ts';
+import {
+  EXCHANGE,
+  badField,
+  dec,
+  epochMs,
+  int,
+  isObject,
+  levels,
+  optInt,
+  parseJson,
+  str,
+  type Json,
+} from './fields.ts';
 import { fundingUpdate } from './funding.ts';
 
 const IGNORED: FrameResult = { type: 'ignored' };
@@ -81,7 +93,9 @@ export function parseRestBody(
     case 'openInterest':
       return openInterest(ctx, expectObject(json, endpoint));
     case 'premiumIndex':
-      return Array.isArray(json) ? eachItem(ctx, json, endpoint, premiumIndex) : premiumIndex(ctx, expectObject(json, endpoint));
+      return Array.isArray(json)
+        ? eachItem(ctx, json, endpoint, premiumIndex)
+        : premiumIndex(ctx, expectObject(json, endpoint));
     case 'depth':
       return depthSnapshot(ctx, expectObject(json, endpoint));
     default:
@@ -166,7 +180,8 @@ function accountRatio(ctx: RestContext, item: Json, ratioType: Endpoint): FrameR
   const what = ratioType as LongShortType;
   const symbol = symbolOf(ctx, item, what);
   const longKey = item.longAccount === undefined && item.longPosition !== undefined ? 'longPosition' : 'longAccount';
-  const shortKey = item.shortAccount === undefined && item.shortPosition !== undefined ? 'shortPosition' : 'shortAccount';
+  const shortKey =
+    item.shortAccount === undefined && item.shortPosition !== undefined ? 'shortPosition' : 'shortAccount';
   ctx.emit({
     kind: 'long_short',
     exchange: EXCHANGE,

@@ -75,8 +75,15 @@ export class DepthBooks {
       if (u !== state.u + 1) {
         emit(
           gapEvent({
-            exchange: 'bybit-linear', symbol, market: this.instruments.get(symbol).market, stream: this.stream,
-            start_ts: state.lastLocalTs, end_ts: localTs, seq_before: state.u, seq_after: u, cause: 'sequence',
+            exchange: 'bybit-linear',
+            symbol,
+            market: this.instruments.get(symbol).market,
+            stream: this.stream,
+            start_ts: state.lastLocalTs,
+            end_ts: localTs,
+            seq_before: state.u,
+            seq_after: u,
+            cause: 'sequence',
           }),
         );
         state.synced = false;
@@ -86,7 +93,14 @@ export class DepthBooks {
       }
     }
     if (state === undefined) {
-      state = { book: new OrderBook({ makeLevel: pairLevel, depth: this.depth }), u, synced: true, lastLocalTs: localTs, lastBids: null, lastAsks: null };
+      state = {
+        book: new OrderBook({ makeLevel: pairLevel, depth: this.depth }),
+        u,
+        synced: true,
+        lastLocalTs: localTs,
+        lastBids: null,
+        lastAsks: null,
+      };
       this.states.set(symbol, state);
     }
     if (overwrite) {

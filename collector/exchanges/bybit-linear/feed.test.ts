@@ -5,7 +5,10 @@ import { guessInstrument, InstrumentBook, type Instrument } from '../../../core/
 import type { ExchangeEndpoints } from '../types.ts';
 import { adapter } from './feed.ts';
 
-const SIM: ExchangeEndpoints = { ws: { linear: 'ws://127.0.0.1:4100/v5/public/linear' }, rest: 'http://127.0.0.1:4100/' };
+const SIM: ExchangeEndpoints = {
+  ws: { linear: 'ws://127.0.0.1:4100/v5/public/linear' },
+  rest: 'http://127.0.0.1:4100/',
+};
 const inst = (symbol: string): Instrument => guessInstrument('bybit-linear', symbol);
 
 interface Subscribe {
@@ -45,12 +48,21 @@ describe('bybit-linear feed plan', () => {
   it('polls the account ratio of each symbol every minute from the configured REST base', () => {
     const plan = adapter.plan(SIM, [inst('BTCUSDT'), inst('1000PEPEUSDT')]);
     expect(plan.polls).toEqual([
-      { id: 'bybit-linear/account-ratio/BTCUSDT', url: 'http://127.0.0.1:4100/v5/market/account-ratio?category=linear&symbol=BTCUSDT&period=5min&limit=1', intervalMs: 60_000 },
-      { id: 'bybit-linear/account-ratio/1000PEPEUSDT', url: 'http://127.0.0.1:4100/v5/market/account-ratio?category=linear&symbol=1000PEPEUSDT&period=5min&limit=1', intervalMs: 60_000 },
+      {
+        id: 'bybit-linear/account-ratio/BTCUSDT',
+        url: 'http://127.0.0.1:4100/v5/market/account-ratio?category=linear&symbol=BTCUSDT&period=5min&limit=1',
+        intervalMs: 60_000,
+      },
+      {
+        id: 'bybit-linear/account-ratio/1000PEPEUSDT',
+        url: 'http://127.0.0.1:4100/v5/market/account-ratio?category=linear&symbol=1000PEPEUSDT&period=5min&limit=1',
+        intervalMs: 60_000,
+      },
     ]);
     // The polled URL is one the parser recognises.
     const events: MarketEvent[] = [];
-    const body = '{"retCode":0,"retMsg":"OK","result":{"list":[{"symbol":"BTCUSDT","buyRatio":"0.6","sellRatio":"0.4","timestamp":"1"}]}}';
+    const body =
+      '{"retCode":0,"retMsg":"OK","result":{"list":[{"symbol":"BTCUSDT","buyRatio":"0.6","sellRatio":"0.4","timestamp":"1"}]}}';
     const parser = adapter.createParser(new InstrumentBook('bybit-linear'));
     expect(parser.parseRest(plan.polls[0].url, body, 5, (e) => events.push(e))).toEqual({ type: 'data', events: 1 });
     expect(events[0]).toMatchObject({ kind: 'long_short', ratio: '1.5', period: '5min' });
@@ -92,7 +104,9 @@ describe('bybit-linear feed plan', () => {
   });
 
   it('builds the list URLs from the REST base', () => {
-    expect(adapter.instrumentsUrl(adapter.defaultEndpoints)).toBe('https://api.bybit.com/v5/market/instruments-info?category=linear&limit=1000');
+    expect(adapter.instrumentsUrl(adapter.defaultEndpoints)).toBe(
+      'https://api.bybit.com/v5/market/instruments-info?category=linear&limit=1000',
+    );
     expect(adapter.volumesUrl(SIM)).toBe('http://127.0.0.1:4100/v5/market/tickers?category=linear');
     expect(adapter.defaultEndpoints.ws.linear).toBe('wss://stream.bybit.com/v5/public/linear');
   });
@@ -105,11 +119,54 @@ const INSTRUMENTS = JSON.stringify({
   result: {
     category: 'linear',
     list: [
-      { symbol: 'BTCPERP', contractType: 'LinearPerpetual', status: 'Trading', baseCoin: 'BTC', quoteCoin: 'USDC', settleCoin: 'USDC', priceFilter: { minPrice: '0.5', maxPrice: '1999999', tickSize: '0.5' }, lotSizeFilter: { qtyStep: '0.001' } },
-      { symbol: 'BTCUSDT', contractType: 'LinearPerpetual', status: 'Trading', baseCoin: 'BTC', quoteCoin: 'USDT', settleCoin: 'USDT', priceFilter: { minPrice: '0.10', maxPrice: '1999999.80', tickSize: '0.10' }, lotSizeFilter: { qtyStep: '0.001' }, fundingInterval: 480 },
-      { symbol: 'BTCUSDT-26DEC25', contractType: 'LinearFutures', status: 'Trading', baseCoin: 'BTC', quoteCoin: 'USDT', settleCoin: 'USDT', priceFilter: { tickSize: '0.50' } },
-      { symbol: 'NEWUSDT', contractType: 'LinearPerpetual', status: 'PreLaunch', baseCoin: 'NEW', quoteCoin: 'USDT', settleCoin: 'USDT', priceFilter: { tickSize: '0.0001' } },
-      { symbol: '1000PEPEUSDT', contractType: 'LinearPerpetual', status: 'Trading', baseCoin: '1000PEPE', quoteCoin: 'USDT', settleCoin: 'USDT', priceFilter: { tickSize: '0.0000001' } },
+      {
+        symbol: 'BTCPERP',
+        contractType: 'LinearPerpetual',
+        status: 'Trading',
+        baseCoin: 'BTC',
+        quoteCoin: 'USDC',
+        settleCoin: 'USDC',
+        priceFilter: { minPrice: '0.5', maxPrice: '1999999', tickSize: '0.5' },
+        lotSizeFilter: { qtyStep: '0.001' },
+      },
+      {
+        symbol: 'BTCUSDT',
+        contractType: 'LinearPerpetual',
+        status: 'Trading',
+        baseCoin: 'BTC',
+        quoteCoin: 'USDT',
+        settleCoin: 'USDT',
+        priceFilter: { minPrice: '0.10', maxPrice: '1999999.80', tickSize: '0.10' },
+        lotSizeFilter: { qtyStep: '0.001' },
+        fundingInterval: 480,
+      },
+      {
+        symbol: 'BTCUSDT-26DEC25',
+        contractType: 'LinearFutures',
+        status: 'Trading',
+        baseCoin: 'BTC',
+        quoteCoin: 'USDT',
+        settleCoin: 'USDT',
+        priceFilter: { tickSize: '0.50' },
+      },
+      {
+        symbol: 'NEWUSDT',
+        contractType: 'LinearPerpetual',
+        status: 'PreLaunch',
+        baseCoin: 'NEW',
+        quoteCoin: 'USDT',
+        settleCoin: 'USDT',
+        priceFilter: { tickSize: '0.0001' },
+      },
+      {
+        symbol: '1000PEPEUSDT',
+        contractType: 'LinearPerpetual',
+        status: 'Trading',
+        baseCoin: '1000PEPE',
+        quoteCoin: 'USDT',
+        settleCoin: 'USDT',
+        priceFilter: { tickSize: '0.0000001' },
+      },
     ],
     nextPageCursor: '',
   },
@@ -120,15 +177,51 @@ const INSTRUMENTS = JSON.stringify({
 describe('bybit-linear instrument and volume lists', () => {
   it('keeps trading perpetuals, USDT-settled first, with exact tick sizes', () => {
     expect(adapter.parseInstruments(INSTRUMENTS)).toEqual([
-      { exchange: 'bybit-linear', symbol: 'BTCUSDT', market: 'BTC/USDT:USDT', base: 'BTC', quote: 'USDT', settle: 'USDT', contract_size: '1', inverse: false, tick_size: '0.10' },
-      { exchange: 'bybit-linear', symbol: '1000PEPEUSDT', market: '1000PEPE/USDT:USDT', base: '1000PEPE', quote: 'USDT', settle: 'USDT', contract_size: '1', inverse: false, tick_size: '0.0000001' },
-      { exchange: 'bybit-linear', symbol: 'BTCPERP', market: 'BTC/USDC:USDC', base: 'BTC', quote: 'USDC', settle: 'USDC', contract_size: '1', inverse: false, tick_size: '0.5' },
+      {
+        exchange: 'bybit-linear',
+        symbol: 'BTCUSDT',
+        market: 'BTC/USDT:USDT',
+        base: 'BTC',
+        quote: 'USDT',
+        settle: 'USDT',
+        contract_size: '1',
+        inverse: false,
+        tick_size: '0.10',
+      },
+      {
+        exchange: 'bybit-linear',
+        symbol: '1000PEPEUSDT',
+        market: '1000PEPE/USDT:USDT',
+        base: '1000PEPE',
+        quote: 'USDT',
+        settle: 'USDT',
+        contract_size: '1',
+        inverse: false,
+        tick_size: '0.0000001',
+      },
+      {
+        exchange: 'bybit-linear',
+        symbol: 'BTCPERP',
+        market: 'BTC/USDC:USDC',
+        base: 'BTC',
+        quote: 'USDC',
+        settle: 'USDC',
+        contract_size: '1',
+        inverse: false,
+        tick_size: '0.5',
+      },
     ]);
   });
 
   it('throws a ParseError for a refused or malformed list', () => {
-    expect(() => adapter.parseInstruments('{"retCode":10006,"retMsg":"Too many visits!","result":{}}')).toThrow(/10006: Too many visits/);
-    expect(() => adapter.parseInstruments('{"retCode":0,"result":{"list":[{"contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT","settleCoin":"USDT"}]}}')).toThrow(ParseError);
+    expect(() => adapter.parseInstruments('{"retCode":10006,"retMsg":"Too many visits!","result":{}}')).toThrow(
+      /10006: Too many visits/,
+    );
+    expect(() =>
+      adapter.parseInstruments(
+        '{"retCode":0,"result":{"list":[{"contractType":"LinearPerpetual","status":"Trading","baseCoin":"BTC","quoteCoin":"USDT","settleCoin":"USDT"}]}}',
+      ),
+    ).toThrow(ParseError);
     expect(() => adapter.parseVolumes('<html>')).toThrow(ParseError);
   });
 

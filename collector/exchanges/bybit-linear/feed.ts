@@ -27,11 +27,16 @@ const ACCOUNT_RATIO_PERIOD = '5min';
 
 function checkedUrl(value: unknown, setting: string, schemes: string[], example: string): string {
   if (typeof value === 'string' && schemes.some((s) => value.startsWith(s))) return value.replace(/\/+$/, '');
-  throw new FbError('E_ENDPOINT', `bybit-linear ${setting} must be a ${schemes.join(' or ')} URL, e.g. ${example} (got ${JSON.stringify(value)})`);
+  throw new FbError(
+    'E_ENDPOINT',
+    `bybit-linear ${setting} must be a ${schemes.join(' or ')} URL, e.g. ${example} (got ${JSON.stringify(value)})`,
+  );
 }
 
-const wsUrl = (e: ExchangeEndpoints) => checkedUrl(e.ws.linear, 'endpoints.ws.linear', ['wss://', 'ws://'], 'wss://stream.bybit.com/v5/public/linear');
-const restUrl = (e: ExchangeEndpoints) => checkedUrl(e.rest, 'endpoints.rest', ['https://', 'http://'], 'https://api.bybit.com');
+const wsUrl = (e: ExchangeEndpoints) =>
+  checkedUrl(e.ws.linear, 'endpoints.ws.linear', ['wss://', 'ws://'], 'wss://stream.bybit.com/v5/public/linear');
+const restUrl = (e: ExchangeEndpoints) =>
+  checkedUrl(e.rest, 'endpoints.rest', ['https://', 'http://'], 'https://api.bybit.com');
 
 /** Groups each symbol's topics into connections that respect the args size limit. */
 function connectionTopics(instruments: Instrument[]): string[][] {
@@ -60,7 +65,9 @@ function plan(endpoints: ExchangeEndpoints, instruments: Instrument[]): FeedPlan
   const connections: ConnectionSpec[] = connectionTopics(instruments).map((topics, n) => {
     const subscribe: string[] = [];
     for (let i = 0; i < topics.length; i += ARGS_PER_FRAME) {
-      subscribe.push(JSON.stringify({ req_id: String(++reqId), op: 'subscribe', args: topics.slice(i, i + ARGS_PER_FRAME) }));
+      subscribe.push(
+        JSON.stringify({ req_id: String(++reqId), op: 'subscribe', args: topics.slice(i, i + ARGS_PER_FRAME) }),
+      );
     }
     return {
       id: `bybit-linear/linear/${n}`,

@@ -23,12 +23,19 @@ export function bybitResult(body: string, what: string): { result: Record<string
   return { result: obj(msg, 'result', what) };
 }
 
-export function parseRest(url: string, body: string, localTs: number, instruments: InstrumentBook, emit: EventSink): FrameResult {
+export function parseRest(
+  url: string,
+  body: string,
+  localTs: number,
+  instruments: InstrumentBook,
+  emit: EventSink,
+): FrameResult {
   // The base URL may carry a path prefix (a simulator, a proxy): match the end of the path.
   const request = new URL(url, 'http://localhost');
   if (!request.pathname.endsWith(ACCOUNT_RATIO_PATH)) return { type: 'ignored' };
   const period = request.searchParams.get('period');
-  if (period === null || period === '') throw invalid('account-ratio request period', 'a period query parameter (5min, 1h…)', period);
+  if (period === null || period === '')
+    throw invalid('account-ratio request period', 'a period query parameter (5min, 1h…)', period);
 
   const envelope = bybitResult(body, 'account-ratio');
   if ('refused' in envelope) return { type: 'rejected', message: envelope.refused };

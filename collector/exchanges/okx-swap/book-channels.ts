@@ -97,7 +97,16 @@ export class BookChannels {
       }
       relevant = true;
       if (channel === 'books5') {
-        out.push({ kind: 'book_top', exchange: EXCHANGE, symbol, market: inst.market, ts, local_ts: localTs, bids: pairs(bids), asks: pairs(asks) });
+        out.push({
+          kind: 'book_top',
+          exchange: EXCHANGE,
+          symbol,
+          market: inst.market,
+          ts,
+          local_ts: localTs,
+          bids: pairs(bids),
+          asks: pairs(asks),
+        });
       } else if (bids.length > 0 && asks.length > 0) {
         out.push({
           kind: 'book_ticker',
@@ -153,7 +162,7 @@ export class BookChannels {
         state = { seq, ts, localTs, book: new IncrementalBook(), lastBids: [], lastAsks: [] };
         this.books.set(key, state);
       } else {
-        if (!state || !state.book) continue; // waiting for a snapshot
+        if (!state?.book) continue; // waiting for a snapshot
         if (seq !== null && state.seq !== null && prevSeq !== state.seq) {
           if (seq <= state.seq && ts <= state.ts) continue; // already applied
           out.push(sequenceGap(channel, symbol, inst.market, state, seq, localTs, 'sequence'));
@@ -208,7 +217,13 @@ const NO_LEVELS: readonly SizedLevel[] = [];
  * Levels of a snapshot push with sizes in base units; a level identical to one of the previous
  * push (`prev`, a handful of levels) re-uses its converted size.
  */
-function sizedLevels(o: Rec, key: 'bids' | 'asks', inst: Instrument, ctx: string, prev: readonly SizedLevel[]): SizedLevel[] {
+function sizedLevels(
+  o: Rec,
+  key: 'bids' | 'asks',
+  inst: Instrument,
+  ctx: string,
+  prev: readonly SizedLevel[],
+): SizedLevel[] {
   const levels = arr(o, key, ctx);
   const out: SizedLevel[] = new Array(levels.length);
   for (let i = 0; i < levels.length; i++) {
@@ -255,5 +270,15 @@ function sequenceGap(
   localTs: number,
   cause: GapCause,
 ): GapEvent {
-  return gapEvent({ exchange: EXCHANGE, symbol, market, stream, start_ts: last.localTs, end_ts: localTs, seq_before: last.seq, seq_after: seqAfter, cause });
+  return gapEvent({
+    exchange: EXCHANGE,
+    symbol,
+    market,
+    stream,
+    start_ts: last.localTs,
+    end_ts: localTs,
+    seq_before: last.seq,
+    seq_after: seqAfter,
+    cause,
+  });
 }

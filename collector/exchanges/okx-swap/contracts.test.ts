@@ -24,7 +24,10 @@ const positiveDecimal = decimalText().filter((s) => /[1-9]/.test(s));
 /** Decimal text with an integer part in [min, max] and up to `fracDigits` fraction digits. */
 const plainDecimal = (min: number, max: number, fracDigits: number) =>
   fc
-    .tuple(fc.integer({ min, max }), fc.option(fc.stringMatching(new RegExp(`^[0-9]{1,${fracDigits}}$`)), { nil: undefined }))
+    .tuple(
+      fc.integer({ min, max }),
+      fc.option(fc.stringMatching(new RegExp(`^[0-9]{1,${fracDigits}}$`)), { nil: undefined }),
+    )
     .map(([int, frac]) => (frac === undefined ? `${int}` : `${int}.${frac}`));
 
 vi.mock('../../../core/decimal.ts', async (importOriginal) => {
@@ -41,7 +44,17 @@ function slowCallsIn(fn: () => void): number {
 }
 
 function swap(contractSize: string, inverse: boolean): Instrument {
-  return { exchange: 'okx-swap', symbol: 'X-USDT-SWAP', market: 'X/USDT:USDT', base: 'X', quote: 'USDT', settle: 'USDT', contract_size: contractSize, inverse, tick_size: '0.1' };
+  return {
+    exchange: 'okx-swap',
+    symbol: 'X-USDT-SWAP',
+    market: 'X/USDT:USDT',
+    base: 'X',
+    quote: 'USDT',
+    settle: 'USDT',
+    contract_size: contractSize,
+    inverse,
+    tick_size: '0.1',
+  };
 }
 
 describe('contract conversion fast paths', () => {
@@ -84,7 +97,9 @@ describe('contract conversion fast paths', () => {
     fc.assert(
       fc.property(decimalText(), ctVal, positiveDecimal, (sz, ct, px) => {
         expect(contractsToBase(swap(ct, false), sz, px, 't')).toBe(ct === '1' ? sz : mulDec(sz, ct));
-        expect(contractsToBase(swap(ct, true), sz, px, 't')).toBe(divDec(ct === '1' ? sz : mulDec(sz, ct), px, INVERSE_SCALE));
+        expect(contractsToBase(swap(ct, true), sz, px, 't')).toBe(
+          divDec(ct === '1' ? sz : mulDec(sz, ct), px, INVERSE_SCALE),
+        );
       }),
       { numRuns: 3000 },
     );
@@ -102,7 +117,15 @@ describe('contract conversion fast paths', () => {
         const linear = ct === '1' ? sz : mulDec(sz, ct);
         const inverse = divDec(mulDec(sz, inverseCt), px, INVERSE_SCALE);
         let got: string[] = [];
-        expect(slowCallsIn(() => (got = [contractsToBase(swap(ct, false), sz, px, 't'), contractsToBase(swap(inverseCt, true), sz, px, 't')]))).toBe(0);
+        expect(
+          slowCallsIn(
+            () =>
+              (got = [
+                contractsToBase(swap(ct, false), sz, px, 't'),
+                contractsToBase(swap(inverseCt, true), sz, px, 't'),
+              ]),
+          ),
+        ).toBe(0);
         expect(got).toEqual([linear, inverse]);
       }),
       { numRuns: 3000 },
@@ -113,7 +136,9 @@ describe('contract conversion fast paths', () => {
   });
 
   it('refuses to size inverse contracts without a positive price', () => {
-    expect(() => contractsToBase(swap('100', true), '5', null, 'open-interest')).toThrow(/open-interest: no usable price/);
+    expect(() => contractsToBase(swap('100', true), '5', null, 'open-interest')).toThrow(
+      /open-interest: no usable price/,
+    );
     expect(() => contractsToBase(swap('100', true), '5', '0', 'trades')).toThrow(/no usable price \(0\)/);
   });
 });

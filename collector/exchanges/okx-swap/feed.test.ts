@@ -22,7 +22,12 @@ interface SubscribeRequest {
 /** `count` instruments with distinct symbols (OKX-style instIds). */
 function many(count: number) {
   const base = defaultInstruments()[0];
-  return Array.from({ length: count }, (_, i) => ({ ...base, symbol: `C${i}-USDT-SWAP`, market: `C${i}/USDT:USDT`, base: `C${i}` }));
+  return Array.from({ length: count }, (_, i) => ({
+    ...base,
+    symbol: `C${i}-USDT-SWAP`,
+    market: `C${i}/USDT:USDT`,
+    base: `C${i}`,
+  }));
 }
 
 describe('okx-swap plan', () => {
@@ -46,8 +51,14 @@ describe('okx-swap plan', () => {
         id: '1',
         op: 'subscribe',
         args: [
-          ...['trades', 'books5', 'tickers', 'mark-price', 'funding-rate', 'open-interest'].map((channel) => ({ channel, instId: 'BTC-USDT-SWAP' })),
-          ...['trades', 'books5', 'tickers', 'mark-price', 'funding-rate', 'open-interest'].map((channel) => ({ channel, instId: 'BTC-USD-SWAP' })),
+          ...['trades', 'books5', 'tickers', 'mark-price', 'funding-rate', 'open-interest'].map((channel) => ({
+            channel,
+            instId: 'BTC-USDT-SWAP',
+          })),
+          ...['trades', 'books5', 'tickers', 'mark-price', 'funding-rate', 'open-interest'].map((channel) => ({
+            channel,
+            instId: 'BTC-USD-SWAP',
+          })),
           { channel: 'index-tickers', instId: 'BTC-USDT' },
           { channel: 'index-tickers', instId: 'BTC-USD' },
           { channel: 'liquidation-orders', instType: 'SWAP' },
@@ -60,7 +71,9 @@ describe('okx-swap plan', () => {
     const instruments = many(100);
     const plan = adapter.plan(SIM, instruments);
     expect(plan.connections).toHaveLength(Math.ceil(100 / INSTRUMENTS_PER_CONNECTION));
-    const args = plan.connections.flatMap((c) => c.subscribe.map((f) => JSON.parse(f) as SubscribeRequest).flatMap((r) => r.args));
+    const args = plan.connections.flatMap((c) =>
+      c.subscribe.map((f) => JSON.parse(f) as SubscribeRequest).flatMap((r) => r.args),
+    );
     // 6 channels + 1 index per instrument, plus liquidations once for all swaps
     expect(args).toHaveLength(100 * 7 + 1);
     expect(args.filter((a) => a.channel === 'liquidation-orders')).toHaveLength(1);
@@ -79,12 +92,26 @@ describe('okx-swap plan', () => {
   it('polls the four long/short series per market every 5 minutes, from the configured REST base', () => {
     const { polls } = adapter.plan(SIM, btc);
     expect(polls).toHaveLength(8);
-    expect(polls.every((p) => p.url.startsWith('http://127.0.0.1:9/api/v5/rubik/stat/') && p.intervalMs === 300_000)).toBe(true);
+    expect(
+      polls.every((p) => p.url.startsWith('http://127.0.0.1:9/api/v5/rubik/stat/') && p.intervalMs === 300_000),
+    ).toBe(true);
     expect(polls.filter((p) => p.url.includes('BTC-USD-SWAP')).map((p) => [p.id, p.url])).toEqual([
-      ['okx-swap/global_accounts/BTC-USD-SWAP', `http://127.0.0.1:9${RUBIK.global_accounts}?instId=BTC-USD-SWAP&period=5m&limit=3`],
-      ['okx-swap/top_accounts/BTC-USD-SWAP', `http://127.0.0.1:9${RUBIK.top_accounts}?instId=BTC-USD-SWAP&period=5m&limit=3`],
-      ['okx-swap/top_positions/BTC-USD-SWAP', `http://127.0.0.1:9${RUBIK.top_positions}?instId=BTC-USD-SWAP&period=5m&limit=3`],
-      ['okx-swap/taker_volume/BTC-USD-SWAP', `http://127.0.0.1:9${RUBIK.taker_volume}?instId=BTC-USD-SWAP&period=5m&limit=3&unit=0`],
+      [
+        'okx-swap/global_accounts/BTC-USD-SWAP',
+        `http://127.0.0.1:9${RUBIK.global_accounts}?instId=BTC-USD-SWAP&period=5m&limit=3`,
+      ],
+      [
+        'okx-swap/top_accounts/BTC-USD-SWAP',
+        `http://127.0.0.1:9${RUBIK.top_accounts}?instId=BTC-USD-SWAP&period=5m&limit=3`,
+      ],
+      [
+        'okx-swap/top_positions/BTC-USD-SWAP',
+        `http://127.0.0.1:9${RUBIK.top_positions}?instId=BTC-USD-SWAP&period=5m&limit=3`,
+      ],
+      [
+        'okx-swap/taker_volume/BTC-USD-SWAP',
+        `http://127.0.0.1:9${RUBIK.taker_volume}?instId=BTC-USD-SWAP&period=5m&limit=3&unit=0`,
+      ],
     ]);
   });
 
@@ -94,7 +121,9 @@ describe('okx-swap plan', () => {
 
   it('throws naming the option and the fix', () => {
     expect(() => adapter.plan({ ws: {}, rest: SIM.rest }, btc)).toThrow(OkxOptionError);
-    expect(() => adapter.plan({ ws: {}, rest: SIM.rest }, btc)).toThrow(/endpoints\.ws\.public is missing; set it to wss:\/\/ws\.okx\.com:8443\/ws\/v5\/public/);
+    expect(() => adapter.plan({ ws: {}, rest: SIM.rest }, btc)).toThrow(
+      /endpoints\.ws\.public is missing; set it to wss:\/\/ws\.okx\.com:8443\/ws\/v5\/public/,
+    );
     expect(() => adapter.plan(SIM, [{ ...btc[0], symbol: 'BTC-USDT' }])).toThrow(/BTC-USDT is not a perpetual swap/);
     let error: unknown;
     try {
@@ -107,7 +136,9 @@ describe('okx-swap plan', () => {
 
   it('builds instrument and volume URLs from the configured REST base', () => {
     expect(adapter.instrumentsUrl(SIM)).toBe('http://127.0.0.1:9/api/v5/public/instruments?instType=SWAP');
-    expect(adapter.volumesUrl(adapter.defaultEndpoints)).toBe('https://www.okx.com/api/v5/market/tickers?instType=SWAP');
+    expect(adapter.volumesUrl(adapter.defaultEndpoints)).toBe(
+      'https://www.okx.com/api/v5/market/tickers?instType=SWAP',
+    );
     expect(adapter.defaultEndpoints.ws.public).toBe('wss://ws.okx.com:8443/ws/v5/public');
     expect(adapter.defaultInstruments?.().map((i) => i.symbol)).toContain('ETH-USDT-SWAP');
   });
@@ -130,13 +161,22 @@ describe('okx-swap plan and parser over a real websocket', () => {
         const text = raw.toString();
         if (text === 'ping') return socket.send('pong');
         const req = JSON.parse(text) as SubscribeRequest;
-        for (const arg of req.args) socket.send(JSON.stringify({ id: req.id, event: 'subscribe', arg, connId: 'a4d3ae55' }));
+        for (const arg of req.args)
+          socket.send(JSON.stringify({ id: req.id, event: 'subscribe', arg, connId: 'a4d3ae55' }));
         const first = req.args[0] as { instId: string };
-        socket.send(JSON.stringify({ arg: { channel: 'trades', instId: first.instId }, data: [{ instId: first.instId, tradeId: '1', px: '43568.8', sz: '7', side: 'buy', ts: '1646312440645' }] }));
+        socket.send(
+          JSON.stringify({
+            arg: { channel: 'trades', instId: first.instId },
+            data: [{ instId: first.instId, tradeId: '1', px: '43568.8', sz: '7', side: 'buy', ts: '1646312440645' }],
+          }),
+        );
       });
     });
     const port = (server.address() as AddressInfo).port;
-    const [spec] = adapter.plan({ ws: { public: `ws://127.0.0.1:${port}/ws/v5/public` }, rest: 'http://127.0.0.1:9' }, btc).connections;
+    const [spec] = adapter.plan(
+      { ws: { public: `ws://127.0.0.1:${port}/ws/v5/public` }, rest: 'http://127.0.0.1:9' },
+      btc,
+    ).connections;
     const expectedAcks = spec.subscribe.reduce((n, f) => n + (JSON.parse(f) as SubscribeRequest).args.length, 0);
 
     const parser = newParser();
@@ -155,6 +195,8 @@ describe('okx-swap plan and parser over a real websocket', () => {
     if (spec.heartbeat.kind === 'text') client.send(spec.heartbeat.payload);
     await done;
     client.close();
-    expect(events).toMatchObject([{ kind: 'trade', symbol: 'BTC-USDT-SWAP', price: '43568.8', qty: '0.07', side: 'buy' }]);
+    expect(events).toMatchObject([
+      { kind: 'trade', symbol: 'BTC-USDT-SWAP', price: '43568.8', qty: '0.07', side: 'buy' },
+    ]);
   });
 });

@@ -55,11 +55,18 @@ export const adapter: ExchangeAdapter = {
 
 function plan(endpoints: ExchangeEndpoints, instruments: Instrument[]): FeedPlan {
   const url = endpoints.ws.public;
-  if (!url) throw new FbError('E_OKX_OPTION', 'okx-swap: endpoints.ws.public is missing; set it to wss://ws.okx.com:8443/ws/v5/public or a simulator URL');
+  if (!url)
+    throw new FbError(
+      'E_OKX_OPTION',
+      'okx-swap: endpoints.ws.public is missing; set it to wss://ws.okx.com:8443/ws/v5/public or a simulator URL',
+    );
   const rest = restBase(endpoints);
   for (const i of instruments) {
     if (!isSwap(i.symbol)) {
-      throw new FbError('E_OKX_OPTION', `okx-swap: instrument ${i.symbol} is not a perpetual swap; use an instId ending in ${SWAP_SUFFIX}, e.g. BTC-USDT-SWAP`);
+      throw new FbError(
+        'E_OKX_OPTION',
+        `okx-swap: instrument ${i.symbol} is not a perpetual swap; use an instId ending in ${SWAP_SUFFIX}, e.g. BTC-USDT-SWAP`,
+      );
     }
   }
   const connections: ConnectionSpec[] = [];
@@ -103,12 +110,18 @@ function plan(endpoints: ExchangeEndpoints, instruments: Instrument[]): FeedPlan
 function subscribeRequests(args: SubscribeArg[]): string[] {
   const frames: string[] = [];
   for (let i = 0; i < args.length; i += ARGS_PER_REQUEST) {
-    frames.push(JSON.stringify({ id: String(frames.length + 1), op: 'subscribe', args: args.slice(i, i + ARGS_PER_REQUEST) }));
+    frames.push(
+      JSON.stringify({ id: String(frames.length + 1), op: 'subscribe', args: args.slice(i, i + ARGS_PER_REQUEST) }),
+    );
   }
   return frames;
 }
 
 function restBase(endpoints: ExchangeEndpoints): string {
-  if (!endpoints.rest) throw new FbError('E_OKX_OPTION', 'okx-swap: endpoints.rest is missing; set it to https://www.okx.com or a simulator URL');
+  if (!endpoints.rest)
+    throw new FbError(
+      'E_OKX_OPTION',
+      'okx-swap: endpoints.rest is missing; set it to https://www.okx.com or a simulator URL',
+    );
   return endpoints.rest.replace(/\/+$/, '');
 }

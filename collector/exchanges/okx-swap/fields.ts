@@ -32,7 +32,8 @@ function okxWording(ctx: string, key: string | number, value: unknown, expected:
   if (expected === 'string' || (expected === 'decimal' && typeof key === 'string' && typeof value !== 'string')) {
     return parseError(`${field} missing or not a string`, 'okx-swap');
   }
-  if (expected === 'object' || expected === 'array') return parseError(`${field} is not ${PHRASE[expected]}`, 'okx-swap');
+  if (expected === 'object' || expected === 'array')
+    return parseError(`${field} is not ${PHRASE[expected]}`, 'okx-swap');
   return parseError(`${field} ${JSON.stringify(value)} is not ${PHRASE[expected]}`, 'okx-swap');
 }
 
@@ -54,7 +55,8 @@ export function ms(o: Rec, key: string, ctx: string): number {
 }
 
 export function msValue(v: unknown, what: string): number {
-  if (typeof v === 'string' ? isMillisText(v) : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return Number(v);
+  if (typeof v === 'string' ? isMillisText(v) : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0)
+    return Number(v);
   fail(`${what} ${JSON.stringify(v)} is not epoch milliseconds`);
 }
 

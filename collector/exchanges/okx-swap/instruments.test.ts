@@ -4,7 +4,9 @@ import type { Instrument } from '../../../core/instruments.ts';
 import { needsShared, sharedLines } from '../../../test/helpers/shared-data.ts';
 import { defaultInstruments, parseInstruments } from './instruments.ts';
 
-const noShared = needsShared('the okx-swap instrument tests on the list recorded in ../shared/captures/okx.2022-05-13.jsonl');
+const noShared = needsShared(
+  'the okx-swap instrument tests on the list recorded in ../shared/captures/okx.2022-05-13.jsonl',
+);
 
 /** The SWAP instrument list recorded on 2022-05-13, as OKX sent it. */
 function capturedSwapList(): string {
@@ -50,7 +52,12 @@ describe('parseInstruments', () => {
       inverse: false,
       tick_size: '0.1',
     });
-    expect(list.find((i) => i.symbol === 'BTC-USD-SWAP')).toMatchObject({ market: 'BTC/USD:BTC', settle: 'BTC', contract_size: '100', inverse: true });
+    expect(list.find((i) => i.symbol === 'BTC-USD-SWAP')).toMatchObject({
+      market: 'BTC/USD:BTC',
+      settle: 'BTC',
+      contract_size: '100',
+      inverse: true,
+    });
   });
 
   it('keeps only live swaps with a usable ctVal; never guesses one', () => {

@@ -310,7 +310,16 @@ class OkxSwapParser implements ExchangeParser, RubikContext {
       const ts = ms(o, 'ts', 'open-interest');
       const base = inst.inverse && oiCcy !== null ? oiCcy : contractsToBase(inst, oi, null, 'open-interest');
       relevant = true;
-      out.push({ kind: 'open_interest', exchange: EXCHANGE, symbol, market: inst.market, ts, local_ts: localTs, open_interest: base, value });
+      out.push({
+        kind: 'open_interest',
+        exchange: EXCHANGE,
+        symbol,
+        market: inst.market,
+        ts,
+        local_ts: localTs,
+        open_interest: base,
+        value,
+      });
       if (!this.tickers.merge(symbol, { open_interest: base })) continue;
       out.push(this.tickers.event(symbol, inst.market, ts, localTs));
     }

@@ -57,12 +57,29 @@ describe('rubik long/short series', () => {
   it('emits each row once across overlapping polls', () => {
     const p = newParser();
     const url = ratioUrl(RUBIK.global_accounts);
-    rest(p, url, ok([['1701417900000', '1.15'], ['1701417600000', '0.98']]));
-    const next = rest(p, url, ok([['1701418200000', '1.2'], ['1701417900000', '1.15'], ['1701417600000', '0.98']]));
+    rest(
+      p,
+      url,
+      ok([
+        ['1701417900000', '1.15'],
+        ['1701417600000', '0.98'],
+      ]),
+    );
+    const next = rest(
+      p,
+      url,
+      ok([
+        ['1701418200000', '1.2'],
+        ['1701417900000', '1.15'],
+        ['1701417600000', '0.98'],
+      ]),
+    );
     expect(next.events.map((e) => e.ts)).toEqual([1701418200000]);
     expect(rest(p, url, ok([['1701418200000', '1.2']])).result).toEqual({ type: 'ignored' });
     // the same rows for another instrument are another series
-    expect(rest(p, ratioUrl(RUBIK.global_accounts, 'ETH-USDT-SWAP'), ok([['1701418200000', '1.2']])).events).toHaveLength(1);
+    expect(
+      rest(p, ratioUrl(RUBIK.global_accounts, 'ETH-USDT-SWAP'), ok([['1701418200000', '1.2']])).events,
+    ).toHaveLength(1);
   });
 
   it('taker volume: long = taker buy, short = taker sell, ratio = buy / sell, in base units', () => {
@@ -72,10 +89,16 @@ describe('rubik long/short series', () => {
     const contracts = rest(newParser(), ratioUrl(RUBIK.taker_volume), ok([['1701417600000', '200', '380']]));
     expect(contracts.events).toMatchObject([{ long: '3.8', short: '2', ratio: '1.9' }]);
     // inverse contracts are USD: without a price they cannot be coins
-    expect(() => rest(newParser(), ratioUrl(RUBIK.taker_volume, 'BTC-USD-SWAP'), ok([['1701417600000', '200', '380']]))).toThrow(/use unit=0/);
-    expect(() => rest(newParser(), `${ratioUrl(RUBIK.taker_volume)}&unit=2`, ok([['1701417600000', '200', '380']]))).toThrow(/unit=2 .* request unit=0/);
+    expect(() =>
+      rest(newParser(), ratioUrl(RUBIK.taker_volume, 'BTC-USD-SWAP'), ok([['1701417600000', '200', '380']])),
+    ).toThrow(/use unit=0/);
+    expect(() =>
+      rest(newParser(), `${ratioUrl(RUBIK.taker_volume)}&unit=2`, ok([['1701417600000', '200', '380']])),
+    ).toThrow(/unit=2 .* request unit=0/);
     // no taker sells: no finite ratio, the bucket is skipped
-    expect(rest(newParser(), `${ratioUrl(RUBIK.taker_volume)}&unit=0`, ok([['1701417600000', '0', '5']])).result).toEqual({ type: 'ignored' });
+    expect(
+      rest(newParser(), `${ratioUrl(RUBIK.taker_volume)}&unit=0`, ok([['1701417600000', '0', '5']])).result,
+    ).toEqual({ type: 'ignored' });
   });
 
   it('accepts URLs under a path prefix (a simulator) and rejects malformed bodies', () => {
@@ -87,16 +110,27 @@ describe('rubik long/short series', () => {
   });
 
   it('derives long and short shares from the ratio', () => {
-    const { events } = rest(newParser(), ratioUrl(RUBIK.top_positions), ok([['1701417600000', '3'], ['1701417300000', '1']]));
+    const { events } = rest(
+      newParser(),
+      ratioUrl(RUBIK.top_positions),
+      ok([
+        ['1701417600000', '3'],
+        ['1701417300000', '1'],
+      ]),
+    );
     expect(events.map((e) => e.kind === 'long_short' && [e.ratio, e.long, e.short])).toEqual([
       ['1', '0.5', '0.5'],
       ['3', '0.75', '0.25'],
     ]);
-    expect(() => rest(newParser(), ratioUrl(RUBIK.top_positions), ok([['1701417600000', '-1']]))).toThrow(/ratio -1 is negative/);
+    expect(() => rest(newParser(), ratioUrl(RUBIK.top_positions), ok([['1701417600000', '-1']]))).toThrow(
+      /ratio -1 is negative/,
+    );
   });
 
   it('reports an OKX error body as rejected', () => {
-    expect(rest(newParser(), ratioUrl(RUBIK.top_positions), { code: '50011', msg: 'Too Many Requests', data: [] }).result).toEqual({
+    expect(
+      rest(newParser(), ratioUrl(RUBIK.top_positions), { code: '50011', msg: 'Too Many Requests', data: [] }).result,
+    ).toEqual({
       type: 'rejected',
       message: '50011: Too Many Requests',
     });
@@ -105,14 +139,33 @@ describe('rubik long/short series', () => {
 
 describe('other REST bodies', () => {
   it('open interest (REST) is parsed like the websocket channel', () => {
-    const body = ok([{ instType: 'SWAP', instId: 'BTC-USDT-SWAP', oi: '5000', oiCcy: '50', oiUsd: '50000', ts: '1597026383085' }]);
-    const { events } = rest(newParser(), `${BASE}/api/v5/public/open-interest?instType=SWAP&instId=BTC-USDT-SWAP`, body);
-    expect(events[0]).toEqual({ kind: 'open_interest', exchange: 'okx-swap', symbol: 'BTC-USDT-SWAP', market: 'BTC/USDT:USDT', ts: 1597026383085, local_ts: T0, open_interest: '50', value: '50000' });
+    const body = ok([
+      { instType: 'SWAP', instId: 'BTC-USDT-SWAP', oi: '5000', oiCcy: '50', oiUsd: '50000', ts: '1597026383085' },
+    ]);
+    const { events } = rest(
+      newParser(),
+      `${BASE}/api/v5/public/open-interest?instType=SWAP&instId=BTC-USDT-SWAP`,
+      body,
+    );
+    expect(events[0]).toEqual({
+      kind: 'open_interest',
+      exchange: 'okx-swap',
+      symbol: 'BTC-USDT-SWAP',
+      market: 'BTC/USDT:USDT',
+      ts: 1597026383085,
+      local_ts: T0,
+      open_interest: '50',
+      value: '50000',
+    });
   });
 
   it('instrument and ticker lists are not market data', () => {
-    expect(rest(newParser(), `${BASE}/api/v5/public/instruments?instType=SWAP`, ok([])).result).toEqual({ type: 'ignored' });
-    expect(rest(newParser(), `${BASE}/api/v5/market/tickers?instType=SWAP`, ok([])).result).toEqual({ type: 'ignored' });
+    expect(rest(newParser(), `${BASE}/api/v5/public/instruments?instType=SWAP`, ok([])).result).toEqual({
+      type: 'ignored',
+    });
+    expect(rest(newParser(), `${BASE}/api/v5/market/tickers?instType=SWAP`, ok([])).result).toEqual({
+      type: 'ignored',
+    });
   });
 
   it('parseVolumes ranks swaps by volCcy24h (coins) × last', () => {
@@ -123,7 +176,12 @@ describe('other REST bodies', () => {
         { instType: 'FUTURES', instId: 'BTC-USD-220527', last: '43020', volCcy24h: '5', vol24h: '2151', ts: '1' },
       ]),
     );
-    expect(parseVolumes(body)).toEqual(new Map([['BTC-USDT-SWAP', 43_000_000], ['BTC-USD-SWAP', 430_100]]));
+    expect(parseVolumes(body)).toEqual(
+      new Map([
+        ['BTC-USDT-SWAP', 43_000_000],
+        ['BTC-USD-SWAP', 430_100],
+      ]),
+    );
     expect(() => parseVolumes('{"code":"50011","msg":"Too Many Requests","data":[]}')).toThrow(/OKX error 50011/);
   });
 });

@@ -70,9 +70,21 @@ export function parseLongShort(
     const ts = msValue(row[0], `${path}: row[0]`);
     if (ts <= newest) continue;
     const event =
-      type === 'taker_volume' ? takerVolume(row, symbol, params.get('unit'), ctx, path) : ratioShares(dec(row, 1, `${path}: row`), path);
+      type === 'taker_volume'
+        ? takerVolume(row, symbol, params.get('unit'), ctx, path)
+        : ratioShares(dec(row, 1, `${path}: row`), path);
     if (!event) continue;
-    rows.push({ kind: 'long_short', exchange: 'okx-swap', symbol, market, ts, local_ts: localTs, ratio_type: type, period, ...event });
+    rows.push({
+      kind: 'long_short',
+      exchange: 'okx-swap',
+      symbol,
+      market,
+      ts,
+      local_ts: localTs,
+      ratio_type: type,
+      period,
+      ...event,
+    });
     if (ts > latest) latest = ts;
   }
   rows.sort((a, b) => a.ts - b.ts);

@@ -24,14 +24,23 @@ export function newParser(book = new InstrumentBook('okx-swap', defaultInstrumen
 }
 
 /** One frame (a string, or an object sent as JSON) through the parser. */
-export function feed(parser: ExchangeParser, frame: unknown, localTs = T0): { result: FrameResult; events: MarketEvent[] } {
+export function feed(
+  parser: ExchangeParser,
+  frame: unknown,
+  localTs = T0,
+): { result: FrameResult; events: MarketEvent[] } {
   const events: MarketEvent[] = [];
   const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
   const result = parser.parseFrame(text, localTs, (e) => events.push(e));
   return { result, events };
 }
 
-export function rest(parser: ExchangeParser, url: string, body: unknown, localTs = T0): { result: FrameResult; events: MarketEvent[] } {
+export function rest(
+  parser: ExchangeParser,
+  url: string,
+  body: unknown,
+  localTs = T0,
+): { result: FrameResult; events: MarketEvent[] } {
   const events: MarketEvent[] = [];
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const result = parser.parseRest(url, text, localTs, (e) => events.push(e));

@@ -16,14 +16,48 @@ const iso = (ts: number) => new Date(ts).toISOString();
 
 export function tradesCsv(report: BacktestReport): string {
   return table(
-    ['id', 'exchange', 'market', 'direction', 'open_ts', 'open_time', 'close_ts', 'close_time', 'qty', 'entry_price', 'exit_price', 'gross_pnl', 'fees', 'funding', 'net_pnl', 'tag'],
+    [
+      'id',
+      'exchange',
+      'market',
+      'direction',
+      'open_ts',
+      'open_time',
+      'close_ts',
+      'close_time',
+      'qty',
+      'entry_price',
+      'exit_price',
+      'gross_pnl',
+      'fees',
+      'funding',
+      'net_pnl',
+      'tag',
+    ],
     report.trade_list.map((t) => [
-      t.id, t.exchange, t.market, t.direction, t.open_ts, iso(t.open_ts), t.close_ts, iso(t.close_ts), t.qty, t.entry_price, t.exit_price,
-      t.gross_pnl, t.fees, t.funding, t.net_pnl, t.tag,
+      t.id,
+      t.exchange,
+      t.market,
+      t.direction,
+      t.open_ts,
+      iso(t.open_ts),
+      t.close_ts,
+      iso(t.close_ts),
+      t.qty,
+      t.entry_price,
+      t.exit_price,
+      t.gross_pnl,
+      t.fees,
+      t.funding,
+      t.net_pnl,
+      t.tag,
     ]),
   );
 }
 
 export function equityCsv(report: BacktestReport): string {
-  return table(['ts', 'time', 'equity'], report.equity_curve.map((p) => [p.ts, iso(p.ts), p.equity]));
+  return table(
+    ['ts', 'time', 'equity'],
+    report.equity_curve.map((p) => [p.ts, iso(p.ts), p.equity]),
+  );
 }

@@ -12,8 +12,19 @@ export const fundingCarry: StrategyDefinition = {
   name: 'funding-carry',
   description: 'before each funding time, take the receiving side when |rate| >= min_rate; close after the payment',
   params: [
-    { name: 'min_rate', kind: 'number', default: 0.0001, min: 0, description: 'smallest |funding rate| (fraction; 0.0001 = 0.01 %) worth carrying' },
-    { name: 'enter_before', kind: 'duration', default: '15m', description: 'enter at most this long before the funding time' },
+    {
+      name: 'min_rate',
+      kind: 'number',
+      default: 0.0001,
+      min: 0,
+      description: 'smallest |funding rate| (fraction; 0.0001 = 0.01 %) worth carrying',
+    },
+    {
+      name: 'enter_before',
+      kind: 'duration',
+      default: '15m',
+      description: 'enter at most this long before the funding time',
+    },
     { name: 'notional', kind: 'number', default: 1000, min: 0.01, description: 'position size in USDT' },
   ],
   usesMetrics: false,
@@ -25,8 +36,8 @@ export const fundingCarry: StrategyDefinition = {
     const holding = new Map<string, InstrumentRef & { until: number }>();
     return {
       onEvent(e, ctx) {
+        // The account settles funding before the strategy sees the first event at or after its time.
         for (const [key, h] of holding)
-          // The account settles funding before the strategy sees the first event at or after its time.
           if (ctx.now() >= h.until) {
             close(ctx, h, 'funding-carry exit');
             holding.delete(key);
@@ -35,7 +46,8 @@ export const fundingCarry: StrategyDefinition = {
         const key = instrumentKey(e);
         const rate = Number(e.funding_rate);
         const until = e.next_funding_ts;
-        if (holding.has(key) || Math.abs(rate) < minRate || until <= ctx.now() || until - ctx.now() > enterBefore) return;
+        if (holding.has(key) || Math.abs(rate) < minRate || until <= ctx.now() || until - ctx.now() > enterBefore)
+          return;
         const r = open(ctx, e, rate > 0 ? -1 : 1, notional, `funding ${e.funding_rate}`);
         if (r?.ok) holding.set(key, { exchange: e.exchange, market: e.market, until });
       },

@@ -8,7 +8,13 @@ function qtyFor(ctx: StrategyContext, ref: InstrumentRef, notional: number): num
 }
 
 /** Open a position of `notional` in `direction` with a market order; null without a quote. */
-export function open(ctx: StrategyContext, ref: InstrumentRef, direction: 1 | -1, notional: number, tag: string): OrderResult | null {
+export function open(
+  ctx: StrategyContext,
+  ref: InstrumentRef,
+  direction: 1 | -1,
+  notional: number,
+  tag: string,
+): OrderResult | null {
   const qty = qtyFor(ctx, ref, notional);
   return qty === null ? null : ctx.marketOrder({ ...ref, side: direction > 0 ? 'buy' : 'sell', qty, tag });
 }

@@ -9,6 +9,10 @@ export const STRATEGIES: readonly StrategyDefinition[] = [zscoreRevert, fundingC
 
 export function getStrategy(name: string): StrategyDefinition {
   const s = STRATEGIES.find((d) => d.name === name);
-  if (!s) throw new FbError('E_BACKTEST_STRATEGY', `unknown strategy ${JSON.stringify(name)}; built-in strategies: ${STRATEGIES.map((d) => d.name).join(', ')}`);
+  if (!s)
+    throw new FbError(
+      'E_BACKTEST_STRATEGY',
+      `unknown strategy ${JSON.stringify(name)}; built-in strategies: ${STRATEGIES.map((d) => d.name).join(', ')}`,
+    );
   return s;
 }

@@ -14,7 +14,12 @@ export const zscoreRevert: StrategyDefinition = {
   description: 'fade extreme price-change z-scores (from the metrics engine); exit on reversion or after max_hold',
   usesMetrics: true,
   params: [
-    { name: 'timeframe', kind: 'string', default: '1m', description: 'price change whose z-score is used: a metrics timeframe (1m, 5m, ...) or `bucket`' },
+    {
+      name: 'timeframe',
+      kind: 'string',
+      default: '1m',
+      description: 'price change whose z-score is used: a metrics timeframe (1m, 5m, ...) or `bucket`',
+    },
     { name: 'entry_z', kind: 'number', default: 2, min: 0.1, description: 'enter when |z| reaches this' },
     { name: 'exit_z', kind: 'number', default: 0.5, min: 0, description: 'exit when z is back within ±exit_z' },
     { name: 'max_hold', kind: 'duration', default: '30m', description: 'exit after holding this long in any case' },
@@ -28,8 +33,12 @@ export const zscoreRevert: StrategyDefinition = {
     const notional = params.notional as number;
     const names = metricsConfig.timeframes.map((t) => t.name);
     if (timeframe !== 'bucket' && !names.includes(timeframe))
-      throw new FbError('E_BACKTEST_PARAM', `parameter timeframe must be bucket or one of the metrics timeframes ${names.join(', ')}; got ${JSON.stringify(timeframe)}`);
-    if (exitZ >= entryZ) throw new FbError('E_BACKTEST_PARAM', `parameter exit_z (${exitZ}) must be below entry_z (${entryZ})`);
+      throw new FbError(
+        'E_BACKTEST_PARAM',
+        `parameter timeframe must be bucket or one of the metrics timeframes ${names.join(', ')}; got ${JSON.stringify(timeframe)}`,
+      );
+    if (exitZ >= entryZ)
+      throw new FbError('E_BACKTEST_PARAM', `parameter exit_z (${exitZ}) must be below entry_z (${entryZ})`);
     const openedAt = new Map<string, number>();
     return {
       onMetric(row, ctx) {

@@ -17,11 +17,13 @@ interface Props {
   detailed?: boolean;
 }
 
-const tone = (v: number | null) => (v === null || v === 0 ? '' : v > 0 ? 'text-emerald-600 dark:text-emerald-400' : 'text-red-600 dark:text-red-400');
+const tone = (v: number | null) =>
+  v === null || v === 0 ? '' : v > 0 ? 'text-emerald-600 dark:text-emerald-400' : 'text-red-600 dark:text-red-400';
 
 export function AlertTable({ alerts, detailed = false }: Props) {
   const [open, setOpen] = useState<number | null>(null);
-  if (alerts.length === 0) return <p className="text-sm text-tremor-content dark:text-dark-tremor-content">No alerts.</p>;
+  if (alerts.length === 0)
+    return <p className="text-sm text-tremor-content dark:text-dark-tremor-content">No alerts.</p>;
   return (
     <Table data-testid="alert-table">
       <TableHead>
@@ -42,25 +44,54 @@ export function AlertTable({ alerts, detailed = false }: Props) {
         {alerts.map((a, i) => (
           <Fragment key={`${a.exchange}|${a.market}|${a.local_ts}|${a.rule}|${a.direction}`}>
             {/* The alert's natural key as data attributes: tests compare the page with Node's alerts by it. */}
-            <TableRow data-alert-rule={a.rule} data-alert-exchange={a.exchange} data-alert-market={a.market} data-alert-tier={a.tier} data-alert-direction={a.direction} data-alert-bucket={a.bucket_ts ?? undefined}>
+            <TableRow
+              data-alert-rule={a.rule}
+              data-alert-exchange={a.exchange}
+              data-alert-market={a.market}
+              data-alert-tier={a.tier}
+              data-alert-direction={a.direction}
+              data-alert-bucket={a.bucket_ts ?? undefined}
+            >
               <TableCell className="px-2 py-1.5 tabular-nums">{fmtTime(a.local_ts)}</TableCell>
               <TableCell className="px-2 py-1.5">
-                {a.market} <span className="text-xs text-tremor-content dark:text-dark-tremor-content">{a.exchange}</span>
+                {a.market}{' '}
+                <span className="text-xs text-tremor-content dark:text-dark-tremor-content">{a.exchange}</span>
               </TableCell>
               <TableCell className="px-2 py-1.5">
                 <TierBadge tier={a.tier} />
               </TableCell>
               <TableCell className="px-2 py-1.5 font-mono text-xs">{a.rule}</TableCell>
-              <TableCell className={`px-2 py-1.5 ${a.direction === 'up' ? 'text-emerald-600 dark:text-emerald-400' : 'text-red-600 dark:text-red-400'}`}>{a.direction === 'up' ? '▲ up' : '▼ down'}</TableCell>
+              <TableCell
+                className={`px-2 py-1.5 ${a.direction === 'up' ? 'text-emerald-600 dark:text-emerald-400' : 'text-red-600 dark:text-red-400'}`}
+              >
+                {a.direction === 'up' ? '▲ up' : '▼ down'}
+              </TableCell>
               <TableCell className="px-2 py-1.5 text-right tabular-nums">
                 {fmtNumber(a.value, 3)} / {fmtNumber(a.threshold, 3)}
               </TableCell>
-              {detailed && <TableCell className={`px-2 py-1.5 text-right tabular-nums ${tone(a.fwd_ret_5m)}`}>{fmtPct(a.fwd_ret_5m)}</TableCell>}
-              {detailed && <TableCell className={`px-2 py-1.5 text-right tabular-nums ${tone(a.fwd_ret_15m)}`}>{fmtPct(a.fwd_ret_15m)}</TableCell>}
-              {detailed && <TableCell className={`px-2 py-1.5 text-right tabular-nums ${tone(a.fwd_ret_60m)}`}>{fmtPct(a.fwd_ret_60m)}</TableCell>}
+              {detailed && (
+                <TableCell className={`px-2 py-1.5 text-right tabular-nums ${tone(a.fwd_ret_5m)}`}>
+                  {fmtPct(a.fwd_ret_5m)}
+                </TableCell>
+              )}
+              {detailed && (
+                <TableCell className={`px-2 py-1.5 text-right tabular-nums ${tone(a.fwd_ret_15m)}`}>
+                  {fmtPct(a.fwd_ret_15m)}
+                </TableCell>
+              )}
+              {detailed && (
+                <TableCell className={`px-2 py-1.5 text-right tabular-nums ${tone(a.fwd_ret_60m)}`}>
+                  {fmtPct(a.fwd_ret_60m)}
+                </TableCell>
+              )}
               {detailed && (
                 <TableCell className="px-2 py-1.5">
-                  <button type="button" className="text-xs text-tremor-brand underline dark:text-dark-tremor-brand" aria-expanded={open === i} onClick={() => setOpen(open === i ? null : i)}>
+                  <button
+                    type="button"
+                    className="text-xs text-tremor-brand underline dark:text-dark-tremor-brand"
+                    aria-expanded={open === i}
+                    onClick={() => setOpen(open === i ? null : i)}
+                  >
                     {open === i ? 'hide' : 'show'}
                   </button>
                 </TableCell>

@@ -43,14 +43,27 @@ export default function AlertsExplorer({ alerts: initial, asOf }: { alerts: Aler
   }, []);
   const change = (next: AlertFilter) => {
     setFilter(next);
-    writeParams({ tier: next.tiers.join(','), market: next.market, from: toUtcInput(next.from), to: toUtcInput(next.to) });
+    writeParams({
+      tier: next.tiers.join(','),
+      market: next.market,
+      from: toUtcInput(next.from),
+      to: toUtcInput(next.to),
+    });
   };
-  const onItems = useCallback((c: ChannelItems) => c.alerts?.length && setAlerts((prev) => mergeAlerts(prev, c.alerts ?? [], KEEP)), []);
+  const onItems = useCallback(
+    (c: ChannelItems) => c.alerts?.length && setAlerts((prev) => mergeAlerts(prev, c.alerts ?? [], KEEP)),
+    [],
+  );
   const status = useRelay(SUBSCRIPTION, onItems);
   const markets = useMemo(() => [...new Set(alerts.map((a) => a.market))].sort(), [alerts]);
   const shown = useMemo(() => filterAlerts(alerts, filter), [alerts, filter]);
-  const toggleTier = (t: number) => change({ ...filter, tiers: filter.tiers.includes(t) ? filter.tiers.filter((x) => x !== t) : [...filter.tiers, t].sort() });
-  const input = 'rounded-tremor-default border border-tremor-border bg-tremor-background px-2 py-1 text-sm dark:border-dark-tremor-border dark:bg-dark-tremor-background';
+  const toggleTier = (t: number) =>
+    change({
+      ...filter,
+      tiers: filter.tiers.includes(t) ? filter.tiers.filter((x) => x !== t) : [...filter.tiers, t].sort(),
+    });
+  const input =
+    'rounded-tremor-default border border-tremor-border bg-tremor-background px-2 py-1 text-sm dark:border-dark-tremor-border dark:bg-dark-tremor-background';
 
   return (
     <div className="space-y-4">
@@ -60,13 +73,24 @@ export default function AlertsExplorer({ alerts: initial, asOf }: { alerts: Aler
           <legend className="mb-1 text-xs text-tremor-content dark:text-dark-tremor-content">Tier</legend>
           {[1, 2, 3, 4, 5].map((t) => (
             <label key={t} className="flex items-center gap-1">
-              <input type="checkbox" checked={filter.tiers.includes(t)} onChange={() => toggleTier(t)} data-testid={`tier-${t}`} />T{t}
+              <input
+                type="checkbox"
+                checked={filter.tiers.includes(t)}
+                onChange={() => toggleTier(t)}
+                data-testid={`tier-${t}`}
+              />
+              T{t}
             </label>
           ))}
         </fieldset>
         <label className="text-sm">
           <span className="block text-xs text-tremor-content dark:text-dark-tremor-content">Market</span>
-          <select className={input} value={filter.market} onChange={(e) => change({ ...filter, market: e.target.value })} aria-label="Market">
+          <select
+            className={input}
+            value={filter.market}
+            onChange={(e) => change({ ...filter, market: e.target.value })}
+            aria-label="Market"
+          >
             <option value="">All markets</option>
             {markets.map((m) => (
               <option key={m}>{m}</option>
@@ -75,11 +99,21 @@ export default function AlertsExplorer({ alerts: initial, asOf }: { alerts: Aler
         </label>
         <label className="text-sm">
           <span className="block text-xs text-tremor-content dark:text-dark-tremor-content">From (UTC)</span>
-          <input type="datetime-local" className={input} value={toUtcInput(filter.from)} onChange={(e) => change({ ...filter, from: parseUtcInput(e.target.value) })} />
+          <input
+            type="datetime-local"
+            className={input}
+            value={toUtcInput(filter.from)}
+            onChange={(e) => change({ ...filter, from: parseUtcInput(e.target.value) })}
+          />
         </label>
         <label className="text-sm">
           <span className="block text-xs text-tremor-content dark:text-dark-tremor-content">To (UTC)</span>
-          <input type="datetime-local" className={input} value={toUtcInput(filter.to)} onChange={(e) => change({ ...filter, to: parseUtcInput(e.target.value) })} />
+          <input
+            type="datetime-local"
+            className={input}
+            value={toUtcInput(filter.to)}
+            onChange={(e) => change({ ...filter, to: parseUtcInput(e.target.value) })}
+          />
         </label>
         <span className="text-sm" data-testid="alert-count">
           {shown.length} of {alerts.length} alerts
@@ -94,7 +128,9 @@ export default function AlertsExplorer({ alerts: initial, asOf }: { alerts: Aler
       )}
       <Card className="p-4">
         <AlertTable alerts={shown.slice(0, PAGE)} detailed />
-        {shown.length > PAGE && <p className="mt-2 text-xs">Showing the newest {PAGE}; narrow the filter to see others.</p>}
+        {shown.length > PAGE && (
+          <p className="mt-2 text-xs">Showing the newest {PAGE}; narrow the filter to see others.</p>
+        )}
       </Card>
     </div>
   );

@@ -17,13 +17,33 @@ export default function TierChart({ alerts }: { alerts: readonly AlertRow[] }) {
     up: alerts.filter((a) => a.tier === tier && a.direction === 'up').length,
     down: alerts.filter((a) => a.tier === tier && a.direction !== 'up').length,
   }));
-  const shares = data.map((d, i) => ({ tier: d.tier, alerts: d.up + d.down, color: TIER_COLORS[i] })).filter((d) => d.alerts > 0);
+  const shares = data
+    .map((d, i) => ({ tier: d.tier, alerts: d.up + d.down, color: TIER_COLORS[i] }))
+    .filter((d) => d.alerts > 0);
   return (
     <div className="grid gap-4 md:grid-cols-3">
-      <BarChart className="h-48 md:col-span-2" data={data} index="tier" categories={['up', 'down']} colors={['emerald', 'rose']} stack allowDecimals={false} />
+      <BarChart
+        className="h-48 md:col-span-2"
+        data={data}
+        index="tier"
+        categories={['up', 'down']}
+        colors={['emerald', 'rose']}
+        stack
+        allowDecimals={false}
+      />
       <figure data-testid="tier-donut" className="flex flex-col items-center">
-        <DonutChart className="h-40" data={shares} index="tier" category="alerts" colors={shares.map((s) => s.color)} label={String(alerts.length)} showAnimation={false} />
-        <figcaption className="mt-2 text-xs text-tremor-content dark:text-dark-tremor-content">Share by tier</figcaption>
+        <DonutChart
+          className="h-40"
+          data={shares}
+          index="tier"
+          category="alerts"
+          colors={shares.map((s) => s.color)}
+          label={String(alerts.length)}
+          showAnimation={false}
+        />
+        <figcaption className="mt-2 text-xs text-tremor-content dark:text-dark-tremor-content">
+          Share by tier
+        </figcaption>
       </figure>
     </div>
   );

@@ -42,21 +42,43 @@ export function BacktestResults({ report: r, tradesCsv, equityCsv }: Props) {
         ))}
       </div>
       <p className="text-xs text-tremor-content dark:text-dark-tremor-content">
-        {r.session.events.toLocaleString('en-US')} events, {fmtTime(r.session.from_ts)} – {fmtTime(r.session.to_ts)}. {r.annualised_note}
+        {r.session.events.toLocaleString('en-US')} events, {fmtTime(r.session.from_ts)} – {fmtTime(r.session.to_ts)}.{' '}
+        {r.annualised_note}
       </p>
       <div className="flex flex-wrap gap-2 text-sm">
-        <button type="button" data-testid="export-trades" className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border" onClick={() => downloadText(`${name}-trades.csv`, tradesCsv, 'text/csv')}>
+        <button
+          type="button"
+          data-testid="export-trades"
+          className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border"
+          onClick={() => downloadText(`${name}-trades.csv`, tradesCsv, 'text/csv')}
+        >
           Trades CSV
         </button>
-        <button type="button" data-testid="export-equity" className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border" onClick={() => downloadText(`${name}-equity.csv`, equityCsv, 'text/csv')}>
+        <button
+          type="button"
+          data-testid="export-equity"
+          className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border"
+          onClick={() => downloadText(`${name}-equity.csv`, equityCsv, 'text/csv')}
+        >
           Equity CSV
         </button>
-        <button type="button" data-testid="export-report" className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border" onClick={() => downloadText(`${name}-report.json`, JSON.stringify(r, null, 2), 'application/json')}>
+        <button
+          type="button"
+          data-testid="export-report"
+          className="rounded border border-tremor-border px-2 py-1 dark:border-dark-tremor-border"
+          onClick={() => downloadText(`${name}-report.json`, JSON.stringify(r, null, 2), 'application/json')}
+        >
           Report JSON
         </button>
       </div>
       <Card className="p-4">
-        <TimeSeriesChart title="Equity (USDT)" series={[{ name: 'equity', kind: 'line', color: '#3b82f6', points: r.equity_curve.map((p) => [p.ts, p.equity]) }]} heightClass="h-64" />
+        <TimeSeriesChart
+          title="Equity (USDT)"
+          series={[
+            { name: 'equity', kind: 'line', color: '#3b82f6', points: r.equity_curve.map((p) => [p.ts, p.equity]) },
+          ]}
+          heightClass="h-64"
+        />
       </Card>
       <Card className="p-4">
         <h2 className="mb-2 font-semibold">Trades ({r.trade_list.length})</h2>
@@ -91,7 +113,9 @@ export function BacktestResults({ report: r, tradesCsv, equityCsv }: Props) {
                     <td className="text-right">{fmtNumber(t.entry_price, 4)}</td>
                     <td className="text-right">{fmtNumber(t.exit_price, 4)}</td>
                     <td className="text-right">{fmtNumber(t.fees, 4)}</td>
-                    <td className={`text-right ${t.net_pnl >= 0 ? 'text-emerald-600' : 'text-red-600'}`}>{fmtNumber(t.net_pnl, 4)}</td>
+                    <td className={`text-right ${t.net_pnl >= 0 ? 'text-emerald-600' : 'text-red-600'}`}>
+                      {fmtNumber(t.net_pnl, 4)}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -21,7 +21,11 @@ interface Props {
   sampleUrl: string | null;
 }
 
-type Run = { state: 'idle' } | { state: 'running'; done: number; total: number } | { state: 'done'; report: BacktestReport; tradesCsv: string; equityCsv: string } | { state: 'error'; message: string };
+type Run =
+  | { state: 'idle' }
+  | { state: 'running'; done: number; total: number }
+  | { state: 'done'; report: BacktestReport; tradesCsv: string; equityCsv: string }
+  | { state: 'error'; message: string };
 
 export default function BacktestRunner({ strategies, accountParams, sampleUrl }: Props) {
   const [strategy, setStrategy] = useState(strategies[0]?.name ?? '');
@@ -32,7 +36,8 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
 
   const onMessage = useCallback((m: FromWorker) => {
     if (m.type === 'bt-progress') setRun({ state: 'running', done: m.done, total: m.total });
-    else if (m.type === 'bt-done') setRun({ state: 'done', report: m.report, tradesCsv: m.tradesCsv, equityCsv: m.equityCsv });
+    else if (m.type === 'bt-done')
+      setRun({ state: 'done', report: m.report, tradesCsv: m.tradesCsv, equityCsv: m.equityCsv });
     else if (m.type === 'error' && m.code === 'E_BACKTEST') setRun({ state: 'error', message: m.message });
   }, []);
   const { load, open, send } = useRecording(onMessage);
@@ -43,7 +48,10 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
     const chosen = strategies.find((s) => s.name === name) ?? strategies[0];
     if (chosen) {
       setStrategy(chosen.name);
-      setTexts({ ...defaultTexts([...chosen.params, ...accountParams]), ...textsFromUrl(p, [...chosen.params, ...accountParams]) });
+      setTexts({
+        ...defaultTexts([...chosen.params, ...accountParams]),
+        ...textsFromUrl(p, [...chosen.params, ...accountParams]),
+      });
     }
     if (p.get('rec') === 'sample' && sampleUrl) open({ kind: 'url', url: sampleUrl, name: 'sample.sqlite' });
   }, []);
@@ -74,11 +82,20 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
 
   return (
     <div className="space-y-4">
-      <RecordingPicker sampleUrl={sampleUrl} load={load} onOpen={(s) => (writeParams({ rec: s.kind === 'url' ? 'sample' : null }), open(s))} />
+      <RecordingPicker
+        sampleUrl={sampleUrl}
+        load={load}
+        onOpen={(s) => (writeParams({ rec: s.kind === 'url' ? 'sample' : null }), open(s))}
+      />
       <Card className="space-y-3 p-4" data-testid="backtest-form">
         <label className="block text-sm">
           <span className="mr-2 font-medium">Strategy</span>
-          <select aria-label="Strategy" value={strategy} onChange={(e) => chooseStrategy(e.target.value)} className="rounded border border-tremor-border bg-transparent px-2 py-1 dark:border-dark-tremor-border">
+          <select
+            aria-label="Strategy"
+            value={strategy}
+            onChange={(e) => chooseStrategy(e.target.value)}
+            className="rounded border border-tremor-border bg-transparent px-2 py-1 dark:border-dark-tremor-border"
+          >
             {strategies.map((s) => (
               <option key={s.name} value={s.name}>
                 {s.name}
@@ -89,10 +106,15 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
         {info && <p className="text-sm text-tremor-content dark:text-dark-tremor-content">{info.description}</p>}
         <div className="grid gap-2 md:grid-cols-3">
           {specs.map((p) => (
+            // biome-ignore lint/a11y/noLabelWithoutControl: both branches below put the control inside the label
             <label key={p.name} className="text-xs" title={p.description}>
               <span className="block font-mono">{p.name}</span>
               {p.kind === 'boolean' ? (
-                <select value={texts[p.name] ?? String(p.default)} onChange={(e) => setParam(p.name, e.target.value)} className="w-full rounded border border-tremor-border bg-transparent px-1 py-1 dark:border-dark-tremor-border">
+                <select
+                  value={texts[p.name] ?? String(p.default)}
+                  onChange={(e) => setParam(p.name, e.target.value)}
+                  className="w-full rounded border border-tremor-border bg-transparent px-1 py-1 dark:border-dark-tremor-border"
+                >
                   <option value="true">true</option>
                   <option value="false">false</option>
                 </select>
@@ -126,12 +148,18 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
           </div>
         )}
         {run.state === 'error' && (
-          <p role="alert" data-testid="backtest-error" className="rounded bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          <p
+            role="alert"
+            data-testid="backtest-error"
+            className="rounded bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+          >
             {run.message}
           </p>
         )}
       </Card>
-      {run.state === 'done' && <BacktestResults report={run.report} tradesCsv={run.tradesCsv} equityCsv={run.equityCsv} />}
+      {run.state === 'done' && (
+        <BacktestResults report={run.report} tradesCsv={run.tradesCsv} equityCsv={run.equityCsv} />
+      )}
     </div>
   );
 }

@@ -54,8 +54,15 @@ export function TimeSeriesChart({ title, series, heightClass = 'h-56', version =
       const dark = isDark();
       const chart = createChart(box.current, {
         autoSize: true,
-        layout: { background: { type: ColorType.Solid, color: 'transparent' }, textColor: dark ? '#d1d5db' : '#374151', attributionLogo: false },
-        grid: { vertLines: { color: dark ? '#1f2937' : '#f3f4f6' }, horzLines: { color: dark ? '#1f2937' : '#f3f4f6' } },
+        layout: {
+          background: { type: ColorType.Solid, color: 'transparent' },
+          textColor: dark ? '#d1d5db' : '#374151',
+          attributionLogo: false,
+        },
+        grid: {
+          vertLines: { color: dark ? '#1f2937' : '#f3f4f6' },
+          horzLines: { color: dark ? '#1f2937' : '#f3f4f6' },
+        },
         timeScale: { timeVisible: true, secondsVisible: true },
         rightPriceScale: { borderVisible: false },
       });
@@ -98,7 +105,9 @@ export function TimeSeriesChart({ title, series, heightClass = 'h-56', version =
     <figure className="min-w-0">
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
       {empty ? (
-        <p className={`flex items-center justify-center rounded border border-dashed border-tremor-border text-sm text-tremor-content dark:border-dark-tremor-border ${heightClass}`}>
+        <p
+          className={`flex items-center justify-center rounded border border-dashed border-tremor-border text-sm text-tremor-content dark:border-dark-tremor-border ${heightClass}`}
+        >
           no data in this recording
         </p>
       ) : (

@@ -51,7 +51,10 @@ export default function Dashboard({ markets, alerts, asOf, marketHref }: Props) 
   useEffect(() => setView(viewFromUrl()), []);
   const changeView = (next: TableView) => {
     setView(next);
-    writeParams({ tf: next.tf, sort: next.sort, dir: next.dir, q: next.query, exchange: next.exchange }, { tf: DEFAULT_VIEW.tf, sort: DEFAULT_VIEW.sort, dir: DEFAULT_VIEW.dir });
+    writeParams(
+      { tf: next.tf, sort: next.sort, dir: next.dir, q: next.query, exchange: next.exchange },
+      { tf: DEFAULT_VIEW.tf, sort: DEFAULT_VIEW.sort, dir: DEFAULT_VIEW.dir },
+    );
   };
 
   const onItems = useCallback((channels: ChannelItems) => {
@@ -69,14 +72,20 @@ export default function Dashboard({ markets, alerts, asOf, marketHref }: Props) 
     <div className="space-y-5">
       <div className="flex items-center gap-3">
         <StatusPill status={status} asOf={asOf} />
-        {status === 'live' && <span className="text-xs text-tremor-content dark:text-dark-tremor-content" data-testid="updated-at">updated {new Date(updatedAt ?? 0).toISOString().slice(11, 19)} UTC</span>}
+        {status === 'live' && (
+          <span className="text-xs text-tremor-content dark:text-dark-tremor-content" data-testid="updated-at">
+            updated {new Date(updatedAt ?? 0).toISOString().slice(11, 19)} UTC
+          </span>
+        )}
       </div>
       <KpiCards rows={list} alerts={allAlerts} asOf={status === 'live' ? updatedAt : asOf} />
       <Card className="p-4">
         <MarketTable rows={list} view={view} onView={changeView} marketHref={marketHref} />
       </Card>
       <Card className="p-4">
-        <h2 className="mb-2 font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">Latest alerts</h2>
+        <h2 className="mb-2 font-semibold text-tremor-content-strong dark:text-dark-tremor-content-strong">
+          Latest alerts
+        </h2>
         <AlertTable alerts={latestAlerts} />
       </Card>
     </div>

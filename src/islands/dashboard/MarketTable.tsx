@@ -17,18 +17,28 @@ interface Props {
   marketHref: string;
 }
 
-const tone = (v: number | string | null) => (typeof v !== 'number' || v === 0 ? '' : v > 0 ? 'text-emerald-600 dark:text-emerald-400' : 'text-red-600 dark:text-red-400');
+const tone = (v: number | string | null) =>
+  typeof v !== 'number' || v === 0
+    ? ''
+    : v > 0
+      ? 'text-emerald-600 dark:text-emerald-400'
+      : 'text-red-600 dark:text-red-400';
 const SIGNED = new Set(['chg', 'oi_chg', 'funding', 'basis', 'cvd', 'z', 'composite', 'imbalance']);
 
 export function MarketTable({ rows, view, onView, marketHref }: Props) {
   const exchanges = [...new Set(rows.map((r) => r.exchange))].sort();
   const shown = viewRows(rows, view);
-  const sortBy = (id: string) => onView({ ...view, sort: id, dir: view.sort === id && view.dir === 'desc' ? 'asc' : 'desc' });
+  const sortBy = (id: string) =>
+    onView({ ...view, sort: id, dir: view.sort === id && view.dir === 'desc' ? 'asc' : 'desc' });
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
         {/* Plain buttons styled like Tremor's solid tabs: Tremor's Tabs (Headless UI) render an inline style attribute the CSP refuses. */}
-        <div role="tablist" aria-label="Timeframe" className="inline-flex rounded-tremor-default bg-tremor-background-subtle p-0.5 dark:bg-dark-tremor-background-subtle">
+        <div
+          role="tablist"
+          aria-label="Timeframe"
+          className="inline-flex rounded-tremor-default bg-tremor-background-subtle p-0.5 dark:bg-dark-tremor-background-subtle"
+        >
           {TIMEFRAMES.map((tf) => (
             <button
               key={tf}
@@ -72,7 +82,11 @@ export function MarketTable({ rows, view, onView, marketHref }: Props) {
         <TableHead>
           <TableRow>
             {COLUMNS.map((c) => (
-              <TableHeaderCell key={c.id} className={c.numeric ? 'text-right' : ''} aria-sort={view.sort === c.id ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+              <TableHeaderCell
+                key={c.id}
+                className={c.numeric ? 'text-right' : ''}
+                aria-sort={view.sort === c.id ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+              >
                 <button type="button" title={c.title} onClick={() => sortBy(c.id)} data-testid={`sort-${c.id}`}>
                   {c.label}
                   {view.sort === c.id ? (view.dir === 'asc' ? ' ▲' : ' ▼') : ''}
@@ -87,8 +101,21 @@ export function MarketTable({ rows, view, onView, marketHref }: Props) {
               {COLUMNS.map((c) => {
                 const v = c.value(r, view.tf);
                 return (
-                  <TableCell key={c.id} data-col={c.id} className={`px-2 py-1.5 ${c.numeric ? 'text-right tabular-nums' : ''} ${SIGNED.has(c.id) ? tone(v) : ''}`}>
-                    {c.id === 'market' ? <a className="text-tremor-brand hover:underline dark:text-dark-tremor-brand" href={`${marketHref}${marketSlug(r.market)}/`}>{r.market}</a> : c.format(v)}
+                  <TableCell
+                    key={c.id}
+                    data-col={c.id}
+                    className={`px-2 py-1.5 ${c.numeric ? 'text-right tabular-nums' : ''} ${SIGNED.has(c.id) ? tone(v) : ''}`}
+                  >
+                    {c.id === 'market' ? (
+                      <a
+                        className="text-tremor-brand hover:underline dark:text-dark-tremor-brand"
+                        href={`${marketHref}${marketSlug(r.market)}/`}
+                      >
+                        {r.market}
+                      </a>
+                    ) : (
+                      c.format(v)
+                    )}
                   </TableCell>
                 );
               })}
@@ -96,7 +123,9 @@ export function MarketTable({ rows, view, onView, marketHref }: Props) {
           ))}
         </TableBody>
       </Table>
-      {rows.length === 0 && <p className="text-sm text-tremor-content dark:text-dark-tremor-content">No markets recorded yet.</p>}
+      {rows.length === 0 && (
+        <p className="text-sm text-tremor-content dark:text-dark-tremor-content">No markets recorded yet.</p>
+      )}
     </div>
   );
 }

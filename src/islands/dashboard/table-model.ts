@@ -30,7 +30,14 @@ export const COLUMNS: readonly Column[] = [
     value: (r, tf) => r.timeframes[tf]?.price_chg_pct ?? null,
     format: numeric((v) => fmtPct(v)),
   },
-  { id: 'oi_usd', label: 'OI USD', title: 'Open interest in USD', numeric: true, value: (r) => r.oi_usd, format: numeric(fmtUsd) },
+  {
+    id: 'oi_usd',
+    label: 'OI USD',
+    title: 'Open interest in USD',
+    numeric: true,
+    value: (r) => r.oi_usd,
+    format: numeric(fmtUsd),
+  },
   {
     id: 'oi_chg',
     label: 'OI Δ%',
@@ -39,10 +46,38 @@ export const COLUMNS: readonly Column[] = [
     value: (r, tf) => r.timeframes[tf]?.oi_chg_pct ?? null,
     format: numeric((v) => fmtPct(v)),
   },
-  { id: 'funding', label: 'Funding', title: 'Funding rate per interval', numeric: true, value: (r) => r.funding_rate, format: numeric(fmtFunding) },
-  { id: 'basis', label: 'Basis', title: 'Mark over index, basis points', numeric: true, value: (r) => r.basis_bps, format: numeric((v) => fmtNumber(v, 1)) },
-  { id: 'ls', label: 'L/S', title: 'Global long/short account ratio', numeric: true, value: (r) => r.ls_global, format: numeric((v) => fmtNumber(v, 2)) },
-  { id: 'imbalance', label: 'Imbalance', title: 'Order-book imbalance, %', numeric: true, value: (r) => r.imbalance, format: numeric((v) => fmtPct(v, 1)) },
+  {
+    id: 'funding',
+    label: 'Funding',
+    title: 'Funding rate per interval',
+    numeric: true,
+    value: (r) => r.funding_rate,
+    format: numeric(fmtFunding),
+  },
+  {
+    id: 'basis',
+    label: 'Basis',
+    title: 'Mark over index, basis points',
+    numeric: true,
+    value: (r) => r.basis_bps,
+    format: numeric((v) => fmtNumber(v, 1)),
+  },
+  {
+    id: 'ls',
+    label: 'L/S',
+    title: 'Global long/short account ratio',
+    numeric: true,
+    value: (r) => r.ls_global,
+    format: numeric((v) => fmtNumber(v, 2)),
+  },
+  {
+    id: 'imbalance',
+    label: 'Imbalance',
+    title: 'Order-book imbalance, %',
+    numeric: true,
+    value: (r) => r.imbalance,
+    format: numeric((v) => fmtPct(v, 1)),
+  },
   {
     id: 'cvd',
     label: 'CVD',
@@ -59,7 +94,14 @@ export const COLUMNS: readonly Column[] = [
     value: (r, tf) => r.timeframes[tf]?.z ?? r.z_max,
     format: numeric((v) => fmtNumber(v, 2)),
   },
-  { id: 'composite', label: 'Score', title: 'Composite score', numeric: true, value: (r) => r.composite, format: numeric((v) => fmtNumber(v, 2)) },
+  {
+    id: 'composite',
+    label: 'Score',
+    title: 'Composite score',
+    numeric: true,
+    value: (r) => r.composite,
+    format: numeric((v) => fmtNumber(v, 2)),
+  },
   { id: 'regime', label: 'Regime', title: 'Market regime', numeric: false, value: (r) => r.regime, format: text },
 ];
 
@@ -78,7 +120,11 @@ export function viewRows(rows: readonly MarketRow[], view: TableView): MarketRow
   const col = COLUMNS.find((c) => c.id === view.sort) ?? COLUMNS[0];
   const sign = view.dir === 'asc' ? 1 : -1;
   return rows
-    .filter((r) => (!q || r.market.toLowerCase().includes(q) || r.symbol.toLowerCase().includes(q)) && (!view.exchange || r.exchange === view.exchange))
+    .filter(
+      (r) =>
+        (!q || r.market.toLowerCase().includes(q) || r.symbol.toLowerCase().includes(q)) &&
+        (!view.exchange || r.exchange === view.exchange),
+    )
     .sort((a, b) => {
       const va = col.value(a, view.tf);
       const vb = col.value(b, view.tf);

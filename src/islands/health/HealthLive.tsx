@@ -35,7 +35,14 @@ function gapFrom(item: unknown): GapRow | null {
   const start = num(g.start_ts);
   const end = num(g.end_ts);
   if (start === null || end === null) return null;
-  return { exchange: str(g.exchange) ?? '', market: str(g.market) ?? '', stream: str(g.stream) ?? '', start_ts: start, end_ts: end, cause: str(g.cause) ?? '' };
+  return {
+    exchange: str(g.exchange) ?? '',
+    market: str(g.market) ?? '',
+    stream: str(g.stream) ?? '',
+    start_ts: start,
+    end_ts: end,
+    cause: str(g.cause) ?? '',
+  };
 }
 
 export default function HealthLive({ health: initial, gaps: initialGaps, asOf }: Props) {
@@ -56,15 +63,22 @@ export default function HealthLive({ health: initial, gaps: initialGaps, asOf }:
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
         {(
           [
-            ['Collector', health.status ?? 'unknown', health.status ? STATUS_TONE[health.status] ?? '' : ''],
+            ['Collector', health.status ?? 'unknown', health.status ? (STATUS_TONE[health.status] ?? '') : ''],
             ['Uptime', health.uptimeS !== null ? fmtDuration(health.uptimeS * 1000) : '—', ''],
             ['Uptime % (snapshots)', health.uptimePct !== null ? `${health.uptimePct}%` : '—', ''],
-            ['Open gaps', health.openGaps !== null ? String(health.openGaps) : '—', health.openGaps ? 'text-amber-600' : ''],
+            [
+              'Open gaps',
+              health.openGaps !== null ? String(health.openGaps) : '—',
+              health.openGaps ? 'text-amber-600' : '',
+            ],
           ] as const
         ).map(([label, value, cls]) => (
           <Card key={label} className="p-4">
             <p className="text-tremor-label text-tremor-content dark:text-dark-tremor-content">{label}</p>
-            <p className={`mt-1 text-xl font-semibold ${cls}`} data-testid={`health-${label.split(' ')[0].toLowerCase()}`}>
+            <p
+              className={`mt-1 text-xl font-semibold ${cls}`}
+              data-testid={`health-${label.split(' ')[0].toLowerCase()}`}
+            >
               {value}
             </p>
           </Card>
@@ -81,7 +95,9 @@ export default function HealthLive({ health: initial, gaps: initialGaps, asOf }:
         </Card>
       )}
       <Card className="p-4">
-        <h2 className="mb-2 font-semibold">Feeds {health.asOf !== null && <span className="text-xs font-normal">as of {fmtTime(health.asOf)}</span>}</h2>
+        <h2 className="mb-2 font-semibold">
+          Feeds {health.asOf !== null && <span className="text-xs font-normal">as of {fmtTime(health.asOf)}</span>}
+        </h2>
         {health.feeds.length === 0 ? (
           <p className="text-sm">No feeds known.</p>
         ) : (
@@ -96,11 +112,16 @@ export default function HealthLive({ health: initial, gaps: initialGaps, asOf }:
             </thead>
             <tbody>
               {health.feeds.map((f) => (
-                <tr key={`${f.exchange}|${f.stream}`} className="border-t border-tremor-border dark:border-dark-tremor-border">
+                <tr
+                  key={`${f.exchange}|${f.stream}`}
+                  className="border-t border-tremor-border dark:border-dark-tremor-border"
+                >
                   <td className="py-1">{f.exchange}</td>
                   <td>{f.stream}</td>
                   <td className={STATUS_TONE[f.state] ?? ''}>{f.state}</td>
-                  <td className="text-right tabular-nums">{f.lastMessageAgeMs === null ? '—' : `${fmtDuration(f.lastMessageAgeMs)} ago`}</td>
+                  <td className="text-right tabular-nums">
+                    {f.lastMessageAgeMs === null ? '—' : `${fmtDuration(f.lastMessageAgeMs)} ago`}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -125,6 +146,7 @@ export default function HealthLive({ health: initial, gaps: initialGaps, asOf }:
             </thead>
             <tbody>
               {gaps.map((g, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: gap rows have no id and the list is replaced whole
                 <tr key={i} className="border-t border-tremor-border dark:border-dark-tremor-border">
                   <td className="py-1">{g.exchange}</td>
                   <td>{g.stream}</td>

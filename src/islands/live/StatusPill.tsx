@@ -11,10 +11,21 @@ const STYLES: Record<RelayStatus, string> = {
 
 export function StatusPill({ status, asOf }: { status: RelayStatus; asOf: number | null }) {
   const text =
-    status === 'live' ? 'live' : status === 'reconnecting' ? 'reconnecting…' : `static as of ${asOf === null ? 'no data' : fmtTime(asOf)}`;
+    status === 'live'
+      ? 'live'
+      : status === 'reconnecting'
+        ? 'reconnecting…'
+        : `static as of ${asOf === null ? 'no data' : fmtTime(asOf)}`;
   return (
-    <span data-testid="status-pill" data-status={status} className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-medium ${STYLES[status]}`}>
-      <span aria-hidden="true" className={`h-1.5 w-1.5 rounded-full ${status === 'live' ? 'bg-emerald-500' : status === 'reconnecting' ? 'bg-amber-500' : 'bg-gray-400'}`} />
+    <span
+      data-testid="status-pill"
+      data-status={status}
+      className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-medium ${STYLES[status]}`}
+    >
+      <span
+        aria-hidden="true"
+        className={`h-1.5 w-1.5 rounded-full ${status === 'live' ? 'bg-emerald-500' : status === 'reconnecting' ? 'bg-amber-500' : 'bg-gray-400'}`}
+      />
       {text}
     </span>
   );

@@ -37,14 +37,20 @@ function applyTicker(rows: Map<string, MarketRow>, item: Record<string, unknown>
 }
 
 /** New rows map (unchanged rows shared) after applying one batch. */
-export function applyMarketItems(previous: ReadonlyMap<string, MarketRow>, channels: ChannelItems): Map<string, MarketRow> {
+export function applyMarketItems(
+  previous: ReadonlyMap<string, MarketRow>,
+  channels: ChannelItems,
+): Map<string, MarketRow> {
   const rows = new Map(previous);
   for (const raw of channels.metrics ?? []) {
     const row = marketRowFromMetrics(jsonObject(raw));
     if (!row) continue;
     const old = rows.get(rowKey(row));
     // A ticker newer than the bucket keeps its fresher price.
-    rows.set(rowKey(row), old && old.local_ts > row.local_ts ? { ...row, price: old.price ?? row.price, local_ts: old.local_ts } : row);
+    rows.set(
+      rowKey(row),
+      old && old.local_ts > row.local_ts ? { ...row, price: old.price ?? row.price, local_ts: old.local_ts } : row,
+    );
   }
   for (const raw of channels.tickers ?? []) applyTicker(rows, jsonObject(raw));
   return rows;

@@ -21,8 +21,17 @@ interface Props {
 
 type Field = keyof MarketSeries;
 
-function perExchange(series: Record<string, MarketSeries>, field: Field, kind: ChartSeries['kind'] = 'line'): ChartSeries[] {
-  return Object.entries(series).map(([exchange, s], i) => ({ name: exchange, points: s[field], kind, color: exchangeColor(exchange, i) }));
+function perExchange(
+  series: Record<string, MarketSeries>,
+  field: Field,
+  kind: ChartSeries['kind'] = 'line',
+): ChartSeries[] {
+  return Object.entries(series).map(([exchange, s], i) => ({
+    name: exchange,
+    points: s[field],
+    kind,
+    color: exchangeColor(exchange, i),
+  }));
 }
 
 export default function MarketCharts({ market, series, asOf }: Props) {
@@ -34,12 +43,18 @@ export default function MarketCharts({ market, series, asOf }: Props) {
       const ts = num(t.local_ts);
       const bid = num(t.bid_price);
       const ask = num(t.ask_price);
-      if (t.kind === 'book_ticker' && exchange && ts !== null && bid !== null && ask !== null) price.current?.update(exchange, ts, (bid + ask) / 2);
+      if (t.kind === 'book_ticker' && exchange && ts !== null && bid !== null && ask !== null)
+        price.current?.update(exchange, ts, (bid + ask) / 2);
     }
   }, []);
   const status = useRelay({ channels: ['tickers'], markets: [market] }, onItems);
   const liquidations: ChartSeries[] = Object.entries(series).flatMap(([exchange, s]) => [
-    { name: `${exchange} longs`, points: s.liqLong.map(([t, v]) => [t, -v] as [number, number]), kind: 'histogram' as const, color: '#ef4444' },
+    {
+      name: `${exchange} longs`,
+      points: s.liqLong.map(([t, v]) => [t, -v] as [number, number]),
+      kind: 'histogram' as const,
+      color: '#ef4444',
+    },
     { name: `${exchange} shorts`, points: s.liqShort, kind: 'histogram' as const, color: '#10b981' },
   ]);
 
@@ -47,7 +62,12 @@ export default function MarketCharts({ market, series, asOf }: Props) {
     <div className="space-y-4">
       <StatusPill status={status} asOf={asOf} />
       <Card className="p-4">
-        <TimeSeriesChart title="Price" series={perExchange(series, 'price')} heightClass="h-72" onReady={(h) => (price.current = h)} />
+        <TimeSeriesChart
+          title="Price"
+          series={perExchange(series, 'price')}
+          heightClass="h-72"
+          onReady={(h) => (price.current = h)}
+        />
       </Card>
       <div className="grid gap-4 md:grid-cols-2">
         <Card className="p-4">

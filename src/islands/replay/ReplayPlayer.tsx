@@ -35,7 +35,16 @@ function gapFrom(item: unknown): GapRow | null {
   const g = jsonObject(item);
   const start = num(g.start_ts);
   const end = num(g.end_ts);
-  return start === null || end === null ? null : { exchange: str(g.exchange) ?? '', market: str(g.market) ?? '', stream: str(g.stream) ?? '', start_ts: start, end_ts: end, cause: str(g.cause) ?? '' };
+  return start === null || end === null
+    ? null
+    : {
+        exchange: str(g.exchange) ?? '',
+        market: str(g.market) ?? '',
+        stream: str(g.stream) ?? '',
+        start_ts: start,
+        end_ts: end,
+        cause: str(g.cause) ?? '',
+      };
 }
 
 export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
@@ -77,7 +86,8 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
     } else if (m.type === 'tick') {
       setPosition(m.position);
       setPlaying({ started: true, paused: m.paused, done: m.done, emitted: m.emitted });
-      if (m.channels.metrics?.length || m.channels.tickers?.length) setRows((prev) => applyMarketItems(prev, m.channels));
+      if (m.channels.metrics?.length || m.channels.tickers?.length)
+        setRows((prev) => applyMarketItems(prev, m.channels));
       if (m.channels.alerts?.length) setAlerts((prev) => mergeAlerts(prev, m.channels.alerts ?? [], ALERTS_KEPT));
       const fresh = (m.channels.gaps ?? []).map(gapFrom).filter((g): g is GapRow => g !== null);
       if (fresh.length) setGaps((prev) => [...fresh.reverse(), ...prev]);
@@ -138,22 +148,44 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
       if (!list.length || Math.floor(list[list.length - 1][0] / 1000) < Math.floor(p.t / 1000)) list.push([p.t, p.v]);
       byExchange.set(p.exchange, list);
     }
-    const exchanges = new Set([...byExchange.keys(), ...[...rows.values()].filter((r) => r.market === market).map((r) => r.exchange)]);
-    return [...exchanges].map((x, i) => ({ name: x, points: byExchange.get(x) ?? [], kind: 'line' as const, color: exchangeColor(x, i) }));
+    const exchanges = new Set([
+      ...byExchange.keys(),
+      ...[...rows.values()].filter((r) => r.market === market).map((r) => r.exchange),
+    ]);
+    return [...exchanges].map((x, i) => ({
+      name: x,
+      points: byExchange.get(x) ?? [],
+      kind: 'line' as const,
+      color: exchangeColor(x, i),
+    }));
   })();
 
   return (
     <div className="space-y-4">
-      <RecordingPicker sampleUrl={sampleUrl} load={load} onOpen={(s) => (writeParams({ rec: s.kind === 'url' ? 'sample' : null }), open(s))} />
+      <RecordingPicker
+        sampleUrl={sampleUrl}
+        load={load}
+        onOpen={(s) => (writeParams({ rec: s.kind === 'url' ? 'sample' : null }), open(s))}
+      />
       {summary && (
         <Card className="space-y-3 p-4" data-testid="replay-controls">
           <div className="flex flex-wrap items-center gap-3 text-sm">
-            <button type="button" data-testid="play-pause" onClick={togglePause} className="rounded-tremor-default border border-tremor-border px-3 py-1 font-medium dark:border-dark-tremor-border">
+            <button
+              type="button"
+              data-testid="play-pause"
+              onClick={togglePause}
+              className="rounded-tremor-default border border-tremor-border px-3 py-1 font-medium dark:border-dark-tremor-border"
+            >
               {playing.done ? 'Replay again' : playing.paused ? 'Play' : 'Pause'}
             </button>
             <label className="flex items-center gap-1">
               Speed
-              <select aria-label="Speed" value={String(speed)} onChange={(e) => changeSpeed(parseSpeedParam(e.target.value))} className="rounded border border-tremor-border bg-transparent px-1 py-0.5 dark:border-dark-tremor-border">
+              <select
+                aria-label="Speed"
+                value={String(speed)}
+                onChange={(e) => changeSpeed(parseSpeedParam(e.target.value))}
+                className="rounded border border-tremor-border bg-transparent px-1 py-0.5 dark:border-dark-tremor-border"
+              >
                 {SPEED_PRESETS.map((s) => (
                   <option key={String(s)} value={String(s)}>
                     {speedLabel(s)}
@@ -163,14 +195,21 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
             </label>
             <label className="flex items-center gap-1">
               Market
-              <select aria-label="Chart market" value={market} onChange={(e) => pickMarket(e.target.value)} className="rounded border border-tremor-border bg-transparent px-1 py-0.5 dark:border-dark-tremor-border">
+              <select
+                aria-label="Chart market"
+                value={market}
+                onChange={(e) => pickMarket(e.target.value)}
+                className="rounded border border-tremor-border bg-transparent px-1 py-0.5 dark:border-dark-tremor-border"
+              >
                 {summary.markets.map((m) => (
                   <option key={m}>{m}</option>
                 ))}
               </select>
             </label>
             <span data-testid="replay-position" data-done={playing.done ? 'true' : 'false'} className="tabular-nums">
-              {fmtTime(position)} · {playing.emitted.toLocaleString('en-US')} of {summary.events.toLocaleString('en-US')} events{playing.done ? ' · finished' : playing.paused ? ' · paused' : ''}
+              {fmtTime(position)} · {playing.emitted.toLocaleString('en-US')} of{' '}
+              {summary.events.toLocaleString('en-US')} events
+              {playing.done ? ' · finished' : playing.paused ? ' · paused' : ''}
             </span>
           </div>
           {summary.firstTs !== null && summary.lastTs !== null && (
@@ -187,14 +226,22 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
             />
           )}
           <p className="text-xs text-tremor-content dark:text-dark-tremor-content">
-            Recording spans {fmtTime(summary.firstTs)} – {fmtTime(summary.lastTs)} ({fmtDuration(summary.firstTs !== null && summary.lastTs !== null ? summary.lastTs - summary.firstTs : null)}).
+            Recording spans {fmtTime(summary.firstTs)} – {fmtTime(summary.lastTs)} (
+            {fmtDuration(summary.firstTs !== null && summary.lastTs !== null ? summary.lastTs - summary.firstTs : null)}
+            ).
           </p>
         </Card>
       )}
       {summary && (
         <>
           <Card className="p-4">
-            <TimeSeriesChart title={`Price · ${market}`} series={series} version={chartVersion} heightClass="h-72" onReady={(h) => (chart.current = h)} />
+            <TimeSeriesChart
+              title={`Price · ${market}`}
+              series={series}
+              version={chartVersion}
+              heightClass="h-72"
+              onReady={(h) => (chart.current = h)}
+            />
           </Card>
           <Card className="p-4">
             <MarketTable rows={[...rows.values()]} view={view} onView={setView} marketHref={marketHref} />
@@ -215,8 +262,10 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
               ) : (
                 <ul className="space-y-1 text-xs">
                   {gaps.slice(0, 50).map((g, i) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: gap rows have no id and the list only grows at its end
                     <li key={i}>
-                      {fmtTime(g.start_ts)} · {g.exchange} {g.stream} {g.market || 'all markets'} · {g.cause} · {fmtDuration(g.end_ts - g.start_ts)}
+                      {fmtTime(g.start_ts)} · {g.exchange} {g.stream} {g.market || 'all markets'} · {g.cause} ·{' '}
+                      {fmtDuration(g.end_ts - g.start_ts)}
                     </li>
                   ))}
                 </ul>

@@ -10,7 +10,12 @@ interface Props {
   onOpen(source: RecordingSource): void;
 }
 
-const PHASES: Record<string, string> = { download: 'Downloading', read: 'Reading file', wasm: 'Starting SQLite', open: 'Checking recording' };
+const PHASES: Record<string, string> = {
+  download: 'Downloading',
+  read: 'Reading file',
+  wasm: 'Starting SQLite',
+  open: 'Checking recording',
+};
 
 export function RecordingPicker({ sampleUrl, load, onOpen }: Props) {
   return (
@@ -44,20 +49,30 @@ export function RecordingPicker({ sampleUrl, load, onOpen }: Props) {
       {load.state === 'loading' && (
         <div data-testid="load-progress">
           <p className="text-sm">
-            {PHASES[load.phase] ?? load.phase}… {load.total ? `${Math.round((100 * load.loaded) / load.total)}%` : load.loaded ? `${(load.loaded / 1048576).toFixed(1)} MB` : ''}
+            {PHASES[load.phase] ?? load.phase}…{' '}
+            {load.total
+              ? `${Math.round((100 * load.loaded) / load.total)}%`
+              : load.loaded
+                ? `${(load.loaded / 1048576).toFixed(1)} MB`
+                : ''}
           </p>
           <progress className="w-full" max={load.total ?? undefined} value={load.total ? load.loaded : undefined} />
         </div>
       )}
       {load.state === 'error' && (
-        <p role="alert" data-testid="load-error" data-code={load.code} className="rounded bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          data-testid="load-error"
+          data-code={load.code}
+          className="rounded bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           {load.message}
         </p>
       )}
       {load.state === 'ready' && (
         <p className="text-sm" data-testid="load-ready">
-          <strong>{load.summary.name}</strong>: {load.summary.events.toLocaleString('en-US')} events, {load.summary.markets.length} markets,{' '}
-          {(load.summary.bytes / 1048576).toFixed(1)} MB
+          <strong>{load.summary.name}</strong>: {load.summary.events.toLocaleString('en-US')} events,{' '}
+          {load.summary.markets.length} markets, {(load.summary.bytes / 1048576).toFixed(1)} MB
         </p>
       )}
     </Card>

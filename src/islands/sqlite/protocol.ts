@@ -38,7 +38,14 @@ export type ToWorker =
   | { type: 'backtest'; strategy: string; params: Record<string, ParamValue> };
 
 /** Why a recording could not be loaded; the worker passes these on with their own message. */
-export const LOAD_ERROR_CODES = ['E_TOO_LARGE', 'E_FETCH', 'E_NOT_SQLITE', 'E_NOT_RECORDING', 'E_DB_TOO_NEW', 'E_EMPTY'] as const;
+export const LOAD_ERROR_CODES = [
+  'E_TOO_LARGE',
+  'E_FETCH',
+  'E_NOT_SQLITE',
+  'E_NOT_RECORDING',
+  'E_DB_TOO_NEW',
+  'E_EMPTY',
+] as const;
 export type WorkerErrorCode = (typeof LOAD_ERROR_CODES)[number] | 'E_REPLAY' | 'E_BACKTEST';
 
 export type FromWorker =
@@ -46,6 +53,14 @@ export type FromWorker =
   | { type: 'opened'; summary: RecordingSummary }
   | { type: 'error'; code: WorkerErrorCode; message: string }
   | { type: 'reset' }
-  | { type: 'tick'; position: number | null; emitted: number; paused: boolean; done: boolean; channels: ChannelItems; points: PricePoint[] }
+  | {
+      type: 'tick';
+      position: number | null;
+      emitted: number;
+      paused: boolean;
+      done: boolean;
+      channels: ChannelItems;
+      points: PricePoint[];
+    }
   | { type: 'bt-progress'; done: number; total: number }
   | { type: 'bt-done'; report: BacktestReport; tradesCsv: string; equityCsv: string };

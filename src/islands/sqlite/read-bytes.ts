@@ -8,10 +8,17 @@ import { FbError } from '../../../core/errors.ts';
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 
 function tooLarge(size: number, maxBytes: number): FbError {
-  return new FbError('E_TOO_LARGE', `this recording is ${mb(size)}, above the ${mb(maxBytes)} limit; open a shorter one (futuresboard export --from/--to) or raise the limit with ?maxmb=`);
+  return new FbError(
+    'E_TOO_LARGE',
+    `this recording is ${mb(size)}, above the ${mb(maxBytes)} limit; open a shorter one (futuresboard export --from/--to) or raise the limit with ?maxmb=`,
+  );
 }
 
-export async function readRecording(source: RecordingSource, maxBytes: number, onProgress: (loaded: number, total: number | null) => void): Promise<Uint8Array> {
+export async function readRecording(
+  source: RecordingSource,
+  maxBytes: number,
+  onProgress: (loaded: number, total: number | null) => void,
+): Promise<Uint8Array> {
   if (source.kind === 'file') {
     if (source.file.size > maxBytes) throw tooLarge(source.file.size, maxBytes);
     onProgress(0, source.file.size);

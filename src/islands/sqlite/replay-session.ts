@@ -65,13 +65,20 @@ export function startReplay(db: Db, speed: Speed, post: (m: FromWorker) => void)
   };
 
   const pricePoint = (e: RecordedEvent) => {
-    const v = e.kind === 'trade' ? Number(e.price) : e.kind === 'book_ticker' ? (Number(e.bid_price) + Number(e.ask_price)) / 2 : NaN;
+    const v =
+      e.kind === 'trade'
+        ? Number(e.price)
+        : e.kind === 'book_ticker'
+          ? (Number(e.bid_price) + Number(e.ask_price)) / 2
+          : NaN;
     if (!Number.isFinite(v)) return;
     const key = `${e.exchange}|${e.market}`;
     const second = Math.floor(e.local_ts / 1000);
     if (pointSecond.get(key) === second) {
       // Same second: the newer price replaces the point not yet sent, if any.
-      const last = points.findLast((p) => p.exchange === e.exchange && p.market === e.market && Math.floor(p.t / 1000) === second);
+      const last = points.findLast(
+        (p) => p.exchange === e.exchange && p.market === e.market && Math.floor(p.t / 1000) === second,
+      );
       if (last) last.v = v;
       return;
     }
@@ -112,7 +119,8 @@ export function startReplay(db: Db, speed: Speed, post: (m: FromWorker) => void)
 
   const done = player
     .run((e) => {
-      if (e.kind === 'book_ticker' || e.kind === 'derivative_ticker') tickers.set(`${e.exchange}|${e.market}|${e.kind}`, e);
+      if (e.kind === 'book_ticker' || e.kind === 'derivative_ticker')
+        tickers.set(`${e.exchange}|${e.market}|${e.kind}`, e);
       else if (e.kind === 'gap') gaps.push(e);
       pricePoint(e);
       if (lastOut?.seq === e.seq) {

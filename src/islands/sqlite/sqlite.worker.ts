@@ -35,7 +35,9 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
   db = null;
   const name = msg.source.kind === 'file' ? msg.source.file.name : msg.source.name;
   try {
-    const bytes = await readRecording(msg.source, msg.maxBytes, (loaded, total) => post({ type: 'progress', phase: msg.source.kind === 'file' ? 'read' : 'download', loaded, total }));
+    const bytes = await readRecording(msg.source, msg.maxBytes, (loaded, total) =>
+      post({ type: 'progress', phase: msg.source.kind === 'file' ? 'read' : 'download', loaded, total }),
+    );
     post({ type: 'progress', phase: 'wasm', loaded: 0, total: null });
     sqlJs ??= initSqlJs({ locateFile: () => wasmUrl });
     const SQL = await sqlJs;
