@@ -81,6 +81,12 @@ describe('import of a raw archive', () => {
       );
       await fault(rig, { exchange: 'all', fault: 'drop' });
       await reconnects;
+      // Metric rows come with closed buckets: on a fast machine the steps above take less than
+      // one, so record until the first metric row is committed.
+      const probe = new Database(rig.config.db, { readonly: true });
+      const metricRows = () => probe.prepare('SELECT count(*) FROM metrics').pluck().get() as number;
+      await expect.poll(metricRows).toBeGreaterThan(0);
+      probe.close();
     } finally {
       await rig.stop();
     }
