@@ -15,15 +15,15 @@ export type TickerFields = Pick<
 /** What one source carries: an absent (undefined) field keeps its value, null clears it. */
 export type TickerUpdate = { [K in keyof TickerFields]?: TickerFields[K] | undefined };
 
-const FIELDS: readonly (keyof TickerFields)[] = [
-  'mark_price',
-  'index_price',
-  'last_price',
-  'funding_rate',
-  'predicted_rate',
-  'next_funding_ts',
-  'open_interest',
-];
+/** Fields next() changed during the current merge (synchronous, never nested: one counter serves all). */
+let changes = 0;
+
+/** A field's value after an update: the update's, else null on a snapshot, else the current one. */
+function next<T>(value: T | undefined, current: T | null, replace: boolean): T | null {
+  const v = value !== undefined ? value : replace ? null : current;
+  if (v !== current) changes++;
+  return v;
+}
 
 function emptyTicker(): TickerFields {
   return {
@@ -56,22 +56,22 @@ export class MergedTickers {
    * null. True when a field changed value.
    */
   merge(symbol: string, update: TickerUpdate, replace = false): boolean {
-    let state = this.bySymbol.get(symbol);
-    if (state === undefined) {
-      state = emptyTicker();
-      this.bySymbol.set(symbol, state);
+    let s = this.bySymbol.get(symbol);
+    if (s === undefined) {
+      s = emptyTicker();
+      this.bySymbol.set(symbol, s);
     }
-    const fields = state as Record<keyof TickerFields, TickerFields[keyof TickerFields]>;
-    let changed = false;
-    for (const key of FIELDS) {
-      const value = update[key];
-      const next = value !== undefined ? value : replace ? null : fields[key];
-      if (next !== fields[key]) {
-        fields[key] = next;
-        changed = true;
-      }
-    }
-    return changed;
+    // Field by field, not a loop over the names: keyed access on these hot objects made
+    // Bybit tickers parse 25 % slower (bench/parse.bench.ts).
+    changes = 0;
+    s.mark_price = next(update.mark_price, s.mark_price, replace);
+    s.index_price = next(update.index_price, s.index_price, replace);
+    s.last_price = next(update.last_price, s.last_price, replace);
+    s.funding_rate = next(update.funding_rate, s.funding_rate, replace);
+    s.predicted_rate = next(update.predicted_rate, s.predicted_rate, replace);
+    s.next_funding_ts = next(update.next_funding_ts, s.next_funding_ts, replace);
+    s.open_interest = next(update.open_interest, s.open_interest, replace);
+    return changes > 0;
   }
 
   /** The merged state of `symbol` as an event. */
