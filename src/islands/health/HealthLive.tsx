@@ -9,7 +9,7 @@ import { useCallback, useState } from 'react';
 import { fmtDuration, fmtTime } from '../../lib/format.ts';
 import { healthViewFromReport, type HealthView } from '../../lib/health-view.ts';
 import type { GapRow } from '../../lib/snapshot-types.ts';
-import { jsonObject, num, str } from '../../lib/values.ts';
+import { gapRowFrom } from '../../lib/gap-row.ts';
 import type { ChannelItems } from '../../../core/relay-protocol.ts';
 import { StatusPill } from '../live/StatusPill.tsx';
 import type { RelaySubscription } from '../live/relay-connection.ts';
@@ -30,21 +30,6 @@ const STATUS_TONE: Record<string, string> = {
   down: 'text-red-600 dark:text-red-400',
 };
 
-function gapFrom(item: unknown): GapRow | null {
-  const g = jsonObject(item);
-  const start = num(g.start_ts);
-  const end = num(g.end_ts);
-  if (start === null || end === null) return null;
-  return {
-    exchange: str(g.exchange) ?? '',
-    market: str(g.market) ?? '',
-    stream: str(g.stream) ?? '',
-    start_ts: start,
-    end_ts: end,
-    cause: str(g.cause) ?? '',
-  };
-}
-
 export default function HealthLive({ health: initial, gaps: initialGaps, asOf }: Props) {
   const [health, setHealth] = useState(initial);
   const [gaps, setGaps] = useState(initialGaps);
@@ -52,7 +37,7 @@ export default function HealthLive({ health: initial, gaps: initialGaps, asOf }:
     const latest = channels.health?.at(-1);
     const view = latest === undefined ? null : healthViewFromReport(latest);
     if (view) setHealth(view);
-    const fresh = (channels.gaps ?? []).map(gapFrom).filter((g): g is GapRow => g !== null);
+    const fresh = (channels.gaps ?? []).map(gapRowFrom).filter((g): g is GapRow => g !== null);
     if (fresh.length) setGaps((prev) => [...fresh.reverse(), ...prev].slice(0, GAPS_SHOWN));
   }, []);
   const status = useRelay(SUBSCRIPTION, onItems);

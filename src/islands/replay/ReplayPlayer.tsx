@@ -11,7 +11,7 @@ import { SPEED_PRESETS, type Speed } from '../../../replay/player/speed.ts';
 import { fmtDuration, fmtTime } from '../../lib/format.ts';
 import type { AlertRow, GapRow, MarketRow } from '../../lib/snapshot-types.ts';
 import { readParams, writeParams } from '../../lib/url-state.ts';
-import { jsonObject, num, str } from '../../lib/values.ts';
+import { gapRowFrom } from '../../lib/gap-row.ts';
 import { AlertTable } from '../alerts/AlertTable.tsx';
 import { exchangeColor, type ChartSeries } from '../charts/chart-series.ts';
 import { TimeSeriesChart, type ChartHandle } from '../charts/TimeSeriesChart.tsx';
@@ -30,22 +30,6 @@ interface Props {
 const ALERTS_KEPT = 5000;
 const speedLabel = (s: Speed) => (s === 'max' ? 'max' : `${s}×`);
 const parseSpeedParam = (text: string | null): Speed => SPEED_PRESETS.find((s) => String(s) === text) ?? 10;
-
-function gapFrom(item: unknown): GapRow | null {
-  const g = jsonObject(item);
-  const start = num(g.start_ts);
-  const end = num(g.end_ts);
-  return start === null || end === null
-    ? null
-    : {
-        exchange: str(g.exchange) ?? '',
-        market: str(g.market) ?? '',
-        stream: str(g.stream) ?? '',
-        start_ts: start,
-        end_ts: end,
-        cause: str(g.cause) ?? '',
-      };
-}
 
 export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
   const [rows, setRows] = useState<Map<string, MarketRow>>(new Map());
@@ -89,7 +73,7 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
       if (m.channels.metrics?.length || m.channels.tickers?.length)
         setRows((prev) => applyMarketItems(prev, m.channels));
       if (m.channels.alerts?.length) setAlerts((prev) => mergeAlerts(prev, m.channels.alerts ?? [], ALERTS_KEPT));
-      const fresh = (m.channels.gaps ?? []).map(gapFrom).filter((g): g is GapRow => g !== null);
+      const fresh = (m.channels.gaps ?? []).map(gapRowFrom).filter((g): g is GapRow => g !== null);
       if (fresh.length) setGaps((prev) => [...fresh.reverse(), ...prev]);
       for (const p of m.points) {
         const list = points.current.get(p.market) ?? [];
