@@ -11,16 +11,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareInserter } from '../collector/store/insert.ts';
 import { loadMigrations } from '../collector/store/migrations.ts';
-import { openNodeDb } from '../replay/adapters/node-sqlite.ts';
+import { openNodeDb, type NodeDb } from '../replay/adapters/node-sqlite.ts';
 import { backtestEvents } from '../replay/backtest/engine.ts';
 import { getStrategy } from '../replay/backtest/strategies/index.ts';
 import type { Db } from '../core/db.ts';
-import type { RecordedEvent } from '../core/events.ts';
+import type { MarketEvent, RecordedEvent } from '../core/events.ts';
 import { migrate } from '../core/migrations.ts';
 import { createReplayPlayer } from '../replay/player/player.ts';
 import { dbSource, readEvents } from '../replay/player/read-events.ts';
-import { EVENT_TABLES } from '../core/tables.ts';
+import { COMPACT_TABLES } from '../core/compact-tables.ts';
 import { nodeScheduler } from '../replay/adapters/node-scheduler.ts';
 
 const EVENTS = 400_000;
@@ -32,57 +33,80 @@ const MARKETS = [
   ['okx-swap', 'SOL-USDT-SWAP', 'SOL/USDT:USDT', 150],
 ] as const;
 
-/** A recording shaped like a real one: mostly trades and book tickers, some tickers and book tops, 20 ms apart. */
-function fill(db: Db): void {
+/** Event `seq` of a recording shaped like a real one: mostly trades and book tickers, some tickers and book tops, 20 ms apart. */
+function syntheticEvent(seq: number, t0: number): MarketEvent {
+  const [exchange, symbol, market, base] = MARKETS[seq % MARKETS.length];
+  const ts = t0 + seq * 20;
+  const local_ts = ts + 7;
+  const price = (base * (1 + Math.sin(seq / 5000) * 0.01)).toFixed(2);
+  const r = seq % 20;
+  if (r < 11)
+    return {
+      kind: 'trade',
+      exchange,
+      symbol,
+      market,
+      ts,
+      local_ts,
+      id: String(seq),
+      price,
+      qty: '0.012',
+      side: seq % 2 ? 'buy' : 'sell',
+    };
+  if (r < 17)
+    return {
+      kind: 'book_ticker',
+      exchange,
+      symbol,
+      market,
+      ts,
+      local_ts,
+      bid_price: price,
+      bid_qty: '1.5',
+      ask_price: (Number(price) + 0.1).toFixed(2),
+      ask_qty: '2.1',
+    };
+  if (r < 19)
+    return {
+      kind: 'derivative_ticker',
+      exchange,
+      symbol,
+      market,
+      ts,
+      local_ts,
+      mark_price: price,
+      index_price: price,
+      last_price: price,
+      funding_rate: '0.0001',
+      predicted_rate: null,
+      next_funding_ts: t0 + 8 * 3_600_000,
+      open_interest: '81000.5',
+    };
+  return {
+    kind: 'book_top',
+    exchange,
+    symbol,
+    market,
+    ts,
+    local_ts,
+    bids: [
+      [price, '1.2'],
+      [price, '3.4'],
+    ],
+    asks: [
+      [price, '0.8'],
+      [price, '2.2'],
+    ],
+  };
+}
+
+/** The synthetic recording, written as the collector writes it (its inserter, one transaction). */
+function fill(db: NodeDb): void {
   migrate(db, loadMigrations(), () => 0);
+  const insert = prepareInserter(db.raw);
   const t0 = Date.UTC(2025, 5, 13);
   db.transaction(() => {
-    for (let seq = 1; seq <= EVENTS; seq++) {
-      const [exchange, symbol, market, base] = MARKETS[seq % MARKETS.length];
-      const ts = t0 + seq * 20;
-      const price = (base * (1 + Math.sin(seq / 5000) * 0.01)).toFixed(2);
-      const common = [seq, exchange, symbol, market, ts, ts + 7];
-      const r = seq % 20;
-      if (r < 11)
-        db.run('INSERT INTO trades VALUES (?,?,?,?,?,?,?,?,?,?)', [
-          ...common,
-          String(seq),
-          price,
-          '0.012',
-          seq % 2 ? 'buy' : 'sell',
-        ]);
-      else if (r < 17)
-        db.run('INSERT INTO book_tickers VALUES (?,?,?,?,?,?,?,?,?,?)', [
-          ...common,
-          price,
-          '1.5',
-          (Number(price) + 0.1).toFixed(2),
-          '2.1',
-        ]);
-      else if (r < 19)
-        db.run('INSERT INTO derivative_tickers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
-          ...common,
-          price,
-          price,
-          price,
-          '0.0001',
-          null,
-          t0 + 8 * 3_600_000,
-          '81000.5',
-        ]);
-      else
-        db.run('INSERT INTO book_tops VALUES (?,?,?,?,?,?,?,?)', [
-          ...common,
-          JSON.stringify([
-            [price, '1.2'],
-            [price, '3.4'],
-          ]),
-          JSON.stringify([
-            [price, '0.8'],
-            [price, '2.2'],
-          ]),
-        ]);
-    }
+    for (let seq = 1; seq <= EVENTS; seq++) insert(seq, syntheticEvent(seq, t0));
   });
 }
 
@@ -109,13 +133,14 @@ async function bestRates<K extends string>(
 }
 
 /**
- * The floor: every event table's rows, SELECT * in seq order, counted and nothing else. Rows as
- * objects (Db.iterate) or as arrays (Db.iterateRaw, what readEvents uses); the faster of the
- * two is the floor the ratios are taken against.
+ * The floor: every event table's rows as stored (the compact tables readEvents reads, not the
+ * decoding v1 views), SELECT * in seq order, counted and nothing else. Rows as objects
+ * (Db.iterate) or as arrays (Db.iterateRaw, what readEvents uses); the faster of the two is the
+ * floor the ratios are taken against.
  */
 function bareSelect(db: Db, mode: 'objects' | 'arrays'): number {
   let n = 0;
-  for (const t of EVENT_TABLES) {
+  for (const t of COMPACT_TABLES) {
     const sql = `SELECT * FROM ${t.table} ORDER BY seq`;
     for (const _ of mode === 'arrays' ? db.iterateRaw(sql) : db.iterate(sql)) n++;
   }

@@ -12,6 +12,7 @@ import { runReplayBench } from './replay.bench.ts';
 import { runReplayBrowserBench } from './replay-browser.bench.ts';
 import { runSimulatorBench } from './simulator.bench.ts';
 import { runSiteBench } from './site.bench.ts';
+import { runStorageBench } from './storage.bench.ts';
 
 const SECTIONS: [string, () => Promise<{ lines: string[] }>][] = [
   ['Ingest (issue 2)', () => runIngestBench()],
@@ -22,6 +23,7 @@ const SECTIONS: [string, () => Promise<{ lines: string[] }>][] = [
   ['Replay and backtest in Node (issue 5)', () => runReplayBench()],
   ['Replay in the browser (issue 5)', () => runReplayBrowserBench()],
   ['Site (issue 6)', () => runSiteBench()],
+  ['Recording store v2 (issue 13)', () => runStorageBench()],
 ];
 
 const out: string[] = [

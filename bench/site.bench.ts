@@ -16,8 +16,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runExport } from '../cli/export.ts';
-import { startRig } from '../test/helpers/collector.ts';
 import { buildSite, launchChromium, makeDocs, serveDir } from '../test/site/site-rig.ts';
+import { recordLive } from './live-recording.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SAMPLE = join(ROOT, 'public/recordings/sample.sqlite');
@@ -59,23 +59,9 @@ export function siteBenchKit(): Promise<SiteBenchKit> {
 
 /** Simulator → collector at ~30,000 events/s until BIG_EVENTS are committed, then exported for the browser. */
 async function makeBigRecording(dir: string): Promise<string> {
-  const rig = await startRig(dir, { rate: 30_000, name: 'big' });
-  try {
-    await new Promise<void>((done) => {
-      let n = 0;
-      const off = rig.service.collector.writer.onCommit((batch) => {
-        n += batch.length;
-        if (n >= BIG_EVENTS) {
-          off();
-          done();
-        }
-      });
-    });
-  } finally {
-    await rig.stop();
-  }
+  const db = await recordLive(dir, { rate: 30_000, events: BIG_EVENTS, name: 'big' });
   const out = join(dir, 'big.sqlite');
-  await runExport(['--db', rig.config.db, '--out', out], () => {});
+  await runExport(['--db', db, '--out', out], () => {});
   return out;
 }
 

@@ -9,7 +9,6 @@ import { FbError, hasErrorCode } from '../core/errors.ts';
 import { join } from 'node:path';
 import { parseCommand, type CommandSpec } from './kit.ts';
 import { Progress } from './progress.ts';
-import { openRecordingFile } from '../replay/adapters/recording-file.ts';
 import { ACCOUNT_PARAMS } from '../replay/backtest/config.ts';
 import { backtestEvents } from '../replay/backtest/engine.ts';
 import { resolveParams, splitAssignment, type ParamSpec, type ParamValue } from '../replay/backtest/params.ts';
@@ -18,9 +17,8 @@ import { reportMarkdown } from '../replay/backtest/report/markdown.ts';
 import type { BacktestReport } from '../replay/backtest/report.ts';
 import { STRATEGIES, getStrategy } from '../replay/backtest/strategies/index.ts';
 import { expandSweep, rankRuns, RANK_MEASURES, type RankMeasure } from '../replay/backtest/sweep.ts';
-import { readEvents, summarizeEvents } from '../replay/player/read-events.ts';
-import { recordedMetricsConfig } from '../replay/player/recorded-metrics-config.ts';
-import { dbOption, FILTER_OPTIONS, filterOptions } from './replay-options.ts';
+import { countEvents, metricsConfigAtStart, recordingEvents } from '../replay/player/parts.ts';
+import { FILTER_OPTIONS, filterOptions, recordingOption } from './replay-options.ts';
 import { sweepTable } from './sweep-table.ts';
 
 function paramLines(specs: readonly ParamSpec[]): string[] {
@@ -29,7 +27,7 @@ function paramLines(specs: readonly ParamSpec[]): string[] {
 
 const SPEC: CommandSpec = {
   usage:
-    'futuresboard backtest --db <file> --strategy <name> [--param k=v ...] [--sweep k=a,b,c ...] [--out <dir>] [--from <time>] [--to <time>] [--markets <list>]',
+    'futuresboard backtest (--db <file> | --recordings <dir>) --strategy <name> [--param k=v ...] [--sweep k=a,b,c ...] [--out <dir>] [--from <time>] [--to <time>] [--markets <list>]',
   summary: [
     'Run a strategy over a recorded session: fills at best bid/ask plus slippage, maker/taker fees per exchange,',
     'funding at each funding time at the mark price (positive rate: longs pay). No look-ahead.',
@@ -111,7 +109,7 @@ export async function runBacktest(
   const rank = v.rank as string;
   if (!(RANK_MEASURES as readonly string[]).includes(rank))
     throw new FbError('E_USAGE', `--rank must be one of ${RANK_MEASURES.join(', ')}; got ${JSON.stringify(rank)}`);
-  const dbPath = dbOption(v);
+  const recording = recordingOption(v);
   const filter = filterOptions(v);
   const out = v.out as string | undefined;
 
@@ -143,54 +141,37 @@ export async function runBacktest(
   if (runs.length > 1 && out === undefined)
     throw new FbError('E_USAGE', 'a sweep writes one report per run: give --out <dir>');
 
-  const db = openRecordingFile(dbPath);
-  try {
-    const summary = summarizeEvents(db, filter);
-    if (summary.count === 0)
-      throw new FbError('E_USAGE', `no events in ${dbPath} match the given --from/--to/--markets`);
-    let firstSeq: number | null = null;
-    for (const e of readEvents(db, filter)) {
-      firstSeq = e.seq;
-      break;
+  const count = countEvents(recording, filter);
+  if (count === 0) throw new FbError('E_USAGE', `no events in ${recording.name} match the given --from/--to/--markets`);
+  const metricsConfig = metricsConfigAtStart(recording, filter);
+  const progress = new Progress(`backtest ${strategy.name}`, count * runs.length, io.stderr as NodeJS.WriteStream);
+  const results: { i: number; params: Record<string, ParamValue>; report: BacktestReport; dir: string | null }[] = [];
+  for (const [i, params] of runs.entries()) {
+    const done = i * count;
+    let report: BacktestReport;
+    try {
+      report = backtestEvents(recordingEvents(recording, filter), {
+        strategy,
+        params,
+        metricsConfig,
+        onProgress: (n) => progress.update(done + n, `run ${i + 1}/${runs.length}`),
+      });
+    } catch (err) {
+      asCliError(err);
     }
-    const metricsConfig = recordedMetricsConfig(db, firstSeq);
-    const progress = new Progress(
-      `backtest ${strategy.name}`,
-      summary.count * runs.length,
-      io.stderr as NodeJS.WriteStream,
-    );
-    const results: { i: number; params: Record<string, ParamValue>; report: BacktestReport; dir: string | null }[] = [];
-    for (const [i, params] of runs.entries()) {
-      const done = i * summary.count;
-      let report: BacktestReport;
-      try {
-        report = backtestEvents(readEvents(db, filter), {
-          strategy,
-          params,
-          metricsConfig,
-          onProgress: (n) => progress.update(done + n, `run ${i + 1}/${runs.length}`),
-        });
-      } catch (err) {
-        asCliError(err);
-      }
-      const dir = out === undefined ? null : runs.length > 1 ? join(out, runDirName(i, swept, params)) : out;
-      if (dir) writeRun(dir, report);
-      results.push({ i, params, report, dir });
-    }
-    progress.done();
-    if (runs.length === 1) {
-      io.stdout.write(reportMarkdown(results[0].report));
-      if (out) io.stdout.write(`\nwrote report.json, trades.csv, equity.csv, report.md to ${out}\n`);
-      return 0;
-    }
-    const ranked = rankRuns(results, rank as RankMeasure);
-    const table = sweepTable(ranked, swept);
-    writeFileSync(join(out!, 'sweep.csv'), table.csv);
-    io.stdout.write(
-      `${table.text}\nranked by ${rank}; ${runs.length} runs written under ${out} (summary: sweep.csv)\n`,
-    );
-    return 0;
-  } finally {
-    db.close();
+    const dir = out === undefined ? null : runs.length > 1 ? join(out, runDirName(i, swept, params)) : out;
+    if (dir) writeRun(dir, report);
+    results.push({ i, params, report, dir });
   }
+  progress.done();
+  if (runs.length === 1) {
+    io.stdout.write(reportMarkdown(results[0].report));
+    if (out) io.stdout.write(`\nwrote report.json, trades.csv, equity.csv, report.md to ${out}\n`);
+    return 0;
+  }
+  const ranked = rankRuns(results, rank as RankMeasure);
+  const table = sweepTable(ranked, swept);
+  writeFileSync(join(out!, 'sweep.csv'), table.csv);
+  io.stdout.write(`${table.text}\nranked by ${rank}; ${runs.length} runs written under ${out} (summary: sweep.csv)\n`);
+  return 0;
 }

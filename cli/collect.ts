@@ -18,7 +18,7 @@ const SPEC = {
     db: { type: 'string', description: 'SQLite file to write (overrides config db)', placeholder: 'file' },
     raw: {
       type: 'string',
-      description: 'also archive every received frame to this capture .jsonl',
+      description: 'also archive every received frame, gzipped, one <file>.<period>.jsonl.gz per store.segment period',
       placeholder: 'file',
     },
     host: { type: 'string', description: 'relay/HTTP bind address (overrides config http.host)', placeholder: 'addr' },

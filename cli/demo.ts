@@ -1,9 +1,11 @@
 /**
  * `futuresboard demo`: the whole system offline. The local simulator speaks the three real
  * exchange protocols; the real collector connects to it exactly as it would to the exchanges
- * (only the base URLs differ), records into data/futures.db, and serves the relay and HTTP API
- * on 127.0.0.1:8787; the static site is served on 127.0.0.1:4321.
+ * (only the base URLs differ), records into the recordings folder data/recordings (hot.db,
+ * closed segments, catalog.json), and serves the relay and HTTP API on 127.0.0.1:8787; the static
+ * site is served on 127.0.0.1:4321.
  */
+import { join } from 'node:path';
 import { numberOption, parseCommand, portOption } from './kit.ts';
 import { createLogger } from './logger.ts';
 import { EXCHANGES } from '../core/events.ts';
@@ -11,6 +13,9 @@ import { loadConfig, validateConfig } from '../collector/config.ts';
 import { runUntilSignal, startService } from '../collector/daemon.ts';
 import { startSimulator } from '../simulator/index.ts';
 import { serveSite } from '../collector/site/serve-site.ts';
+
+/** The demo records a recordings folder even when the config (or no config) has none. */
+const DEMO_STORE_DIR = 'data/recordings';
 
 const SPEC = {
   usage:
@@ -26,7 +31,7 @@ const SPEC = {
     },
     db: {
       type: 'string',
-      description: 'SQLite file to write (default: the config db, data/futures.db)',
+      description: `hot database to write (default: <store.dir>/hot.db; store.dir is ${DEMO_STORE_DIR} unless the config sets it)`,
       placeholder: 'file',
     },
     port: { type: 'string', description: 'relay/HTTP port (default: the config http.port, 8787)', placeholder: 'n' },
@@ -59,6 +64,10 @@ export async function runDemo(argv: string[]): Promise<number> {
   const v = args.values;
   const logger = createLogger('demo');
   const config = loadConfig({ path: v.config as string | undefined });
+  if (config.store.dir === null) {
+    config.store.dir = DEMO_STORE_DIR;
+    config.db = join(DEMO_STORE_DIR, 'hot.db');
+  }
   if (v.db) config.db = v.db as string;
   config.http.port = portOption(v, 'port', config.http.port);
   config.metrics = { ...DEMO_METRICS, ...config.metrics };
@@ -91,7 +100,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       `  simulator  http://127.0.0.1:${sim.port}\n` +
       `  relay      ws://127.0.0.1:${service.port}/   health http://127.0.0.1:${service.port}/health\n` +
       (site ? `  site       http://127.0.0.1:${site.port}/\n` : '') +
-      `  database   ${config.db}\n` +
+      `  recordings ${config.store.dir} (hot database ${config.db})\n` +
       `Ctrl-C to stop.\n`,
   );
   const code = await runUntilSignal(

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDatabase, tempDir } from '../collector/relay/test-support.ts';
+import { createDatabase, tempDir, trade } from '../collector/relay/test-support.ts';
+import { writeEvents } from '../test/helpers/write-recording.ts';
 import { runExport } from './export.ts';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -14,12 +15,11 @@ beforeEach(() => {
   tmp = tempDir();
   dbPath = join(tmp.dir, 'live.db');
   const db = createDatabase(dbPath);
-  const insert = db.prepare(
-    "INSERT INTO trades (exchange, symbol, market, ts, local_ts, trade_id, price, qty, side) VALUES ('okx-swap', 'BTC-USDT-SWAP', 'BTC/USDT:USDT', ?, ?, NULL, '65000.1', '0.01', 'sell')",
-  );
   // 2026-01-01T00:00:00Z and one minute later.
-  insert.run(1_767_225_600_000, 1_767_225_600_000);
-  insert.run(1_767_225_660_000, 1_767_225_660_000);
+  writeEvents(db, [
+    trade('BTC/USDT:USDT', '65000.1', 1_767_225_600_000),
+    trade('BTC/USDT:USDT', '65000.1', 1_767_225_660_000),
+  ]);
   db.close();
 });
 afterEach(() => tmp.cleanup());
@@ -40,7 +40,7 @@ describe('futuresboard export', () => {
   it('prints help', async () => {
     const { code, lines } = await run(['--help']);
     expect(code).toBe(0);
-    expect(lines[0]).toMatch(/^Usage: futuresboard export --db <file> --out <file>/);
+    expect(lines[0]).toMatch(/^Usage: futuresboard export \(--db <file> \| --recordings <dir>\) --out <file>/);
     expect(lines.join('\n')).toContain('--markets <list>');
   });
 
@@ -68,7 +68,10 @@ describe('futuresboard export', () => {
 
   it('names the flag in one-line usage errors (exit 2) and reports a missing database (exit 1)', async () => {
     const out = join(tmp.dir, 'x.sqlite');
-    expect(await usageError(['--out', out])).toEqual([2, '--db is required: the database file to copy (see --help)']);
+    expect(await usageError(['--out', out])).toEqual([
+      2,
+      '--db or --recordings is required: the database file or recordings folder to copy (see --help)',
+    ]);
     expect(await usageError(['--db', dbPath])).toEqual([2, '--out is required: the file to write (see --help)']);
     expect(await usageError(['--db', dbPath, '--out', out, '--from', 'yesterday'])).toEqual([
       2,

@@ -1,4 +1,7 @@
-/** `futuresboard export`: write a consistent, sql.js-readable copy of a database. */
+/**
+ * `futuresboard export`: write a consistent, sql.js-readable copy of a database, or one v2 file
+ * for a window of a recordings folder (export-window.ts).
+ */
 import { existsSync } from 'node:fs';
 import { FbError, hasErrorCode } from '../core/errors.ts';
 import { parseCommand, type CommandSpec } from './kit.ts';
@@ -6,14 +9,23 @@ import { checkRecordingFile } from '../replay/adapters/recording-file.ts';
 import type { ExportOptionName } from '../collector/export/errors.ts';
 import { parseFilters } from '../collector/export/filters.ts';
 import { exportSnapshot } from '../collector/export/snapshot.ts';
+import { exportWindow } from './export-window.ts';
+import { recordingOption, refuseFolderAsDb } from './replay-options.ts';
 
 const SPEC: CommandSpec = {
-  usage: 'futuresboard export --db <file> --out <file> [--from <time>] [--to <time>] [--markets <list>]',
+  usage:
+    'futuresboard export (--db <file> | --recordings <dir>) --out <file> [--from <time>] [--to <time>] [--markets <list>]',
   summary:
     'Copy a database (live or not) into one self-contained file that sql.js, the sqlite3 shell and Datasette open: ' +
-    'taken at one instant, journal_mode=DELETE, integrity-checked, written to a temporary file and renamed over --out.',
+    'taken at one instant, journal_mode=DELETE, integrity-checked, written to a temporary file and renamed over --out. ' +
+    'With --recordings, the window of a recordings folder becomes one v2 file that replays as the window does.',
   options: {
     db: { type: 'string', placeholder: 'file', description: 'database to copy (the collector may keep writing it)' },
+    recordings: {
+      type: 'string',
+      placeholder: 'dir',
+      description: 'recordings folder (catalog.json) to take the window from, instead of --db',
+    },
     out: { type: 'string', placeholder: 'file', description: 'file to write (replaced atomically if it exists)' },
     from: {
       type: 'string',
@@ -48,14 +60,30 @@ export async function runExport(
   const parsed = parseCommand(argv, SPEC, out);
   if (!parsed) return 0;
   const v = parsed.values as Record<string, string | undefined>;
-  if (!v.db) throw new FbError('E_USAGE', '--db is required: the database file to copy (see --help)');
+  if (!v.db && !v.recordings)
+    throw new FbError(
+      'E_USAGE',
+      '--db or --recordings is required: the database file or recordings folder to copy (see --help)',
+    );
+  if (v.db && v.recordings) throw new FbError('E_USAGE', 'give either --db <file> or --recordings <dir>, not both');
   if (!v.out) throw new FbError('E_USAGE', '--out is required: the file to write (see --help)');
+  if (v.db) refuseFolderAsDb(v.db);
   try {
     const filters = parseFilters({ from: v.from, to: v.to, markets: v.markets }, (name) => `--${name}`);
+    if (v.recordings) {
+      const started = performance.now();
+      const r = exportWindow(recordingOption({ recordings: v.recordings }), v.out, filters);
+      const kinds = Object.entries(r.summary.kinds)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(', ');
+      out(`export: wrote ${r.outPath} (${r.bytes} bytes, ${Math.round(performance.now() - started)} ms)`);
+      out(`export: events: ${r.summary.events}${kinds ? ` (${kinds})` : ''}`);
+      return 0;
+    }
     // The check every reader runs; a missing file is reported by exportSnapshot with the other path errors.
-    if (existsSync(v.db)) checkRecordingFile(v.db, 'read');
+    if (existsSync(v.db!)) checkRecordingFile(v.db!, 'read');
     const result = await exportSnapshot({
-      dbPath: v.db,
+      dbPath: v.db!,
       outPath: v.out,
       ...filters,
       onProgress: (stage) => out(`export: ${stage}…`),

@@ -88,3 +88,31 @@ export function portOption(values: Parsed['values'], name: string, fallback: num
   const v = values[name];
   return v === undefined ? fallback : parsePort(String(v), `--${name}`);
 }
+
+/**
+ * Picks `<command> <subcommand>`: prints the list of subcommands for `--help` (returns null),
+ * throws E_USAGE for a missing or unknown one, else returns its name and the rest of argv.
+ */
+export function subcommand(
+  argv: string[],
+  command: string,
+  subs: Record<string, CommandSpec>,
+  out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+): [string, string[]] | null {
+  const [sub, ...rest] = argv;
+  const names = Object.keys(subs).join(' or ');
+  if (sub === '--help' || sub === '-h') {
+    out(
+      [
+        `Usage: futuresboard ${command} <subcommand> [options]`,
+        '',
+        'Subcommands:',
+        ...Object.entries(subs).map(([n, s]) => `  ${n.padEnd(8)} ${s.summary}`),
+      ].join('\n'),
+    );
+    return null;
+  }
+  if (sub === undefined) throw new FbError('E_USAGE', `${command} needs a subcommand: ${names} (see --help)`);
+  if (!(sub in subs)) throw new FbError('E_USAGE', `unknown ${command} subcommand "${sub}"; use ${names}`);
+  return [sub, rest];
+}

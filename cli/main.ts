@@ -20,12 +20,16 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }>
     load: async () => (await import('./demo.ts')).runDemo,
   },
   import: {
-    summary: 'normalize recorded raw frames (capture .jsonl) into a database',
+    summary: 'normalize recorded raw frames (capture .jsonl or .jsonl.gz, rotated archives) into a database',
     load: async () => (await import('./import.ts')).runImport,
   },
   export: {
     summary: 'write a consistent, sql.js-readable copy of a database',
     load: async () => (await import('./export.ts')).runExport,
+  },
+  migrate: {
+    summary: 'turn a v1 recording (one SQLite file) into v2 segments and a catalog',
+    load: async () => (await import('./migrate.ts')).runMigrate,
   },
   replay: {
     summary: 'replay a recorded session (prints events, or serves them on the relay)',
@@ -42,6 +46,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }>
   alerts: {
     summary: 'alert tools: stats prints hit rate and count per tier',
     load: async () => (await import('./metrics.ts')).runAlerts,
+  },
+  recordings: {
+    summary: 'recordings folder tools: list, verify, prune (retention now), pin and unpin sessions',
+    load: async () => (await import('./recordings.ts')).runRecordings,
   },
   continuity: {
     summary: 'health snapshots, status reports, git sync and phase tracking',

@@ -4,11 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { FbError, hasErrorCode } from '../core/errors.ts';
-import { numberOption, parseCommand, type CommandSpec } from './kit.ts';
+import { numberOption, parseCommand, subcommand, type CommandSpec } from './kit.ts';
 import { createLogger } from './logger.ts';
-import { openRecordingFile } from '../replay/adapters/recording-file.ts';
-import { dbOption } from './replay-options.ts';
-import { alertStats, type TierStats } from '../core/metrics/alert-stats.ts';
+import { hasCatalog } from '../replay/adapters/catalog-file.ts';
+import { inFilter, openParts, planParts } from '../replay/player/parts.ts';
+import { RecordedAlerts } from '../replay/recorded-alerts.ts';
+import { FILTER_OPTIONS, filterOptions, recordingOption } from './replay-options.ts';
+import { alertStats, type AlertOutcome, type TierStats } from '../core/metrics/alert-stats.ts';
 import { benchMetrics } from '../core/metrics/bench.ts';
 import { resolveMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
 import { hasTable } from '../core/metrics/store.ts';
@@ -18,15 +20,20 @@ import { verifyMetrics } from '../replay/metrics-verify.ts';
 
 type Out = (line: string) => void;
 const stdout: Out = (s) => void process.stdout.write(s + '\n');
+/** What `alerts stats` reads by default: the demo's recordings folder, else the default database. */
+const DEFAULT_RECORDINGS = 'data/recordings';
 const DEFAULT_DB = 'data/futures.db';
 
 const VERIFY: CommandSpec = {
-  usage: 'futuresboard metrics verify --db <file> [--config <file>]',
+  usage:
+    'futuresboard metrics verify (--db <file> | --recordings <dir>) [--from <time>] [--to <time>] [--markets <list>] [--config <file>]',
   summary:
     'Recompute every metric row and alert from the recorded events (in seq order, with the metrics config the collector ' +
-    'recorded) and compare them with what was written live. Exits 1 and lists the first differences if anything differs.',
+    'recorded; across the segments of a recordings folder as one stream) and compare them with what was written live. ' +
+    'With --from/--to/--markets only the rows received in that window for those markets are compared (all is ' +
+    'still recomputed from the start). Exits 1 and lists the first differences if anything differs.',
   options: {
-    db: { type: 'string', placeholder: 'file', description: 'recorded SQLite file' },
+    ...FILTER_OPTIONS,
     config: {
       type: 'string',
       placeholder: 'file',
@@ -54,38 +61,17 @@ const BENCH: CommandSpec = {
 };
 
 const STATS: CommandSpec = {
-  usage: 'futuresboard alerts stats [--db <file>] [--json]',
+  usage:
+    'futuresboard alerts stats [--db <file> | --recordings <dir>] [--from <time>] [--to <time>] [--markets <list>] [--json]',
   summary:
-    'Alert count and hit rate per tier: a hit is a forward return (5, 15, 60 min) in the direction of the alert.',
+    'Alert count and hit rate per tier: a hit is a forward return (5, 15, 60 min) in the direction of the alert. ' +
+    `Reads ${DEFAULT_RECORDINGS} when it is a recordings folder, else ${DEFAULT_DB}, unless told otherwise. ` +
+    '--from/--to/--markets count only the alerts received in that window for those markets.',
   options: {
-    db: { type: 'string', placeholder: 'file', description: 'recorded SQLite file', default: DEFAULT_DB },
+    ...FILTER_OPTIONS,
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
 };
-
-function subcommand(
-  argv: string[],
-  command: string,
-  subs: Record<string, CommandSpec>,
-  out: Out,
-): [string, string[]] | null {
-  const [sub, ...rest] = argv;
-  const names = Object.keys(subs).join(' or ');
-  if (sub === '--help' || sub === '-h') {
-    out(
-      [
-        `Usage: futuresboard ${command} <subcommand> [options]`,
-        '',
-        'Subcommands:',
-        ...Object.entries(subs).map(([n, s]) => `  ${n.padEnd(8)} ${s.summary}`),
-      ].join('\n'),
-    );
-    return null;
-  }
-  if (sub === undefined) throw new FbError('E_USAGE', `${command} needs a subcommand: ${names} (see --help)`);
-  if (!(sub in subs)) throw new FbError('E_USAGE', `unknown ${command} subcommand "${sub}"; use ${names}`);
-  return [sub, rest];
-}
 
 function configFile(path: string): MetricsConfig {
   let parsed: unknown;
@@ -116,28 +102,22 @@ export async function runMetrics(argv: string[], out: Out = stdout): Promise<num
 function verify(argv: string[], out: Out): number {
   const args = parseCommand(argv, VERIFY, out);
   if (!args) return 0;
-  const path = dbOption(args.values);
+  const recording = recordingOption(args.values);
+  const window = filterOptions(args.values);
   const config = typeof args.values.config === 'string' ? configFile(args.values.config) : undefined;
-  const db = openRecordingFile(path);
-  try {
-    const r = verifyMetrics(db, { config, logger: createLogger('metrics-verify', 'warn') });
-    if (r.configSource === 'default')
-      out('metrics verify: no metrics config recorded in this file; using the defaults (pass --config to choose)');
-    out(`metrics verify: recomputed from ${r.events} events; compared ${r.metrics} metric rows and ${r.alerts} alerts`);
-    if (r.differenceCount === 0) {
-      out('metrics verify: OK, identical to what was recorded');
-      return 0;
-    }
-    out(`metrics verify: ${r.differenceCount} difference(s); the first ${r.differences.length}:`);
-    for (const d of r.differences)
-      out(`  ${d.table} ${d.where}: ${d.field}: stored ${d.stored}, recomputed ${d.recomputed}`);
-    return 1;
-  } catch (err) {
-    if (hasErrorCode(err, 'E_VERIFY_SCHEMA')) throw new FbError('E_VERIFY_SCHEMA', `--db ${path}: ${err.message}`);
-    throw err;
-  } finally {
-    db.close();
+  const logger = createLogger('metrics-verify', 'warn');
+  const r = verifyMetrics(openParts(planParts(recording)), { config, logger, window });
+  if (r.configSource === 'default')
+    out('metrics verify: no metrics config recorded in this recording; using the defaults (pass --config to choose)');
+  out(`metrics verify: recomputed from ${r.events} events; compared ${r.metrics} metric rows and ${r.alerts} alerts`);
+  if (r.differenceCount === 0) {
+    out('metrics verify: OK, identical to what was recorded');
+    return 0;
   }
+  out(`metrics verify: ${r.differenceCount} difference(s); the first ${r.differences.length}:`);
+  for (const d of r.differences)
+    out(`  ${d.table} ${d.where}: ${d.field}: stored ${d.stored}, recomputed ${d.recomputed}`);
+  return 1;
 }
 
 function bench(argv: string[], out: Out): number {
@@ -165,21 +145,26 @@ export async function runAlerts(argv: string[], out: Out = stdout): Promise<numb
   if (!picked) return 0;
   const args = parseCommand(picked[1], STATS, out);
   if (!args) return 0;
-  const path = dbOption(args.values);
-  const db = openRecordingFile(path);
-  try {
-    if (!hasTable(db, 'alerts'))
-      throw new FbError(
-        'E_VERIFY_SCHEMA',
-        `--db ${path}: this database has no alerts table (it predates schema version 2)`,
-      );
-    const stats = alertStats(db);
-    if (args.values.json) out(JSON.stringify(stats, null, 2));
-    else for (const line of statsTable(stats)) out(line);
-    return 0;
-  } finally {
-    db.close();
+  const v = args.values;
+  const given = v.db !== undefined || v.recordings !== undefined;
+  const recording = recordingOption(
+    given ? v : hasCatalog(DEFAULT_RECORDINGS) ? { recordings: DEFAULT_RECORDINGS } : { db: DEFAULT_DB },
+  );
+  const alerts = new RecordedAlerts();
+  for (const part of openParts(planParts(recording))) {
+    if (!hasTable(part.db, 'alerts'))
+      throw new FbError('E_VERIFY_SCHEMA', `${part.name} has no alerts table (it predates schema version 2)`);
+    alerts.add(part);
   }
+  const window = filterOptions(v);
+  const rows = alerts
+    .alerts()
+    .filter((a) => inFilter(window, Number(a.row.local_ts), String(a.row.market)))
+    .map((a) => a.row as unknown as AlertOutcome & { tier: number });
+  const stats = alertStats(rows);
+  if (v.json) out(JSON.stringify(stats, null, 2));
+  else for (const line of statsTable(stats)) out(line);
+  return 0;
 }
 
 function statsTable(stats: TierStats[]): string[] {

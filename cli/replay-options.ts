@@ -1,12 +1,28 @@
-/** Options shared by `futuresboard replay` and `futuresboard backtest`: the database and the event filter. */
-import { existsSync } from 'node:fs';
+/**
+ * Options shared by the commands that read recordings (replay, backtest, metrics verify, alerts
+ * stats, export): the recording (--db <file> or --recordings <dir>) and the event filter.
+ */
+import { existsSync, statSync } from 'node:fs';
 import { FbError } from '../core/errors.ts';
 import type { OptionSpec, Parsed } from './kit.ts';
 import { EVENT_KINDS, type EventKind } from '../core/events.ts';
 import type { ReplayFilter } from '../replay/player/read-events.ts';
+import type { Recording } from '../replay/player/parts.ts';
+import { hasCatalog } from '../replay/adapters/catalog-file.ts';
+import { fileRecording, openRecordingsDir } from '../replay/adapters/recordings-dir.ts';
+
+/** --db and --recordings: one of them names the recording. */
+export const RECORDING_OPTIONS: Record<string, OptionSpec> = {
+  db: { type: 'string', description: 'recorded SQLite file (v1 or v2), or give --recordings', placeholder: 'file' },
+  recordings: {
+    type: 'string',
+    description: 'recordings folder (catalog.json and its segments), read as one stream, instead of --db',
+    placeholder: 'dir',
+  },
+};
 
 export const FILTER_OPTIONS: Record<string, OptionSpec> = {
-  db: { type: 'string', description: 'recorded SQLite file (required)', placeholder: 'file' },
+  ...RECORDING_OPTIONS,
   from: {
     type: 'string',
     description: 'first receipt time, inclusive: ISO time with zone (2025-06-13T07:50:00Z) or epoch ms',
@@ -48,12 +64,36 @@ function listOption(values: Parsed['values'], name: string): string[] | undefine
 }
 
 /** --db, checked to exist (a usage error); what the file holds is judged when it is opened (openRecordingFile). */
-export function dbOption(values: Parsed['values']): string {
-  const db = values.db;
-  if (typeof db !== 'string' || db === '')
-    throw new FbError('E_USAGE', '--db <file> is required: the recorded SQLite file to read');
+function dbOption(values: Parsed['values']): string {
+  const db = String(values.db);
   if (!existsSync(db)) throw new FbError('E_USAGE', `--db ${db}: no such file`);
+  refuseFolderAsDb(db);
   return db;
+}
+
+/** A recordings folder given as --db gets pointed at --recordings. */
+export function refuseFolderAsDb(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory() && hasCatalog(path))
+    throw new FbError('E_USAGE', `--db ${path} is a recordings folder (it has catalog.json): use --recordings ${path}`);
+}
+
+/**
+ * The recording named by exactly one of --db <file> and --recordings <dir>. A folder's catalog is
+ * read now; its segments are checked and opened when a reader reaches them.
+ */
+export function recordingOption(values: Parsed['values']): Recording {
+  const dir = values.recordings;
+  if (dir === undefined) {
+    if (values.db === undefined)
+      throw new FbError('E_USAGE', '--db <file> or --recordings <dir> is required: the recording to read');
+    return fileRecording(dbOption(values));
+  }
+  if (values.db !== undefined) throw new FbError('E_USAGE', 'give either --db <file> or --recordings <dir>, not both');
+  if (typeof dir !== 'string' || dir === '' || !existsSync(dir))
+    throw new FbError('E_USAGE', `--recordings ${String(dir)}: no such folder`);
+  if (!statSync(dir).isDirectory())
+    throw new FbError('E_USAGE', `--recordings ${dir} is a file, not a recordings folder: give it with --db`);
+  return openRecordingsDir(dir);
 }
 
 export function filterOptions(values: Parsed['values']): ReplayFilter {

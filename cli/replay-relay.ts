@@ -4,24 +4,25 @@
  * loop, like the writer's commit batches), followed by the metric rows and alerts the metrics
  * engine computed from them with the recording's own settings. A seek warms the engine silently.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from '../collector/config.ts';
 import type { HealthInput } from '../collector/relay/health.ts';
 import { startDaemonServer } from '../collector/relay/server.ts';
 import { createTelemetry } from '../collector/telemetry.ts';
-import { openRecordingFile } from '../replay/adapters/recording-file.ts';
+import { VERSION } from '../collector/version.ts';
 import type { ExchangeId, RecordedEvent } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import { createMetricsEngine } from '../core/metrics/engine.ts';
 import type { EngineOutput } from '../core/metrics/types.ts';
 import { createReplayPlayer, type PlayerStatus, type ReplayPlayer } from '../replay/player/player.ts';
-import { dbSource, readEvents, type ReplayFilter } from '../replay/player/read-events.ts';
-import { recordedMetricsConfig } from '../replay/player/recorded-metrics-config.ts';
+import { metricsConfigAtStart, recordingSource, type Recording } from '../replay/player/parts.ts';
+import type { ReplayFilter } from '../replay/player/read-events.ts';
 import { INTERACTIVE_MAX_IDLE_MS, type Speed } from '../replay/player/speed.ts';
 import { nodeScheduler } from '../replay/adapters/node-scheduler.ts';
 
 export interface ReplayRelayOptions {
-  dbPath: string;
+  recording: Recording;
   filter: ReplayFilter;
   speed: Speed;
   /** http (host, port, origins, token, limits) and health thresholds. */
@@ -39,18 +40,19 @@ export interface ReplayRelay {
   close(): Promise<void>;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+/** The file the HTTP API (/api/*, /snapshot.sqlite) reads: the recording's last part, when it is a file. */
+function servedFile(rec: Recording): string | undefined {
+  const last = rec.parts.at(-1);
+  return last && (!last.entry || last.entry.open) ? last.name : undefined;
+}
+
+/** Bytes on disk: closed segments as catalogued, files as they are now. */
+const recordingBytes = (rec: Recording): number =>
+  rec.parts.reduce((sum, p) => sum + (p.entry && !p.entry.open ? p.entry.bytes : statSync(p.name).size), 0);
 
 export async function startReplayRelay(opts: ReplayRelayOptions): Promise<ReplayRelay> {
-  const { logger } = opts;
-  const db = openRecordingFile(opts.dbPath);
-  let firstSeq: number | null = null;
-  for (const e of readEvents(db, opts.filter)) {
-    firstSeq = e.seq;
-    break;
-  }
-  const metricsConfig = recordedMetricsConfig(db, firstSeq);
+  const { logger, recording } = opts;
+  const metricsConfig = metricsConfigAtStart(recording, opts.filter);
   const telemetry = createTelemetry();
   const startedAt = Date.now();
   /** Wall time of the last event replayed per exchange: the replay's "feeds" for /health. */
@@ -71,7 +73,7 @@ export async function startReplayRelay(opts: ReplayRelayOptions): Promise<Replay
     openGaps: 0,
     writerLagMs: 0,
     lastWriteError: null,
-    dbBytes: statSync(opts.dbPath).size,
+    dbBytes: recordingBytes(recording),
     diskFreeBytes: null,
     alertDelivery: { pending: 0, failed: 0, lastError: null },
   });
@@ -81,7 +83,8 @@ export async function startReplayRelay(opts: ReplayRelayOptions): Promise<Replay
     telemetry,
     logger,
     version: VERSION,
-    dbPath: opts.dbPath,
+    // A folder without a hot database has no file to serve: the API then answers "unavailable".
+    dbPath: servedFile(recording) ?? join(recording.name, 'no-hot-database.db'),
     healthInput,
   });
 
@@ -98,7 +101,7 @@ export async function startReplayRelay(opts: ReplayRelayOptions): Promise<Replay
     outputs = [];
   };
   const player = createReplayPlayer({
-    open: dbSource(db, opts.filter),
+    open: recordingSource(recording, opts.filter),
     scheduler: nodeScheduler(async () => flush()),
     speed: opts.speed,
     maxIdleMs: INTERACTIVE_MAX_IDLE_MS,
@@ -131,7 +134,6 @@ export async function startReplayRelay(opts: ReplayRelayOptions): Promise<Replay
       await finished.catch(() => undefined);
       await server.close();
       telemetry.stop();
-      db.close();
     },
   };
 }

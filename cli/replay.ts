@@ -9,24 +9,21 @@ import { parseCommand, portOption } from './kit.ts';
 import { FbError, hasErrorCode } from '../core/errors.ts';
 import { createLogger } from './logger.ts';
 import { loadConfig } from '../collector/config.ts';
-import type { NodeDb } from '../replay/adapters/node-sqlite.ts';
-import { openRecordingFile } from '../replay/adapters/recording-file.ts';
 import type { RecordedEvent } from '../core/events.ts';
 import { silentLogger } from '../core/log.ts';
 import { createMetricsEngine } from '../core/metrics/engine.ts';
 import { createReplayPlayer } from '../replay/player/player.ts';
-import { dbSource, readEvents } from '../replay/player/read-events.ts';
-import { recordedMetricsConfig } from '../replay/player/recorded-metrics-config.ts';
+import { metricsConfigAtStart, recordingSource, type Recording } from '../replay/player/parts.ts';
 import { INTERACTIVE_MAX_IDLE_MS, parseSpeed, type Speed } from '../replay/player/speed.ts';
 import { nodeScheduler } from '../replay/adapters/node-scheduler.ts';
-import { dbOption, FILTER_OPTIONS, filterOptions } from './replay-options.ts';
+import { FILTER_OPTIONS, filterOptions, recordingOption } from './replay-options.ts';
 import { startReplayRelay } from './replay-relay.ts';
 
 const SPEC = {
   usage:
-    'futuresboard replay --db <file> [--from <time>] [--to <time>] [--markets <list>] [--kinds <list>] [--speed <1|10|100|max>] [--alerts | --relay [--port <n>]]',
+    'futuresboard replay (--db <file> | --recordings <dir>) [--from <time>] [--to <time>] [--markets <list>] [--kinds <list>] [--speed <1|10|100|max>] [--alerts | --relay [--port <n>]]',
   summary:
-    'Replay a recorded session in receipt order. Prints one JSON event per line, or with --alerts one computed alert per line, ' +
+    'Replay a recorded session (one file, or a recordings folder as one stream) in receipt order. Prints one JSON event per line, or with --alerts one computed alert per line, ' +
     'or with --relay serves the events ' +
     '(and the metrics and alerts computed from them) on the live relay protocol until Ctrl-C.',
   options: {
@@ -82,7 +79,7 @@ export async function runReplay(
   const args = parseCommand(argv, SPEC, (s) => void io.stdout.write(s + '\n'));
   if (!args) return 0;
   const v = args.values;
-  const dbPath = dbOption(v);
+  const recording = recordingOption(v);
   const filter = filterOptions(v);
   if (v.relay) {
     if (v.alerts)
@@ -92,42 +89,37 @@ export async function runReplay(
       );
     const config = loadConfig({ path: v.config as string | undefined });
     config.http.port = portOption(v, 'port', config.http.port);
-    return serveRelay({ dbPath, filter, speed: speedOption(v.speed, 1), config, io });
+    return serveRelay({ recording, filter, speed: speedOption(v.speed, 1), config, io });
   }
   if (v.port !== undefined || v.config !== undefined)
     throw new FbError('E_USAGE', '--port and --config only apply with --relay');
   // Metrics need every kind of event: alerts from a subset would differ from what live computed.
   if (v.alerts && filter.kinds)
     throw new FbError('E_USAGE', '--alerts computes alerts from every event kind: drop --kinds');
-  return printEvents(dbPath, filter, speedOption(v.speed, 'max'), io, v.alerts === true);
+  return printEvents(recording, filter, speedOption(v.speed, 'max'), io, v.alerts === true);
 }
 
 /** One JSON line per event, or per alert the metrics engine computes (configured as at the first event). */
 function eventPrinter(
-  db: NodeDb,
+  recording: Recording,
   filter: ReturnType<typeof filterOptions>,
   alerts: boolean,
 ): (e: RecordedEvent) => string[] {
   if (!alerts) return (e) => [JSON.stringify(e)];
-  let firstSeq: number | null = null;
-  for (const e of readEvents(db, filter)) {
-    firstSeq = e.seq;
-    break;
-  }
-  const engine = createMetricsEngine(recordedMetricsConfig(db, firstSeq), { logger: silentLogger });
+  // One engine for the whole stream: its state carries over from one segment to the next.
+  const engine = createMetricsEngine(metricsConfigAtStart(recording, filter), { logger: silentLogger });
   return (e) => engine.onEvent(e)?.alerts.map((a) => JSON.stringify(a)) ?? [];
 }
 
 /** Print JSON lines; output is flushed at each of the player's pauses, respecting backpressure. */
 async function printEvents(
-  dbPath: string,
+  recording: Recording,
   filter: ReturnType<typeof filterOptions>,
   speed: Speed,
   io: ReplayIo,
   alerts: boolean,
 ): Promise<number> {
-  const db = openRecordingFile(dbPath);
-  const print = eventPrinter(db, filter, alerts);
+  const print = eventPrinter(recording, filter, alerts);
   let lines: string[] = [];
   let broken = false;
   const flush = async () => {
@@ -137,7 +129,7 @@ async function printEvents(
     if (!ok) await writable(io.stdout);
   };
   const player = createReplayPlayer({
-    open: dbSource(db, filter),
+    open: recordingSource(recording, filter),
     scheduler: nodeScheduler(flush),
     speed,
     maxIdleMs: INTERACTIVE_MAX_IDLE_MS,
@@ -150,12 +142,8 @@ async function printEvents(
     broken = true;
     player.stop();
   });
-  try {
-    await player.run((e) => lines.push(...print(e)));
-    await flush();
-  } finally {
-    db.close();
-  }
+  await player.run((e) => lines.push(...print(e)));
+  await flush();
   if (failure) throw failure;
   return 0;
 }
@@ -176,7 +164,7 @@ function writable(out: NodeJS.WritableStream): Promise<void> {
 }
 
 async function serveRelay(opts: {
-  dbPath: string;
+  recording: Recording;
   filter: ReturnType<typeof filterOptions>;
   speed: Speed;
   config: ReturnType<typeof loadConfig>;
@@ -184,14 +172,14 @@ async function serveRelay(opts: {
 }): Promise<number> {
   const logger = createLogger('replay');
   const relay = await startReplayRelay({
-    dbPath: opts.dbPath,
+    recording: opts.recording,
     filter: opts.filter,
     speed: opts.speed,
     config: opts.config,
     logger,
   });
   opts.io.stderr.write(
-    `replaying ${opts.dbPath} at ${opts.speed === 'max' ? 'max speed' : `${opts.speed}×`} on ws://${opts.config.http.host}:${relay.port}/ (Ctrl-C to stop)\n`,
+    `replaying ${opts.recording.name} at ${opts.speed === 'max' ? 'max speed' : `${opts.speed}×`} on ws://${opts.config.http.host}:${relay.port}/ (Ctrl-C to stop)\n`,
   );
   relay.finished.then(
     (s) =>

@@ -10,6 +10,7 @@ import type { Logger } from '../core/log.ts';
 import { wrapNodeDb } from '../replay/adapters/node-sqlite.ts';
 import { createAlertSink, type AlertSink } from './alerts/sink.ts';
 import type { Config } from './config.ts';
+import { SEGMENT_MS } from './config/schema.ts';
 import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { ADAPTERS } from './exchanges/index.ts';
 import type { FeedPlan } from './exchanges/types.ts';
@@ -21,9 +22,11 @@ import { LatestRestBodies } from './feed/rest-bodies.ts';
 import { restartGapsFirst } from './feed/restart-gaps.ts';
 import { RestPoller } from './feed/rest-poller.ts';
 import { openStore } from './store/open.ts';
+import { SegmentStore, type StoreStatus } from './store/segments/store.ts';
 import { saveMarkets } from './store/markets.ts';
 import { EventWriter } from './store/writer.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
+import { VERSION } from './version.ts';
 
 export interface DaemonOptions {
   config: Config;
@@ -45,6 +48,8 @@ export interface Collector {
   restErrors(): Record<string, string | null>;
   /** Where the plans do less than usual (fewer ratio polls at scale), one line each; listed in /health. */
   planNotes: string[];
+  /** The recordings folder's state (null without store.dir: one database file). */
+  store(): StoreStatus | null;
   /** Stop the feeds and commit the last batch (the database stays open for readers). */
   stop(): Promise<void>;
   /** Release the database; after stop() and after everything that reads it. */
@@ -62,6 +67,28 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   const startedAt = now();
   const telemetry = createTelemetry();
   const db = openStore(config.db, now);
+  let segments: SegmentStore | null = null;
+  try {
+    // Finishes what a crash left of a rollover before the first new row is written.
+    segments = config.store.dir
+      ? new SegmentStore({
+          db,
+          hotPath: config.db,
+          dir: config.store.dir,
+          segment: config.store.segment,
+          periodMs: SEGMENT_MS[config.store.segment],
+          maxAgeMs: config.store.retain.maxAge,
+          maxBytes: config.store.retain.maxBytes,
+          codeVersion: VERSION,
+          purgeRows: 4 * config.writer.flushRows,
+          logger,
+          now,
+        })
+      : null;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const sink = createAlertSink({ db: wrapNodeDb(db), targets: config.webhooks, fetch, now, logger });
   telemetry.setAlertDeliveryStats(() => sink.stats(now() - RECENT_FAILURE_MS));
   const metrics = createLiveMetrics(db, config.metrics, logger, now, (ids) => sink.enqueue(ids));
@@ -78,6 +105,8 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     },
     onBatchTimed: (s) => telemetry.writeBatch.observe(s),
     onDropGap: (gap) => telemetry.gaps.inc({ exchange: gap.exchange, cause: gap.cause }),
+    periods: segments?.periods,
+    seqFloor: segments?.seqFloor,
   });
   telemetry.setWriterLagSource(() => writer.lagMs());
   writer.onCommit((batch) => {
@@ -112,8 +141,15 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     instruments,
   }));
   const raw = config.raw
-    ? new RawRecorder(config.raw, { note: 'futuresboard collect --raw', feeds }, (what, err) =>
-        logger.error({ path: config.raw, err: err?.message }, what),
+    ? new RawRecorder(
+        config.raw,
+        { note: 'futuresboard collect --raw', feeds },
+        {
+          // Rotated with the store's segments (also without store.dir: one file must not grow forever).
+          periodMs: SEGMENT_MS[config.store.segment],
+          onProblem: (what, err) => logger.error({ path: config.raw, err: err?.message }, what),
+          now,
+        },
       )
     : null;
   const toWriter = restartGapsFirst(db, feeds, (e, stream) => {
@@ -168,6 +204,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     }
   }
   sink.start();
+  segments?.start(writer);
   let stopped = false;
   // New connections per exchange are spaced out: OKX allows 3 per second per IP, Bybit 500 per 5 minutes.
   const opened = new Map<ExchangeId, number>();
@@ -200,6 +237,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     feeds: () => connections.map((c) => c.status()),
     restErrors: () => Object.fromEntries([...pollers].map(([id, p]) => [id, p.lastError])),
     planNotes: planned.flatMap(({ plan }) => plan.notes ?? []),
+    store: () => segments?.status() ?? null,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -209,6 +247,8 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
         writer.close();
         logger.info({ rows: writer.committedRows }, 'collector stopped; last batch committed');
       } finally {
+        // A close in flight may finish; the next start redoes any that did not.
+        await segments?.stop();
         await sink.stop();
         await raw?.close();
       }

@@ -2,14 +2,17 @@
  * The running system behind `collect` and `demo`: the collector plus everything that consumes
  * its committed batches (relay/HTTP server, metrics and alerts), started and stopped in order.
  */
-import { existsSync, readFileSync, statSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../core/log.ts';
 import type { Config } from './config.ts';
 import { RECENT_FAILURE_MS, startCollector, type Collector } from './collector.ts';
 import type { HealthInput } from './relay/health.ts';
+import type { StorageFacts } from './telemetry.ts';
 import type { RelayTuning } from './relay/relay.ts';
 import { startDaemonServer, type DaemonServer } from './relay/server.ts';
+import { fileBytes, freeDiskBytes } from './store/segments/disk.ts';
+import { storeHealth } from './store/segments/store-health.ts';
+import { VERSION } from './version.ts';
 
 export interface Service {
   collector: Collector;
@@ -19,27 +22,19 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-
-function fileBytes(path: string): number {
-  let n = 0;
-  for (const p of [path, `${path}-wal`]) if (existsSync(p)) n += statSync(p).size;
-  return n;
-}
-
-function diskFree(path: string): number | null {
-  try {
-    const s = statfsSync(dirname(path));
-    return s.bavail * s.bsize;
-  } catch {
-    return null;
-  }
-}
-
 /** Webhook health: failures that are current (retrying) or recent (given up within the hour). */
 function deliveryHealth(collector: Collector, now: () => number): HealthInput['alertDelivery'] {
   const s = collector.alerts.stats(now() - RECENT_FAILURE_MS);
   return { pending: s.pending, failed: s.failing, lastError: s.failing ? s.lastError : null };
+}
+
+/** Free disk and the recordings folder, for /health and /metrics alike. */
+function storageOf(collector: Collector): StorageFacts {
+  const status = collector.store();
+  const store = status && storeHealth(status, collector.dbPath);
+  // The tighter of the two filesystems, when the hot database lives outside the recordings folder.
+  const free = [freeDiskBytes(dirname(collector.dbPath)), store?.diskFreeBytes ?? null].filter((n) => n !== null);
+  return { diskFreeBytes: free.length ? Math.min(...free) : null, store };
 }
 
 export function healthInputOf(collector: Collector, now: () => number): HealthInput {
@@ -54,7 +49,7 @@ export function healthInputOf(collector: Collector, now: () => number): HealthIn
     writerLagMs: collector.writer.lagMs(),
     lastWriteError: collector.writer.lastError?.message ?? null,
     dbBytes: fileBytes(collector.dbPath),
-    diskFreeBytes: diskFree(collector.dbPath),
+    ...storageOf(collector),
     alertDelivery: deliveryHealth(collector, now),
     notes: collector.planNotes,
   };
@@ -71,6 +66,7 @@ export interface ServiceOptions {
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const now = opts.now ?? Date.now;
   const collector = await startCollector(opts);
+  collector.telemetry.setStorageSource(() => storageOf(collector));
   let server: DaemonServer;
   try {
     server = await startDaemonServer({

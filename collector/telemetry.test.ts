@@ -51,6 +51,21 @@ describe('telemetry', () => {
     telemetry.relayDrops.inc({ reason: 'slow' });
     telemetry.setWriterLagSource(() => 12);
     telemetry.setAlertDeliveryStats(() => ({ pending: 1, failed: 0, delivered: 3, failing: 0 }));
+    telemetry.setStorageSource(() => ({
+      diskFreeBytes: 5e9,
+      store: {
+        dir: 'rec',
+        segments: 2,
+        closedBytes: 1000,
+        hotBytes: 4096,
+        oldestFrom: 0,
+        newestTo: 1,
+        pins: 0,
+        closing: 0,
+        diskFreeBytes: 5e9,
+        error: null,
+      },
+    }));
     const lint = spawnSync('promtool', ['check', 'metrics'], {
       input: await telemetry.registry.metrics(),
       encoding: 'utf8',

@@ -3,7 +3,14 @@
  * tests can run several daemons in one process. Every name is prefixed `futuresboard_`.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { StoreHealth } from '../core/health.ts';
 import { watchEventLoopDelay, type EventLoopDelay } from './event-loop-delay.ts';
+
+/** What /metrics shows of the disk: the same figures as /health. */
+export interface StorageFacts {
+  diskFreeBytes: number | null;
+  store: StoreHealth | null;
+}
 
 /** `eventLoopWindowMs`: how often the event-loop delay figures roll over (tests shorten it). */
 export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
@@ -14,6 +21,7 @@ export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
   type DeliveryStats = { pending: number; failed: number; delivered: number; failing: number };
   let deliveryStats: (() => DeliveryStats) | null = null;
   let writerLagMs: (() => number) | null = null;
+  let storage: (() => StorageFacts) | null = null;
 
   const t = {
     registry,
@@ -24,6 +32,10 @@ export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
     /** The daemon's writer reports its lag here; read at each scrape. */
     setWriterLagSource(source: () => number) {
       writerLagMs = source;
+    },
+    /** The daemon reports free disk and the recordings folder here; read at each scrape. */
+    setStorageSource(source: () => StorageFacts) {
+      storage = source;
     },
     events: new Counter({
       name: 'futuresboard_events_total',
@@ -91,6 +103,36 @@ export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
       registers: r,
       collect() {
         if (writerLagMs) this.set(writerLagMs() / 1000);
+      },
+    }),
+    diskFree: new Gauge({
+      name: 'futuresboard_disk_free_bytes',
+      help: 'Free disk on the filesystem of the database or recordings folder, whichever has less',
+      registers: r,
+      collect() {
+        const free = storage?.().diskFreeBytes;
+        if (free !== null && free !== undefined) this.set(free);
+      },
+    }),
+    storeBytes: new Gauge({
+      name: 'futuresboard_store_bytes',
+      help: 'Bytes of the recordings folder: closed segments (compressed) and the hot database',
+      labelNames: ['part'],
+      registers: r,
+      collect() {
+        const store = storage?.().store;
+        if (!store) return;
+        this.set({ part: 'closed' }, store.closedBytes);
+        this.set({ part: 'hot' }, store.hotBytes);
+      },
+    }),
+    storeSegments: new Gauge({
+      name: 'futuresboard_store_segments',
+      help: 'Closed segments in the recordings catalog',
+      registers: r,
+      collect() {
+        const store = storage?.().store;
+        if (store) this.set(store.segments);
       },
     }),
     relayClients: new Gauge({

@@ -2,12 +2,18 @@
  * What the recorded database holds, read READ-ONLY: rows per table, gaps, alerts by tier with
  * their hit rate, and the average |z| of the metrics. A missing file or table is not an error:
  * a fresh checkout has no database, and metrics/alerts tables only exist once those modules ran.
+ *
+ * With a recordings folder (config store.dir) the database is its hot part: closed segments are
+ * counted from the catalog, and the hot rows already closed (awaiting purge) are left out, so the
+ * event rows and gaps cover the whole recording and do not drop when a segment closes.
  */
 import { existsSync, statSync } from 'node:fs';
+import { hasCatalog, readCatalog } from '../replay/adapters/catalog-file.ts';
 import type { NodeDb } from '../replay/adapters/node-sqlite.ts';
 import { openRecordingFile } from '../replay/adapters/recording-file.ts';
 import { hitStats, type AlertOutcome } from '../core/metrics/alert-stats.ts';
 import { schemaVersion } from '../core/migrations.ts';
+import { catalogMaxSeq, type Catalog, type SegmentEntry } from '../core/catalog.ts';
 import { EVENT_TABLES } from '../core/tables.ts';
 
 /** Market-data tables of migration 001: always reported (0 when absent). */
@@ -26,6 +32,20 @@ export interface HitRate {
   pct: number | null;
 }
 
+/** The closed segments of a recordings folder, from its catalog. */
+export interface RecordingsStats {
+  /** The configured folder (as the user wrote it). */
+  path: string;
+  segments: number;
+  /** Compressed bytes of the closed segments. */
+  bytes: number;
+  events: number;
+  /** Period covered by the closed segments, epoch ms (null when none). */
+  from: number | null;
+  to: number | null;
+  pins: number;
+}
+
 export interface DatabaseStats {
   /** The configured path (as the user wrote it). */
   path: string;
@@ -39,13 +59,26 @@ export interface DatabaseStats {
   gapsSince: number | null;
   alerts: { byTier: Record<string, number>; hitRate: Record<Horizon, HitRate> } | null;
   metrics: { avgAbsZ: number | null } | null;
+  /** The recordings folder, when the collector writes one (null without store.dir or catalog). */
+  recordings: RecordingsStats | null;
   /** Things that could not be read, for the diagnostics section. */
   problems: string[];
 }
 
 const fileBytes = (p: string) => (existsSync(p) ? statSync(p).size : 0);
 
-export function readDatabaseStats(file: string, label: string, since: number | null): DatabaseStats {
+/** A recordings folder to count in: `dir` as opened, `label` as configured. */
+export interface RecordingsFolder {
+  dir: string;
+  label: string;
+}
+
+export function readDatabaseStats(
+  file: string,
+  label: string,
+  since: number | null,
+  folder: RecordingsFolder | null = null,
+): DatabaseStats {
   const stats: DatabaseStats = {
     path: label,
     exists: existsSync(file),
@@ -56,8 +89,11 @@ export function readDatabaseStats(file: string, label: string, since: number | n
     gapsSince: since === null ? null : 0,
     alerts: null,
     metrics: null,
+    recordings: null,
     problems: [],
   };
+  const closed = folder ? closedSegments(folder, stats) : null;
+  if (closed) addClosed(closed, stats, since);
   if (!stats.exists) return stats;
   let db: NodeDb;
   try {
@@ -68,7 +104,7 @@ export function readDatabaseStats(file: string, label: string, since: number | n
     return stats;
   }
   try {
-    collect(db, stats, since);
+    collect(db, stats, since, closed ? catalogMaxSeq(closed) : 0);
   } catch (err) {
     stats.problems.push(`cannot read ${label}: ${(err as Error).message}`);
   } finally {
@@ -77,19 +113,58 @@ export function readDatabaseStats(file: string, label: string, since: number | n
   return stats;
 }
 
-function collect(db: NodeDb, stats: DatabaseStats, since: number | null): void {
+/** The catalog of `folder` (recorded in `stats`), or null when it has none or it cannot be read. */
+function closedSegments(folder: RecordingsFolder, stats: DatabaseStats): Catalog | null {
+  if (!hasCatalog(folder.dir)) return null;
+  let catalog: Catalog;
+  try {
+    catalog = readCatalog(folder.dir);
+  } catch (err) {
+    stats.problems.push((err as Error).message);
+    return null;
+  }
+  const closed = catalog.segments.filter((s) => !s.open);
+  const sum = (f: (s: SegmentEntry) => number) => closed.reduce((n, s) => n + f(s), 0);
+  stats.recordings = {
+    path: folder.label,
+    segments: closed.length,
+    bytes: sum((s) => s.bytes),
+    events: sum((s) => s.events),
+    from: closed.length ? Math.min(...closed.map((s) => s.from)) : null,
+    to: closed.length ? Math.max(...closed.map((s) => s.to)) : null,
+    pins: catalog.pins.length,
+  };
+  return { ...catalog, segments: closed };
+}
+
+/** The closed segments' events per table and gaps; a segment ending after `since` counts whole. */
+function addClosed(closed: Catalog, stats: DatabaseStats, since: number | null): void {
+  for (const s of closed.segments) {
+    for (const t of EVENT_TABLES) stats.rows[t.table] += s.kinds[t.kind] ?? 0;
+    if (stats.gapsSince !== null && since !== null && s.to > since) stats.gapsSince += s.kinds.gap ?? 0;
+  }
+  stats.gapsTotal = stats.rows.gaps;
+}
+
+/** `floor`: the highest seq already in a closed segment; hot rows up to it are not counted twice. */
+function collect(db: NodeDb, stats: DatabaseStats, since: number | null, floor: number): void {
   const tables = new Set(
-    db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name),
+    db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").map((r) => r.name),
   );
   stats.schemaVersion = schemaVersion(db);
-  for (const t of [...MARKET_TABLES, ...DERIVED_TABLES])
-    if (tables.has(t)) stats.rows[t] = Number(db.all<{ n: number }>(`SELECT count(*) AS n FROM "${t}"`)[0].n);
+  const count = (sql: string, params: number[] = []) => Number(db.all<{ n: number }>(sql, params)[0].n);
+  for (const t of MARKET_TABLES)
+    if (tables.has(t))
+      stats.rows[t] +=
+        t === 'markets'
+          ? count('SELECT count(*) AS n FROM markets')
+          : count(`SELECT count(*) AS n FROM "${t}" WHERE seq > ?`, [floor]);
+  for (const t of DERIVED_TABLES) if (tables.has(t)) stats.rows[t] = count(`SELECT count(*) AS n FROM "${t}"`);
   if (tables.has('gaps')) {
     stats.gapsTotal = stats.rows.gaps;
     if (since !== null)
-      stats.gapsSince = Number(
-        db.all<{ n: number }>('SELECT count(*) AS n FROM gaps WHERE local_ts > ?', [since])[0].n,
-      );
+      stats.gapsSince =
+        (stats.gapsSince ?? 0) + count('SELECT count(*) AS n FROM gaps WHERE seq > ? AND local_ts > ?', [floor, since]);
   }
   // A file from another build may lack a column: a query that fails is reported, not fatal.
   const optional = (what: string, fn: () => void) => {

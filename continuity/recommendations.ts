@@ -53,7 +53,7 @@ export function recommend(s: Snapshot, t: Thresholds): string[] {
     const ratio = s.disk.freeBytes / s.disk.totalBytes;
     if (s.disk.freeBytes < t.minFreeDiskBytes || ratio < t.minFreeDiskRatio)
       out.push(
-        `Disk nearly full: ${fmtBytes(s.disk.freeBytes)} free of ${fmtBytes(s.disk.totalBytes)} (${fmtPct(100 * ratio)}). Export and remove old recordings from data/.`,
+        `Disk nearly full: ${fmtBytes(s.disk.freeBytes)} free of ${fmtBytes(s.disk.totalBytes)} (${fmtPct(100 * ratio)}). Lower store.retain (maxAge, maxBytes) or run \`futuresboard recordings prune\`, after pinning or exporting what you want to keep.`,
       );
   }
 

@@ -140,6 +140,7 @@ function healthy(): Snapshot {
       gapsSince: 0,
       alerts: null,
       metrics: null,
+      recordings: null,
       problems: [],
     },
     growth: { trades: 5 },

@@ -64,9 +64,23 @@ function backendSummary(s: Snapshot): string {
         ? `${db.path}, ${fmtBytes(db.bytes)}, schema version ${db.schemaVersion ?? 'n/a'}`
         : `${db.path} (not created yet)`,
     ],
+    ...recordingsRow(db.recordings),
     ['Disk free', s.disk ? `${fmtBytes(s.disk.freeBytes)} of ${fmtBytes(s.disk.totalBytes)}` : 'n/a'],
   ];
   return mdTable(['Item', 'Value'], rows);
+}
+
+/** The closed segments of a recordings folder, when the collector writes one. */
+function recordingsRow(r: Snapshot['database']['recordings']): [string, string][] {
+  if (!r) return [];
+  const period =
+    r.from === null || r.to === null ? '' : `, ${new Date(r.from).toISOString()} to ${new Date(r.to).toISOString()}`;
+  return [
+    [
+      'Recordings',
+      `${r.path}: ${fmtInt(r.segments)} closed segments, ${fmtBytes(r.bytes)}, ${fmtInt(r.events)} events${period}, ${r.pins} pinned`,
+    ],
+  ];
 }
 
 function kpis(s: Snapshot): string {

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations } from '../collector/store/migrations.ts';
 import { openNodeDb, type NodeDb } from '../replay/adapters/node-sqlite.ts';
+import type { RecordedEvent } from '../core/events.ts';
+import type { AlertTier } from '../core/metrics/types.ts';
 import { migrate } from '../core/migrations.ts';
+import { alertRecord, metricRow, writeEvents, writeMetricsAndAlerts } from '../test/helpers/write-recording.ts';
 import { closedPort, healthServer, removeDir, run, tempDir, writeProjectFiles } from './test-support.ts';
 
 const T0 = Date.UTC(2025, 5, 13, 12, 0, 0);
@@ -20,37 +23,70 @@ afterEach(() => removeDir(dir));
 const readState = () => JSON.parse(readFileSync(join(dir, 'data/continuity_state.json'), 'utf8'));
 
 let seq = 0;
-/** A recorded database made by the real migrations, with trades and gaps appended. */
+/** A recorded database made by the real migrations, with trades and gaps appended by the collector's inserter. */
 function recordDatabase(file: string, t: { trades: number; gapsAt: number[] }) {
   const db = openNodeDb(file);
   migrate(db, loadMigrations(), () => T0);
-  for (let i = 0; i < t.trades; i++)
-    db.run(
-      "INSERT INTO trades VALUES (?, 'binance-usdm', 'BTCUSDT', 'BTC/USDT:USDT', ?, ?, ?, '64000.10', '0.002', 'buy')",
-      [++seq, T0, T0, `t${seq}`],
-    );
-  for (const at of t.gapsAt)
-    db.run(
-      "INSERT INTO gaps VALUES (?, 'okx-swap', 'BTC-USDT-SWAP', 'BTC/USDT:USDT', ?, ?, 'public', ?, ?, NULL, NULL, 'disconnect')",
-      [++seq, at, at, at - 5000, at],
-    );
+  const trades = Array.from(
+    { length: t.trades },
+    (): RecordedEvent => ({
+      seq: ++seq,
+      kind: 'trade',
+      exchange: 'binance-usdm',
+      symbol: 'BTCUSDT',
+      market: 'BTC/USDT:USDT',
+      ts: T0,
+      local_ts: T0,
+      id: `t${seq}`,
+      price: '64000.10',
+      qty: '0.002',
+      side: 'buy',
+    }),
+  );
+  const gaps = t.gapsAt.map(
+    (at): RecordedEvent => ({
+      seq: ++seq,
+      kind: 'gap',
+      exchange: 'okx-swap',
+      symbol: 'BTC-USDT-SWAP',
+      market: 'BTC/USDT:USDT',
+      ts: at,
+      local_ts: at,
+      stream: 'public',
+      start_ts: at - 5000,
+      end_ts: at,
+      seq_before: null,
+      seq_after: null,
+      cause: 'disconnect',
+    }),
+  );
+  writeEvents(db.raw, [...trades, ...gaps]);
   db.close();
 }
 
 function addMetric(db: NodeDb, zMax: number | null) {
-  db.run(
-    `INSERT INTO metrics (exchange, symbol, market, bucket_ts, local_ts, seq, warmup, volume, quote_volume, cvd, liq_long_usd, liq_short_usd, regime, z_max, z, timeframes)
-     VALUES ('binance-usdm', 'BTCUSDT', 'BTC/USDT:USDT', ?, ?, ?, 0, 1, 64000, 0, 0, 0, 'neutral', ?, '{}', '{}')`,
-    [T0 + seq * MIN, T0, ++seq, zMax],
-  );
+  const metric = metricRow({
+    bucket_ts: T0 + seq * MIN,
+    local_ts: T0,
+    seq: ++seq,
+    volume: 1,
+    quote_volume: 64000,
+    z_max: zMax,
+  });
+  writeMetricsAndAlerts(db.raw, { metrics: [metric] });
 }
 
-function addAlert(db: NodeDb, tier: number, direction: 'up' | 'down', r5: number | null, r15: number | null) {
-  db.run(
-    `INSERT INTO alerts (exchange, symbol, market, local_ts, seq, bucket_ts, tier, rule, direction, value, threshold, inputs, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m)
-     VALUES ('binance-usdm', 'BTCUSDT', 'BTC/USDT:USDT', ?, ?, ?, ?, 'z', ?, 3, 2, '{}', ?, ?, NULL)`,
-    [T0, ++seq, T0 + seq * MIN, tier, direction, r5, r15],
-  );
+function addAlert(db: NodeDb, tier: AlertTier, direction: 'up' | 'down', r5: number | null, r15: number | null) {
+  const alert = alertRecord({
+    local_ts: T0,
+    seq: ++seq,
+    bucket_ts: T0 + seq * MIN,
+    tier,
+    direction,
+    fwd_ret_5m: r5,
+    fwd_ret_15m: r15,
+  });
+  writeMetricsAndAlerts(db.raw, { alerts: [alert] });
 }
 
 /** Shaped like the daemon's /health (collector/relay/health.ts), plus fields it may add later. */

@@ -27,8 +27,15 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<ContinuitySta
   const prev = previous?.snapshot ?? null;
   const health = await fetchHealth(healthUrl(config.http.host, config.http.port), { token: config.http.token });
   const timeMs = opts.now();
-  const dbFile = isAbsolute(config.db) ? config.db : resolve(root, config.db);
-  const database = readDatabaseStats(dbFile, config.db, prev?.timeMs ?? null);
+  const inRoot = (path: string) => (isAbsolute(path) ? path : resolve(root, path));
+  const dbFile = inRoot(config.db);
+  const store = config.store.dir;
+  const database = readDatabaseStats(
+    dbFile,
+    config.db,
+    prev?.timeMs ?? null,
+    store === null ? null : { dir: inRoot(store), label: store },
+  );
   const feeds = (health.running ? health.feeds : []).map((f) => ({
     ...f,
     live: isLive(f.lastMessageAgeMs, config.health.staleMs),

@@ -65,6 +65,21 @@ export const ERROR_CODES = {
     meaning: 'the database was written by a newer futuresboard (higher schema version)',
     fix: 'upgrade futuresboard to open it',
   },
+  E_CATALOG: {
+    kind: 'input',
+    meaning: 'a recordings folder has no readable catalog.json, or a segment differs from it',
+    fix: 'run `futuresboard recordings verify --recordings <dir>`; restore the folder from a backup',
+  },
+  E_V1_RECORDING: {
+    kind: 'input',
+    meaning: 'a writer was given a recording in the old (v1) schema',
+    fix: 'convert it with `futuresboard migrate --db <old> --out <dir>`, or record into a new file',
+  },
+  E_MIGRATE: {
+    kind: 'input',
+    meaning: 'migrate was given no v1 recording with events, or an --out folder that already holds one',
+    fix: 'give a v1 recording (schema version 1 or 2) and a new or empty --out folder',
+  },
   E_BAD_MIGRATION: {
     kind: 'runtime',
     meaning: 'a migration file is misnamed or the numbering has a hole',
@@ -84,6 +99,12 @@ export const ERROR_CODES = {
     kind: 'runtime',
     meaning: 'events queued at shutdown could not be written',
     fix: 'check disk space and permissions of the database folder; the message names the SQLite error',
+  },
+  E_SEGMENT_CLOSE: {
+    kind: 'runtime',
+    meaning:
+      'closing a segment failed (copy, integrity check, compression or rename); its rows stay in the hot database',
+    fix: 'nothing for one: the close is retried; if it repeats, free disk space in the recordings folder and read the logged cause',
   },
   E_SQLJS_BIGINT: {
     kind: 'runtime',

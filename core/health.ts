@@ -40,6 +40,27 @@ export interface AlertDeliveryHealth {
   lastError: string | null;
 }
 
+/** The recordings folder (config store.dir) as /health shows it; null without one. */
+export interface StoreHealth {
+  dir: string;
+  /** Closed segments in the catalog. */
+  segments: number;
+  /** Their compressed bytes. */
+  closedBytes: number;
+  /** The hot database with its WAL. */
+  hotBytes: number;
+  /** Period start of the oldest closed segment and end of the newest, epoch ms (null when none). */
+  oldestFrom: number | null;
+  newestTo: number | null;
+  pins: number;
+  /** Periods ended whose segment is not catalogued yet (being closed, or waiting for a retry). */
+  closing: number;
+  /** Free bytes on the folder's filesystem (null when unreadable). */
+  diskFreeBytes: number | null;
+  /** Why the catalog cannot be read or the last segment close failed; null when fine. */
+  error: string | null;
+}
+
 export interface HealthReport {
   status: HealthStatus;
   reasons: string[];
@@ -47,7 +68,9 @@ export interface HealthReport {
   openGaps: number;
   writerLagMs: number;
   dbBytes: number;
+  /** Free bytes on the fullest filesystem the database and the store write to. */
   diskFreeBytes: number | null;
+  store: StoreHealth | null;
   alertDelivery: AlertDeliveryHealth;
   notes: string[];
   uptimeS: number;

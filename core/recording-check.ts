@@ -87,7 +87,8 @@ function someOf(names: readonly string[]): string {
 
 /**
  * Judge the tables and schema version of an open database; returns its schema version. Only
- * reads: safe on a file that is then refused.
+ * reads: safe on a file that is then refused. The event tables are tables in a v1 file and
+ * views over the compact tables in a v2 file: either counts.
  */
 export function checkRecordingSchema(
   db: Db,
@@ -100,7 +101,7 @@ export function checkRecordingSchema(
     tables = new Set(
       db
         .all<{ name: string }>(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+          "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
         )
         .map((r) => r.name),
     );

@@ -10,12 +10,13 @@ import { openNodeDb } from '../replay/adapters/node-sqlite.ts';
 import { fixtureEvents } from '../test/replay/make-fixture-db.ts';
 import { migrate } from './migrations.ts';
 import { COMMON_COLUMNS, EVENT_TABLES, type Column } from './tables.ts';
+import { COMPACT_TABLES, compactColumnNames } from './compact-tables.ts';
 
 const allColumns = (t: (typeof EVENT_TABLES)[number]): Column[] => [...COMMON_COLUMNS, ...t.columns];
 
-describe('the event tables against the migrated schema', () => {
+describe('the v1 event tables against the v1 schema (migrations 1 and 2)', () => {
   const db = openNodeDb(':memory:');
-  migrate(db, loadMigrations(), () => 0);
+  migrate(db, loadMigrations().slice(0, 2), () => 0);
   const columnsOf = (table: string) =>
     db.all<Column>(`SELECT name, type FROM pragma_table_info('${table}') ORDER BY cid`);
 
@@ -29,6 +30,34 @@ describe('the event tables against the migrated schema', () => {
       .map((r) => r.name);
     const eventLike = tables.filter((name) => COMMON_COLUMNS.every((c, i) => columnsOf(name)[i]?.name === c.name));
     expect(eventLike.sort()).toEqual(EVENT_TABLES.map((t) => t.table).sort());
+  });
+});
+
+describe('the v2 schema: compact tables, and views with the v1 names and columns', () => {
+  const db = openNodeDb(':memory:');
+  migrate(db, loadMigrations(), () => 0);
+  const namesOf = (table: string) =>
+    db.all<{ name: string }>(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).map((c) => c.name);
+
+  it.each(COMPACT_TABLES.map((t) => [t.table, t]))('%s has the compact registry columns, in order', (_, t) => {
+    expect(namesOf(t.table)).toEqual(compactColumnNames(t));
+  });
+
+  it.each(EVENT_TABLES.map((t) => [t.table, t]))('view %s shows the v1 columns, in order', (_, t) => {
+    const view = db.all<{ type: string }>('SELECT type FROM sqlite_master WHERE name = ?', [t.table]);
+    expect(view).toEqual([{ type: 'view' }]);
+    expect(namesOf(t.table)).toEqual(
+      t.kind === 'book_top'
+        ? [...COMMON_COLUMNS.map((c) => c.name), 'bid_price', 'bid_qty', 'ask_price', 'ask_qty', 'depth']
+        : allColumns(t).map((c) => c.name),
+    );
+  });
+
+  it('has no secondary index on an event table', () => {
+    const indexes = db.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name LIKE '%\\_rows' ESCAPE '\\'",
+    );
+    expect(indexes).toEqual([]);
   });
 });
 

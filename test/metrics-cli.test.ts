@@ -7,71 +7,22 @@ import { FbError as CliError } from '../core/errors.ts';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prepareInserter } from '../collector/store/insert.ts';
 import { loadMigrations } from '../collector/store/migrations.ts';
 import { openNodeDb } from '../replay/adapters/node-sqlite.ts';
-import type { RecordedEvent } from '../core/events.ts';
-import { silentLogger } from '../core/log.ts';
-import { resolveMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
-import { createMetricsEngine } from '../core/metrics/engine.ts';
-import { readAlerts, readMetrics, recordMetricsConfig, writeEngineOutput } from '../core/metrics/store.ts';
+import { resolveMetricsConfig } from '../core/metrics/config.ts';
+import { readAlerts, readMetrics } from '../core/metrics/store.ts';
 import { syntheticEvents } from '../core/metrics/synthetic.ts';
 import type { MetricRow } from '../core/metrics/types.ts';
 import { migrate } from '../core/migrations.ts';
 import { runAlerts, runMetrics } from '../cli/metrics.ts';
 import { startRig } from './helpers/collector.ts';
+import { recordSessions } from './helpers/record-session.ts';
 import { tempDir } from './helpers/tmp.ts';
 
 const dir = tempDir('fb-metrics-');
 const START = Date.UTC(2025, 5, 13, 8);
 const FIRST = resolveMetricsConfig({ bucketMs: 2000, warmupBuckets: 10, zWindowBuckets: 60 });
 const SECOND = resolveMetricsConfig({ bucketMs: 2000, warmupBuckets: 20, zWindowBuckets: 90 });
-
-/** Writes `sessions` one after the other, each started like the collector starts. */
-function record(path: string, sessions: { config: MetricsConfig; events: RecordedEvent[] }[]): MetricRow[] {
-  const db = openNodeDb(path);
-  migrate(db, loadMigrations(), () => START);
-  const insert = prepareInserter(db.raw);
-  const written: MetricRow[] = [];
-  let seq = 1;
-  for (const { config, events } of sessions) {
-    recordMetricsConfig(db, config, seq, START);
-    const engine = createMetricsEngine(config, { logger: silentLogger });
-    // The collector writes a restart gap before any data of a session.
-    const first = events[0];
-    const restart: RecordedEvent = {
-      kind: 'gap',
-      exchange: first.exchange,
-      symbol: '',
-      market: '',
-      ts: first.local_ts,
-      local_ts: first.local_ts,
-      stream: 'market',
-      start_ts: first.local_ts - 60_000,
-      end_ts: first.local_ts,
-      seq_before: null,
-      seq_after: null,
-      cause: 'restart',
-      seq: 0,
-    };
-    const all = [restart, ...events];
-    for (let i = 0; i < all.length; i += 500) {
-      db.transaction(() => {
-        for (const e of all.slice(i, i + 500)) {
-          const recorded = { ...e, seq: seq++ } as RecordedEvent;
-          insert(recorded.seq, recorded);
-          const out = engine.onEvent(recorded);
-          if (out) {
-            writeEngineOutput(db, out);
-            written.push(...out.metrics);
-          }
-        }
-      });
-    }
-  }
-  db.close();
-  return written;
-}
 
 function run(fn: (argv: string[], out: (s: string) => void) => Promise<number>, argv: string[]) {
   const lines: string[] = [];
@@ -88,10 +39,14 @@ beforeAll(() => {
   // 7 minutes, then a restart with another config, 7 more minutes: forward returns get filled.
   const a = syntheticEvents({ markets: 6, events: EVENTS, startTs: START, rate: RATE, seed: 5 });
   const b = syntheticEvents({ markets: 6, events: EVENTS, startTs: START + 600_000, rate: RATE, seed: 6 });
-  written = record(live, [
-    { config: FIRST, events: a },
-    { config: SECOND, events: b },
-  ]);
+  written = recordSessions(
+    live,
+    [
+      { config: FIRST, events: a },
+      { config: SECOND, events: b },
+    ],
+    START,
+  );
 });
 
 describe('futuresboard metrics verify', () => {
@@ -130,7 +85,7 @@ describe('futuresboard metrics verify', () => {
     const [victim] = db.all<{ id: number; symbol: string; cvd: number }>(
       'SELECT id, symbol, cvd FROM metrics ORDER BY id LIMIT 1 OFFSET 500',
     );
-    db.run('UPDATE metrics SET cvd = cvd + 1 WHERE id = ?', [victim.id]);
+    db.run('UPDATE metric_rows SET cvd = cvd + 1 WHERE id = ?', [victim.id]);
     db.close();
     const { code, text } = await run(runMetrics, ['verify', '--db', path]);
     expect(code).toBe(1);
@@ -143,14 +98,13 @@ describe('futuresboard metrics verify', () => {
     const path = join(dir, 'altered-json.db');
     copyFileSync(live, path);
     const db = openNodeDb(path);
-    const [m] = db.all<{ id: number; timeframes: string }>(
-      'SELECT id, timeframes FROM metrics ORDER BY id LIMIT 1 OFFSET 900',
-    );
-    const tf = JSON.parse(m.timeframes);
-    tf['5m'].quote_volume += 0.5;
-    db.run('UPDATE metrics SET timeframes = ? WHERE id = ?', [JSON.stringify(tf), m.id]);
+    const [m] = db.all<{ id: number }>('SELECT id FROM metrics ORDER BY id LIMIT 1 OFFSET 900');
+    // The 5m figures of that row (v2 keeps each timeframe as a row of metric_timeframes).
+    db.run("UPDATE metric_timeframes SET quote_volume = quote_volume + 0.5 WHERE metric_id = ? AND name = '5m'", [
+      m.id,
+    ]);
     const [a] = db.all<{ id: number; rule: string }>('SELECT id, rule FROM alerts ORDER BY id LIMIT 1');
-    db.run('DELETE FROM alerts WHERE id = ?', [a.id]);
+    db.run('DELETE FROM alert_rows WHERE id = ?', [a.id]);
     db.close();
     const { code, text } = await run(runMetrics, ['verify', '--db', path]);
     expect(code).toBe(1);
@@ -172,7 +126,7 @@ describe('futuresboard metrics verify', () => {
   });
 
   it('explains bad options in one line', async () => {
-    await expect(run(runMetrics, ['verify'])).rejects.toThrow(/--db <file> is required/);
+    await expect(run(runMetrics, ['verify'])).rejects.toThrow(/--db <file> or --recordings <dir> is required/);
     await expect(run(runMetrics, ['verify', '--db', join(dir, 'nope.db')])).rejects.toThrow(/no such file/);
     await expect(run(runMetrics, ['check'])).rejects.toThrow(CliError);
     const bad = join(dir, 'bad.json');
@@ -182,7 +136,7 @@ describe('futuresboard metrics verify', () => {
     );
     const help = await run(runMetrics, ['verify', '--help']);
     expect(help.code).toBe(0);
-    expect(help.text).toContain('Usage: futuresboard metrics verify --db <file>');
+    expect(help.text).toContain('Usage: futuresboard metrics verify (--db <file> | --recordings <dir>)');
     const list = await run(runMetrics, ['--help']);
     expect(list.text).toMatch(/Subcommands:\n {2}verify .*\n {2}bench /);
     await expect(run(runAlerts, [])).rejects.toThrow('alerts needs a subcommand: stats (see --help)');

@@ -231,6 +231,61 @@ describe('http.host and http.allowedHosts', () => {
   });
 });
 
+describe('store and sizes', () => {
+  it('defaults to one database file, 1 h segments, 14 days / 50 GB retention and 1 GB free disk, as numbers', () => {
+    const config = defaultConfig();
+    expect(config.db).toBe('data/futures.db');
+    expect(config.store).toEqual({ dir: null, segment: '1h', retain: { maxAge: 14 * 86_400_000, maxBytes: 50e9 } });
+    expect(config.health.minFreeDiskBytes).toBe(1e9);
+    expect(() => validateConfig(config)).not.toThrow();
+  });
+
+  it('reads sizes and durations, puts the hot database in store.dir unless db names one, and takes FUTURESBOARD_STORE_DIR', () => {
+    const config = load({
+      store: { dir: 'data/recordings', segment: '1m', retain: { maxAge: '2w', maxBytes: '1.5GiB' } },
+      health: { minFreeDiskBytes: '500MB' },
+    });
+    expect(config.db).toBe(join('data/recordings', 'hot.db'));
+    expect(config.store).toEqual({
+      dir: 'data/recordings',
+      segment: '1m',
+      retain: { maxAge: 14 * 86_400_000, maxBytes: 1.5 * 2 ** 30 },
+    });
+    expect(config.health.minFreeDiskBytes).toBe(500e6);
+    expect(() => validateConfig(config)).not.toThrow();
+    expect(load({ db: 'elsewhere.db', store: { dir: 'rec', retain: { maxAge: null, maxBytes: null } } })).toMatchObject(
+      {
+        db: 'elsewhere.db',
+        store: { retain: { maxAge: null, maxBytes: null } },
+      },
+    );
+    expect(load({}, { FUTURESBOARD_STORE_DIR: 'env-rec' })).toMatchObject({ db: join('env-rec', 'hot.db') });
+  });
+
+  it.each([
+    [{ store: { segment: '2h' } }, 'store.segment: must be one of "1m", "1h", "1d"'],
+    [
+      { store: { dir: '' } },
+      'store.dir: must be a folder path such as "data/recordings", or null for one database file',
+    ],
+    [
+      { store: { retain: { maxAge: '14 days' } } },
+      'store.retain.maxAge: must be a duration such as "30s", "15m", "1h", "14d" or "2w" (a plain integer is milliseconds)',
+    ],
+    [
+      { store: { retain: { maxBytes: -1 } } },
+      'store.retain.maxBytes: must be a size such as "500MB", "50GB" or "1.5TiB" (a plain integer is bytes)',
+    ],
+    [
+      { health: { minFreeDiskBytes: true } },
+      'health.minFreeDiskBytes: must be a size such as "500MB", "50GB" or "1.5TiB" (a plain integer is bytes)',
+    ],
+    [{ store: { retain: { maxByte: '1GB' } } }, 'store.retain.maxByte: unknown key; did you mean maxBytes?'],
+  ])('refuses %j naming the field', (body, line) => {
+    expect(problem(body)).toBe(line);
+  });
+});
+
 describe('the collect command', () => {
   /** Runs the real CLI; resolves with its exit code and stderr. */
   const collect = (args: string[]) =>

@@ -34,6 +34,7 @@ const ENV_OVERRIDES: { name: string; path: [string] | [string, string]; parse: (
         .filter(Boolean),
   },
   { name: 'FUTURESBOARD_RAW', path: ['raw'], parse: (v) => v },
+  { name: 'FUTURESBOARD_STORE_DIR', path: ['store', 'dir'], parse: (v) => v },
 ];
 
 /**

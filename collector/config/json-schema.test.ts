@@ -13,6 +13,7 @@ describe('docs/config.schema.json', () => {
       '$schema',
       'db',
       'raw',
+      'store',
       'http',
       'writer',
       'feed',

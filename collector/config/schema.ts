@@ -3,6 +3,7 @@
  * `Config` is its output type; docs/config.schema.json is generated from it (json-schema.ts),
  * so editors complete and check `futuresboard.config.json` against the same rules.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { ExchangeId } from '../../core/events.ts';
 import { WEBHOOK_FORMATS } from '../alerts/payloads.ts';
@@ -10,6 +11,7 @@ import { webhookUrlProblem } from '../alerts/target-url.ts';
 import { ADAPTERS } from '../exchanges/index.ts';
 import { WILDCARD_BINDS } from '../relay/access.ts';
 import { metricsSchema } from './metrics-schema.ts';
+import { BYTES_FORM, DURATION_FORM, readBytes, readDuration } from './sizes.ts';
 import { strictObject } from './strict-object.ts';
 
 const DEFAULT_SYMBOLS: Record<ExchangeId, string[]> = {
@@ -98,12 +100,65 @@ const feedSchema = strictObject({
   restTimeoutMs: int(100).default(10_000).describe('REST request timeout.'),
 }).superRefine(notBelow('feed', 'backoffCapMs', 'backoffBaseMs'));
 
+/**
+ * A duration ("14d") or size ("50GB") as written, read into ms or bytes, so the rest of the code
+ * gets numbers. A number is already ms or bytes, which also lets a parsed config validate again.
+ */
+const sizeField = (kind: 'duration' | 'bytes') => {
+  const [read, form] = kind === 'duration' ? [readDuration, DURATION_FORM] : [readBytes, BYTES_FORM];
+  const rule = `must be ${form}`;
+  return z.union([z.string(), z.number()], { error: rule }).transform((value, ctx) => {
+    const n = read(value);
+    if (n === null) ctx.issues.push({ code: 'custom', message: rule, input: value });
+    return n ?? z.NEVER;
+  });
+};
+
+/** Segment lengths `store.segment` takes; `1m` exists for tests and demos. */
+export const SEGMENT_MS = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
+export type SegmentLength = keyof typeof SEGMENT_MS;
+
+const DIR_RULE = 'must be a folder path such as "data/recordings", or null for one database file';
+
+/**
+ * The recording store. Parsed, `retain.maxAge` is milliseconds and `retain.maxBytes` bytes (or
+ * null); the segment length in ms is `SEGMENT_MS[store.segment]`.
+ */
+const storeSchema = strictObject({
+  dir: z
+    .string({ error: DIR_RULE })
+    .min(1, DIR_RULE)
+    .nullable()
+    .default(null)
+    .describe(
+      'Recordings folder: closed segments (seg-*.sqlite.gz) and catalog.json; db defaults to <dir>/hot.db. null: one database file, no segments.',
+    ),
+  segment: z
+    .enum(Object.keys(SEGMENT_MS) as [SegmentLength, ...SegmentLength[]])
+    .default('1h')
+    .describe('Close a segment on every UTC boundary of this length.'),
+  retain: strictObject({
+    maxAge: sizeField('duration')
+      .nullable()
+      .prefault('14d')
+      .describe('Delete closed segments that ended longer ago than this (e.g. "14d"); null keeps them. Pins are kept.'),
+    maxBytes: sizeField('bytes')
+      .nullable()
+      .prefault('50GB')
+      .describe(
+        'Delete the oldest closed segments while the folder holds more than this (e.g. "50GB"); null: no limit. Pins are kept.',
+      ),
+  }).prefault({}),
+});
+
 const healthSchema = strictObject({
   staleMs: int(1).default(30_000).describe('A feed with no data message for this long is stale (degraded).'),
   writerLagMs: int(1).default(2000).describe('Writer lag above this is degraded.'),
-  minFreeDiskBytes: int(0)
-    .default(512 * 1024 * 1024)
-    .describe('Free disk below this is degraded.'),
+  minFreeDiskBytes: sizeField('bytes')
+    .prefault('1GB')
+    .describe(
+      'Free disk (on the store\'s or database\'s filesystem) below this is degraded: a size such as "1GB" or bytes.',
+    ),
 });
 
 const webhookSchema = strictObject({
@@ -170,14 +225,19 @@ export const configSchema = strictObject({
   db: z
     .string({ error: 'must be a file path such as "data/futures.db"' })
     .min(1, 'must be a file path such as "data/futures.db"')
-    .default('data/futures.db')
-    .describe('SQLite database the collector writes.'),
+    .optional()
+    .describe(
+      'SQLite database the collector writes (default: <store.dir>/hot.db, or data/futures.db without store.dir).',
+    ),
   raw: z
     .string({ error: 'must be the path of a raw capture archive (.jsonl), or null for none' })
     .min(1, 'must be the path of a raw capture archive (.jsonl), or null for none')
     .nullable()
     .default(null)
-    .describe('Optional raw frame archive (capture format); null for none.'),
+    .describe(
+      'Optional raw frame archive (capture format), gzip-compressed, one file per store.segment period: "data/raw.jsonl" writes data/raw.<YYYYMMDDTHHMMZ>.jsonl.gz; null for none.',
+    ),
+  store: storeSchema.prefault({}),
   http: httpSchema.prefault({}),
   writer: writerSchema.prefault({}),
   feed: feedSchema.prefault({}),
@@ -192,7 +252,11 @@ export const configSchema = strictObject({
     'bybit-linear': exchangeSchema('bybit-linear'),
     'okx-swap': exchangeSchema('okx-swap'),
   }).prefault({}),
-});
+}).transform(({ db, ...config }) => ({
+  // The hot database belongs in the recordings folder unless the file names another place.
+  db: db ?? (config.store.dir === null ? 'data/futures.db' : join(config.store.dir, 'hot.db')),
+  ...config,
+}));
 
 export type Config = z.output<typeof configSchema>;
 export type MarketSelection = z.output<typeof marketsSchema>;

@@ -7,8 +7,10 @@
  * block writers). The copy is then switched to `journal_mode=DELETE` (browser SQLite builds do not
  * read WAL files), filtered, integrity-checked and fsynced; the caller renames it into place.
  */
-import { closeSync, fsyncSync, openSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { copyRange, finishSegment } from '../store/extract.ts';
+import { VERSION } from '../version.ts';
 import { exportError } from './errors.ts';
 import type { ExportFilters } from './filters.ts';
 
@@ -35,6 +37,60 @@ function tableNames(db: Database.Database): string[] {
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .all() as { name: string }[];
   return rows.map((r) => r.name);
+}
+
+/** Storage of a v2 file that its views show under the v1 names (core/migrations/003_compact_store.sql). */
+const V2_STORAGE = new Set(['market_keys', 'store_meta', 'metric_timeframes', 'alert_returns', 'base_ts']);
+
+/** What the user counts rows of: tables, and in a v2 file the views over its compact tables. */
+function countedNames(db: Database.Database): string[] {
+  const rows = db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .all() as { name: string }[];
+  return rows.map((r) => r.name).filter((n) => !n.endsWith('_rows') && !V2_STORAGE.has(n));
+}
+
+const isV2 = (db: Database.Database) =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trade_rows'").get() !== undefined;
+
+function totalRows(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return countedNames(db).reduce(
+      (n, name) =>
+        n +
+        Number(
+          db
+            .prepare(`SELECT count(*) FROM ${quote(name)}`)
+            .pluck()
+            .get(),
+        ),
+      0,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A v2 copy filtered by building a new file from the rows in the window (copyRange), since its
+ * rows have neither `local_ts` nor `market` to delete by; sealed like a segment (finishSegment).
+ */
+function filterV2(path: string, f: ExportFilters): number {
+  const filtered = `${path}.filtered`;
+  rmSync(filtered, { force: true });
+  try {
+    const before = totalRows(path);
+    copyRange(path, filtered, { from: f.from, to: f.to, markets: f.markets, base: f.from ?? 0 });
+    finishSegment(filtered, { from: f.from ?? 0, to: f.to ?? 0, codeVersion: VERSION });
+    const removed = before - totalRows(filtered);
+    renameSync(filtered, path);
+    return removed;
+  } finally {
+    rmSync(filtered, { force: true });
+  }
 }
 
 function columnsOf(db: Database.Database, table: string): Set<string> {
@@ -100,7 +156,7 @@ export function copySnapshot(job: SnapshotJob, progress: (stage: ExportStage) =>
     source.close();
   }
 
-  const copy = new Database(job.tmpPath);
+  let copy = new Database(job.tmpPath);
   let removed = 0;
   const tables: Record<string, number> = {};
   try {
@@ -110,15 +166,21 @@ export function copySnapshot(job: SnapshotJob, progress: (stage: ExportStage) =>
     copy.pragma('foreign_keys = OFF');
     if (job.from !== undefined || job.to !== undefined || job.markets) {
       progress('filtering');
-      removed = applyFilters(copy, job);
-      // Give the freed pages back so the browser downloads only what is left.
-      if (removed > 0) copy.exec('VACUUM');
+      if (isV2(copy)) {
+        copy.close();
+        removed = filterV2(job.tmpPath, job);
+        copy = new Database(job.tmpPath);
+      } else {
+        removed = applyFilters(copy, job);
+        // Give the freed pages back so the browser downloads only what is left.
+        if (removed > 0) copy.exec('VACUUM');
+      }
     }
     progress('checking');
     const check = copy.pragma('integrity_check') as { integrity_check: string }[];
     const verdict = check.map((r) => r.integrity_check).join('; ');
     if (verdict !== 'ok') throw exportError('E_EXPORT_INTEGRITY', `the copy failed integrity_check: ${verdict}`);
-    for (const table of tableNames(copy))
+    for (const table of countedNames(copy))
       tables[table] = (copy.prepare(`SELECT count(*) AS n FROM ${quote(table)}`).get() as { n: number }).n;
   } finally {
     copy.close();

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import initSqlJs, { type Database as SqlJsDatabase } from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../core/events.ts';
+import { alertRecord, writeEvents, writeMetricsAndAlerts } from '../../test/helpers/write-recording.ts';
 import { createDatabase, tempDir } from '../relay/test-support.ts';
 import { exportSnapshot } from './snapshot.ts';
 
@@ -27,18 +29,40 @@ afterEach(() => {
 
 /** One write batch like the collector's: a trade and a book ticker per event, one transaction. */
 function writeBatch(firstSeq: number, count: number, market = BTC, localTs = 1000): void {
-  const trade = db.prepare(
-    "INSERT INTO trades (seq, exchange, symbol, market, ts, local_ts, trade_id, price, qty, side) VALUES (?, 'binance-usdm', 'S', ?, ?, ?, NULL, '65000.10', '0.001', 'buy')",
-  );
-  const ticker = db.prepare(
-    "INSERT INTO book_tickers (seq, exchange, symbol, market, ts, local_ts, bid_price, bid_qty, ask_price, ask_qty) VALUES (?, 'binance-usdm', 'S', ?, ?, ?, '1', '1', '2', '2')",
-  );
-  db.transaction(() => {
+  // Plain literals, not spreads of shared fields: the first test builds 400,000 events.
+  function* events(): Generator<RecordedEvent> {
     for (let i = 0; i < count; i++) {
-      trade.run(firstSeq + 2 * i, market, localTs + i, localTs + i);
-      ticker.run(firstSeq + 2 * i + 1, market, localTs + i, localTs + i);
+      const ts = localTs + i;
+      const seq = firstSeq + 2 * i;
+      yield {
+        seq,
+        kind: 'trade',
+        exchange: 'binance-usdm',
+        symbol: 'S',
+        market,
+        ts,
+        local_ts: ts,
+        id: null,
+        price: '65000.10',
+        qty: '0.001',
+        side: 'buy',
+      };
+      yield {
+        seq: seq + 1,
+        kind: 'book_ticker',
+        exchange: 'binance-usdm',
+        symbol: 'S',
+        market,
+        ts,
+        local_ts: ts,
+        bid_price: '1',
+        bid_qty: '1',
+        ask_price: '2',
+        ask_qty: '2',
+      };
     }
-  })();
+  }
+  writeEvents(db, events());
 }
 
 async function openCopy(path: string): Promise<SqlJsDatabase> {
@@ -110,18 +134,43 @@ describe('exportSnapshot', () => {
   it('keeps only the requested time range and markets in every event table (and whole-connection gaps)', async () => {
     writeBatch(1, 100, BTC, 1000);
     writeBatch(1001, 100, ETH, 1000);
-    db.prepare(
-      "INSERT INTO gaps VALUES (5000, 'okx-swap', '', '', 1050, 1050, 'public', 1040, 1050, NULL, NULL, 'disconnect')",
-    ).run();
+    writeEvents(db, [
+      {
+        seq: 5000,
+        kind: 'gap',
+        exchange: 'okx-swap',
+        symbol: '',
+        market: '',
+        ts: 1050,
+        local_ts: 1050,
+        stream: 'public',
+        start_ts: 1040,
+        end_ts: 1050,
+        seq_before: null,
+        seq_after: null,
+        cause: 'disconnect',
+      },
+    ]);
     db.prepare(
       "INSERT INTO markets VALUES ('binance-usdm', 'BTCUSDT', ?, 'BTC', 'USDT', 'USDT', '1', 0, NULL, 1), ('binance-usdm', 'ETHUSDT', ?, 'ETH', 'USDT', 'USDT', '1', 0, NULL, 1)",
     ).run(BTC, ETH);
+    const [alertId] = writeMetricsAndAlerts(db, {
+      alerts: [
+        alertRecord({
+          symbol: 'ETHUSDT',
+          market: ETH,
+          local_ts: 1050,
+          seq: 1,
+          bucket_ts: 1000,
+          rule: 'r',
+          value: 1,
+          threshold: 1,
+        }),
+      ],
+    });
     db.prepare(
-      "INSERT INTO alerts (id, exchange, symbol, market, local_ts, seq, bucket_ts, tier, rule, direction, value, threshold, inputs) VALUES (1, 'binance-usdm', 'ETHUSDT', ?, 1050, 1, 1000, 1, 'r', 'up', 1, 1, '{}')",
-    ).run(ETH);
-    db.prepare(
-      "INSERT INTO alert_deliveries (alert_id, target, status, next_attempt_ts, created_ts, updated_ts) VALUES (1, 'webhook-0', 'pending', 0, 0, 0)",
-    ).run();
+      "INSERT INTO alert_deliveries (alert_id, target, status, next_attempt_ts, created_ts, updated_ts) VALUES (?, 'webhook-0', 'pending', 0, 0, 0)",
+    ).run(alertId);
 
     const outPath = join(tmp.dir, 'btc.sqlite');
     const result = await exportSnapshot({ dbPath, outPath, from: 1020, to: 1060, markets: [BTC] });

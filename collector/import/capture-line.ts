@@ -8,7 +8,8 @@ import type { Instrument } from '../../core/instruments.ts';
 import type { ArchivedFeed } from '../feed/raw-recorder.ts';
 
 export type CaptureLine =
-  | { t: 'header'; feeds: ArchivedFeed[] | null }
+  /** `session` and `part`: the collector's rotated archive files (raw-recorder.ts); absent in other tools' captures. */
+  | { t: 'header'; feeds: ArchivedFeed[] | null; session: string | null; part: number | null }
   | { t: 'connect'; conn: string; ts: number; addr: string }
   | { t: 'recv'; conn: string; ts: number; addr?: string; data: string }
   | { t: 'http'; conn: string; ts: number; url: string; data: string }
@@ -58,7 +59,10 @@ export function parseCaptureLine(text: string): CaptureLine | null {
   switch (l.t) {
     case 'header': {
       const feeds = feedsOf(l.feeds);
-      return feeds === undefined ? null : { t: 'header', feeds };
+      if (feeds === undefined) return null;
+      const session = str(l, 'session') ? (l.session as string) : null;
+      const part = Number.isSafeInteger(l.part) ? (l.part as number) : null;
+      return { t: 'header', feeds, session, part };
     }
     case 'connect':
       return str(l, 'conn') && num(l, 'ts') && str(l, 'addr')

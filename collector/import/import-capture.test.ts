@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { silentLogger } from '../../core/log.ts';
 import { ADAPTERS } from '../exchanges/index.ts';
+import { captureFiles } from '../feed/raw-files.ts';
 import { RawRecorder } from '../feed/raw-recorder.ts';
 import { openStore } from '../store/open.ts';
 import { importCaptures } from './import-capture.ts';
@@ -42,7 +43,7 @@ describe('importCaptures', () => {
 
     const path = join(dir, 'okx.db');
     const db = openStore(path);
-    const r = await importCaptures(db, [raw], { logger: silentLogger });
+    const r = await importCaptures(db, captureFiles(raw), { logger: silentLogger });
     db.close();
     expect(r.parseErrors).toBe(0);
     const d = new Database(path, { readonly: true });

@@ -12,6 +12,7 @@ import { saveMarkets } from '../store/markets.ts';
 import { EventWriter } from '../store/writer.ts';
 import { parseCaptureLine } from './capture-line.ts';
 import { CaptureSession } from './capture-session.ts';
+import type { ArchivedFeed } from '../feed/raw-recorder.ts';
 import { readLines } from './read-lines.ts';
 import { hasErrorCode } from '../../core/errors.ts';
 
@@ -26,9 +27,11 @@ const FIRST_MALFORMED = 5;
 export interface FileReport {
   file: string;
   lines: number;
-  /** Lines that are not a capture line: not JSON, not an object with `t`, missing fields, too long. */
+  /** Lines that are not a capture line: not JSON, not an object with `t`, missing fields, too long, cut off. */
   malformed: number;
   firstMalformed: number[];
+  /** A `.gz` file that ends early (the collector was killed): read up to the cut, which counts as one malformed line. */
+  truncated: boolean;
 }
 
 export interface ImportResult {
@@ -78,35 +81,49 @@ export async function importCaptures(
     writer.push(e, stream);
   };
   const endSession = (s: CaptureSession) => saveMarkets(db, s.instruments(), Date.now());
+  // The session being imported. A rotated archive's next file continues it (same `session` in
+  // its header): the parsers, gates and pending gaps carry on as they did live.
+  let session: CaptureSession | null = null;
+  let sessionId: string | null = null;
+  const begin = (feeds: ArchivedFeed[] | null, id: string | null) => {
+    if (session) endSession(session);
+    // A collector session's restart gaps are measured against what is written so far, as the
+    // collector measured them at its start.
+    writer.flush();
+    session = new CaptureSession(db, feeds, toWriter);
+    sessionId = id;
+    return session;
+  };
   const total = files.reduce((n, f) => n + statSync(f).size, 0);
-  let bytes = 0;
+  let done = 0;
 
   for (const file of files) {
-    const report: FileReport = { file, lines: 0, malformed: 0, firstMalformed: [] };
+    const report: FileReport = { file, lines: 0, malformed: 0, firstMalformed: [], truncated: false };
     result.files.push(report);
-    let session = new CaptureSession(db, null, toWriter);
-    for await (const { number, text, bytes: n } of readLines(file, opts.maxLineBytes ?? MAX_LINE_BYTES)) {
-      bytes += n;
+    // A file without a header (another tool's capture) is a session of its own.
+    let current: CaptureSession | null = null;
+    let fileBytes = 0;
+    const lines = readLines(file, opts.maxLineBytes ?? MAX_LINE_BYTES, (n) => (fileBytes = n));
+    for await (const { number, text, truncated } of lines) {
       result.lines++;
       report.lines = number;
-      if (number % 500 === 0) opts.onProgress?.(bytes, total, result.events);
+      if (number % 500 === 0) opts.onProgress?.(done + fileBytes, total, result.events);
       if (text !== null && !text.trim()) continue;
       const line = text === null ? null : parseCaptureLine(text);
       if (!line) {
+        if (truncated) report.truncated = true;
         result.malformedLines++;
         if (report.malformed++ < FIRST_MALFORMED) report.firstMalformed.push(number);
         continue;
       }
       if (line.t === 'header') {
-        // A new collector session (archives are appended to): its restart gaps are measured
-        // against what is written so far, as the collector measured them at its start.
-        endSession(session);
-        writer.flush();
-        session = new CaptureSession(db, line.feeds, toWriter);
+        const continues = session !== null && line.session !== null && line.session === sessionId;
+        current = continues ? session : begin(line.feeds, line.session);
         continue;
       }
+      current ??= begin(null, null);
       try {
-        const outcome = session.apply(line);
+        const outcome = current.apply(line);
         if (outcome === 'frame') result.frames++;
         else if (outcome === 'skipped') result.skippedLines++;
       } catch (err) {
@@ -117,8 +134,9 @@ export async function importCaptures(
           opts.logger.warn({ file, line: number, err: (err as Error).message }, 'malformed frame skipped');
       }
     }
-    endSession(session);
+    done += statSync(file).size;
   }
+  if (session) endSession(session);
   writer.close();
   opts.onProgress?.(total, total, result.events);
   return result;

@@ -40,7 +40,7 @@ describe('assessHealth', () => {
       'feed bybit-linear/c1 reconnecting (ECONNRESET)',
       '2 open gaps',
       `writer lag ${thresholds.writerLagMs + 1} ms > ${thresholds.writerLagMs} ms`,
-      'low disk: 512 MB free < 512 MB',
+      'low disk: 1000 MB free < 1000 MB',
       'webhook deliveries failing: 1 failed (HTTP 500)',
     ]);
     expect(r.feeds.map((f) => f.status)).toEqual(['stale', 'reconnecting', 'up']);

@@ -6,7 +6,9 @@
  *             disconnected (reconnecting or closed): nothing is being recorded.
  *   degraded  recording, but something needs a look: a feed stale (no data message for
  *             `staleMs`), reconnecting, closed or still starting; an open gap; writer lag above
- *             `writerLagMs`; free disk below `minFreeDiskBytes`; failing webhook deliveries.
+ *             `writerLagMs`; free disk below `minFreeDiskBytes` (on the database's or the
+ *             recordings folder's filesystem); the recordings catalog unreadable or a segment
+ *             close failing; failing webhook deliveries.
  *   ok        none of the above.
  *
  * `notes` are not reasons: they say where the collector deliberately records less than usual
@@ -20,6 +22,7 @@ import type {
   FeedStatus,
   HealthReport,
   HealthStatus,
+  StoreHealth,
 } from '../../core/health.ts';
 import type { Config } from '../config.ts';
 
@@ -33,6 +36,8 @@ export interface HealthInput {
   lastWriteError: string | null;
   dbBytes: number;
   diskFreeBytes: number | null;
+  /** The recordings folder, when the collector writes segments (config store.dir). */
+  store?: StoreHealth | null;
   alertDelivery: AlertDeliveryHealth;
   /** The feed plans' notes (FeedPlan.notes); none when absent. */
   notes?: string[];
@@ -57,7 +62,8 @@ function feedStatus(feed: FeedConnection, input: HealthInput, staleMs: number): 
   }
 }
 
-const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+// Decimal, like the sizes in the config (health.minFreeDiskBytes "1GB" is 1000 MB).
+const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
 
 export function assessHealth(input: HealthInput, thresholds: HealthThresholds): HealthReport {
   const feeds: FeedHealth[] = input.feeds.map((f) => ({
@@ -90,6 +96,7 @@ export function assessHealth(input: HealthInput, thresholds: HealthThresholds): 
     degraded.push(`writer lag ${Math.round(input.writerLagMs)} ms > ${thresholds.writerLagMs} ms`);
   if (input.diskFreeBytes !== null && input.diskFreeBytes < thresholds.minFreeDiskBytes)
     degraded.push(`low disk: ${mb(input.diskFreeBytes)} free < ${mb(thresholds.minFreeDiskBytes)}`);
+  if (input.store?.error) degraded.push(`recordings store: ${input.store.error}`);
   if (input.alertDelivery.failed > 0)
     degraded.push(
       `webhook deliveries failing: ${input.alertDelivery.failed} failed${input.alertDelivery.lastError ? ` (${input.alertDelivery.lastError})` : ''}`,
@@ -105,6 +112,7 @@ export function assessHealth(input: HealthInput, thresholds: HealthThresholds): 
     writerLagMs: input.writerLagMs,
     dbBytes: input.dbBytes,
     diskFreeBytes: input.diskFreeBytes,
+    store: input.store ?? null,
     alertDelivery: input.alertDelivery,
     notes: input.notes ?? [],
     uptimeS: Math.max(0, Math.floor((input.now - input.startedAt) / 1000)),

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import initSqlJs from 'sql.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../core/events.ts';
+import { alertRecord, writeEvents, writeMetricsAndAlerts } from '../../test/helpers/write-recording.ts';
 import {
   bookTicker,
   createDatabase,
@@ -150,11 +152,18 @@ describe('JSON API', () => {
     expect((await get('/api/latest?market=BTCUSDT')).status).toBe(404);
     expect((await get('/api/latest')).status).toBe(400);
 
-    const insert = db.prepare(
-      "INSERT INTO alerts (id, exchange, symbol, market, local_ts, seq, bucket_ts, tier, rule, direction, value, threshold, inputs) VALUES (?, 'binance-usdm', 'BTCUSDT', ?, ?, ?, ?, 2, 'oi_surge', 'up', 3.1, 3, ?)",
-    );
-    insert.run(1, BTC, 1000, 10, 960, '{"oi_change":"0.05"}');
-    insert.run(2, BTC, 2000, 20, 1960, '{"oi_change":"0.07"}');
+    const alert = (local_ts: number, seq: number, oi_change: string) =>
+      alertRecord({
+        local_ts,
+        seq,
+        bucket_ts: local_ts - 40,
+        tier: 2,
+        rule: 'oi_surge',
+        value: 3.1,
+        threshold: 3,
+        inputs: { oi_change },
+      });
+    expect(writeMetricsAndAlerts(db, { alerts: [alert(1000, 10, '0.05'), alert(2000, 20, '0.07')] })).toEqual([1, 2]);
     const alerts = await (await get('/api/alerts?since=1500')).json();
     expect(alerts).toMatchObject([
       { id: 2, market: BTC, local_ts: 2000, tier: 2, rule: 'oi_surge', value: 3.1, inputs: { oi_change: '0.07' } },
@@ -165,7 +174,7 @@ describe('JSON API', () => {
     expect((await get('/api/alerts?limit=0')).status).toBe(400);
 
     // A database recorded before the alerts migration simply has no alerts.
-    db.exec('DROP TABLE alert_deliveries; DROP TABLE alerts');
+    db.exec('DROP VIEW alerts; DROP TABLE alert_deliveries; DROP TABLE alert_returns; DROP TABLE alert_rows');
     expect(await (await get('/api/alerts?since=0')).json()).toEqual([]);
   });
 
@@ -225,15 +234,28 @@ describe('JSON API', () => {
 describe('GET /snapshot.sqlite', () => {
   it('downloads a copy that sql.js opens, with the row counts of the live database, one export at a time', async () => {
     srv = await startTestServer({ dbPath });
-    const insert = db.prepare(
-      "INSERT INTO trades (exchange, symbol, market, ts, local_ts, trade_id, price, qty, side) VALUES ('binance-usdm', 'BTCUSDT', ?, ?, ?, NULL, '65000.1', '0.002', 'sell')",
-    );
     // The writer keeps the file locked until released, so an export that starts waits for it
     // (SQLite's busy wait) rather than racing the test to the finish.
     db.pragma('locking_mode = EXCLUSIVE');
-    db.transaction(() => {
-      for (let i = 0; i < 2000; i++) insert.run(BTC, 1000 + i, 1000 + i);
-    })();
+    writeEvents(
+      db,
+      Array.from(
+        { length: 2000 },
+        (_, i): RecordedEvent => ({
+          seq: i + 1,
+          kind: 'trade',
+          exchange: 'binance-usdm',
+          symbol: 'BTCUSDT',
+          market: BTC,
+          ts: 1000 + i,
+          local_ts: 1000 + i,
+          id: null,
+          price: '65000.1',
+          qty: '0.002',
+          side: 'sell',
+        }),
+      ),
+    );
     const counts = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
     // Whichever request arrives first holds the one export slot while the file is locked; the other is refused.

@@ -17,12 +17,12 @@ export class StoreReader {
 
   /**
    * Alerts received at or after `since` (epoch ms), oldest first, at most `limit`. The `alerts`
-   * table comes with a later migration: a database without it has no alerts. `inputs` is JSON
-   * text in the table and is returned parsed.
+   * table comes with a later migration (a view over `alert_rows` in schema v2): a database without
+   * it has no alerts. `inputs` is JSON text in the table and is returned parsed.
    */
   alerts(since: number, limit: number): unknown[] {
     const db = this.open();
-    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get();
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = 'alerts'").get();
     if (!exists) return [];
     const rows = db
       .prepare('SELECT * FROM alerts WHERE local_ts >= ? ORDER BY local_ts LIMIT ?')

@@ -2,7 +2,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from '../../core/migrations.ts';
+import { migrate, schemaVersion } from '../../core/migrations.ts';
+import type { Db } from '../../core/db.ts';
+import { EVENT_TABLES } from '../../core/tables.ts';
 import { wrapNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { checkRecordingFile, fsReason, WRITABLE } from '../../replay/adapters/recording-file.ts';
 import { loadMigrations } from './migrations.ts';
@@ -97,6 +99,27 @@ function prepare(raw: Database.Database, now: () => number): Database.Database {
   raw.pragma('busy_timeout = 5000');
   // Keep the WAL from growing without bound between checkpoints under heavy ingest.
   raw.pragma('wal_autocheckpoint = 4000');
-  migrate(wrapNodeDb(raw), loadMigrations(), now);
+  const db = wrapNodeDb(raw);
+  refuseV1Events(db);
+  migrate(db, loadMigrations(), now);
   return raw;
+}
+
+/** The last schema version of the v1 (text) event tables; migration 3 replaced them. */
+export const LAST_V1_VERSION = 2;
+
+/**
+ * Migration 3 drops the v1 event tables, which is right only while they are empty (a new file).
+ * A v1 recording with events is converted by `futuresboard migrate`, never in place.
+ */
+function refuseV1Events(db: Db): void {
+  const version = schemaVersion(db);
+  if (version === 0 || version > LAST_V1_VERSION) return;
+  const rows = EVENT_TABLES.some((t) => db.all(`SELECT 1 FROM ${t.table} LIMIT 1`).length > 0);
+  if (rows)
+    throw new FbError(
+      'E_V1_RECORDING',
+      'this database is a v1 recording (schema version ' +
+        `${version}); the collector writes schema v2 only: convert it with \`futuresboard migrate --db <file> --out <dir>\` or choose a new --db`,
+    );
 }

@@ -122,7 +122,9 @@ describe('EventWriter', () => {
       },
     });
     // A trigger makes every insert fail, as a full disk would.
-    db.exec("CREATE TRIGGER full BEFORE INSERT ON trades BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    db.exec(
+      "CREATE TRIGGER full BEFORE INSERT ON trade_rows BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    );
     writer.push(trade(1), 's');
     writer.push(trade(2), 's');
     writer.push(trade(3), 's'); // beyond maxPendingRows: dropped, remembered as a gap

@@ -6,6 +6,11 @@
  * A failed transaction (disk full, I/O error) is rolled back and retried on the next tick
  * with the same events; while it keeps failing, events beyond `maxPendingRows` are dropped
  * and the dropped interval is written as a gap (cause `error`) once writing works again.
+ *
+ * With a recordings folder, no transaction holds rows of two segment periods: a batch that
+ * crosses a period boundary is committed as one transaction per period, and the first of the new
+ * period records the close of the old one (segments/rollover.ts), so a crash leaves every row
+ * either in a period still collecting or in a range durably queued for closing.
  */
 import type Database from 'better-sqlite3';
 import { gapEvent, type GapEvent, type MarketEvent, type RecordedEvent } from '../../core/events.ts';
@@ -32,6 +37,25 @@ export interface WriterOptions {
   onDropGap?: (gap: GapEvent) => void;
   /** Observes each committed transaction's duration. */
   onBatchTimed?: (seconds: number, rows: number) => void;
+  /** The segment lifecycle (with a recordings folder): period boundaries and the purge of closed rows. */
+  periods?: PeriodHooks;
+  /** Seqs up to this one exist elsewhere (closed segments): the first seq written is above it. */
+  seqFloor?: number;
+}
+
+/**
+ * The segment lifecycle's part in the write transactions (implemented by segments/rollover.ts).
+ * Every call but `committed` and `rolledBack` runs inside the transaction.
+ */
+export interface PeriodHooks {
+  /** Exclusive end of the open period: a row with local_ts at or past it opens the next one (-Infinity before the first row). */
+  periodEnd(): number;
+  /** Opens the period holding `localTs`, closing the one before; `lastSeq` is the last seq written before. */
+  begin(localTs: number, lastSeq: number): void;
+  /** After the transaction's rows: deletes a bounded chunk of the rows that closed segments now hold. */
+  inTransaction(): void;
+  committed(): void;
+  rolledBack(): void;
 }
 
 interface Pending {
@@ -66,7 +90,7 @@ export class EventWriter {
     this.upsertFeed = db.prepare(
       'INSERT INTO feed_state (exchange, stream, last_local_ts) VALUES (?, ?, ?) ON CONFLICT (exchange, stream) DO UPDATE SET last_local_ts = max(last_local_ts, excluded.last_local_ts)',
     );
-    this.seq = maxSeq(db);
+    this.seq = this.seqOnDisk();
     this.now = opts.now ?? Date.now;
     this.maxPending = opts.maxPendingRows ?? 500_000;
   }
@@ -100,36 +124,66 @@ export class EventWriter {
     return this.pending.length;
   }
 
-  /** Commit everything queued now. Returns the number of rows committed (0 on failure). */
+  /** The last seq written (and committed, outside a transaction). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Commit everything queued now. Returns the number of rows committed (0 when the first transaction failed). */
   flush(): number {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.length === 0 && this.dropped.size === 0 && !this.resetMarker) return 0;
+    let rows = 0;
+    // One transaction per segment period the queue reaches into (usually one).
+    while (this.pending.length > 0 || this.dropped.size > 0 || this.resetMarker) {
+      const n = this.commitPart();
+      if (n === null) break;
+      rows += n;
+    }
+    return rows;
+  }
+
+  /** Commits the queue up to the next period boundary; null when the transaction failed. */
+  private commitPart(): number | null {
     const items = this.pending;
+    const periods = this.opts.periods;
     const started = performance.now();
     const firstSeq = this.seq;
+    let cut = items.length;
     let batch: RecordedEvent[] = [];
     const gaps = [...this.dropGaps()];
     try {
       batch = this.db.transaction(() => {
         const out: RecordedEvent[] = [];
+        if (periods) {
+          const firstTs = (this.resetMarker ?? items[0]?.event ?? gaps[0]).local_ts;
+          if (firstTs >= periods.periodEnd()) periods.begin(firstTs, this.seq);
+          const end = periods.periodEnd();
+          const next = items.findIndex((i) => i.event.local_ts >= end);
+          if (next >= 0) cut = next;
+        }
         const feeds = new Map<string, [string, string, number]>();
         if (this.resetMarker) out.push(this.write(this.resetMarker));
-        for (const { event, stream } of items) {
+        for (let i = 0; i < cut; i++) {
+          const { event, stream } = items[i];
           out.push(this.write(event));
           feeds.set(`${event.exchange} ${stream}`, [event.exchange, stream, event.local_ts]);
         }
-        for (const gap of gaps) out.push(this.write(gap));
+        // The dropped interval is written once, after the last queued event.
+        if (cut === items.length) for (const gap of gaps) out.push(this.write(gap));
         for (const [exchange, stream, ts] of feeds.values()) this.upsertFeed.run(exchange, stream, ts);
         this.opts.inTransaction?.(out);
+        periods?.inTransaction();
         return out;
       })();
     } catch (err) {
+      this.insert.forget();
+      periods?.rolledBack();
       // A key clash means another writer moved the sequence on (it should have been refused by
       // the store's lock): continue after the highest seq on disk rather than clash forever.
-      this.seq = String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT') ? maxSeq(this.db) : firstSeq;
+      this.seq = String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT') ? this.seqOnDisk() : firstSeq;
       this.lastError = err as Error;
       this.opts.logger.error(
         { err, rows: items.length, code: (err as { code?: string }).code },
@@ -137,16 +191,18 @@ export class EventWriter {
       );
       this.resetMarker = this.opts.onRollback?.(err as Error, items[0]?.event) ?? this.resetMarker;
       this.scheduleRetry();
-      return 0;
+      return null;
     }
-    this.pending = [];
-    this.dropped.clear();
+    periods?.committed();
+    const last = cut === items.length;
+    this.pending = last ? [] : items.slice(cut);
+    if (last) this.dropped.clear();
     this.resetMarker = null;
     this.lastError = null;
     this.committedRows += batch.length;
     this.committedBatches++;
     this.opts.onBatchTimed?.((performance.now() - started) / 1000, batch.length);
-    for (const gap of gaps) this.opts.onDropGap?.(gap);
+    if (last) for (const gap of gaps) this.opts.onDropGap?.(gap);
     for (const l of this.listeners) {
       // A failing subscriber must neither lose the batch for the others nor crash the writer.
       try {
@@ -171,6 +227,10 @@ export class EventWriter {
         'E_WRITE_FAILED',
         `${this.pending.length} events could not be written: ${this.lastError?.message ?? 'unknown error'}`,
       );
+  }
+
+  private seqOnDisk(): number {
+    return Math.max(maxSeq(this.db), this.opts.seqFloor ?? 0);
   }
 
   private write(event: MarketEvent): RecordedEvent {

@@ -3,7 +3,6 @@
  * known, how often price went the alert's way (a hit: return > 0 after an `up` alert, < 0
  * after a `down` one; an unchanged price is a miss).
  */
-import type { Db } from '../db.ts';
 import { FORWARD_HORIZONS, type ForwardColumn } from './types.ts';
 
 export interface HorizonStats {
@@ -47,11 +46,11 @@ export function hitStats(alerts: Iterable<AlertOutcome>): Record<ForwardColumn, 
 
 const TIERS = [1, 2, 3, 4, 5] as const;
 
-/** Per tier 1..5 (every tier listed, even with no alerts) and a final 'all' line. */
-export function alertStats(db: Db): TierStats[] {
-  const rows = db.all<AlertOutcome & { tier: number }>(
-    'SELECT tier, direction, fwd_ret_5m, fwd_ret_15m, fwd_ret_60m FROM alerts',
-  );
+/**
+ * Per tier 1..5 (every tier listed, even with no alerts) and a final 'all' line, over alerts read
+ * from one file or gathered across a recording's segments (replay/recorded-alerts.ts).
+ */
+export function alertStats(rows: readonly (AlertOutcome & { tier: number })[]): TierStats[] {
   const byTier = TIERS.map((tier) => rows.filter((r) => Number(r.tier) === tier));
   const lines: TierStats[] = TIERS.map((tier, i) => ({
     tier,

@@ -6,6 +6,8 @@
 import type { Db, SqlValue } from '../db.ts';
 import type { ExchangeId } from '../events.ts';
 import { mergeMetricsConfig, type MetricsConfig } from './config.ts';
+import { isCompactDb } from '../compact-tables.ts';
+import { compactMetricColumn, iterateCompactMetrics, writeAlertReturn, writeCompactMetric } from './compact-store.ts';
 import type { AlertDirection, AlertRecord, AlertTier, EngineOutput, MetricRow, Regime } from './types.ts';
 
 /** Columns of `metrics` after `id`, in insert order. */
@@ -67,11 +69,16 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 const INSERT_METRIC = `INSERT INTO metrics (${METRIC_COLUMNS.join(', ')}) VALUES (${placeholders(METRIC_COLUMNS.length)})`;
 const INSERT_ALERT = `INSERT INTO alerts (${ALERT_COLUMNS.join(', ')}) VALUES (${placeholders(ALERT_COLUMNS.length)}) RETURNING id`;
 
-/** Whether the database has table `name` (files from before migration 002 lack the metrics tables). */
+/**
+ * Whether the database has table `name`, as a table or (schema v2) a view of the same name:
+ * files from before migration 002 lack the metrics tables.
+ */
 export function hasTable(db: Db, name: string): boolean {
   return (
     Number(
-      db.all<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?", [name])[0].n,
+      db.all<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", [
+        name,
+      ])[0].n,
     ) > 0
   );
 }
@@ -141,10 +148,20 @@ export function alertValues(a: AlertRecord): SqlValue[] {
  * (for the webhook queue).
  */
 export function writeEngineOutput(db: Db, out: EngineOutput): number[] {
-  for (const r of out.metrics) db.run(INSERT_METRIC, metricValues(r));
+  const compact = isCompactDb(db);
+  for (const r of out.metrics) {
+    if (compact) writeCompactMetric(db, r);
+    else db.run(INSERT_METRIC, metricValues(r));
+  }
   const ids: number[] = [];
-  for (const a of out.alerts) ids.push(Number(db.all<{ id: number }>(INSERT_ALERT, alertValues(a))[0].id));
+  const insertAlert = compact ? INSERT_ALERT.replace('INTO alerts', 'INTO alert_rows') : INSERT_ALERT;
+  for (const a of out.alerts) ids.push(Number(db.all<{ id: number }>(insertAlert, alertValues(a))[0].id));
   for (const u of out.forwardReturns) {
+    if (compact) {
+      // Returns mature at a bucket close, which also writes that bucket's metric rows.
+      writeAlertReturn(db, u, out.metrics.at(-1)?.seq ?? 0);
+      continue;
+    }
     const k = u.alert;
     // The column name comes from FORWARD_HORIZONS, never from input.
     db.run(
@@ -191,12 +208,16 @@ export interface MetricsQuery {
   limit?: number;
 }
 
-function where(q: { exchange?: string; symbol?: string; market?: string }, time: [string, number | undefined][]) {
+function where(
+  q: { exchange?: string; symbol?: string; market?: string },
+  time: [string, number | undefined][],
+  column: (name: string) => string = (c) => c,
+) {
   const clauses: string[] = [];
   const params: SqlValue[] = [];
   const add = (clause: string, v: SqlValue | undefined) => {
     if (v === undefined) return;
-    clauses.push(clause);
+    clauses.push(column(clause));
     params.push(v);
   };
   add('exchange = ?', q.exchange);
@@ -211,20 +232,32 @@ const limitSql = (limit: number | undefined) => (limit !== undefined ? ` LIMIT $
 /** A nullable numeric column. */
 const n = (v: SqlValue) => (v === null ? null : Number(v));
 
-type MetricSqlRow = Record<(typeof METRIC_COLUMNS)[number], SqlValue> & { id: number };
+export type MetricSqlRow = Record<(typeof METRIC_COLUMNS)[number], SqlValue> & { id: number };
 
 /** Metric rows in the order they were written, JSON columns parsed. */
 export function readMetrics(db: Db, q: MetricsQuery = {}): (MetricRow & { id: number })[] {
-  const w = where(q, [
-    ['bucket_ts >= ?', q.from],
-    ['bucket_ts < ?', q.to],
-  ]);
-  return db
-    .all<MetricSqlRow>(
-      `SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics${w.sql} ORDER BY id${limitSql(q.limit)}`,
-      w.params,
-    )
-    .map(metricFromSql);
+  return [...iterateStoredMetrics(db, q)].map(metricFromSql);
+}
+
+/**
+ * Stored metric rows as the SQL values of `id` and METRIC_COLUMNS, in id order, from either
+ * schema (`metrics verify` compares them with recomputed rows column by column).
+ */
+export function iterateStoredMetrics(db: Db, q: MetricsQuery = {}): Iterable<MetricSqlRow> {
+  const compact = isCompactDb(db);
+  const w = where(
+    q,
+    [
+      ['bucket_ts >= ?', q.from],
+      ['bucket_ts < ?', q.to],
+    ],
+    compact ? compactMetricColumn : (c) => c,
+  );
+  if (compact) return iterateCompactMetrics(db, w.sql, w.params, limitSql(q.limit)) as Iterable<MetricSqlRow>;
+  return db.iterate<MetricSqlRow>(
+    `SELECT id, ${METRIC_COLUMNS.join(', ')} FROM metrics${w.sql} ORDER BY id${limitSql(q.limit)}`,
+    w.params,
+  );
 }
 
 export function metricFromSql(r: MetricSqlRow): MetricRow & { id: number } {

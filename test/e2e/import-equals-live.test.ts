@@ -3,15 +3,19 @@
  * table and column by column (only the storage-internal `seq`/`id` differ in meaning), under
  * the conditions that once broke it: a subset of the simulator's markets on every exchange
  * (OKX liquidations arrive for every swap), skipped sequence numbers, and a forced reconnect on
- * every exchange (fresh parsers, disconnect gaps, REST state carried into the new connection).
+ * every exchange (fresh parsers, disconnect gaps, REST state carried into the new connection),
+ * all of them in the second file of a rotated archive.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { SEGMENT_MS } from '../../collector/config/schema.ts';
+import { captureFiles } from '../../collector/feed/raw-files.ts';
 import { importCaptures } from '../../collector/import/import-capture.ts';
 import { openStore } from '../../collector/store/open.ts';
 import { EXCHANGES, type ExchangeId, type RecordedEvent } from '../../core/events.ts';
 import { silentLogger } from '../../core/log.ts';
+import { clockBeforeBoundary } from '../helpers/clock.ts';
 import { startRig, type Rig } from '../helpers/collector.ts';
 import { RECORDED_TABLES, recordedRows } from '../helpers/recorded-rows.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -48,10 +52,14 @@ function onEvery(
 describe('import of a raw archive', () => {
   it('reproduces every live row of a session with market subsets, sequence breaks and reconnects', async () => {
     const raw = join(dir, 'raw.jsonl');
+    // The archive rotates a few seconds in, so the faults below land in a file that continues the session.
+    const clock = clockBeforeBoundary(SEGMENT_MS['1m'], 3000);
     const rig = await startRig(dir, {
       name: 'live',
+      now: clock.now,
       tweak: (c) => {
         c.raw = raw;
+        c.store.segment = '1m';
         c.metrics = METRICS;
         for (const id of EXCHANGES) c.exchanges[id].markets = { symbols: SUBSETS[id] };
       },
@@ -64,6 +72,8 @@ describe('import of a raw archive', () => {
         30_000,
         'polled open interest',
       );
+      // Its frame was archived before it was parsed: the archive has rotated.
+      await rig.next((e) => e.local_ts >= clock.boundary, 70_000, 'an event after the boundary');
       // OKX's books5 carries no sequence numbers: sequence breaks come from Binance and Bybit.
       const breaks = onEvery(
         rig,
@@ -93,7 +103,9 @@ describe('import of a raw archive', () => {
 
     const replayed = join(dir, 'replayed.db');
     const db = openStore(replayed);
-    const result = await importCaptures(db, [raw], { logger: silentLogger, metrics: METRICS });
+    const files = captureFiles(raw);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const result = await importCaptures(db, files, { logger: silentLogger, metrics: METRICS });
     db.close();
     expect(result.parseErrors).toBe(0);
     expect(result.malformedLines).toBe(0);

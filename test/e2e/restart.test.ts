@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { captureFiles } from '../../collector/feed/raw-files.ts';
 import { importCaptures } from '../../collector/import/import-capture.ts';
 import { maxSeq } from '../../collector/store/insert.ts';
 import { openStore } from '../../collector/store/open.ts';
@@ -102,7 +103,7 @@ describe('collector restart', () => {
     // The archive holds both sessions: their import restarts at the same place.
     const replayed = join(dir, 'replayed.db');
     const imported = openStore(replayed);
-    await importCaptures(imported, [raw], { logger: silentLogger, metrics: METRICS });
+    await importCaptures(imported, captureFiles(raw), { logger: silentLogger, metrics: METRICS });
     imported.close();
     for (const t of RECORDED_TABLES) expect(recordedRows(replayed, t), t).toEqual(recordedRows(dbPath, t));
   }, 120_000);

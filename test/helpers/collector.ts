@@ -30,6 +30,8 @@ export async function startRig(
     tweak?: (c: Config) => void;
     relayTuning?: Partial<RelayTuning>;
     logger?: Logger;
+    /** The collector's clock (the simulator keeps the real one). */
+    now?: () => number;
   } = {},
 ): Promise<Rig> {
   const sim = await startSimulator({ port: 0, source: 'synthetic', eventsPerSecond: opts.rate ?? 600, seed: 7 });
@@ -44,7 +46,12 @@ export async function startRig(
     config.exchanges[id].endpoints = sim.endpoints[id];
   }
   opts.tweak?.(config);
-  const service = await startService({ config, logger: opts.logger ?? silentLogger, relayTuning: opts.relayTuning });
+  const service = await startService({
+    config,
+    logger: opts.logger ?? silentLogger,
+    relayTuning: opts.relayTuning,
+    now: opts.now,
+  });
   return {
     sim,
     service,

@@ -19,6 +19,7 @@ import { readEvents } from '../../replay/player/read-events.ts';
 import { runBacktest } from '../../cli/backtest.ts';
 import { runReplay } from '../../cli/replay.ts';
 import { startReplayRelay } from '../../cli/replay-relay.ts';
+import { fileRecording } from '../../replay/adapters/recordings-dir.ts';
 import { FIXTURE_DB, openFixture } from './support.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -75,8 +76,8 @@ describe('futuresboard replay', () => {
   it('prints --help, and refuses bad options naming the flag', async () => {
     const io = captureIo();
     expect(await runReplay(['--help'], io)).toBe(0);
-    expect(io.stdout.text()).toMatch(/Usage: futuresboard replay --db <file>/);
-    await expect(runReplay([], io)).rejects.toThrow(/--db <file> is required/);
+    expect(io.stdout.text()).toMatch(/Usage: futuresboard replay \(--db <file> \| --recordings <dir>\)/);
+    await expect(runReplay([], io)).rejects.toThrow(/--db <file> or --recordings <dir> is required/);
     await expect(runReplay(['--db', join(dir, 'none.sqlite')], io)).rejects.toThrow(/no such file/);
     await expect(runReplay(['--db', FIXTURE_DB, '--from', '2025-06-13 07:50'], io)).rejects.toThrow(
       /--from must be an ISO time with a zone/,
@@ -118,7 +119,7 @@ describe('futuresboard replay --relay', () => {
     const config = defaultConfig();
     config.http.port = 0;
     const relay = await startReplayRelay({
-      dbPath: FIXTURE_DB,
+      recording: fileRecording(FIXTURE_DB),
       filter,
       speed: 'max',
       config,

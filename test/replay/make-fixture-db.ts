@@ -21,6 +21,7 @@ import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import type { Db } from '../../core/db.ts';
 import type { ExchangeId, MarketEvent } from '../../core/events.ts';
 import { migrate } from '../../core/migrations.ts';
+import { COMPACT_TABLE_OF, compactInsertSql } from '../../core/compact-tables.ts';
 import { EVENT_TABLE_OF, insertSql } from '../../core/tables.ts';
 import { loadMigrations } from '../../collector/store/migrations.ts';
 
@@ -203,8 +204,12 @@ export function fixtureEvents(): MarketEvent[] {
     .map((x) => x.e);
 }
 
-export function writeFixture(db: Db): number {
-  migrate(db, loadMigrations(), () => START);
+/**
+ * Writes the session into `db`: schema v2 (compact rows, as the collector writes) by default, or
+ * the v1 text tables (migrations 1 and 2 only) for the tests that v1 files stay readable.
+ */
+export function writeFixture(db: Db, schema: 'v1' | 'v2' = 'v2'): number {
+  migrate(db, schema === 'v1' ? loadMigrations().slice(0, 2) : loadMigrations(), () => START);
   const events = fixtureEvents();
   db.transaction(() => {
     for (const m of MARKETS)
@@ -212,9 +217,23 @@ export function writeFixture(db: Db): number {
         'INSERT INTO markets (exchange, symbol, market, base, quote, settle, contract_size, inverse, tick_size, updated_ts) VALUES (?,?,?,?,?,?,?,?,?,?)',
         [m.exchange, m.symbol, m.market, m.base, 'USDT', 'USDT', '1', 0, String(m.tick), START],
       );
+    const ids = new Map<string, number>();
+    const idOf = (e: MarketEvent) => {
+      const key = `${e.exchange} ${e.symbol} ${e.market}`;
+      if (!ids.has(key)) {
+        db.run('INSERT INTO market_keys (exchange, symbol, market) VALUES (?, ?, ?)', [e.exchange, e.symbol, e.market]);
+        ids.set(key, ids.size + 1);
+      }
+      return ids.get(key) as number;
+    };
     events.forEach((e, i) => {
-      const t = EVENT_TABLE_OF[e.kind];
-      db.run(insertSql(t), t.encode(i + 1, e, Array.of));
+      if (schema === 'v1') {
+        const t = EVENT_TABLE_OF[e.kind];
+        db.run(insertSql(t), t.encode(i + 1, e, Array.of));
+        return;
+      }
+      const t = COMPACT_TABLE_OF[e.kind];
+      db.run(compactInsertSql(t), t.encode(i + 1, e, idOf(e), 0, Array.of));
     });
   });
   return events.length;

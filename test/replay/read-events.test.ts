@@ -132,4 +132,14 @@ describe('make-fixture-db', () => {
     expect([...readEvents(fresh)]).toEqual(all);
     fresh.close();
   });
+
+  it('reads a v1 file (text columns) as the same events as the v2 fixture', () => {
+    const v1 = openNodeDb(join(dir, 'session-v1.sqlite'));
+    expect(writeFixture(v1, 'v1')).toBe(all.length);
+    expect([...readEvents(v1)]).toEqual(all);
+    expect(summarizeEvents(v1)).toEqual(summarizeEvents(db));
+    for (const filter of [{ markets: ['ETH/USDT:USDT'] }, { from: all[40].local_ts, to: all[90].local_ts }])
+      expect([...readEvents(v1, filter)]).toEqual([...readEvents(db, filter)]);
+    v1.close();
+  });
 });
