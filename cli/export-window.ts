@@ -7,12 +7,13 @@
  * time; nothing is left behind on failure.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { copyRange, finishSegment, type SegmentSummary } from '../collector/store/extract.ts';
 import { VERSION } from '../collector/version.ts';
 import { exportError } from '../collector/export/errors.ts';
+import { fsyncPath } from '../collector/export/snapshot-copy.ts';
 import type { ExportFilters } from '../collector/export/filters.ts';
 import { openNodeDb } from '../replay/adapters/node-sqlite.ts';
 import { segmentBytes } from '../replay/adapters/segment-file.ts';
@@ -23,15 +24,6 @@ export interface WindowExport {
   outPath: string;
   bytes: number;
   summary: SegmentSummary;
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function integrity(path: string): string {

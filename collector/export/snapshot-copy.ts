@@ -125,7 +125,8 @@ function applyFilters(db: Database.Database, f: ExportFilters): number {
   return removed;
 }
 
-function fsyncPath(path: string): void {
+/** Flushes a written file to disk (before it is renamed into place). */
+export function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);

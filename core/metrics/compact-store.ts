@@ -7,6 +7,7 @@
  */
 import type { Db, SqlValue } from '../db.ts';
 import { fileBaseTs } from '../compact-tables.ts';
+import { METRIC_COLUMNS } from './columns.ts';
 import { Z_SERIES, TIMEFRAME_Z_SERIES } from './config.ts';
 import type { ForwardReturnUpdate, MetricRow, Regime, TimeframeFigures } from './types.ts';
 
@@ -30,29 +31,24 @@ const TF_FIELDS = [
   'rsi14',
   'buckets',
 ] as const;
-/** Bucket-level figures stored as they are, in table order. */
-const FIGURES = [
-  'price',
-  'price_chg_pct',
-  'volume',
-  'quote_volume',
-  'cvd',
-  'oi_usd',
-  'oi_chg_pct',
-  'funding_rate',
-  'predicted_rate',
-  'basis_bps',
-  'ls_global',
-  'ls_top_accounts',
-  'ls_top_positions',
-  'taker_ratio',
-  'imbalance',
-  'liq_long_usd',
-  'liq_short_usd',
-  'rvol',
-  'rsi14',
-  'composite',
-] as const;
+/** Bucket-level figures stored as they are: the `metrics` columns from price to composite. */
+const FIGURES = METRIC_COLUMNS.slice(
+  METRIC_COLUMNS.indexOf('price'),
+  METRIC_COLUMNS.indexOf('composite') + 1,
+) as Exclude<
+  (typeof METRIC_COLUMNS)[number],
+  | 'exchange'
+  | 'symbol'
+  | 'market'
+  | 'bucket_ts'
+  | 'local_ts'
+  | 'seq'
+  | 'warmup'
+  | 'regime'
+  | 'z_max'
+  | 'z'
+  | 'timeframes'
+>[];
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const METRIC_COLS = [

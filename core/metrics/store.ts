@@ -7,63 +7,11 @@ import type { Db, SqlValue } from '../db.ts';
 import type { ExchangeId } from '../events.ts';
 import { mergeMetricsConfig, type MetricsConfig } from './config.ts';
 import { isCompactDb } from '../compact-tables.ts';
+import { ALERT_COLUMNS, METRIC_COLUMNS } from './columns.ts';
 import { compactMetricColumn, iterateCompactMetrics, writeAlertReturn, writeCompactMetric } from './compact-store.ts';
 import type { AlertDirection, AlertRecord, AlertTier, EngineOutput, MetricRow, Regime } from './types.ts';
 
-/** Columns of `metrics` after `id`, in insert order. */
-export const METRIC_COLUMNS = [
-  'exchange',
-  'symbol',
-  'market',
-  'bucket_ts',
-  'local_ts',
-  'seq',
-  'warmup',
-  'price',
-  'price_chg_pct',
-  'volume',
-  'quote_volume',
-  'cvd',
-  'oi_usd',
-  'oi_chg_pct',
-  'funding_rate',
-  'predicted_rate',
-  'basis_bps',
-  'ls_global',
-  'ls_top_accounts',
-  'ls_top_positions',
-  'taker_ratio',
-  'imbalance',
-  'liq_long_usd',
-  'liq_short_usd',
-  'rvol',
-  'rsi14',
-  'composite',
-  'regime',
-  'z_max',
-  'z',
-  'timeframes',
-] as const;
-
-/** Columns of `alerts` after `id`, in insert order. */
-export const ALERT_COLUMNS = [
-  'exchange',
-  'symbol',
-  'market',
-  'local_ts',
-  'seq',
-  'bucket_ts',
-  'tier',
-  'rule',
-  'direction',
-  'value',
-  'threshold',
-  'price',
-  'inputs',
-  'fwd_ret_5m',
-  'fwd_ret_15m',
-  'fwd_ret_60m',
-] as const;
+export { ALERT_COLUMNS, METRIC_COLUMNS };
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const INSERT_METRIC = `INSERT INTO metrics (${METRIC_COLUMNS.join(', ')}) VALUES (${placeholders(METRIC_COLUMNS.length)})`;

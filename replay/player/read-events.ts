@@ -122,12 +122,38 @@ function tableSource(db: Db, t: EventTable, filter: ReplayFilter, file: CompactF
     c.toEvent(row as readonly SqlValue[], contexts.get(row[1] as number) as RowContext);
   if (file.delta) {
     const sql = `SELECT ${compactColumnNames(c).join(', ')} FROM ${c.table} ORDER BY seq`;
-    return { open: () => undeltaRows(db.iterateRaw(sql), t.kind, filter, file), toEvent };
+    const filtered =
+      filter.from !== undefined || filter.to !== undefined || filter.markets || filter.afterSeq !== undefined;
+    const open = () => db.iterateRaw(sql)[Symbol.iterator]();
+    return {
+      open: filtered ? () => undeltaRows(db.iterateRaw(sql), t.kind, filter, file) : () => runningTimes(open()),
+      toEvent,
+    };
   }
   const sql = `SELECT ${compactColumnNames(c).join(', ')} FROM ${c.table}${w.sql} ORDER BY seq`;
   return {
     open: () => db.iterateRaw(sql, w.params)[Symbol.iterator](),
     toEvent: (row) => c.toEvent(row as readonly SqlValue[], contexts.get(row[1] as number) as RowContext),
+  };
+}
+
+/** The rows of a delta-coded table with their running time restored in the last column: a plain iterator, no generator per row. */
+function runningTimes(rows: Iterator<SqlValue[]>): Iterator<SqlValue[]> {
+  let t = 0;
+  return {
+    next() {
+      const r = rows.next();
+      if (!r.done) {
+        const row = r.value;
+        t += row[row.length - 1] as number;
+        row[row.length - 1] = t;
+      }
+      return r;
+    },
+    return(value?: unknown) {
+      rows.return?.(value);
+      return { done: true, value: undefined };
+    },
   };
 }
 

@@ -14,7 +14,8 @@ const key = (exchange: string, market: string): Key => `${exchange}|${market}`;
 
 function fromMetrics(db: Db): MarketRow[] {
   const rows = db.all<Record<string, unknown>>(
-    'SELECT * FROM metrics WHERE rowid IN (SELECT max(rowid) FROM metrics GROUP BY exchange, market) ORDER BY market, exchange',
+    // `id`, not rowid: in a v2 file `metrics` is a view, which has no rowid.
+    'SELECT * FROM metrics WHERE id IN (SELECT max(id) FROM metrics GROUP BY exchange, market) ORDER BY market, exchange',
   );
   return rows.map(marketRowFromMetrics).filter((r): r is MarketRow => r !== null);
 }

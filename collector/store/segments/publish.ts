@@ -60,7 +60,7 @@ export async function packSegment(
   if (check !== 'ok')
     throw new FbError(
       'E_SEGMENT_CLOSE',
-      `segment ${name} failed PRAGMA integrity_check (${check}); its rows stay in the hot database and the close is retried`,
+      `segment ${name} failed PRAGMA integrity_check (${check}); it was not published and its source rows are untouched`,
     );
   const file = `${name}${SEGMENT_SUFFIX}`;
   const gzTmp = join(dir, `${file}.tmp`);
@@ -69,7 +69,8 @@ export async function packSegment(
   try {
     await pipeline(
       createReadStream(tmpSqlitePath),
-      createGzip({ level: 6 }),
+      // Level 9: about 1.5 % smaller than 6 on segments (bench/storage.bench.ts), and it runs in the closer's worker.
+      createGzip({ level: 9 }),
       async function* (chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
           hash.update(chunk);
@@ -88,7 +89,7 @@ export async function packSegment(
     if (err instanceof FbError) throw err;
     throw new FbError(
       'E_SEGMENT_CLOSE',
-      `cannot write segment ${join(dir, file)} (${(err as Error).message}); free disk space in ${dir}; the close is retried`,
+      `cannot write segment ${join(dir, file)} (${(err as Error).message}); free disk space in ${dir}`,
     );
   }
   rmSync(tmpSqlitePath, { force: true });
