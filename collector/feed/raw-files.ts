@@ -7,7 +7,7 @@
  * opens `data/raw.<stamp>_2.jsonl.gz`, then `_3`, … The import orders such files by period and
  * counter, not by name (`_10` sorts before `_2`).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { utcStamp } from '../store/segments/period.ts';
 
@@ -51,7 +51,7 @@ const isCapture = (name: string) => name.endsWith('.jsonl') || name.endsWith(RAW
  * `--raw` was given) standing for its rotated files. Empty when nothing matches.
  */
 export function captureFiles(path: string): string[] {
-  if (existsSync(path)) {
+  if (existsSync(path) && !isArchiveLink(path)) {
     if (!statSync(path).isDirectory()) return [path];
     return recordingOrder(
       readdirSync(path)
@@ -67,4 +67,35 @@ export function captureFiles(path: string): string[] {
       .filter((name) => ROTATED.exec(name)?.[1] === basename(base))
       .map((name) => join(dir, name)),
   );
+}
+
+/** Whether `path` is the link the recorder keeps at the `--raw` path (it stands for every rotated file). */
+function isArchiveLink(path: string): boolean {
+  try {
+    return (
+      lstatSync(path).isSymbolicLink() &&
+      ROTATED.exec(basename(readlinkSync(path)))?.[1] === basename(archiveBase(path))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Points the `--raw` path at the file being written (a relative symlink, swapped atomically), so
+ * `--raw data/raw.jsonl` still leaves a `data/raw.jsonl` and `import data/raw.jsonl` reads the
+ * whole rotated archive. A regular file already at that path (an archive from before rotation)
+ * is left alone.
+ */
+export function pointLinkAt(link: string, target: string): void {
+  if (link === target) return;
+  try {
+    if (!lstatSync(link).isSymbolicLink()) return;
+  } catch {
+    // nothing there yet
+  }
+  const tmp = `${link}.link-tmp`;
+  rmSync(tmp, { force: true });
+  symlinkSync(basename(target), tmp);
+  renameSync(tmp, link);
 }

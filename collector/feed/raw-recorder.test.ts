@@ -2,7 +2,7 @@
  * The raw archive's files: one gzip file per UTC period, each opening with a header of the same
  * session, never appended to by a later session; the import finds them in recording order.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +35,10 @@ describe('RawRecorder', () => {
       'raw.20261202T0500Z.jsonl.gz',
       'raw.20261202T0501Z.jsonl.gz',
       'raw.20261202T0503Z.jsonl.gz',
+      'raw.jsonl',
     ]);
+    // The --raw path itself links to the newest file and stands for all of them.
+    expect(readlinkSync(join(sub, 'raw.jsonl'))).toBe('raw.20261202T0503Z.jsonl.gz');
     const files = captureFiles(join(sub, 'raw.jsonl')).map(linesOf);
     expect(files.map((f) => f.map((l) => l.t))).toEqual([
       ['header', 'recv'],

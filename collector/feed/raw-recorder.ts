@@ -19,7 +19,7 @@ import { constants, createGzip, type Gzip } from 'node:zlib';
 import type { ExchangeId, GapCause } from '../../core/events.ts';
 import type { Instrument } from '../../core/instruments.ts';
 import { periodStart } from '../store/segments/period.ts';
-import { archiveBase, rotatedPath } from './raw-files.ts';
+import { archiveBase, pointLinkAt, rotatedPath } from './raw-files.ts';
 
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 /**
@@ -51,6 +51,8 @@ interface OpenFile {
 
 export class RawRecorder {
   private readonly base: string;
+  /** The path given to `--raw`: kept as a link to the file being written (scripts that look for it still find the archive). */
+  private readonly link: string;
   private readonly periodMs: number;
   private readonly onProblem: (what: string, err?: Error) => void;
   private readonly now: () => number;
@@ -73,6 +75,7 @@ export class RawRecorder {
     opts: RawRecorderOptions = {},
   ) {
     this.base = archiveBase(path);
+    this.link = path;
     this.periodMs = opts.periodMs ?? HOUR_MS;
     this.onProblem = opts.onProblem ?? (() => {});
     this.now = opts.now ?? Date.now;
@@ -118,6 +121,7 @@ export class RawRecorder {
     const path = rotatedPath(this.base, start);
     const gzip = createGzip();
     const out = createWriteStream(path);
+    pointLinkAt(this.link, path);
     const fail = (err: Error) => {
       if (this.failed) return;
       this.failed = err;

@@ -1,16 +1,20 @@
 /**
- * Which SQLite file the site is built from: `data/futures.db` when the collector has recorded
- * one, else the sample recording shipped with the site. Opened read-only; a missing, empty,
+ * Which SQLite file the site is built from: the hot database of the demo's recordings folder
+ * (`data/recordings/hot.db`, whose catalog also describes the closed segments), else
+ * `data/futures.db` when the collector has recorded one, else the sample recording shipped with
+ * the site. Opened read-only; a missing, empty,
  * corrupt or foreign file gives "no data" with a note, never a failed build.
  * FUTURESBOARD_SITE_DB names another file (tests, or a snapshot copied from elsewhere).
  */
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { hasCatalog, readCatalog } from '../../replay/adapters/catalog-file.ts';
 import type { NodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { openRecordingFile } from '../../replay/adapters/recording-file.ts';
 import { MIGRATIONS } from '../lib/migrations.ts';
 import type { SiteSnapshot } from '../lib/snapshot-types.ts';
 
+export const RECORDINGS_HOT_DB = 'data/recordings/hot.db';
 export const LIVE_DB = 'data/futures.db';
 export const SAMPLE_DB = 'public/recordings/sample.sqlite';
 
@@ -22,9 +26,25 @@ function candidates(): { path: string; kind: 'database' | 'sample' }[] {
   const override = process.env.FUTURESBOARD_SITE_DB;
   if (override) return [{ path: override, kind: 'database' }];
   return [
+    { path: RECORDINGS_HOT_DB, kind: 'database' },
     { path: LIVE_DB, kind: 'database' },
     { path: SAMPLE_DB, kind: 'sample' },
   ];
+}
+
+/** What the catalog beside the database says of the closed segments (null without one, or when unreadable). */
+function recordingsOf(dir: string): SiteSnapshot['source']['recordings'] {
+  if (!hasCatalog(dir)) return null;
+  try {
+    const closed = readCatalog(dir).segments.filter((s) => !s.open);
+    return {
+      segments: closed.length,
+      events: closed.reduce((n, s) => n + s.events, 0),
+      from: closed.length ? Math.min(...closed.map((s) => s.from)) : null,
+    };
+  } catch {
+    return null;
+  }
 }
 
 export function openSource(): OpenedSource {
@@ -36,10 +56,11 @@ export function openSource(): OpenedSource {
       continue;
     }
     try {
-      return { db: openRecordingFile(abs, c.path, MIGRATIONS), source: { kind: c.kind, path: c.path, note: null } };
+      const db = openRecordingFile(abs, c.path, MIGRATIONS);
+      return { db, source: { kind: c.kind, path: c.path, note: null, recordings: recordingsOf(dirname(abs)) } };
     } catch (err) {
       notes.push((err as Error).message);
     }
   }
-  return { db: null, source: { kind: 'none', path: null, note: notes.join('; ') } };
+  return { db: null, source: { kind: 'none', path: null, note: notes.join('; '), recordings: null } };
 }

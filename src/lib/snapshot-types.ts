@@ -100,7 +100,13 @@ export interface TableCount {
 
 export interface SiteSnapshot {
   /** Where the data came from: `data/futures.db`, the bundled sample, or nothing. */
-  source: { kind: 'database' | 'sample' | 'none'; path: string | null; note: string | null };
+  source: {
+    kind: 'database' | 'sample' | 'none';
+    path: string | null;
+    note: string | null;
+    /** The recordings folder's closed segments (from its catalog.json), when the source is its hot database. */
+    recordings: { segments: number; events: number; from: number | null } | null;
+  };
   /** Receipt time of the newest recorded row, null when there is no data. */
   asOf: number | null;
   /** True when the metrics table exists: otherwise rows carry only raw latest values. */

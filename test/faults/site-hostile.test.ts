@@ -64,18 +64,18 @@ beforeAll(async () => {
   files.injected = join(dir, 'injected.sqlite');
   copyFileSync(recording, files.injected);
   const inj = new Database(files.injected);
-  for (const t of ['trades', 'book_tickers', 'book_tops', 'derivative_tickers'])
-    inj
-      .prepare(`UPDATE ${t} SET market = ?, symbol = ? WHERE market = (SELECT min(market) FROM trades)`)
-      .run(XSS_MARKET, XSS_MARKET);
+  // Schema v2: every event row names its market through the markets dictionary.
+  inj
+    .prepare('UPDATE market_keys SET market = ?, symbol = ? WHERE market = (SELECT min(market) FROM trades)')
+    .run(XSS_MARKET, XSS_MARKET);
   inj.close();
   // The right tables plus a column (and a view) whose every read builds a value above SQLite's
   // length limit: a reader that selects * or walks every view fails on it.
   files.trapped = join(dir, 'trapped.sqlite');
   copyFileSync(recording, files.trapped);
   const bad = new Database(files.trapped);
-  bad.exec('ALTER TABLE trades ADD COLUMN boom BLOB GENERATED ALWAYS AS (zeroblob(2000000000)) VIRTUAL');
-  bad.exec('CREATE VIEW IF NOT EXISTS v_boom AS SELECT boom FROM trades');
+  bad.exec('ALTER TABLE trade_rows ADD COLUMN boom BLOB GENERATED ALWAYS AS (zeroblob(2000000000)) VIRTUAL');
+  bad.exec('CREATE VIEW IF NOT EXISTS v_boom AS SELECT boom FROM trade_rows');
   bad.close();
 }, 240_000);
 
