@@ -1,8 +1,13 @@
 /**
  * The ingest benchmark's collector side, in its own process: the real FeedConnection, Bybit
  * parser and batched writer fed by bench/ingest-server.ts. Prints one JSON line: events,
- * frames, milliseconds until the last frame's batch committed, and peak RSS (MB).
+ * frames, milliseconds until the last frame's batch committed, peak RSS (MB) and the longest
+ * event-loop stall (ms). With a period (ms) as fifth argument the hot database rolls over into
+ * closed segments beside it (the real SegmentStore), as a collector with store.dir does.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { dirname } from 'node:path';
+import { SegmentStore } from '../collector/store/segments/store.ts';
 import { createParser } from '../collector/exchanges/bybit-linear/parse.ts';
 import { FeedConnection } from '../collector/feed/connection.ts';
 import { openStore } from '../collector/store/open.ts';
@@ -14,8 +19,31 @@ import { silentLogger } from '../core/log.ts';
 
 const [port, expected] = process.argv.slice(2, 4).map(Number);
 const dbPath = process.argv[4];
+const periodMs = Number(process.argv[5] ?? 0);
 const db = openStore(dbPath);
-const writer = new EventWriter(db, { flushMs: 50, flushRows: 5000, logger: silentLogger });
+const store = periodMs
+  ? new SegmentStore({
+      db,
+      hotPath: dbPath,
+      dir: dirname(dbPath),
+      segment: `${periodMs}ms`,
+      periodMs,
+      maxAgeMs: null,
+      maxBytes: null,
+      codeVersion: 'bench',
+      purgeRows: 2_500,
+      logger: silentLogger,
+    })
+  : null;
+const writer = new EventWriter(db, {
+  flushMs: 50,
+  flushRows: 5000,
+  logger: silentLogger,
+  ...(store ? { periods: store.periods, seqFloor: store.seqFloor } : {}),
+});
+store?.start(writer);
+// Enabled after a tenth of the frames: start-up (module compilation, the first batches) is not a stall of ingest.
+const stalls = monitorEventLoopDelay({ resolution: 5 });
 const telemetry = createTelemetry();
 let events = 0;
 let frames = 0;
@@ -41,8 +69,9 @@ const conn = new FeedConnection(
         exchange: p.exchange,
         parseFrame: (text, ts, emit) => {
           const r = p.parseFrame(text, ts, emit);
+          if (++frames === Math.floor(expected / 10)) stalls.enable();
           // The last frame: commit what is queued and stop the clock.
-          if (++frames === expected) setImmediate(() => (writer.flush(), finish()));
+          if (frames === expected) setImmediate(() => (writer.flush(), finish()));
           return r;
         },
         parseRest: (url, body, ts, emit) => p.parseRest(url, body, ts, emit),
@@ -62,9 +91,13 @@ conn.start();
 await done;
 const ms = performance.now() - t;
 const rssMb = peakRss / 2 ** 20;
+stalls.disable();
+const maxStallMs = stalls.max / 1e6;
 clearInterval(sampler);
 await conn.stop();
 writer.close();
+await store?.stop();
+const segments = store?.status().segments ?? 0;
 db.close();
 telemetry.stop();
-process.stdout.write(JSON.stringify({ events, frames, ms, rssMb }) + '\n');
+process.stdout.write(JSON.stringify({ events, frames, ms, rssMb, maxStallMs, segments }) + '\n');
