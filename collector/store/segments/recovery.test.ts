@@ -5,13 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { TradeEvent } from '../../../core/events.ts';
 import { silentLogger } from '../../../core/log.ts';
 import { readCatalog } from '../../../replay/adapters/catalog-file.ts';
-import { logWaiter } from '../../../test/helpers/log-waiter.ts';
+import { testSegmentStore } from '../../../test/helpers/segment-store.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
 import { openStore } from '../open.ts';
 import { EventWriter } from '../writer.ts';
 import { hotStateWriter, readHotState } from './hot-state.ts';
 import { packSegment } from './publish.ts';
-import { SegmentStore } from './store.ts';
 
 const root = tempDir('fb-recovery-');
 /** On a whole minute, so segment names carry no seconds. */
@@ -36,29 +35,7 @@ function trade(i: number, localTs: number): TradeEvent {
 
 /** Starts the store on `dir` with the clock at `now`, waits for `closes` closes, stops; returns the log lines. */
 async function session(dir: string, now: number, closes: number) {
-  const hotPath = join(dir, 'hot.db');
-  const db = openStore(hotPath);
-  const log = logWaiter();
-  const store = new SegmentStore({
-    db,
-    hotPath,
-    dir,
-    segment: '1s',
-    periodMs: 1000,
-    maxAgeMs: null,
-    maxBytes: null,
-    codeVersion: 'test',
-    purgeRows: 100,
-    logger: log.logger,
-    now: () => now,
-  });
-  const writer = new EventWriter(db, {
-    flushMs: 60_000,
-    flushRows: 60_000,
-    logger: silentLogger,
-    periods: store.periods,
-    seqFloor: store.seqFloor,
-  });
+  const { db, log, store, writer } = testSegmentStore(dir, now);
   const closed = Array.from({ length: closes }, () => log.next('segment closed'));
   store.start(writer);
   await Promise.all(closed);

@@ -7,13 +7,12 @@ import type { SegmentEntry } from '../../../core/catalog.ts';
 import type { RecordedEvent, TradeEvent } from '../../../core/events.ts';
 import { silentLogger } from '../../../core/log.ts';
 import { readCatalog } from '../../../replay/adapters/catalog-file.ts';
-import { logWaiter } from '../../../test/helpers/log-waiter.ts';
+import { testSegmentStore } from '../../../test/helpers/segment-store.ts';
 import { tempDir } from '../../../test/helpers/tmp.ts';
 import { openStore } from '../open.ts';
 import { EventWriter } from '../writer.ts';
 import { readHotState, type CloseRange } from './hot-state.ts';
 import { Rollover } from './rollover.ts';
-import { SegmentStore } from './store.ts';
 
 const root = tempDir('fb-rollover-');
 /** A whole second, so 1000 ms periods start on it. */
@@ -119,30 +118,8 @@ describe('rollover in the writer', () => {
 describe('segment store', () => {
   it('closes each period into a catalogued segment holding exactly the events of that period', async () => {
     const dir = join(root, 'periods');
-    const hotPath = join(dir, 'hot.db');
-    const db = openStore(hotPath);
-    const log = logWaiter();
     // A clock held inside the first period, so only events end periods (no idle close).
-    const store = new SegmentStore({
-      db,
-      hotPath,
-      dir,
-      segment: '1s',
-      periodMs: 1000,
-      maxAgeMs: null,
-      maxBytes: null,
-      codeVersion: 'test',
-      purgeRows: 100,
-      logger: log.logger,
-      now: () => T0 + 500,
-    });
-    const writer = new EventWriter(db, {
-      flushMs: 60_000,
-      flushRows: 60_000,
-      logger: silentLogger,
-      periods: store.periods,
-      seqFloor: store.seqFloor,
-    });
+    const { db, log, store, writer } = testSegmentStore(dir, T0 + 500);
     store.start(writer);
     const closed = [log.next('segment closed'), log.next('segment closed')];
     const stamps = [T0 + 1, T0 + 400, T0 + 999, T0 + 1000, T0 + 1001, T0 + 2500];
