@@ -133,7 +133,11 @@ function decodeBook(r: readonly SqlValue[]): { bids: Level[]; asks: Level[] } {
   const depth = r[6];
   if (typeof depth === 'string') return JSON.parse(depth) as { bids: Level[]; asks: Level[] };
   const level = (p: SqlValue, q: SqlValue): Level | null => (p === null ? null : [dec(p), dec(q)]);
-  const [bids, asks] = decodeDepth(depth as Uint8Array, level(r[2], r[4]), level(r[3], r[5]));
+  const codes: [StoredDec | null, StoredDec | null][] = [
+    [r[2] as StoredDec | null, r[4] as StoredDec | null],
+    [r[3] as StoredDec | null, r[5] as StoredDec | null],
+  ];
+  const [bids, asks] = decodeDepth(depth as Uint8Array, level(r[2], r[4]), level(r[3], r[5]), codes);
   return { bids, asks };
 }
 

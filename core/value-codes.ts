@@ -123,7 +123,8 @@ export type Level = [price: string, qty: string];
  * code (the caller then stores the levels as JSON text).
  */
 export function encodeDepth(bids: readonly Level[], asks: readonly Level[]): Uint8Array | null {
-  const out = new ByteWriter();
+  const out = DEPTH_WRITER;
+  out.reset();
   for (const side of [bids, asks]) {
     out.varint(side.length);
     if (side.length < 2) continue;
@@ -152,7 +153,13 @@ export function encodeDepth(bids: readonly Level[], asks: readonly Level[]): Uin
 }
 
 /** The levels `encodeDepth` wrote, each side prefixed with its best level (stored in columns). */
-export function decodeDepth(bytes: Uint8Array, bestBid: Level | null, bestAsk: Level | null): [Level[], Level[]] {
+export function decodeDepth(
+  bytes: Uint8Array,
+  bestBid: Level | null,
+  bestAsk: Level | null,
+  /** The best levels' stored codes ([price, qty] per side), when the caller has them: no re-parse of their text. */
+  bestCodes?: readonly [StoredDec | null, StoredDec | null][],
+): [Level[], Level[]] {
   const r = new ByteReader(bytes);
   const sides: [Level[], Level[]] = [[], []];
   const best = [bestBid, bestAsk];
@@ -163,8 +170,8 @@ export function decodeDepth(bytes: Uint8Array, bestBid: Level | null, bestAsk: L
     const first = best[s] as Level;
     levels.push(first);
     if (count < 2) continue;
-    const firstCode = decCode(first[0]) as number;
-    const firstQty = decCode(first[1]);
+    const firstCode = storedCode(bestCodes?.[s][0], first[0]) as number;
+    const firstQty = storedCode(bestCodes?.[s][1], first[1]);
     let prevMantissa = (firstCode - (firstCode % 16)) / 16;
     let prevScale = firstCode % 16;
     let qtyScale = typeof firstQty === 'number' && firstQty >= 0 ? firstQty % 16 : -1;
@@ -182,6 +189,10 @@ export function decodeDepth(bytes: Uint8Array, bestBid: Level | null, bestAsk: L
   }
   return sides;
 }
+
+/** A stored code as a number, else the code of `text` (the code may be a BigInt when read with safe integers). */
+const storedCode = (code: StoredDec | null | undefined, text: string): number | string =>
+  typeof code === 'number' ? code : typeof code === 'bigint' ? Number(code) : decCode(text);
 
 const zigzag = (n: number) => (n >= 0 ? n * 2 : -n * 2 - 1);
 const unzigzag = (z: number) => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
@@ -202,10 +213,16 @@ class ByteWriter {
     }
     this.buf[this.n++] = v;
   }
+  reset(): void {
+    this.n = 0;
+  }
   bytes(): Uint8Array {
     return this.buf.slice(0, this.n);
   }
 }
+
+/** One buffer for every book written (encodeDepth is synchronous): a row costs only the copy it returns. */
+const DEPTH_WRITER = new ByteWriter();
 
 class ByteReader {
   private i = 0;
