@@ -70,6 +70,11 @@ export const ERROR_CODES = {
     meaning: 'a recordings folder has no readable catalog.json, or a segment differs from it',
     fix: 'run `futuresboard recordings verify --recordings <dir>`; restore the folder from a backup',
   },
+  E_MANIFEST: {
+    kind: 'input',
+    meaning: 'a published recordings manifest.json is unreadable, or a published segment differs from it',
+    fix: 'publish the site again (`npm run build` or `futuresboard publish --out <dir>`) and upload all of dist/',
+  },
   E_V1_RECORDING: {
     kind: 'input',
     meaning: 'a writer was given a recording in the old (v1) schema',
