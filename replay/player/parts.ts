@@ -44,17 +44,23 @@ export interface Recording {
 }
 
 /** A part the window needs, with the filter to read it with. */
-export interface PlannedPart {
-  part: RecordingPart;
+export interface PlannedPart<P extends { entry?: SegmentEntry } = RecordingPart> {
+  part: P;
   filter: ReplayFilter;
 }
 
-/** The parts overlapping `filter`'s [from, to), in play order, each with its own filter. */
-export function planParts(rec: Recording, filter: ReplayFilter = {}): PlannedPart[] {
+/**
+ * The parts overlapping `filter`'s [from, to), in play order, each with its own filter. Any
+ * list of parts with catalog entries plans the same way (the browser's fetched segments too).
+ */
+export function planParts<P extends { entry?: SegmentEntry }>(
+  rec: { parts: readonly P[] },
+  filter: ReplayFilter = {},
+): PlannedPart<P>[] {
   checkFilter(filter);
   const { from, to } = filter;
   const { from: _from, to: _to, ...unbounded } = filter;
-  const plan: PlannedPart[] = [];
+  const plan: PlannedPart<P>[] = [];
   for (const part of rec.parts) {
     const e = part.entry;
     if (!e) {
@@ -70,7 +76,8 @@ export function planParts(rec: Recording, filter: ReplayFilter = {}): PlannedPar
   return plan;
 }
 
-const narrowed = (filter: ReplayFilter, o: OpenedPart): ReplayFilter =>
+/** `filter` narrowed to the rows the opened part owns (its afterSeq). */
+export const narrowed = (filter: ReplayFilter, o: OpenedPart): ReplayFilter =>
   o.afterSeq === undefined ? filter : { ...filter, afterSeq: o.afterSeq };
 
 /** An opened part with the filter its rows are read with (afterSeq included). */

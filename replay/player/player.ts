@@ -27,12 +27,24 @@ export interface DerivedState {
   onEvent(e: RecordedEvent): void;
 }
 
+/**
+ * A stream of recorded events whose `next()` answers at once except when it must wait for
+ * something (a segment still downloading in the browser): then it returns a promise. Awaiting
+ * only then keeps the per-event cost of a plain iterator. Every Iterable is one.
+ */
+export interface EventStream {
+  [Symbol.iterator](): {
+    next(): IteratorResult<RecordedEvent> | Promise<IteratorResult<RecordedEvent>>;
+    return?(): unknown;
+  };
+}
+
 export interface PlayerOptions {
   /**
    * Open the stream at a receipt time (inclusive), or at its beginning when `from` is
    * undefined. Called again on seek; see dbSource() in read-events.ts.
    */
-  open(from?: number): Iterable<RecordedEvent>;
+  open(from?: number): EventStream;
   scheduler: Scheduler;
   speed?: Speed;
   derived?: DerivedState;
@@ -131,7 +143,10 @@ export function createReplayPlayer(options: PlayerOptions): ReplayPlayer {
           continue;
         }
         if (!pending) {
-          const r = it.next();
+          const next = it.next();
+          const r = next instanceof Promise ? await next : next;
+          // A stop or seek may have come while the stream waited.
+          if (stopped) break;
           if (r.done) {
             done = true;
             break;
