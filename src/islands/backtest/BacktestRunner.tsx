@@ -1,7 +1,8 @@
 /**
- * The backtest page: choose a recording, a strategy and its parameters (kept in the URL), run
- * it in the sql.js worker with progress, and see the report the CLI would print for the same
- * file and parameters.
+ * The backtest page: choose a recording (a published session, streamed segment by segment, or
+ * local files), a strategy and its parameters (kept in the URL: ?session=…&strategy=…&p.<name>=…),
+ * run it in the sql.js worker with progress, and see the report the CLI would print for the same
+ * recording and parameters, with its entries and exits on the price chart.
  */
 // Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
@@ -9,7 +10,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ParamSpec } from '../../../replay/backtest/params.ts';
 import type { BacktestReport } from '../../../replay/backtest/report.ts';
 import { readParams, writeParams } from '../../lib/url-state.ts';
-import type { FromWorker } from '../sqlite/protocol.ts';
+import type { FromWorker, PricePoint } from '../sqlite/protocol.ts';
 import { RecordingPicker } from '../sqlite/RecordingPicker.tsx';
 import { useRecording } from '../sqlite/use-recording.ts';
 import { BacktestResults } from './BacktestResults.tsx';
@@ -18,16 +19,17 @@ import { changedTexts, defaultTexts, textsFromUrl, type ParamTexts, type Strateg
 interface Props {
   strategies: StrategyInfo[];
   accountParams: ParamSpec[];
-  sampleUrl: string | null;
+  manifestUrl: string;
 }
 
 type Run =
   | { state: 'idle' }
   | { state: 'running'; done: number; total: number }
-  | { state: 'done'; report: BacktestReport; tradesCsv: string; equityCsv: string }
+  | { state: 'done'; report: BacktestReport; tradesCsv: string; equityCsv: string; points: PricePoint[] }
   | { state: 'error'; message: string };
 
-export default function BacktestRunner({ strategies, accountParams, sampleUrl }: Props) {
+export default function BacktestRunner({ strategies, accountParams, manifestUrl }: Props) {
+  const [session, setSession] = useState<string | null>(null);
   const [strategy, setStrategy] = useState(strategies[0]?.name ?? '');
   const [texts, setTexts] = useState<ParamTexts>({});
   const [run, setRun] = useState<Run>({ state: 'idle' });
@@ -37,7 +39,7 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
   const onMessage = useCallback((m: FromWorker) => {
     if (m.type === 'bt-progress') setRun({ state: 'running', done: m.done, total: m.total });
     else if (m.type === 'bt-done')
-      setRun({ state: 'done', report: m.report, tradesCsv: m.tradesCsv, equityCsv: m.equityCsv });
+      setRun({ state: 'done', report: m.report, tradesCsv: m.tradesCsv, equityCsv: m.equityCsv, points: m.points });
     else if (m.type === 'error' && m.code === 'E_BACKTEST') setRun({ state: 'error', message: m.message });
   }, []);
   const { load, open, send } = useRecording(onMessage);
@@ -53,7 +55,12 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
         ...textsFromUrl(p, [...chosen.params, ...accountParams]),
       });
     }
-    if (p.get('rec') === 'sample' && sampleUrl) open({ kind: 'url', url: sampleUrl, name: 'sample.sqlite' });
+    // ?rec=sample: links from before the sample became a published session.
+    const wanted = p.get('session') ?? (p.get('rec') === 'sample' ? 'sample' : null);
+    if (wanted) {
+      setSession(wanted);
+      open({ kind: 'published', manifestUrl, session: wanted });
+    }
   }, []);
 
   const saveUrl = (name: string, values: ParamTexts) => {
@@ -83,9 +90,16 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
   return (
     <div className="space-y-4">
       <RecordingPicker
-        sampleUrl={sampleUrl}
+        manifestUrl={manifestUrl}
+        session={session}
         load={load}
-        onOpen={(s) => (writeParams({ rec: s.kind === 'url' ? 'sample' : null }), open(s))}
+        onOpen={(s) => {
+          const name = s.kind === 'published' ? s.session : null;
+          setSession(name);
+          writeParams({ session: name, rec: null });
+          setRun({ state: 'idle' });
+          open(s);
+        }}
       />
       <Card className="space-y-3 p-4" data-testid="backtest-form">
         <label className="block text-sm">
@@ -158,7 +172,7 @@ export default function BacktestRunner({ strategies, accountParams, sampleUrl }:
         )}
       </Card>
       {run.state === 'done' && (
-        <BacktestResults report={run.report} tradesCsv={run.tradesCsv} equityCsv={run.equityCsv} />
+        <BacktestResults report={run.report} tradesCsv={run.tradesCsv} equityCsv={run.equityCsv} points={run.points} />
       )}
     </div>
   );

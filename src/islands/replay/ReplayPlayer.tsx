@@ -1,12 +1,16 @@
 /**
- * The replay page: open a recording (the bundled sample or a local file), then play, pause,
- * change speed and seek. The worker replays through the core player and metrics engine; the
- * table, price chart, alerts and gaps update as it plays. Recording, market, speed and
- * position are kept in the URL (?rec=sample&market=…&speed=…&t=…).
+ * The replay page: open a recording (a published session, streamed segment by segment, or
+ * local files), then play, pause, change speed and seek. The worker replays through the core
+ * player and metrics engine; the table, price chart, alerts and gaps update as it plays.
+ * Session, window, market, speed and position are kept in the URL
+ * (?session=…&from=…&to=…&market=…&speed=…&t=…; &autoplay=1 starts playing on load).
+ *
+ * The root element carries `data-replay-state` (idle|loading|playing|paused|ended) and
+ * `data-events` (events played so far) for scripts and tests.
  */
 // Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { SPEED_PRESETS, type Speed } from '../../../replay/player/speed.ts';
 import { fmtDuration, fmtTime } from '../../lib/format.ts';
 import type { AlertRow, GapRow, MarketRow } from '../../lib/snapshot-types.ts';
@@ -14,6 +18,7 @@ import { readParams, writeParams } from '../../lib/url-state.ts';
 import { gapRowFrom } from '../../lib/gap-row.ts';
 import { AlertTable } from '../alerts/AlertTable.tsx';
 import { exchangeColor, type ChartSeries } from '../charts/chart-series.ts';
+import { alertMarkers, gapMarkers } from '../charts/markers.ts';
 import { TimeSeriesChart, type ChartHandle } from '../charts/TimeSeriesChart.tsx';
 import { MarketTable } from '../dashboard/MarketTable.tsx';
 import type { TableView } from '../dashboard/table-model.ts';
@@ -23,20 +28,30 @@ import { RecordingPicker } from '../sqlite/RecordingPicker.tsx';
 import { useRecording } from '../sqlite/use-recording.ts';
 
 interface Props {
-  sampleUrl: string | null;
+  manifestUrl: string;
   marketHref: string;
 }
+
+export type ReplayState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended';
 
 const ALERTS_KEPT = 5000;
 const speedLabel = (s: Speed) => (s === 'max' ? 'max' : `${s}×`);
 const parseSpeedParam = (text: string | null): Speed => SPEED_PRESETS.find((s) => String(s) === text) ?? 10;
+const timeParam = (p: URLSearchParams, name: string): number | undefined => {
+  const v = Number(p.get(name));
+  return p.get(name) !== null && Number.isFinite(v) && v > 0 ? v : undefined;
+};
 
-export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
+export default function ReplayPlayer({ manifestUrl, marketHref }: Props) {
   const [rows, setRows] = useState<Map<string, MarketRow>>(new Map());
   const [alerts, setAlerts] = useState<AlertRow[]>([]);
   const [gaps, setGaps] = useState<GapRow[]>([]);
   const [position, setPosition] = useState<number | null>(null);
   const [playing, setPlaying] = useState({ started: false, paused: false, done: false, emitted: 0 });
+  const [waiting, setWaiting] = useState(false);
+  const [session, setSession] = useState<string | null>(null);
+  /** Play as soon as a recording opens: a choice made on the page, or ?autoplay=1. */
+  const autoplay = useRef(false);
   const [speed, setSpeed] = useState<Speed>(10);
   const [market, setMarket] = useState('');
   const [view, setView] = useState<TableView>({ tf: '5m', sort: 'market', dir: 'asc', query: '', exchange: '' });
@@ -62,11 +77,12 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
       const wanted = readParams().get('market');
       setMarket(wanted && m.summary.markets.includes(wanted) ? wanted : (m.summary.markets[0] ?? ''));
       clear();
-      setPlaying({ started: true, paused: false, done: false, emitted: 0 });
-      send({ type: 'play', speed: speedRef.current, from: startAt.current });
-      startAt.current = null;
+      setPlaying({ started: false, paused: false, done: false, emitted: 0 });
+      if (autoplay.current) start();
     } else if (m.type === 'reset') {
       clear();
+    } else if (m.type === 'waiting') {
+      setWaiting(m.waiting);
     } else if (m.type === 'tick') {
       setPosition(m.position);
       setPlaying({ started: true, paused: m.paused, done: m.done, emitted: m.emitted });
@@ -86,20 +102,31 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
   const { load, open, send } = useRecording(onMessage);
   const speedRef = useRef(speed);
   speedRef.current = speed;
+  const start = () => {
+    setPlaying({ started: true, paused: false, done: false, emitted: 0 });
+    send({ type: 'play', speed: speedRef.current, from: startAt.current });
+    startAt.current = null;
+  };
 
   useEffect(() => {
     const p = readParams();
     setSpeed(parseSpeedParam(p.get('speed')));
     speedRef.current = parseSpeedParam(p.get('speed'));
-    const t = Number(p.get('t'));
-    startAt.current = Number.isFinite(t) && t > 0 ? t : null;
-    if (p.get('rec') === 'sample' && sampleUrl) open({ kind: 'url', url: sampleUrl, name: 'sample.sqlite' });
+    startAt.current = timeParam(p, 't') ?? null;
+    autoplay.current = p.get('autoplay') === '1';
+    // ?rec=sample: links from before the sample became a published session.
+    const name = p.get('session') ?? (p.get('rec') === 'sample' ? 'sample' : null);
+    if (name) {
+      setSession(name);
+      open({ kind: 'published', manifestUrl, session: name }, { from: timeParam(p, 'from'), to: timeParam(p, 'to') });
+    }
   }, []);
 
   useEffect(() => setChartVersion((v) => v + 1), [market]);
 
   const togglePause = () => {
-    if (playing.done) {
+    if (!playing.started) start();
+    else if (playing.done) {
       clear();
       send({ type: 'play', speed, from: null });
     } else send({ type: playing.paused ? 'resume' : 'pause' });
@@ -113,7 +140,8 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
   const seek = (ts: number) => {
     setPosition(ts);
     writeParams({ t: ts });
-    if (playing.done) {
+    if (!playing.started) startAt.current = ts;
+    else if (playing.done) {
       clear();
       send({ type: 'play', speed, from: ts });
     } else send({ type: 'seek', ts });
@@ -123,7 +151,18 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
     writeParams({ market: m });
   };
 
+  const markers = useMemo(() => [...alertMarkers(alerts, market), ...gapMarkers(gaps, market)], [alerts, gaps, market]);
   const summary = load.state === 'ready' ? load.summary : null;
+  const state: ReplayState =
+    load.state === 'loading' || (summary && waiting)
+      ? 'loading'
+      : !summary
+        ? 'idle'
+        : playing.done
+          ? 'ended'
+          : playing.started && !playing.paused
+            ? 'playing'
+            : 'paused';
   const series: ChartSeries[] = (() => {
     const byExchange = new Map<string, [number, number][]>();
     for (const p of points.current.get(market) ?? []) {
@@ -145,11 +184,18 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
   })();
 
   return (
-    <div className="space-y-4">
+    <div className="space-y-4" data-replay-state={state} data-events={playing.emitted}>
       <RecordingPicker
-        sampleUrl={sampleUrl}
+        manifestUrl={manifestUrl}
+        session={session}
         load={load}
-        onOpen={(s) => (writeParams({ rec: s.kind === 'url' ? 'sample' : null }), open(s))}
+        onOpen={(s) => {
+          const name = s.kind === 'published' ? s.session : null;
+          setSession(name);
+          writeParams({ session: name, rec: null, from: null, to: null, t: null });
+          autoplay.current = true;
+          open(s);
+        }}
       />
       {summary && (
         <Card className="space-y-3 p-4" data-testid="replay-controls">
@@ -160,7 +206,7 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
               onClick={togglePause}
               className="rounded-tremor-default border border-tremor-border px-3 py-1 font-medium dark:border-dark-tremor-border"
             >
-              {playing.done ? 'Replay again' : playing.paused ? 'Play' : 'Pause'}
+              {playing.done ? 'Replay again' : !playing.started || playing.paused ? 'Play' : 'Pause'}
             </button>
             <label className="flex items-center gap-1">
               Speed
@@ -194,6 +240,7 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
               {fmtTime(position)} · {playing.emitted.toLocaleString('en-US')} of{' '}
               {summary.events.toLocaleString('en-US')} events
               {playing.done ? ' · finished' : playing.paused ? ' · paused' : ''}
+              {waiting ? ' · loading the next segment' : ''}
             </span>
           </div>
           {summary.firstTs !== null && summary.lastTs !== null && (
@@ -223,6 +270,7 @@ export default function ReplayPlayer({ sampleUrl, marketHref }: Props) {
               title={`Price · ${market}`}
               series={series}
               version={chartVersion}
+              markers={markers}
               heightClass="h-72"
               onReady={(h) => (chart.current = h)}
             />

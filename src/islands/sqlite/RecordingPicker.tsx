@@ -1,11 +1,19 @@
-/** Choose a recording: the sample shipped with the site, or a local .sqlite file. Shows progress and errors. */
+/**
+ * Choose a recording: a session this site publishes (streamed segment by segment), a local
+ * recording file, or a local folder of segments (a recordings folder with its catalog.json, or
+ * segment files picked together). Shows progress and errors.
+ */
 // Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
+import { fmtDuration, fmtTime } from '../../lib/format.ts';
+import { usePublishedSessions } from './published-sessions.ts';
 import type { RecordingSource } from './protocol.ts';
 import type { LoadState } from './use-recording.ts';
 
 interface Props {
-  sampleUrl: string | null;
+  manifestUrl: string;
+  /** The published session open now, if any. */
+  session: string | null;
   load: LoadState;
   onOpen(source: RecordingSource): void;
 }
@@ -17,32 +25,70 @@ const PHASES: Record<string, string> = {
   open: 'Checking recording',
 };
 
-export function RecordingPicker({ sampleUrl, load, onOpen }: Props) {
+const FILE_TYPES = '.sqlite,.db,.sqlite3,.gz,.json,application/vnd.sqlite3,application/x-sqlite3';
+const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+
+/** One file is a recording; several (or a segment) are a folder's worth. */
+function fromFiles(list: FileList | null): RecordingSource | null {
+  const files = [...(list ?? [])];
+  if (!files.length) return null;
+  if (files.length === 1 && !files[0].name.endsWith('.gz')) return { kind: 'file', file: files[0] };
+  return { kind: 'files', files };
+}
+
+export function RecordingPicker({ manifestUrl, session, load, onOpen }: Props) {
+  const published = usePublishedSessions(manifestUrl);
+  const pick = (list: FileList | null) => {
+    const source = fromFiles(list);
+    if (source) onOpen(source);
+  };
   return (
     <Card className="space-y-3 p-4" data-testid="recording-picker">
-      <div className="flex flex-wrap items-center gap-3 text-sm">
-        {sampleUrl ? (
-          <button
-            type="button"
-            data-testid="open-sample"
-            className="rounded-tremor-default bg-tremor-brand px-3 py-1.5 font-medium text-white hover:bg-tremor-brand-emphasis"
-            onClick={() => onOpen({ kind: 'url', url: sampleUrl, name: 'sample.sqlite' })}
-          >
-            Open the sample recording
-          </button>
-        ) : (
-          <span>No sample recording ships with this build.</span>
-        )}
+      {published.state === 'ready' && published.sessions.length > 0 && (
+        <ul className="space-y-1 text-sm" aria-label="Published sessions">
+          {published.sessions.map((s) => (
+            <li key={s.name} className="flex flex-wrap items-center gap-2">
+              <button
+                type="button"
+                data-testid="open-session"
+                data-session={s.name}
+                aria-pressed={session === s.name}
+                className="rounded-tremor-default bg-tremor-brand px-3 py-1 font-medium text-white hover:bg-tremor-brand-emphasis"
+                onClick={() => onOpen({ kind: 'published', manifestUrl, session: s.name })}
+              >
+                Open {s.name}
+              </button>
+              <span className="tabular-nums">
+                {fmtTime(s.from)} · {fmtDuration(s.to - s.from)} · {s.events.toLocaleString('en-US')} events ·{' '}
+                {s.markets.length} markets · {mb(s.bytes)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {published.state === 'ready' && published.sessions.length === 0 && (
+        <p className="text-sm">No recordings are published with this site; open your own below.</p>
+      )}
+      {published.state === 'error' && <p className="text-sm">{published.message}</p>}
+      <div className="flex flex-wrap items-center gap-4 text-sm">
         <label className="flex items-center gap-2">
-          <span>or a local file:</span>
+          <span>A local recording or segments:</span>
           <input
             type="file"
-            accept=".sqlite,.db,.sqlite3,application/vnd.sqlite3,application/x-sqlite3"
+            multiple
+            accept={FILE_TYPES}
             data-testid="open-file"
-            onChange={(e) => {
-              const file = e.target.files?.[0];
-              if (file) onOpen({ kind: 'file', file });
-            }}
+            onChange={(e) => pick(e.target.files)}
+          />
+        </label>
+        <label className="flex items-center gap-2">
+          <span>or a recordings folder:</span>
+          <input
+            type="file"
+            data-testid="open-folder"
+            // A directory picker: every browser this site supports honours the webkit-prefixed attribute.
+            {...{ webkitdirectory: '' }}
+            onChange={(e) => pick(e.target.files)}
           />
         </label>
       </div>
@@ -72,7 +118,8 @@ export function RecordingPicker({ sampleUrl, load, onOpen }: Props) {
       {load.state === 'ready' && (
         <p className="text-sm" data-testid="load-ready">
           <strong>{load.summary.name}</strong>: {load.summary.events.toLocaleString('en-US')} events,{' '}
-          {load.summary.markets.length} markets, {(load.summary.bytes / 1048576).toFixed(1)} MB
+          {load.summary.markets.length} markets, {mb(load.summary.bytes)}
+          {load.summary.segments > 1 ? ` in ${load.summary.segments} segments, streamed as they play` : ''}
         </p>
       )}
     </Card>

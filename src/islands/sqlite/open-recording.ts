@@ -4,6 +4,7 @@
  * from a newer futuresboard (the same check as the CLI's), or a recording with no events.
  */
 import type { SqlJsStatic } from 'sql.js';
+import type { Db } from '../../../core/db.ts';
 import { openSqlJsDb, type SqlJsDb } from '../../../replay/adapters/sqljs.ts';
 import { checkRecordingSchema, checkSqliteHeader, SQLITE_HEADER_BYTES } from '../../../core/recording-check.ts';
 import { summarizeEvents } from '../../../replay/player/read-events.ts';
@@ -12,12 +13,8 @@ import { MIGRATIONS } from '../../lib/migrations.ts';
 import type { RecordingSummary } from './protocol.ts';
 import { FbError } from '../../../core/errors.ts';
 
-export function openRecording(
-  SQL: SqlJsStatic,
-  bytes: Uint8Array,
-  name: string,
-): { db: SqlJsDb; summary: RecordingSummary } {
-  // The shared checks (core/recording-check.ts): a refusal reaches the page with its code and words.
+/** `bytes` opened by sql.js after the header and schema checks every recording gets (core/recording-check.ts). */
+export function openCheckedDb(SQL: SqlJsStatic, bytes: Uint8Array, name: string): SqlJsDb & { schemaVersion: number } {
   checkSqliteHeader({
     name,
     head: bytes.subarray(0, SQLITE_HEADER_BYTES),
@@ -27,26 +24,43 @@ export function openRecording(
   });
   const db = openSqlJsDb(SQL, bytes);
   try {
-    const schemaVersion = checkRecordingSchema(db, name, MIGRATIONS, 'read');
+    return Object.assign(db, { schemaVersion: checkRecordingSchema(db, name, MIGRATIONS, 'read') });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Markets with prices in `db` (its markets table lists every instrument an exchange offers). */
+export function pricedMarkets(db: Db): string[] {
+  return db
+    .all<{ market: string }>(
+      'SELECT DISTINCT market FROM trades UNION SELECT DISTINCT market FROM book_tickers ORDER BY 1',
+    )
+    .map((r) => r.market)
+    .filter(Boolean);
+}
+
+export function openRecording(
+  SQL: SqlJsStatic,
+  bytes: Uint8Array,
+  name: string,
+): { db: SqlJsDb; summary: RecordingSummary } {
+  const db = openCheckedDb(SQL, bytes, name);
+  try {
     const s = summarizeEvents(db);
     if (s.count === 0) throw new FbError('E_EMPTY', `${name} is a futuresboard recording with no events in it`);
-    // Markets with prices in the recording (the markets table lists every instrument an exchange offers).
-    const markets = db
-      .all<{ market: string }>(
-        'SELECT DISTINCT market FROM trades UNION SELECT DISTINCT market FROM book_tickers ORDER BY 1',
-      )
-      .map((r) => r.market)
-      .filter(Boolean);
     return {
       db,
       summary: {
         name,
         bytes: bytes.length,
+        segments: 1,
         events: s.count,
         firstTs: s.first_ts,
         lastTs: s.last_ts,
-        markets,
-        schemaVersion,
+        markets: pricedMarkets(db),
+        schemaVersion: db.schemaVersion,
       },
     };
   } catch (err) {

@@ -8,16 +8,36 @@ import type { ParamValue } from '../../../replay/backtest/params.ts';
 import type { Speed } from '../../../replay/player/speed.ts';
 import type { ChannelItems } from '../../../core/relay-protocol.ts';
 
-export type RecordingSource = { kind: 'url'; url: string; name: string } | { kind: 'file'; file: File };
+/**
+ * What to open: one recording file (fetched or local), a published session (its segments
+ * streamed from the site), or a folder of local files (catalog.json and its segments, or segment
+ * files picked together).
+ */
+export type RecordingSource =
+  | { kind: 'url'; url: string; name: string }
+  | { kind: 'file'; file: File }
+  | { kind: 'published'; manifestUrl: string; session: string }
+  | { kind: 'files'; files: File[] };
+
+/** A receipt-time window [from, to) within the recording (URL `from`/`to`), and the markets played. */
+export interface PlayWindow {
+  from?: number;
+  to?: number;
+  markets?: readonly string[];
+}
 
 export interface RecordingSummary {
   name: string;
+  /** Bytes of the file, or of all segments (compressed) of a streamed recording. */
   bytes: number;
+  /** Segments streamed one by one; 1 for a single file. */
+  segments: number;
   events: number;
   firstTs: number | null;
   lastTs: number | null;
   markets: string[];
-  schemaVersion: number;
+  /** The file's schema version (null for a streamed recording: each segment is checked as it opens). */
+  schemaVersion: number | null;
 }
 
 /** A point of a replayed price series: last mid/trade price per recorded second. */
@@ -29,7 +49,7 @@ export interface PricePoint {
 }
 
 export type ToWorker =
-  | { type: 'open'; source: RecordingSource; maxBytes: number }
+  | { type: 'open'; source: RecordingSource; maxBytes: number; window?: PlayWindow }
   | { type: 'play'; speed: Speed; from: number | null }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -45,6 +65,8 @@ export const LOAD_ERROR_CODES = [
   'E_NOT_RECORDING',
   'E_DB_TOO_NEW',
   'E_EMPTY',
+  'E_MANIFEST',
+  'E_CATALOG',
 ] as const;
 export type WorkerErrorCode = (typeof LOAD_ERROR_CODES)[number] | 'E_REPLAY' | 'E_BACKTEST';
 
@@ -53,6 +75,8 @@ export type FromWorker =
   | { type: 'opened'; summary: RecordingSummary }
   | { type: 'error'; code: WorkerErrorCode; message: string }
   | { type: 'reset' }
+  /** The replay waits for a segment still downloading (true), or plays on (false). */
+  | { type: 'waiting'; waiting: boolean }
   | {
       type: 'tick';
       position: number | null;
@@ -63,4 +87,4 @@ export type FromWorker =
       points: PricePoint[];
     }
   | { type: 'bt-progress'; done: number; total: number }
-  | { type: 'bt-done'; report: BacktestReport; tradesCsv: string; equityCsv: string };
+  | { type: 'bt-done'; report: BacktestReport; tradesCsv: string; equityCsv: string; points: PricePoint[] };

@@ -15,7 +15,7 @@ function tooLarge(size: number, maxBytes: number): FbError {
 }
 
 export async function readRecording(
-  source: RecordingSource,
+  source: Extract<RecordingSource, { kind: 'url' | 'file' }>,
   maxBytes: number,
   onProgress: (loaded: number, total: number | null) => void,
 ): Promise<Uint8Array> {

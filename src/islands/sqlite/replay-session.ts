@@ -4,17 +4,20 @@
  * the output of emitted events is shown. Output is sent to the page a few times a second,
  * coalesced: the newest ticker per instrument, every metric row, alert and gap, and one price
  * point per instrument per recorded second for the charts.
+ *
+ * The engine starts with the settings recorded at the first event it sees (as the CLI's replay
+ * takes those at the start of its window), and starts again after every reset.
  */
-import type { Db } from '../../../core/db.ts';
 import type { RecordedEvent } from '../../../core/events.ts';
 import { silentLogger } from '../../../core/log.ts';
+import type { MetricsConfig } from '../../../core/metrics/config.ts';
 import { createMetricsEngine, type MetricsEngine } from '../../../core/metrics/engine.ts';
 import type { EngineOutput } from '../../../core/metrics/types.ts';
 import { createReplayPlayer, type ReplayPlayer } from '../../../replay/player/player.ts';
-import { dbSource } from '../../../replay/player/read-events.ts';
-import { recordedMetricsConfig } from '../../../replay/player/recorded-metrics-config.ts';
 import { INTERACTIVE_MAX_IDLE_MS, type Speed } from '../../../replay/player/speed.ts';
-import type { FromWorker, PricePoint } from './protocol.ts';
+import { PricePoints } from './price-points.ts';
+import type { FromWorker } from './protocol.ts';
+import type { RecordingHandle } from './recording-handle.ts';
 
 const FLUSH_MS = 100;
 
@@ -25,24 +28,29 @@ export interface ReplaySession {
   done: Promise<void>;
 }
 
-function firstSeq(db: Db): number | null {
-  const source = dbSource(db);
-  for (const e of source()) return e.seq;
-  return null;
-}
-
-export function startReplay(db: Db, speed: Speed, post: (m: FromWorker) => void): ReplaySession {
-  const config = recordedMetricsConfig(db, firstSeq(db));
-  let engine: MetricsEngine = createMetricsEngine(config, { logger: silentLogger });
+/**
+ * Play `rec` from its start, or from `startAt` when the recording is streamed (the stream then
+ * opens `warmupMs` earlier, and what lies before `startAt` only warms the engine up).
+ */
+export function startReplay(
+  rec: RecordingHandle,
+  opts: {
+    speed: Speed;
+    startAt: number | null;
+    warmupMs: number;
+    /** The settings the engine started with (the next seek's warm-up follows them). */
+    onConfig?(config: MetricsConfig): void;
+  },
+  post: (m: FromWorker) => void,
+): ReplaySession {
+  let engine: MetricsEngine | null = null;
   let lastOut: { seq: number; out: EngineOutput } | null = null;
 
   let tickers = new Map<string, RecordedEvent>();
   let metrics: unknown[] = [];
   let alerts: unknown[] = [];
   let gaps: unknown[] = [];
-  let points: PricePoint[] = [];
-  /** Last price second emitted per instrument, so each recorded second gives one point. */
-  const pointSecond = new Map<string, number>();
+  const points = new PricePoints();
   let lastFlush = 0;
 
   const flush = () => {
@@ -55,40 +63,18 @@ export function startReplay(db: Db, speed: Speed, post: (m: FromWorker) => void)
       paused: s.paused,
       done: s.done,
       channels: { tickers: [...tickers.values()], metrics, alerts, gaps },
-      points,
+      points: points.take(),
     });
     tickers = new Map();
     metrics = [];
     alerts = [];
     gaps = [];
-    points = [];
   };
 
-  const pricePoint = (e: RecordedEvent) => {
-    const v =
-      e.kind === 'trade'
-        ? Number(e.price)
-        : e.kind === 'book_ticker'
-          ? (Number(e.bid_price) + Number(e.ask_price)) / 2
-          : NaN;
-    if (!Number.isFinite(v)) return;
-    const key = `${e.exchange}|${e.market}`;
-    const second = Math.floor(e.local_ts / 1000);
-    if (pointSecond.get(key) === second) {
-      // Same second: the newer price replaces the point not yet sent, if any.
-      const last = points.findLast(
-        (p) => p.exchange === e.exchange && p.market === e.market && Math.floor(p.t / 1000) === second,
-      );
-      if (last) last.v = v;
-      return;
-    }
-    pointSecond.set(key, second);
-    points.push({ exchange: e.exchange, market: e.market, t: e.local_ts, v });
-  };
-
+  const streamStart = rec.streamed && opts.startAt !== null ? opts.startAt - opts.warmupMs : undefined;
   const player = createReplayPlayer({
-    open: dbSource(db),
-    speed,
+    open: (from) => rec.events(from ?? streamStart, { onWait: (waiting) => post({ type: 'waiting', waiting }) }),
+    speed: opts.speed,
     maxIdleMs: INTERACTIVE_MAX_IDLE_MS,
     scheduler: {
       now: () => performance.now(),
@@ -101,28 +87,33 @@ export function startReplay(db: Db, speed: Speed, post: (m: FromWorker) => void)
     yieldEvery: 4096,
     derived: {
       reset() {
-        engine = createMetricsEngine(config, { logger: silentLogger });
-        pointSecond.clear();
+        engine = null;
+        points.clear();
         tickers = new Map();
         metrics = [];
         alerts = [];
         gaps = [];
-        points = [];
         post({ type: 'reset' });
       },
       onEvent(e) {
+        if (!engine) {
+          const config = rec.configAt(e);
+          opts.onConfig?.(config);
+          engine = createMetricsEngine(config, { logger: silentLogger });
+        }
         const out = engine.onEvent(e);
         lastOut = out ? { seq: e.seq, out } : null;
       },
     },
   });
+  if (opts.startAt !== null) player.seek(opts.startAt);
 
   const done = player
     .run((e) => {
       if (e.kind === 'book_ticker' || e.kind === 'derivative_ticker')
         tickers.set(`${e.exchange}|${e.market}|${e.kind}`, e);
       else if (e.kind === 'gap') gaps.push(e);
-      pricePoint(e);
+      points.add(e);
       if (lastOut?.seq === e.seq) {
         metrics.push(...lastOut.out.metrics);
         alerts.push(...lastOut.out.alerts);

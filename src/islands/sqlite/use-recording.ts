@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   LOAD_ERROR_CODES,
   type FromWorker,
+  type PlayWindow,
   type RecordingSource,
   type RecordingSummary,
   type ToWorker,
@@ -59,7 +60,7 @@ export function useRecording(onMessage: (m: FromWorker) => void) {
   }, []);
 
   const open = useCallback(
-    (source: RecordingSource) => {
+    (source: RecordingSource, window?: PlayWindow) => {
       const maxBytes = maxRecordingBytes();
       // Refuse an oversized local file before copying it into the worker.
       if (source.kind === 'file' && source.file.size > maxBytes) {
@@ -71,7 +72,7 @@ export function useRecording(onMessage: (m: FromWorker) => void) {
         return;
       }
       setLoad({ state: 'loading', phase: source.kind === 'file' ? 'read' : 'download', loaded: 0, total: null });
-      send({ type: 'open', source, maxBytes });
+      send({ type: 'open', source, maxBytes, window });
     },
     [send],
   );
