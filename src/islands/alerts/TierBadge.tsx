@@ -1,12 +1,11 @@
 /** An alert's tier as a coloured badge (tier 1: a single z spike … tier 5: strongest confluence). */
 // Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Badge from '@tremor/react/dist/components/icon-elements/Badge/Badge.js';
-
-const COLORS = ['gray', 'blue', 'violet', 'amber', 'orange', 'rose'] as const;
+import { tierColor } from './tier-colors.ts';
 
 export function TierBadge({ tier }: { tier: number }) {
   return (
-    <Badge size="xs" color={COLORS[Math.max(0, Math.min(5, tier))]}>
+    <Badge size="xs" color={tierColor(tier)}>
       T{tier}
     </Badge>
   );

@@ -6,10 +6,9 @@
 import BarChart from '@tremor/react/dist/components/chart-elements/BarChart/BarChart.js';
 import DonutChart from '@tremor/react/dist/components/chart-elements/DonutChart/DonutChart.js';
 import type { AlertRow } from '../../lib/snapshot-types.ts';
+import { tierColor } from './tier-colors.ts';
 
 const TIERS = [1, 2, 3, 4, 5];
-/** The TierBadge palette, so a tier has one colour across badges and charts. */
-const TIER_COLORS = ['blue', 'violet', 'amber', 'orange', 'rose'];
 
 export default function TierChart({ alerts }: { alerts: readonly AlertRow[] }) {
   const data = TIERS.map((tier) => ({
@@ -18,7 +17,7 @@ export default function TierChart({ alerts }: { alerts: readonly AlertRow[] }) {
     down: alerts.filter((a) => a.tier === tier && a.direction !== 'up').length,
   }));
   const shares = data
-    .map((d, i) => ({ tier: d.tier, alerts: d.up + d.down, color: TIER_COLORS[i] }))
+    .map((d, i) => ({ tier: d.tier, alerts: d.up + d.down, color: tierColor(TIERS[i]) }))
     .filter((d) => d.alerts > 0);
   return (
     <div className="grid gap-4 md:grid-cols-3">

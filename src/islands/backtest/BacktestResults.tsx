@@ -1,20 +1,24 @@
-/** A finished backtest: headline metrics, equity curve, trade table and CSV/JSON exports. */
+/** A finished backtest: headline metrics, trades on the price chart, equity curve, trade table and CSV/JSON exports. */
 // Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
 import type { BacktestReport } from '../../../replay/backtest/report.ts';
 import { fmtNumber, fmtPct, fmtTime } from '../../lib/format.ts';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx';
+import type { PricePoint } from '../sqlite/protocol.ts';
 import { downloadText } from './download.ts';
+import { TradesChart } from './TradesChart.tsx';
 
 interface Props {
   report: BacktestReport;
   tradesCsv: string;
   equityCsv: string;
+  /** The session's prices (a point per instrument per second) for the trades chart; none, no chart. */
+  points?: readonly PricePoint[];
 }
 
 const pct = (v: number | null) => (v === null ? '—' : fmtPct(v * 100));
 
-export function BacktestResults({ report: r, tradesCsv, equityCsv }: Props) {
+export function BacktestResults({ report: r, tradesCsv, equityCsv, points }: Props) {
   const metrics: [string, string, string][] = [
     ['total_return', 'Total return', `${pct(r.total_return)} over ${r.total_return_interval}`],
     ['net_pnl', 'Net P&L', `${fmtNumber(r.net_pnl, 2)} USDT`],
@@ -71,6 +75,7 @@ export function BacktestResults({ report: r, tradesCsv, equityCsv }: Props) {
           Report JSON
         </button>
       </div>
+      {points && points.length > 0 && <TradesChart report={r} points={points} />}
       <Card className="p-4">
         <TimeSeriesChart
           title="Equity (USDT)"
