@@ -4,6 +4,8 @@ import { defineConfig } from 'astro/config';
 import react from '@astrojs/react';
 import tailwind from '@astrojs/tailwind';
 import { connectSources, relayUrlFromEnv } from './src/lib/csp-sources.mjs';
+// A .ts module: Node cannot import it, so Astro loads this config through Vite, which can.
+import { publishRecordings } from './collector/publish/astro-integration.ts';
 
 const relayUrl = relayUrlFromEnv(process.env.PUBLIC_RELAY_URL);
 
@@ -15,7 +17,8 @@ export default defineConfig({
   build: { format: 'directory' },
   output: 'static',
   server: { host: '127.0.0.1', port: 4321 },
-  integrations: [react(), tailwind({ applyBaseStyles: true })],
+  // publishRecordings: config site.publish -> dist/recordings/ (segments + manifest.json) and the recordings page.
+  integrations: [react(), tailwind({ applyBaseStyles: true }), publishRecordings()],
   experimental: {
     // Astro hashes every inline script and style it emits into a CSP <meta> on each page.
     // sql.js compiles WebAssembly: 'wasm-unsafe-eval' allows that and nothing else ('unsafe-eval' stays off).

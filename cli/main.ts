@@ -51,6 +51,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }>
     summary: 'recordings folder tools: list, verify, prune (retention now), pin and unpin sessions',
     load: async () => (await import('./recordings.ts')).runRecordings,
   },
+  publish: {
+    summary: 'copy the recordings config site.publish picks into a static site folder, with a manifest',
+    load: async () => (await import('./publish.ts')).runPublish,
+  },
   continuity: {
     summary: 'health snapshots, status reports, git sync and phase tracking',
     load: async () => (await import('./continuity.ts')).runContinuity,

@@ -90,7 +90,7 @@ const UNPIN: CommandSpec = {
 type Values = NonNullable<ReturnType<typeof parseCommand>>['values'];
 
 /** --recordings: a folder holding a catalog (a usage error otherwise). */
-function recordingsDir(values: Values): string {
+export function recordingsDir(values: Values): string {
   const dir = values.recordings;
   if (typeof dir !== 'string' || dir === '')
     throw new FbError('E_USAGE', "--recordings <dir> is required: the recordings folder (the collector's store.dir)");

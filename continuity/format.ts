@@ -5,16 +5,7 @@ export const fmtSigned = (n: number | null) => (n === null ? 'n/a' : `${n >= 0 ?
 
 export const fmtPct = (p: number | null) => (p === null ? 'n/a' : `${p.toFixed(2)}%`);
 
-export function fmtBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
+export { fmtBytes } from '../core/format-bytes.ts';
 
 export function fmtDuration(ms: number | null): string {
   if (ms === null) return 'never';

@@ -75,6 +75,11 @@ export const ERROR_CODES = {
     meaning: 'a published recordings manifest.json is unreadable, or a published segment differs from it',
     fix: 'publish the site again (`npm run build` or `futuresboard publish --out <dir>`) and upload all of dist/',
   },
+  E_PUBLISH: {
+    kind: 'runtime',
+    meaning: 'publishing recordings could not write the output folder',
+    fix: 'make the --out folder (dist/recordings/ in a build) writable and free disk space; the message names the cause',
+  },
   E_V1_RECORDING: {
     kind: 'input',
     meaning: 'a writer was given a recording in the old (v1) schema',

@@ -14,6 +14,7 @@ describe('docs/config.schema.json', () => {
       'db',
       'raw',
       'store',
+      'site',
       'http',
       'writer',
       'feed',

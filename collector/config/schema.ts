@@ -114,8 +114,17 @@ const sizeField = (kind: 'duration' | 'bytes') => {
   });
 };
 
-/** Segment lengths `store.segment` takes; `1m` exists for tests and demos. */
-export const SEGMENT_MS = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
+/**
+ * Segment lengths `store.segment` takes; `1m` exists for tests and demos, `5m` and `15m` for
+ * short sessions a static site streams in small pieces (the bundled sample is in 5m segments).
+ */
+export const SEGMENT_MS = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '15m': 900_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+} as const;
 export type SegmentLength = keyof typeof SEGMENT_MS;
 
 const DIR_RULE = 'must be a folder path such as "data/recordings", or null for one database file';
@@ -148,6 +157,41 @@ const storeSchema = strictObject({
       .describe(
         'Delete the oldest closed segments while the folder holds more than this (e.g. "50GB"); null: no limit. Pins are kept.',
       ),
+  }).prefault({}),
+});
+
+const PIN_NAME_RULE = 'must be a pinned session\'s name: letters, digits, ".", "_" and "-"';
+
+/**
+ * What `npm run build` and `futuresboard publish` copy to the static site (collector/publish/).
+ * Parsed, `recent` is milliseconds (or null).
+ */
+const siteSchema = strictObject({
+  publish: strictObject({
+    sessions: z
+      .array(z.string().regex(/^[A-Za-z0-9._-]+$/, PIN_NAME_RULE))
+      .default(() => [])
+      .refine((names) => new Set(names).size === names.length, 'lists a pin twice')
+      .describe('Pinned sessions to publish, by name (`futuresboard recordings pin`).'),
+    recent: sizeField('duration')
+      .nullable()
+      .prefault(null)
+      .describe(
+        'Also publish the closed segments that ended within this long (e.g. "24h") of the last closed segment\'s end, as the session "recent"; null: none.',
+      ),
+    markets: z
+      .array(z.string().min(1))
+      .min(1, 'must list at least one market, or be null for all')
+      .nullable()
+      .default(null)
+      .describe(
+        'Unified markets the published sessions offer (e.g. ["BTC/USDT:USDT"]); segments are copied whole. null: all.',
+      ),
+    sample: z
+      .boolean()
+      .nullable()
+      .default(null)
+      .describe('Publish the bundled sample session; null: only when neither sessions nor recent is set.'),
   }).prefault({}),
 });
 
@@ -238,6 +282,7 @@ export const configSchema = strictObject({
       'Optional raw frame archive (capture format), gzip-compressed, one file per store.segment period: "data/raw.jsonl" writes data/raw.<YYYYMMDDTHHMMZ>.jsonl.gz; null for none.',
     ),
   store: storeSchema.prefault({}),
+  site: siteSchema.prefault({}),
   http: httpSchema.prefault({}),
   writer: writerSchema.prefault({}),
   feed: feedSchema.prefault({}),
@@ -261,3 +306,4 @@ export const configSchema = strictObject({
 export type Config = z.output<typeof configSchema>;
 export type MarketSelection = z.output<typeof marketsSchema>;
 export type ExchangeConfig = Config['exchanges'][ExchangeId];
+export type PublishConfig = Config['site']['publish'];
