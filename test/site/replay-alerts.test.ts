@@ -19,7 +19,7 @@ describe('futuresboard replay --alerts', () => {
       .sort();
     db.close();
     expect(recorded.length).toBeGreaterThan(20);
-    expect(await nodeReplayAlerts(SAMPLE)).toEqual(recorded);
+    expect(await nodeReplayAlerts(['--db', SAMPLE])).toEqual(recorded);
   });
 
   it('prints full alert records: value, threshold, inputs, in receipt order', async () => {

@@ -52,11 +52,20 @@ export function makeDocs(dir: string): void {
   );
 }
 
+/**
+ * This process's environment without what Vitest adds for its own Vite (BASE_URL, MODE, DEV,
+ * PROD, SSR): a child Astro build would take BASE_URL=/ over FUTURESBOARD_BASE.
+ */
+function buildEnv(): NodeJS.ProcessEnv {
+  const { BASE_URL: _b, MODE: _m, DEV: _d, PROD: _p, SSR: _s, ...rest } = process.env;
+  return rest;
+}
+
 export function buildSite(outDir: string, env: Record<string, string>): Promise<void> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules/astro/astro.js'), 'build', '--outDir', outDir], {
       cwd: ROOT,
-      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
+      env: { ...buildEnv(), ASTRO_TELEMETRY_DISABLED: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -105,10 +114,13 @@ export interface AlertKey {
 export const alertKeyText = (a: AlertKey): string =>
   `${a.exchange} ${a.market} T${a.tier} ${a.rule} ${a.direction} @${a.bucket_ts}`;
 
-/** `futuresboard replay --alerts` on a file: the alerts Node computes, as sorted keys. */
-export async function nodeReplayAlerts(db: string): Promise<string[]> {
+/**
+ * `futuresboard replay --alerts` on a recording (`['--db', file]` or `['--recordings', dir]`, and
+ * any window): the alerts Node computes, as sorted keys.
+ */
+export async function nodeReplayAlerts(recording: string[]): Promise<string[]> {
   const io = captureIo();
-  if ((await runReplay(['--db', db, '--alerts'], io)) !== 0)
+  if ((await runReplay([...recording, '--alerts'], io)) !== 0)
     throw new Error(`replay --alerts failed: ${io.stderr.text()}`);
   return io.stdout
     .text()
