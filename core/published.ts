@@ -22,6 +22,11 @@ export interface PublishedSession {
   to: number;
   /** Unified markets with events, sorted (only these when `site.publish.markets` narrows them). */
   markets: string[];
+  /**
+   * True when `site.publish.markets` narrowed `markets`: segments are copied whole, so readers
+   * play only these markets' events (and `events`, `bytes` count every market).
+   */
+  narrowed?: boolean;
   events: number;
   /** Compressed bytes of the session's segments. */
   bytes: number;

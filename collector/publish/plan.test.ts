@@ -104,6 +104,7 @@ describe('planPublish', () => {
       from: h1.from,
       to: h2.to,
       markets: [BTC, ETH],
+      narrowed: false,
       events: 50,
       bytes: h1.bytes + h2.bytes,
       gaps: 2,
@@ -132,9 +133,9 @@ describe('planPublish', () => {
 
   it('narrows markets, skips a session left with none, and notes a market nothing recorded', () => {
     const eth = plan({ sessions: ['fomc', 'all'], recent: HOUR, markets: [ETH] });
-    expect(eth.sessions.map((s) => [s.name, s.markets])).toEqual([
-      ['fomc', [ETH]],
-      ['all', [ETH]],
+    expect(eth.sessions.map((s) => [s.name, s.markets, s.narrowed])).toEqual([
+      ['fomc', [ETH], true],
+      ['all', [ETH], true],
     ]);
     expect(eth.notes).toEqual([`session recent: none of site.publish.markets recorded, not published`]);
     // Segments are copied whole: the counts are the segments', the browser filters the markets.
@@ -154,7 +155,7 @@ describe('planPublish', () => {
     expect(names({ recent: HOUR, sample: true })).toEqual(['recent', 'sample']);
     expect(names({ sample: false })).toEqual([]);
     // markets narrows the trader's sessions, not the bundled sample.
-    expect(plan({ sample: true, markets: [BTC] }).sessions[0].markets).toEqual([ETH]);
+    expect(plan({ sample: true, markets: [BTC] }).sessions[0]).toMatchObject({ markets: [ETH], narrowed: false });
     const without = plan({}, REC, null);
     expect(without.sessions).toEqual([]);
     expect(without.notes).toEqual(['the bundled sample session is not in this checkout, so it is not published']);

@@ -113,6 +113,7 @@ function summary(p: Picked, markets: readonly string[] | null): PublishedSession
     from: p.segments[0].from,
     to: p.segments.at(-1)!.to,
     markets: p.narrow && markets ? recorded.filter((m) => markets.includes(m)) : recorded,
+    narrowed: p.narrow && markets !== null,
     events: sum((s) => s.events),
     bytes: sum((s) => s.bytes),
     gaps: sum((s) => s.kinds?.gap ?? 0),

@@ -83,7 +83,8 @@ export async function openPublished(
     markets: s.markets,
     schemaVersion: null,
   };
-  return streamedHandle(parts, summary, ctx.window);
+  // A session narrowed to some markets plays only theirs (its segments hold every market).
+  return streamedHandle(parts, summary, s.narrowed ? { ...ctx.window, markets: s.markets } : ctx.window);
 }
 
 const baseName = (f: File) => f.name;
