@@ -23,6 +23,11 @@ describe('futuresboard simulate', () => {
       '--capture',
       '--fault-every',
       '--faults',
+      '--write <dir>',
+      '--hours <h>',
+      '--segment <length>',
+      '--start <time>',
+      '--gap-at <minutes>',
     ])
       expect(help).toContain(flag);
     expect(help).toContain('(default: 8790)');

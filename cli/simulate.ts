@@ -1,8 +1,11 @@
 /**
  * `futuresboard simulate`: serve the three exchanges' protocols on one local port until
  * SIGINT/SIGTERM. Logs (pino JSON) go to stderr; the endpoint URLs are printed on stdout.
+ * With `--write <dir>` it serves nothing and writes a recording in virtual time instead
+ * (simulate-write.ts).
  */
-import { numberOption, parseCommand, portOption, type CommandSpec } from './kit.ts';
+import { numberOption, parseCommand, portOption, type CommandSpec, type Parsed } from './kit.ts';
+import { firstGiven, runSimulateWrite, WRITE_OPTIONS, writePlan } from './simulate-write.ts';
 import { FbError, hasErrorCode } from '../core/errors.ts';
 import { createLogger } from './logger.ts';
 import { EXCHANGES } from '../core/events.ts';
@@ -13,10 +16,13 @@ import { startSimulator, type Simulator } from '../simulator/simulator.ts';
 
 const SPEC: CommandSpec = {
   usage:
-    'futuresboard simulate [--port <n>] [--source synthetic|capture] [--rate <events/s>] [--markets BTC,ETH,SOL] [--fault-every <s>]',
+    'futuresboard simulate [--port <n>] [--source synthetic|capture] [--rate <events/s>] [--markets BTC,ETH,SOL] [--fault-every <s>]\n' +
+    '       futuresboard simulate --write <dir> [--hours <h>] [--seed <n>] [--rate <events/s>] [--markets ...] [--segment 5m] [--start <time>] [--gap-at <minutes>...]',
   summary:
     'Serve the Binance USDⓈ-M, Bybit v5 linear and OKX v5 public websocket and REST protocols on one local port, fed by a ' +
-    'synthetic market or by recorded captures, with fault switches (POST /_sim/fault, GET /_sim/state). Ctrl-C stops it.',
+    'synthetic market or by recorded captures, with fault switches (POST /_sim/fault, GET /_sim/state). Ctrl-C stops it. ' +
+    'With --write, serve nothing: record hours of the synthetic market into a recordings folder in virtual time, through ' +
+    "the collector's parsers, metrics, alerts and segment store (same options, same rows).",
   options: {
     port: { type: 'string', description: 'port to listen on (0 = any free port)', placeholder: 'n', default: '8790' },
     host: { type: 'string', description: 'interface to bind', placeholder: 'addr', default: '127.0.0.1' },
@@ -34,7 +40,8 @@ const SPEC: CommandSpec = {
     },
     rate: {
       type: 'string',
-      description: 'synthetic frames per second across everything',
+      description:
+        'synthetic frames per second across everything (with --write, timed streams slow down to keep the total near it)',
       placeholder: 'n',
       default: '300',
     },
@@ -83,6 +90,7 @@ const SPEC: CommandSpec = {
       placeholder: 'ms',
       default: '30000',
     },
+    ...WRITE_OPTIONS,
   },
 };
 
@@ -92,6 +100,8 @@ export interface SimulateIo {
   logger?: Logger;
   /** Resolves when the simulator should stop (default: SIGINT or SIGTERM). */
   stop?: Promise<unknown>;
+  /** Where --write draws its progress (default stderr). */
+  err?: NodeJS.WritableStream;
 }
 
 function untilSignal(): Promise<string> {
@@ -121,10 +131,41 @@ export function banner(sim: Simulator, what: string): string {
   ].join('\n');
 }
 
+/** Options of both modes; every other option is for serving or for --write only. */
+const SHARED = ['source', 'markets', 'rate', 'seed'];
+
+function writeRecording(
+  argv: string[],
+  v: Parsed['values'],
+  io: { out: (line: string) => void; err?: NodeJS.WritableStream },
+): Promise<number> {
+  if (v.source !== 'synthetic')
+    throw new FbError('E_USAGE', '--write records the synthetic market only; drop --source capture');
+  const serving = firstGiven(
+    argv,
+    Object.keys(SPEC.options).filter((n) => !SHARED.includes(n) && !(n in WRITE_OPTIONS)),
+  );
+  if (serving) throw new FbError('E_USAGE', `--${serving} is for serving; --write serves nothing (see --help)`);
+  const seed = numberOption(v, 'seed', 1);
+  if (!Number.isSafeInteger(seed)) throw new FbError('E_USAGE', `--seed must be an integer, got ${String(v.seed)}`);
+  const plan = writePlan(v, { seed, rate: numberOption(v, 'rate', 300, 0.001), markets: marketsOf(v) });
+  return runSimulateWrite(plan, io);
+}
+
+const marketsOf = (v: Parsed['values']): string[] =>
+  String(v.markets)
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
+
 export async function runSimulate(argv: string[], io: SimulateIo = {}): Promise<number> {
   const args = parseCommand(argv, SPEC, io.out);
   if (!args) return 0;
   const v = args.values;
+  const out = io.out ?? ((s: string) => process.stdout.write(s + '\n'));
+  if (v.write !== undefined) return writeRecording(argv, v, { ...io, out });
+  const stray = firstGiven(argv, Object.keys(WRITE_OPTIONS));
+  if (stray) throw new FbError('E_USAGE', `--${stray} only goes with --write <dir> (see --help)`);
   const source = v.source as string;
   if (source !== 'synthetic' && source !== 'capture')
     throw new FbError('E_USAGE', `--source must be synthetic or capture, got ${JSON.stringify(source)}`);
@@ -157,10 +198,7 @@ export async function runSimulate(argv: string[], io: SimulateIo = {}): Promise<
       host: v.host as string,
       port: portOption(v, 'port', 8790),
       source,
-      markets: String(v.markets)
-        .split(',')
-        .map((m) => m.trim())
-        .filter((m) => m !== ''),
+      markets: marketsOf(v),
       eventsPerSecond: rate,
       seed: numberOption(v, 'seed', 1),
       captureFiles: v.capture as string[] | undefined,
@@ -181,9 +219,7 @@ export async function runSimulate(argv: string[], io: SimulateIo = {}): Promise<
     if (hasErrorCode(err, 'E_SIM_OPTION', 'E_SIM_MARKET', 'E_SIM_CAPTURE')) throw new FbError('E_USAGE', e.message);
     throw err;
   }
-  (io.out ?? ((s: string) => process.stdout.write(s + '\n')))(
-    banner(sim, source === 'synthetic' ? `synthetic, ${rate} events/s` : 'capture replay'),
-  );
+  out(banner(sim, source === 'synthetic' ? `synthetic, ${rate} events/s` : 'capture replay'));
   const signal = await (io.stop ?? untilSignal());
   logger.info({ signal, exchanges: EXCHANGES }, 'simulator stopping');
   await sim.close();

@@ -17,7 +17,7 @@ import type { FeedPlan } from './exchanges/types.ts';
 import { FeedConnection, type FeedState } from './feed/connection.ts';
 import { GapGate } from './feed/gap-gate.ts';
 import { resolveMarketsPatiently } from './feed/instruments.ts';
-import { RawRecorder, type ArchivedFeed } from './feed/raw-recorder.ts';
+import { archivedFeed, RawRecorder, type ArchivedFeed } from './feed/raw-recorder.ts';
 import { LatestRestBodies } from './feed/rest-bodies.ts';
 import { restartGapsFirst } from './feed/restart-gaps.ts';
 import { RestPoller } from './feed/rest-poller.ts';
@@ -137,11 +137,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     for (const note of plan.notes ?? []) logger.warn({ exchange: id }, note);
     planned.push({ id, instruments, plan });
   }
-  const feeds: ArchivedFeed[] = planned.map(({ id, instruments, plan }) => ({
-    exchange: id,
-    streams: [...new Set([...plan.connections.map((c) => c.stream), ...(plan.polls.length ? ['rest'] : [])])],
-    instruments,
-  }));
+  const feeds: ArchivedFeed[] = planned.map(({ id, instruments, plan }) => archivedFeed(id, instruments, plan));
   const raw = config.raw
     ? new RawRecorder(
         config.raw,

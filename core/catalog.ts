@@ -47,7 +47,7 @@ export interface PinnedSession {
 
 export interface Catalog {
   version: number;
-  /** Segment length the collector rolls over on ("1m", "1h", "1d"). */
+  /** Segment length the collector rolls over on ("1m", "5m", "15m", "1h", "1d"). */
   segment: string;
   /** Ordered by `from` (then seq): the order readers play them. */
   segments: SegmentEntry[];

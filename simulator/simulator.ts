@@ -96,6 +96,15 @@ function checkOptions(o: SimulatorOptions): void {
     throw bad('faultEvery.everyMs', 'a positive integer of ms', f.everyMs);
 }
 
+/** The three exchanges' endpoints on a simulator reached at `host:port` (or any name standing for it). */
+export function simulatorEndpoints(base: string): Record<ExchangeId, ExchangeEndpoints> {
+  return {
+    'binance-usdm': { ws: { public: `ws://${base}/public`, market: `ws://${base}/market` }, rest: `http://${base}` },
+    'bybit-linear': { ws: { linear: `ws://${base}${BYBIT_PATH}` }, rest: `http://${base}` },
+    'okx-swap': { ws: { public: `ws://${base}${OKX_PATH}` }, rest: `http://${base}` },
+  };
+}
+
 function reject(socket: Duplex, status: number, message: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
@@ -318,11 +327,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const base = `${urlHost}:${port}`;
-  const endpoints: Record<ExchangeId, ExchangeEndpoints> = {
-    'binance-usdm': { ws: { public: `ws://${base}/public`, market: `ws://${base}/market` }, rest: `http://${base}` },
-    'bybit-linear': { ws: { linear: `ws://${base}${BYBIT_PATH}` }, rest: `http://${base}` },
-    'okx-swap': { ws: { public: `ws://${base}${OKX_PATH}` }, rest: `http://${base}` },
-  };
+  const endpoints = simulatorEndpoints(base);
   logger.info({ host, port, source: source.kind }, 'simulator listening');
 
   return {

@@ -263,7 +263,7 @@ describe('store and sizes', () => {
   });
 
   it.each([
-    [{ store: { segment: '2h' } }, 'store.segment: must be one of "1m", "1h", "1d"'],
+    [{ store: { segment: '2h' } }, 'store.segment: must be one of "1m", "5m", "15m", "1h", "1d"'],
     [
       { store: { dir: '' } },
       'store.dir: must be a folder path such as "data/recordings", or null for one database file',

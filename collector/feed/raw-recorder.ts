@@ -18,6 +18,7 @@ import { dirname } from 'node:path';
 import { constants, createGzip, type Gzip } from 'node:zlib';
 import type { ExchangeId, GapCause } from '../../core/events.ts';
 import type { Instrument } from '../../core/instruments.ts';
+import type { FeedPlan } from '../exchanges/types.ts';
 import { periodStart } from '../store/segments/period.ts';
 import { archiveBase, pointLinkAt, rotatedPath } from './raw-files.ts';
 
@@ -35,6 +36,12 @@ export interface ArchivedFeed {
   /** Streams of the session's connections and polls (`rest`): the streams its restart gaps cover. */
   streams: string[];
   instruments: Instrument[];
+}
+
+/** The feed of `exchange` a session with this plan records. */
+export function archivedFeed(exchange: ExchangeId, instruments: Instrument[], plan: FeedPlan): ArchivedFeed {
+  const streams = [...plan.connections.map((c) => c.stream), ...(plan.polls.length ? ['rest'] : [])];
+  return { exchange, streams: [...new Set(streams)], instruments };
 }
 
 export interface RawRecorderOptions {

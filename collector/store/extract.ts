@@ -48,7 +48,9 @@ function openBuild(path: string, base: number): Database.Database {
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   if (fresh) {
-    migrate(wrapNodeDb(db), loadMigrations(), Date.now);
+    // Migrations stamped with the base time, not the wall clock: the same rows build the same
+    // bytes (a segment regenerated from the same events has the same sha256).
+    migrate(wrapNodeDb(db), loadMigrations(), () => base);
     db.prepare("UPDATE store_meta SET value = ? WHERE key = 'base_ts'").run(BigInt(base));
   }
   return db;

@@ -8,7 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.ts';
 import { intParam, respond } from '../http/respond.ts';
-import type { BinanceRatioEndpoint } from '../rest-data.ts';
+import type { BinanceRatioEndpoint, BinanceRestData } from '../rest-data.ts';
+import type { RestAnswer } from '../rest-answer.ts';
 import { WindowLimiter } from './weights.ts';
 
 const PERIODS: Record<string, number> = {
@@ -38,7 +39,35 @@ export function isBinanceRest(pathname: string): boolean {
   return pathname.startsWith('/fapi/') || pathname.startsWith('/futures/data/');
 }
 
-type Answer = { status: number; body: string } | null;
+/** The answer to a GET of `path` once the request is admitted (no rate limit here): status and body. */
+export function binanceAnswer(data: BinanceRestData, path: string, q: URLSearchParams, now: number): RestAnswer {
+  const symbol = q.get('symbol');
+  const ok = (body: string | null): RestAnswer =>
+    body === null ? { status: 400, body: INVALID_SYMBOL, ok: false } : { status: 200, body, ok: true };
+  switch (path) {
+    case '/fapi/v1/exchangeInfo':
+      return ok(data.exchangeInfo(now));
+    case '/fapi/v1/ticker/24hr':
+      return ok(data.ticker24hr(symbol, now));
+    case '/fapi/v1/premiumIndex':
+      return ok(data.premiumIndex(symbol, now));
+    case '/fapi/v1/openInterest':
+      return symbol ? ok(data.openInterest(symbol, now)) : { status: 400, body: missing('symbol'), ok: false };
+  }
+  const endpoint = path.slice('/futures/data/'.length) as BinanceRatioEndpoint;
+  if (!path.startsWith('/futures/data/') || !RATIOS.includes(endpoint))
+    return { status: 404, body: err(-5000, `Path ${path}, Method GET is invalid`), ok: false };
+  if (!symbol) return { status: 400, body: missing('symbol'), ok: false };
+  const period = q.get('period');
+  if (!period) return { status: 400, body: missing('period'), ok: false };
+  const periodMs = PERIODS[period];
+  if (periodMs === undefined)
+    return { status: 400, body: err(-1130, "Data sent for parameter 'period' is not valid."), ok: false };
+  const limit = intParam(q, 'limit', 30, 1, 500);
+  if (limit === null)
+    return { status: 400, body: err(-1130, "Data sent for parameter 'limit' is not valid."), ok: false };
+  return ok(data.ratio(endpoint, symbol, periodMs, limit, now));
+}
 
 export function binanceRest(ctx: ServerContext) {
   const lim = ctx.limits.binance;
@@ -61,32 +90,6 @@ export function binanceRest(ctx: ServerContext) {
         // the /futures/data endpoints carry no weight (they have their own IP limit)
         return RATIOS.some((r) => path === `/futures/data/${r}`) ? 0 : null;
     }
-  };
-
-  const answer = (path: string, q: URLSearchParams, now: number): Answer => {
-    const symbol = q.get('symbol');
-    const ok = (body: string | null): Answer =>
-      body === null ? { status: 400, body: INVALID_SYMBOL } : { status: 200, body };
-    switch (path) {
-      case '/fapi/v1/exchangeInfo':
-        return ok(data.exchangeInfo(now));
-      case '/fapi/v1/ticker/24hr':
-        return ok(data.ticker24hr(symbol, now));
-      case '/fapi/v1/premiumIndex':
-        return ok(data.premiumIndex(symbol, now));
-      case '/fapi/v1/openInterest':
-        return symbol ? ok(data.openInterest(symbol, now)) : { status: 400, body: missing('symbol') };
-    }
-    const endpoint = path.slice('/futures/data/'.length) as BinanceRatioEndpoint;
-    if (!symbol) return { status: 400, body: missing('symbol') };
-    const period = q.get('period');
-    if (!period) return { status: 400, body: missing('period') };
-    const periodMs = PERIODS[period];
-    if (periodMs === undefined)
-      return { status: 400, body: err(-1130, "Data sent for parameter 'period' is not valid.") };
-    const limit = intParam(q, 'limit', 30, 1, 500);
-    if (limit === null) return { status: 400, body: err(-1130, "Data sent for parameter 'limit' is not valid.") };
-    return ok(data.ratio(endpoint, symbol, periodMs, limit, now));
   };
 
   return function handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -122,8 +125,8 @@ export function binanceRest(ctx: ServerContext) {
         'Retry-After': verdict.retryAfter,
       });
     }
-    const a = answer(url.pathname, url.searchParams, now)!;
-    if (a.status !== 200) c.restErrors++;
+    const a = binanceAnswer(data, url.pathname, url.searchParams, now);
+    if (!a.ok) c.restErrors++;
     respond(res, a.status, a.body, { 'X-MBX-USED-WEIGHT-1M': used });
   };
 }

@@ -6,6 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.ts';
 import { intParam, respond } from '../http/respond.ts';
+import type { RestAnswer } from '../rest-answer.ts';
+import type { BybitRestData } from '../rest-data.ts';
 
 const PERIODS: Record<string, number> = {
   '5min': 3e5,
@@ -31,31 +33,40 @@ const envelope = (retCode: number, retMsg: string, result: string, now: number) 
   now +
   '}';
 
+/** The `result` JSON, or an error [retCode, retMsg]. */
+function result(data: BybitRestData, path: string, q: URLSearchParams, now: number): string | [number, string] | null {
+  if (q.get('category') !== 'linear') return [10001, 'params error: category only supports linear here'];
+  const symbol = q.get('symbol');
+  const known = (r: string | null): string | [number, string] => r ?? [10001, 'params error: symbol invalid'];
+  switch (path) {
+    case '/v5/market/instruments-info':
+      return known(data.instruments(symbol, now));
+    case '/v5/market/tickers':
+      return known(data.tickers(symbol, now));
+    case '/v5/market/account-ratio': {
+      if (!symbol) return [10001, 'params error: symbol is required'];
+      const periodMs = PERIODS[q.get('period') ?? ''];
+      if (periodMs === undefined) return [10001, 'params error: period invalid'];
+      const limit = intParam(q, 'limit', 50, 1, 500);
+      if (limit === null) return [10001, 'params error: limit invalid'];
+      return known(data.accountRatio(symbol, periodMs, limit, now));
+    }
+    default:
+      return null;
+  }
+}
+
+/** The answer to a GET of `path` (null: no such endpoint); Bybit's errors are HTTP 200 with a non-zero retCode. */
+export function bybitAnswer(data: BybitRestData, path: string, q: URLSearchParams, now: number): RestAnswer | null {
+  const r = result(data, path, q, now);
+  if (r === null) return null;
+  return typeof r === 'string'
+    ? { status: 200, body: envelope(0, 'OK', r, now), ok: true }
+    : { status: 200, body: envelope(r[0], r[1], '{}', now), ok: false };
+}
+
 export function bybitRest(ctx: ServerContext) {
   const data = ctx.source.rest['bybit-linear'];
-
-  /** The `result` JSON, or an error [retCode, retMsg]. */
-  const answer = (path: string, q: URLSearchParams, now: number): string | [number, string] | null => {
-    if (q.get('category') !== 'linear') return [10001, 'params error: category only supports linear here'];
-    const symbol = q.get('symbol');
-    const known = (r: string | null): string | [number, string] => r ?? [10001, 'params error: symbol invalid'];
-    switch (path) {
-      case '/v5/market/instruments-info':
-        return known(data.instruments(symbol, now));
-      case '/v5/market/tickers':
-        return known(data.tickers(symbol, now));
-      case '/v5/market/account-ratio': {
-        if (!symbol) return [10001, 'params error: symbol is required'];
-        const periodMs = PERIODS[q.get('period') ?? ''];
-        if (periodMs === undefined) return [10001, 'params error: period invalid'];
-        const limit = intParam(q, 'limit', 50, 1, 500);
-        if (limit === null) return [10001, 'params error: limit invalid'];
-        return known(data.accountRatio(symbol, periodMs, limit, now));
-      }
-      default:
-        return null;
-    }
-  };
 
   return function handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const c = ctx.counters['bybit-linear'];
@@ -68,13 +79,12 @@ export function bybitRest(ctx: ServerContext) {
         'Retry-After': fault.retryAfter,
       });
     }
-    const a = req.method === 'GET' ? answer(url.pathname, url.searchParams, now) : null;
+    const a = req.method === 'GET' ? bybitAnswer(data, url.pathname, url.searchParams, now) : null;
     if (a === null) {
       c.restErrors++;
       return respond(res, 404, '{}');
     }
-    if (typeof a === 'string') return respond(res, 200, envelope(0, 'OK', a, now));
-    c.restErrors++;
-    respond(res, 200, envelope(a[0], a[1], '{}', now));
+    if (!a.ok) c.restErrors++;
+    respond(res, a.status, a.body);
   };
 }

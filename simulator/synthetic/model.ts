@@ -281,25 +281,25 @@ export class SyntheticModel {
     );
   }
 
-  /** Move the best bid to `bid` keeping one-tick spacing: levels shift, new ones get fresh sizes. */
+  /**
+   * Move the best bid to `bid` keeping one-tick spacing: levels shift, new ones get fresh sizes.
+   * The side the price moves towards gains `n` levels on top, the other loses its best `n` and
+   * gains `n` at the far end. Levels are moved in place and the fresh sizes drawn in the order of
+   * one level at a time (gaining side, then losing side): a big move between two frames, common in
+   * virtual time, costs one pass instead of `n` array shifts, and a seed still gives the same book.
+   */
   private shiftBook(v: Venue, bid: number): void {
     const tick = v.spec.tickUnits;
     const k = Math.round((bid - v.bid) / tick);
     const n = Math.min(Math.abs(k), BOOK_LEVELS);
-    if (k > 0) {
-      // bid side gains levels on top, ask side loses its best ones
+    if (k !== 0) {
+      const gaining = k > 0 ? v.bidSizes : v.askSizes;
+      const losing = k > 0 ? v.askSizes : v.bidSizes;
+      for (let j = BOOK_LEVELS - 1; j >= n; j--) gaining[j] = gaining[j - n];
+      for (let j = 0; j < BOOK_LEVELS - n; j++) losing[j] = losing[j + n];
       for (let i = 0; i < n; i++) {
-        v.bidSizes.pop();
-        v.bidSizes.unshift(this.levelSize(v, 0));
-        v.askSizes.shift();
-        v.askSizes.push(this.levelSize(v, BOOK_LEVELS - 1));
-      }
-    } else if (k < 0) {
-      for (let i = 0; i < n; i++) {
-        v.askSizes.pop();
-        v.askSizes.unshift(this.levelSize(v, 0));
-        v.bidSizes.shift();
-        v.bidSizes.push(this.levelSize(v, BOOK_LEVELS - 1));
+        gaining[n - 1 - i] = this.levelSize(v, 0);
+        losing[BOOK_LEVELS - n + i] = this.levelSize(v, BOOK_LEVELS - 1);
       }
     }
     v.bid = bid;

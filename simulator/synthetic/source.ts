@@ -1,7 +1,8 @@
 /**
  * The synthetic market as a live source: a timer drives timed channels on their cadence and
  * shares the events/s budget among the flow channels (trades, book tickers, book deltas) by
- * weight, spreading each tick's frames over the tick's time span.
+ * weight, spreading each tick's frames over the tick's time span. Without the timer (`manual`),
+ * the caller steps it with `tickAt(now)`: `simulate --write` runs hours of it in virtual time.
  */
 import type { ExchangeId } from '../../core/events.ts';
 import type { Clock } from '../../core/log.ts';
@@ -15,6 +16,14 @@ export interface SyntheticSourceOptions extends Omit<SyntheticMarketOptions, 'st
   clock: Clock;
   /** Scheduler tick, ms (default 20). */
   tickMs?: number;
+  /** No timer: `start` only binds the sink, and the caller calls `tickAt` with its own times. */
+  manual?: boolean;
+  /**
+   * Keep the total near `eventsPerSecond` at low rates too: timed channels that would take more
+   * than 3/4 of it run proportionally slower (a recording sized by its rate). Off, timed
+   * channels keep their real cadence (markPrice@1s, books every 100 ms) whatever the rate.
+   */
+  fitTimed?: boolean;
 }
 
 interface Timed {
@@ -23,7 +32,13 @@ interface Timed {
   nextAt: number;
 }
 
-export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource & { market: SyntheticMarket } {
+export interface SyntheticSource extends FrameSource {
+  readonly market: SyntheticMarket;
+  /** One scheduler tick at `now` (after `start`): the frames since the last tick, then the timed channels due. */
+  tickAt(now: number): void;
+}
+
+export function createSyntheticSource(opts: SyntheticSourceOptions): SyntheticSource {
   const clock = opts.clock;
   const market = createSyntheticMarket({ ...opts, start: clock() });
   const tickMs = opts.tickMs ?? 20;
@@ -31,19 +46,29 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
   const flow: SimChannel[] = [];
   const cumWeights: number[] = [];
   let totalWeight = 0;
+  // timed channels produce about one frame per period each; flow channels get the rest
+  const naturalRate = market.channels.reduce(
+    (n, ch) => n + ('everyMs' in ch.cadence ? 1000 / ch.cadence.everyMs : 0),
+    0,
+  );
+  const stretch = opts.fitTimed ? Math.max(1, naturalRate / (0.75 * opts.eventsPerSecond)) : 1;
   for (const ch of market.channels) {
-    if ('everyMs' in ch.cadence) timed.push({ ch, everyMs: ch.cadence.everyMs, nextAt: 0 });
+    if ('everyMs' in ch.cadence) timed.push({ ch, everyMs: Math.round(ch.cadence.everyMs * stretch), nextAt: 0 });
     else {
       flow.push(ch);
       totalWeight += ch.cadence.weight;
       cumWeights.push(totalWeight);
     }
   }
-  // timed channels produce about one frame per period each; flow channels get the rest
   const timedRate = timed.reduce((n, t) => n + 1000 / t.everyMs, 0);
   const flowRate = Math.max(opts.eventsPerSecond - timedRate, opts.eventsPerSecond / 4);
   let timer: NodeJS.Timeout | null = null;
   let frames = 0;
+  let last = 0;
+  let budget = 0;
+  let tick: (now: number) => void = () => {
+    throw new Error('tickAt before start: bind a sink first');
+  };
 
   const pick = (): SimChannel => {
     const r = market.model.rng.next() * totalWeight;
@@ -60,8 +85,8 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
     onSubscribe: (exchange, key, now) => ({ initial: market.snapshot(exchange, key, now), awaitSnapshot: false }),
     armSkip: (exchange: ExchangeId, count) => market.model.armSkip(exchange, count),
     start(sink: FrameSink) {
-      let last = clock();
-      let budget = 0;
+      last = clock();
+      budget = 0;
       for (const t of timed) t.nextAt = last + market.model.rng.int(0, t.everyMs);
       const ctx: EmitContext = { now: last, out: () => {}, wanted: () => false, force: false, skip: () => false };
       const bind = (ch: SimChannel) => {
@@ -72,8 +97,7 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
         ctx.wanted = (key) => sink.wants(ch.exchange, key);
         ctx.skip = (key) => sink.seasoned(ch.exchange, key) && market.model.takeSkip(ch.exchange);
       };
-      const tick = () => {
-        const now = clock();
+      tick = (now) => {
         const dt = now - last;
         if (dt <= 0) return;
         // after a stall of the event loop, catch up at most one second of flow
@@ -99,9 +123,11 @@ export function createSyntheticSource(opts: SyntheticSourceOptions): FrameSource
         }
         last = now;
       };
-      timer = setInterval(tick, tickMs);
+      if (opts.manual) return;
+      timer = setInterval(() => tick(clock()), tickMs);
       timer.unref();
     },
+    tickAt: (now) => tick(now),
     stop() {
       if (timer) clearInterval(timer);
       timer = null;

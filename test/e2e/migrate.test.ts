@@ -181,7 +181,7 @@ describe('futuresboard migrate', () => {
 
     const usage = cli('migrate', '--db', oldDb, '--out', join(dir, 'x'), '--segment', '2h');
     expect(usage.status).toBe(2);
-    expect(usage.stderr.trim()).toBe('futuresboard migrate: --segment must be one of 1m, 1h, 1d, got "2h"');
+    expect(usage.stderr.trim()).toBe('futuresboard migrate: --segment must be one of 1m, 5m, 15m, 1h, 1d, got "2h"');
   }, 120_000);
 
   it('removes everything it wrote when a segment cannot be written', () => {

@@ -13,6 +13,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type Database from 'better-sqlite3';
 import { catalogMaxSeq, type Catalog, type SegmentEntry } from '../../../core/catalog.ts';
+import { FbError } from '../../../core/errors.ts';
 import type { Logger } from '../../../core/log.ts';
 import { readCatalog, updateCatalog } from '../../../replay/adapters/catalog-file.ts';
 import { maxSeq } from '../insert.ts';
@@ -31,7 +32,7 @@ export interface SegmentStoreOptions {
   db: Database.Database;
   hotPath: string;
   dir: string;
-  /** Segment length as configured ("1m", "1h", "1d"), recorded in the catalog. */
+  /** Segment length as configured ("1m", "5m", "15m", "1h", "1d"), recorded in the catalog. */
   segment: string;
   periodMs: number;
   maxAgeMs: number | null;
@@ -121,6 +122,20 @@ export class SegmentStore {
       closing: this.periods.closing.length,
       lastCloseError: this.lastCloseError,
     };
+  }
+
+  /**
+   * Resolves once every queued range is catalogued (a writer that outruns the closer, such as
+   * `simulate --write`, waits here); a failed close rejects with its error instead of retrying.
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      if (this.draining) await this.draining;
+      if (this.periods.closing.length === 0) return;
+      if (this.lastCloseError !== null) throw new FbError('E_SEGMENT_CLOSE', this.lastCloseError);
+      if (this.stopping) throw new FbError('E_SEGMENT_CLOSE', 'the segment store stopped with ranges left to close');
+      this.kick();
+    }
   }
 
   /**
