@@ -12,6 +12,9 @@ const relayUrl = relayUrlFromEnv(process.env.PUBLIC_RELAY_URL);
 export default defineConfig({
   // GitHub Pages and other sub-path hosts: FUTURESBOARD_BASE=/futuresboard npm run build
   base: process.env.FUTURESBOARD_BASE ?? '/',
+  // Builds running side by side (the site tests build several at once) each need their own cache:
+  // the content layer's data store (the docs and status reports read) lives in it.
+  cacheDir: process.env.FUTURESBOARD_ASTRO_CACHE_DIR || './node_modules/.astro',
   // Directory pages (/alerts/index.html): every static host serves them without rewrites.
   trailingSlash: 'ignore',
   build: { format: 'directory' },

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.ts';
-import { buildSite, launchChromium, makeDocs, makeRecording, serveDir } from '../site/site-rig.ts';
+import { buildSite, emptyConfig, launchChromium, makeDocs, makeRecording, serveDir } from '../site/site-rig.ts';
 
 const HOSTILE_DOC = `---
 title: "Hostile <script>window.__pwned = 11</script> doc"
@@ -44,11 +44,12 @@ const files: Record<'truncated' | 'injected' | 'trapped', string> = { truncated:
 
 beforeAll(async () => {
   const recording = join(dir, 'recording.sqlite');
-  await makeRecording(recording);
+  makeRecording(recording);
   const docs = join(dir, 'docs');
   makeDocs(docs);
   writeFileSync(join(docs, 'hostile.md'), HOSTILE_DOC);
   await buildSite(join(dir, 'dist'), {
+    FUTURESBOARD_CONFIG: emptyConfig(dir),
     FUTURESBOARD_SITE_DB: recording,
     FUTURESBOARD_DOCS_DIR: docs,
     PUBLIC_RELAY_URL: 'off',

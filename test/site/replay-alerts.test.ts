@@ -1,37 +1,40 @@
 /**
- * `futuresboard replay --alerts`: the alerts the metrics engine computes while replaying a file,
- * as JSON lines. On the bundled sample they are exactly the alerts the importer recorded "as
- * live" (same engine, same recorded settings), which is what the site's replay page must show.
+ * `futuresboard replay --alerts`: the alerts the metrics engine computes while replaying a
+ * recording, as JSON lines. On the bundled sample session they are exactly the alerts the
+ * collector's pipeline recorded "as live" while the simulator generated it (same engine, same
+ * recorded settings), which is what the site's replay page must show.
  */
 import { describe, expect, it } from 'vitest';
-import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { runReplay } from '../../cli/replay.ts';
-import { alertKeyText, captureIo, nodeReplayAlerts, type AlertKey } from './site-rig.ts';
+import { openRecordingsDir } from '../../replay/adapters/recordings-dir.ts';
+import { openParts, planParts } from '../../replay/player/parts.ts';
+import { alertKeyText, captureIo, nodeReplayAlerts, SAMPLE_SESSION, type AlertKey } from './site-rig.ts';
 
-const SAMPLE = 'public/recordings/sample.sqlite';
+const SAMPLE = ['--recordings', SAMPLE_SESSION];
 
 describe('futuresboard replay --alerts', () => {
   it('prints the alerts the recording holds, computed again from its events', async () => {
-    const db = openNodeDb(SAMPLE, { readonly: true });
-    const recorded = db
-      .all<AlertKey>('SELECT exchange, market, tier, rule, direction, bucket_ts FROM alerts')
-      .map(alertKeyText)
-      .sort();
-    db.close();
+    const recorded: string[] = [];
+    for (const part of openParts(planParts(openRecordingsDir(SAMPLE_SESSION))))
+      recorded.push(
+        ...part.db
+          .all<AlertKey>('SELECT exchange, market, tier, rule, direction, bucket_ts FROM alerts')
+          .map(alertKeyText),
+      );
     expect(recorded.length).toBeGreaterThan(20);
-    expect(await nodeReplayAlerts(['--db', SAMPLE])).toEqual(recorded);
+    expect(await nodeReplayAlerts(SAMPLE)).toEqual(recorded.sort());
   });
 
   it('prints full alert records: value, threshold, inputs, in receipt order', async () => {
     const io = captureIo();
-    await runReplay(['--db', SAMPLE, '--alerts', '--markets', 'SUSHI/USDT:USDT'], io);
+    await runReplay([...SAMPLE, '--alerts', '--markets', 'BTC/USDT:USDT'], io);
     const alerts = io.stdout
       .text()
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(alerts.length).toBeGreaterThan(0);
-    expect(new Set(alerts.map((a) => a.market))).toEqual(new Set(['SUSHI/USDT:USDT']));
+    expect(new Set(alerts.map((a) => a.market))).toEqual(new Set(['BTC/USDT:USDT']));
     for (const a of alerts)
       expect(Object.keys(a)).toEqual(
         expect.arrayContaining(['local_ts', 'bucket_ts', 'tier', 'rule', 'direction', 'value', 'threshold', 'inputs']),
@@ -42,10 +45,10 @@ describe('futuresboard replay --alerts', () => {
 
   it('refuses --alerts with --kinds or --relay, naming the fix', async () => {
     const io = captureIo();
-    await expect(runReplay(['--db', SAMPLE, '--alerts', '--kinds', 'trade'], io)).rejects.toThrow(
+    await expect(runReplay([...SAMPLE, '--alerts', '--kinds', 'trade'], io)).rejects.toThrow(
       /--alerts computes alerts from every event kind: drop --kinds/,
     );
-    await expect(runReplay(['--db', SAMPLE, '--alerts', '--relay'], io)).rejects.toThrow(
+    await expect(runReplay([...SAMPLE, '--alerts', '--relay'], io)).rejects.toThrow(
       /--alerts prints alerts; --relay already serves them/,
     );
   });
