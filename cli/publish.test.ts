@@ -7,12 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../core/catalog.ts';
-import { resolveMetricsConfig } from '../core/metrics/config.ts';
-import { syntheticEvents } from '../core/metrics/synthetic.ts';
 import { parseManifest } from '../core/published.ts';
 import { updateCatalog } from '../replay/adapters/catalog-file.ts';
-import { recordSessions } from '../test/helpers/record-session.ts';
-import { buildRecordingsFolder } from '../test/helpers/recordings-folder.ts';
+import { syntheticFolder } from '../test/helpers/recordings-folder.ts';
 import { tempDir } from '../test/helpers/tmp.ts';
 
 const root = tempDir('fb-publish-cli-');
@@ -21,14 +18,7 @@ const rec = join(root, 'rec');
 let catalog: Catalog;
 
 beforeAll(async () => {
-  const src = join(root, 'session.db');
-  const config = resolveMetricsConfig({ bucketMs: 2000, warmupBuckets: 5, zWindowBuckets: 30 });
-  recordSessions(
-    src,
-    [{ config, events: syntheticEvents({ markets: 3, events: 2000, startTs: START, rate: 50, seed: 9 }) }],
-    START,
-  );
-  await buildRecordingsFolder(src, rec, { periodMs: 10_000 });
+  await syntheticFolder(root, { events: 2000, start: START, seed: 9, periodMs: 10_000 });
   catalog = updateCatalog(rec, (c) => ({
     ...c,
     pins: [{ name: 'open', from: START, to: START + 1, pinned_ts: START }],

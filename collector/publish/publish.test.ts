@@ -9,12 +9,9 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../core/catalog.ts';
-import { resolveMetricsConfig } from '../../core/metrics/config.ts';
-import { syntheticEvents } from '../../core/metrics/synthetic.ts';
 import { MANIFEST_FILE, parseManifest } from '../../core/published.ts';
 import { readCatalog, updateCatalog } from '../../replay/adapters/catalog-file.ts';
-import { recordSessions } from '../../test/helpers/record-session.ts';
-import { buildRecordingsFolder } from '../../test/helpers/recordings-folder.ts';
+import { buildRecordingsFolder, syntheticFolder } from '../../test/helpers/recordings-folder.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { defaultConfig, type Config } from '../config.ts';
 import { planFromConfig, summaryLine, writePublished } from './publish.ts';
@@ -26,14 +23,7 @@ const rec = join(root, 'rec');
 let catalog: Catalog;
 
 beforeAll(async () => {
-  const src = join(root, 'session.db');
-  const config = resolveMetricsConfig({ bucketMs: 2000, warmupBuckets: 5, zWindowBuckets: 30 });
-  recordSessions(
-    src,
-    [{ config, events: syntheticEvents({ markets: 3, events: 3000, startTs: START, rate: 50, seed: 7 }) }],
-    START,
-  );
-  await buildRecordingsFolder(src, rec, { periodMs: PERIOD });
+  await syntheticFolder(root, { events: 3000, start: START, seed: 7, periodMs: PERIOD });
   // A pin over the first two periods.
   catalog = updateCatalog(rec, (c) => ({
     ...c,

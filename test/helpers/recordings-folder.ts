@@ -19,6 +19,9 @@ import { VERSION } from '../../collector/version.ts';
 import { updateCatalog } from '../../replay/adapters/catalog-file.ts';
 import { openNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { readEvents } from '../../replay/player/read-events.ts';
+import { resolveMetricsConfig, type MetricsConfig } from '../../core/metrics/config.ts';
+import { syntheticEvents } from '../../core/metrics/synthetic.ts';
+import { recordSessions } from './record-session.ts';
 
 export interface FolderOptions {
   periodMs: number;
@@ -99,4 +102,37 @@ export async function buildRecordingsFolder(src: string, dir: string, opts: Fold
     kinds: {},
   };
   return updateCatalog(dir, (c) => ({ ...c, segment: `${opts.periodMs}ms`, segments: [...c.segments, open] }));
+}
+
+export interface SyntheticFolderOptions extends FolderOptions {
+  /** Synthetic events (core/metrics/synthetic.ts), `rate` per second from `start`. */
+  events: number;
+  start: number;
+  seed: number;
+  markets?: number;
+  rate?: number;
+  /** Metrics settings recorded with the session (default: 2 s buckets, 60 s z-score window). */
+  config?: MetricsConfig;
+}
+
+/**
+ * A synthetic session recorded the collector's way into `<root>/session.db` and cut into the
+ * recordings folder `<root>/rec`: what the folder readers, publishing and the site tests share.
+ */
+export async function syntheticFolder(
+  root: string,
+  o: SyntheticFolderOptions,
+): Promise<{ src: string; rec: string; catalog: Catalog }> {
+  const src = join(root, 'session.db');
+  const rec = join(root, 'rec');
+  const config = o.config ?? resolveMetricsConfig({ bucketMs: 2000, warmupBuckets: 5, zWindowBuckets: 30 });
+  const events = syntheticEvents({
+    markets: o.markets ?? 3,
+    events: o.events,
+    startTs: o.start,
+    rate: o.rate ?? 50,
+    seed: o.seed,
+  });
+  recordSessions(src, [{ config, events }], o.start);
+  return { src, rec, catalog: await buildRecordingsFolder(src, rec, o) };
 }

@@ -9,8 +9,6 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, SegmentEntry } from '../../core/catalog.ts';
 import type { RecordedEvent } from '../../core/events.ts';
-import { syntheticEvents } from '../../core/metrics/synthetic.ts';
-import { resolveMetricsConfig } from '../../core/metrics/config.ts';
 import { nodeScheduler } from '../../replay/adapters/node-scheduler.ts';
 import { wrapNodeDb } from '../../replay/adapters/node-sqlite.ts';
 import { openRecordingsDir } from '../../replay/adapters/recordings-dir.ts';
@@ -18,8 +16,7 @@ import { segmentBytes } from '../../replay/adapters/segment-file.ts';
 import { recordingEvents } from '../../replay/player/parts.ts';
 import { createReplayPlayer } from '../../replay/player/player.ts';
 import { forEachStreamed, streamEvents, type StreamedPart } from '../../replay/player/stream.ts';
-import { recordSessions } from '../helpers/record-session.ts';
-import { buildRecordingsFolder } from '../helpers/recordings-folder.ts';
+import { syntheticFolder } from '../helpers/recordings-folder.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir('fb-stream-');
@@ -29,14 +26,15 @@ const rec = join(dir, 'rec');
 let catalog: Catalog;
 
 beforeAll(async () => {
-  const src = join(dir, 'session.db');
-  const config = resolveMetricsConfig({ bucketMs: 2000, warmupBuckets: 5, zWindowBuckets: 30 });
-  recordSessions(
-    src,
-    [{ config, events: syntheticEvents({ markets: 4, events: 12_000, startTs: START, rate: 40, seed: 9 }) }],
-    START,
-  );
-  catalog = await buildRecordingsFolder(src, rec, { periodMs: PERIOD, hotPeriods: 0 });
+  ({ catalog } = await syntheticFolder(dir, {
+    events: 12_000,
+    markets: 4,
+    rate: 40,
+    start: START,
+    seed: 9,
+    periodMs: PERIOD,
+    hotPeriods: 0,
+  }));
 });
 
 const closed = (): SegmentEntry[] => catalog.segments.filter((s) => !s.open);

@@ -14,13 +14,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, SegmentEntry } from '../../core/catalog.ts';
 import { resolveMetricsConfig } from '../../core/metrics/config.ts';
-import { syntheticEvents } from '../../core/metrics/synthetic.ts';
 import { parseManifest, type PublishedSession } from '../../core/published.ts';
 import { runBacktest } from '../../cli/backtest.ts';
 import { runReplay } from '../../cli/replay.ts';
 import type { BacktestReport } from '../../replay/backtest/report.ts';
-import { recordSessions } from '../helpers/record-session.ts';
-import { buildRecordingsFolder } from '../helpers/recordings-folder.ts';
+import { syntheticFolder } from '../helpers/recordings-folder.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import {
   alertKeyText,
@@ -30,7 +28,7 @@ import {
   makeDocs,
   nodeReplayAlerts,
   serveDir,
-  type AlertKey,
+  shownAlerts,
 } from './site-rig.ts';
 
 const START = Date.UTC(2025, 5, 13, 8);
@@ -47,13 +45,15 @@ let server: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  const src = join(dir, 'session.db');
-  recordSessions(
-    src,
-    [{ config: CONFIG, events: syntheticEvents({ markets: 6, events: 30_000, startTs: START, rate: 80, seed: 21 }) }],
-    START,
-  );
-  catalog = await buildRecordingsFolder(src, rec, { periodMs: 60_000, hotPeriods: 1 });
+  ({ catalog } = await syntheticFolder(dir, {
+    config: CONFIG,
+    events: 30_000,
+    markets: 6,
+    rate: 80,
+    start: START,
+    seed: 21,
+    periodMs: 60_000,
+  }));
   const config = join(dir, 'futuresboard.config.json');
   writeFileSync(config, JSON.stringify({ store: { dir: rec, segment: '1m' }, site: { publish: { recent: '24h' } } }));
   makeDocs(join(dir, 'docs'));
@@ -131,20 +131,8 @@ describe('streaming a published session in the browser', () => {
     expect(Number(await root(page).getAttribute('data-events'))).toBe(want);
     expect(fetched.sort()).toEqual(session.segments.map((s) => s.file).sort());
     expect(await page.getByTestId('replay-alert-count').innerText()).toBe(String(alerts.length));
-    const shown = await page.locator('[data-testid=alert-table] tr[data-alert-rule]').evaluateAll((rows) =>
-      rows.map((r) => {
-        const d = (r as HTMLElement).dataset;
-        return {
-          exchange: d.alertExchange,
-          market: d.alertMarket,
-          tier: Number(d.alertTier),
-          rule: d.alertRule,
-          direction: d.alertDirection,
-          bucket_ts: Number(d.alertBucket),
-        };
-      }),
-    );
-    expect(shown.map((a) => alertKeyText(a as AlertKey)).sort()).toEqual(alerts);
+    const shown = await shownAlerts(page);
+    expect(shown.map((a) => alertKeyText(a)).sort()).toEqual(alerts);
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);

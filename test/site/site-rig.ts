@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readCatalog } from '../../replay/adapters/catalog-file.ts';
 import { captureIo } from '../helpers/capture-io.ts';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { runReplay } from '../../cli/replay.ts';
 import { createStaticHandler } from '../../collector/site/static-files.ts';
 
@@ -152,6 +152,23 @@ export interface AlertKey {
   rule: string;
   direction: string;
   bucket_ts: number;
+}
+
+/** The alerts the page's alert table lists, by their data-alert-* attributes. */
+export function shownAlerts(page: Page): Promise<AlertKey[]> {
+  return page.locator('[data-testid=alert-table] tr[data-alert-rule]').evaluateAll((rows) =>
+    rows.map((r) => {
+      const d = (r as HTMLElement).dataset;
+      return {
+        exchange: String(d.alertExchange),
+        market: String(d.alertMarket),
+        tier: Number(d.alertTier),
+        rule: String(d.alertRule),
+        direction: String(d.alertDirection),
+        bucket_ts: Number(d.alertBucket),
+      };
+    }),
+  );
 }
 
 export const alertKeyText = (a: AlertKey): string =>

@@ -31,7 +31,7 @@ import {
   nodeReplayAlerts,
   SAMPLE_SESSION,
   serveDir,
-  type AlertKey,
+  shownAlerts,
 } from './site-rig.ts';
 
 const ARTIFACTS = 'test-artifacts/site';
@@ -202,22 +202,10 @@ describe('replay and backtest in the browser', () => {
     const { page, errors } = await open('/replay/?session=sample&speed=max&autoplay=1');
     await ended(page);
     expect(await page.getByTestId('replay-alert-count').innerText()).toBe(String(expected.length));
-    const shown = await page.locator('[data-testid=alert-table] tr[data-alert-rule]').evaluateAll((rows) =>
-      rows.map((r) => {
-        const d = (r as HTMLElement).dataset;
-        return {
-          exchange: d.alertExchange,
-          market: d.alertMarket,
-          tier: Number(d.alertTier),
-          rule: d.alertRule,
-          direction: d.alertDirection,
-          bucket_ts: Number(d.alertBucket),
-        };
-      }),
-    );
+    const shown = await shownAlerts(page);
     // The table shows the newest 200; each is one Node computed.
     expect(shown.length).toBe(Math.min(200, expected.length));
-    for (const a of shown) expect(expected).toContain(alertKeyText(a as AlertKey));
+    for (const a of shown) expect(expected).toContain(alertKeyText(a));
     await shot(page, 'replay-alerts');
     expect(errors).toEqual([]);
     await page.close();

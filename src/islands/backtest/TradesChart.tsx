@@ -8,6 +8,7 @@ import { useMemo, useState } from 'react';
 import type { BacktestReport } from '../../../replay/backtest/report.ts';
 import { priceSeries } from '../charts/chart-series.ts';
 import { tradedMarkets, tradeMarkers } from '../charts/markers.ts';
+import { MarketSelect } from '../charts/MarketSelect.tsx';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart.tsx';
 import type { PricePoint } from '../sqlite/protocol.ts';
 
@@ -26,19 +27,13 @@ export function TradesChart({ report, points }: Props) {
   return (
     <Card className="space-y-2 p-4" data-testid="trades-chart">
       {markets.length > 1 && (
-        <label className="flex items-center gap-1 text-sm">
-          Market
-          <select
-            aria-label="Traded market"
-            value={market}
-            onChange={(e) => setPicked(e.target.value)}
-            className="rounded border border-tremor-border bg-transparent px-1 py-0.5 dark:border-dark-tremor-border"
-          >
-            {markets.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
-        </label>
+        <MarketSelect
+          label="Traded market"
+          markets={markets}
+          value={market}
+          onChange={setPicked}
+          className="flex items-center gap-1 text-sm"
+        />
       )}
       {/* Keyed by market: the chart draws its series once, so another market is another chart. */}
       <TimeSeriesChart key={market} title={`Trades · ${market}`} series={series} markers={markers} heightClass="h-72" />

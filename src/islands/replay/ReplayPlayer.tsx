@@ -19,6 +19,7 @@ import { gapRowFrom } from '../../lib/gap-row.ts';
 import { AlertTable } from '../alerts/AlertTable.tsx';
 import { exchangeColor, type ChartSeries } from '../charts/chart-series.ts';
 import { alertMarkers, gapMarkers } from '../charts/markers.ts';
+import { MarketSelect } from '../charts/MarketSelect.tsx';
 import { TimeSeriesChart, type ChartHandle } from '../charts/TimeSeriesChart.tsx';
 import { MarketTable } from '../dashboard/MarketTable.tsx';
 import type { TableView } from '../dashboard/table-model.ts';
@@ -223,19 +224,7 @@ export default function ReplayPlayer({ manifestUrl, marketHref }: Props) {
                 ))}
               </select>
             </label>
-            <label className="flex items-center gap-1">
-              Market
-              <select
-                aria-label="Chart market"
-                value={market}
-                onChange={(e) => pickMarket(e.target.value)}
-                className="rounded border border-tremor-border bg-transparent px-1 py-0.5 dark:border-dark-tremor-border"
-              >
-                {summary.markets.map((m) => (
-                  <option key={m}>{m}</option>
-                ))}
-              </select>
-            </label>
+            <MarketSelect label="Chart market" markets={summary.markets} value={market} onChange={pickMarket} />
             <span data-testid="replay-position" data-done={playing.done ? 'true' : 'false'} className="tabular-nums">
               {fmtTime(position)} · {playing.emitted.toLocaleString('en-US')} of{' '}
               {summary.events.toLocaleString('en-US')} events
