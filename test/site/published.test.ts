@@ -5,7 +5,8 @@
  * stream it segment by segment in Chromium. The browser plays exactly the events and alerts
  * `futuresboard replay --recordings` gives, a seek across a segment boundary fetches only the
  * segments from its warm-up on and plays what Node plays from there, the backtest report equals
- * `futuresboard backtest --recordings`, and the same folder picked from disk plays the same.
+ * `futuresboard backtest --recordings`, the same folder picked from disk plays the same, and a
+ * segment changed on the host is refused by name.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -181,15 +182,33 @@ describe('streaming a published session in the browser', () => {
     await page.close();
   }, 180_000);
 
-  it('plays the same folder picked from disk (catalog, segments and hot database)', async () => {
+  it('plays the same folder picked from disk, with the folder picker or its files picked together', async () => {
+    const want = await nodeCount([]);
     const { page, errors } = await open('/fb/replay/?speed=max');
+    await page.getByTestId('open-folder').setInputFiles(rec);
+    await ended(page);
+    expect(Number(await root(page).getAttribute('data-events'))).toBe(want);
+    await page.reload();
     const files = readdirSync(rec)
       .filter((f) => f === 'catalog.json' || f.endsWith('.gz') || f === 'hot.db')
       .map((f) => join(rec, f));
     await page.getByTestId('open-file').setInputFiles(files);
     await ended(page);
-    expect(Number(await root(page).getAttribute('data-events'))).toBe(await nodeCount([]));
+    expect(Number(await root(page).getAttribute('data-events'))).toBe(want);
     expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('refuses a published segment changed on the host, naming it', async () => {
+    const last = session.segments.at(-1) as SegmentEntry;
+    const path = join(dir, 'web/fb/recordings', last.file);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 20] ^= 0xff;
+    writeFileSync(path, bytes);
+    const { page } = await open('/fb/replay/?session=recent&speed=max&autoplay=1');
+    const error = page.getByTestId('load-error');
+    await expect.poll(() => error.getAttribute('data-code'), { timeout: 60_000 }).toBe('E_MANIFEST');
+    expect(await error.innerText()).toContain(`${last.file} differs from its sha256 in the manifest`);
     await page.close();
   }, 180_000);
 });
