@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openNodeDb } from '../replay/adapters/node-sqlite.ts';
 import { readEvents, summarizeEvents } from '../replay/player/read-events.ts';
+import { fileHandle } from '../src/islands/sqlite/recording-handle.ts';
 import { startReplay } from '../src/islands/sqlite/replay-session.ts';
 import { launchChromium } from '../test/site/site-rig.ts';
 import { siteBenchKit } from './site.bench.ts';
@@ -24,12 +25,28 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 async function nodeRate(file: string): Promise<{ events: number; replay: number; floor: number }> {
   const db = openNodeDb(file, { readonly: true });
   try {
-    const events = summarizeEvents(db).count;
+    const summary = summarizeEvents(db);
+    const events = summary.count;
+    // The handle the worker builds over an opened file, here over better-sqlite3.
+    const handle = fileHandle(
+      db,
+      {
+        name: file,
+        bytes: 0,
+        segments: 1,
+        events,
+        firstTs: summary.first_ts,
+        lastTs: summary.last_ts,
+        markets: [],
+        schemaVersion: null,
+      },
+      {},
+    );
     let replay = 0;
     let floor = 0;
     for (let i = 0; i < RUNS; i++) {
       let t = performance.now();
-      await startReplay(db, 'max', () => {}).done;
+      await startReplay(handle, { speed: 'max', startAt: null, warmupMs: 0 }, () => {}).done;
       replay = Math.max(replay, events / ((performance.now() - t) / 1000));
       t = performance.now();
       let n = 0;

@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { runIngestBench } from './ingest.bench.ts';
 import { runMetricsBench } from './metrics.bench.ts';
 import { runParseBench } from './parse.bench.ts';
+import { runPublishedBench } from './published.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
 import { runReplayBench } from './replay.bench.ts';
 import { runReplayBrowserBench } from './replay-browser.bench.ts';
@@ -24,6 +25,7 @@ const SECTIONS: [string, () => Promise<{ lines: string[] }>][] = [
   ['Replay in the browser (issue 5)', () => runReplayBrowserBench()],
   ['Site (issue 6)', () => runSiteBench()],
   ['Recording store v2 (issue 13)', () => runStorageBench()],
+  ['Published recordings (streaming replay)', () => runPublishedBench()],
 ];
 
 const out: string[] = [

@@ -17,10 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { runExport } from '../cli/export.ts';
 import { buildSite, launchChromium, makeDocs, serveDir } from '../test/site/site-rig.ts';
+import { lighthouseScores } from './lighthouse.ts';
 import { recordLive } from './live-recording.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const SAMPLE = join(ROOT, 'public/recordings/sample.sqlite');
+/** The bundled sample session: the build reads its newest segment, as it does without local data. */
+const SAMPLE = join(ROOT, 'fixtures/sample-session');
 const BUDGET_KB = 150;
 /** ~135 bytes per simulated event in the exported file: this many make a ~50 MB recording. */
 const BIG_EVENTS = 380_000;
@@ -137,69 +139,6 @@ async function timeToFirstChart(base: string, recording: string): Promise<{ open
   } finally {
     await browser.close();
   }
-}
-
-const LIGHTHOUSE_RUNS = 3;
-
-/** Lighthouse performance (0–100) for each URL, or why it could not run here. */
-async function lighthouseScores(urls: [string, string][]): Promise<string[]> {
-  let lighthouse: (
-    url: string,
-    flags: object,
-  ) => Promise<{ lhr: { categories: { performance: { score: number | null } } } } | undefined>;
-  let launch: (opts: object) => Promise<{ port: number; kill(): unknown }>;
-  try {
-    // Optional: not a dependency yet (lighthouse 12.x runs on Node 20; 13.x needs Node 22).
-    const [lh, cl] = ['lighthouse', 'chrome-launcher'];
-    lighthouse = ((await import(lh)) as { default: typeof lighthouse }).default;
-    launch = ((await import(cl)) as { launch: typeof launch }).launch;
-  } catch {
-    return ['Lighthouse: not installed, skipped (npm i -D lighthouse@12 to measure; 13.x needs Node ≥ 22.19).'];
-  }
-  const lines: string[] = [];
-  const chrome = await launch({
-    chromePath: '/usr/bin/chromium',
-    chromeFlags: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  try {
-    for (const [name, url] of urls) {
-      // One Lighthouse run swings by 10+ points on these machines (the same build scored 85 and
-      // 96 minutes apart): the median of RUNS is the figure.
-      const scores: number[] = [];
-      for (let i = 0; i < LIGHTHOUSE_RUNS; i++) {
-        const result = await lighthouse(url, {
-          port: chrome.port,
-          onlyCategories: ['performance'],
-          output: 'json',
-          logLevel: 'error',
-        });
-        const score = result?.lhr.categories.performance.score;
-        if (typeof score === 'number') scores.push(Math.round(score * 100));
-      }
-      const median = scores.length ? scores.sort((a, b) => a - b)[Math.floor(scores.length / 2)] : null;
-      lines.push(
-        `| ${name} | ${median ?? 'n/a'} | ${scores.join(', ')} | ${median !== null && median >= 95 ? 'ok' : 'BELOW'} |`,
-      );
-    }
-  } finally {
-    await chrome.kill();
-  }
-  return [
-    `Lighthouse 12 performance, median of ${LIGHTHOUSE_RUNS} runs (its default mobile emulation and simulated throttling; pages from a local static server; target ≥ 95):`,
-    '',
-    '| page | score | runs | target |',
-    '|---|---|---|---|',
-    ...lines,
-  ];
 }
 
 export async function runSiteBench(): Promise<{ lines: string[] }> {
