@@ -47,7 +47,7 @@ export function MarketTable({ rows, view, onView, marketHref }: Props) {
               aria-selected={view.tf === tf}
               data-testid={`tf-${tf}`}
               onClick={() => onView({ ...view, tf })}
-              className={`rounded-tremor-small px-3 py-1 text-sm ${view.tf === tf ? 'bg-tremor-background text-tremor-brand shadow-tremor-input dark:bg-dark-tremor-background dark:text-dark-tremor-brand' : 'text-tremor-content dark:text-dark-tremor-content'}`}
+              className={`rounded-tremor-small px-3 py-1 text-sm ${view.tf === tf ? 'bg-tremor-background text-tremor-brand-emphasis shadow-tremor-input dark:bg-dark-tremor-background dark:text-dark-tremor-brand-emphasis' : 'text-gray-600 dark:text-dark-tremor-content'}`}
             >
               {tf}
             </button>

@@ -9,6 +9,9 @@ import type { MetricsConfig } from '../../../core/metrics/config.ts';
 import type { EventStream } from '../../../replay/player/player.ts';
 import { readEvents, type ReplayFilter } from '../../../replay/player/read-events.ts';
 import { recordedMetricsConfig } from '../../../replay/player/recorded-metrics-config.ts';
+import type { PublishedSession } from '../../../core/published.ts';
+import { FbError } from '../../../core/errors.ts';
+import { streamEvents, type StreamedPart } from '../../../replay/player/stream.ts';
 import type { PlayWindow, RecordingSummary } from './protocol.ts';
 
 export interface StreamWatch {
@@ -47,3 +50,35 @@ export function fileHandle(db: Db, summary: RecordingSummary, window: PlayWindow
     close: () => db.close(),
   };
 }
+
+/** A recording streamed part by part (replay/player/stream.ts); the settings come from the part being read. */
+export function streamedHandle(parts: StreamedPart[], summary: RecordingSummary, window: PlayWindow): RecordingHandle {
+  let current: Db | null = null;
+  return {
+    summary,
+    streamed: true,
+    events: (from, watch) =>
+      streamEvents(parts, windowFrom(window, from), { onOpen: (p) => (current = p.db), onWait: watch?.onWait }),
+    configAt: (e) => {
+      if (!current) throw new FbError('E_REPLAY', 'no segment is open to read the metrics settings from');
+      return recordedMetricsConfig(current, e.seq);
+    },
+    close: () => {},
+  };
+}
+
+/** What the pages show of a published session before any segment is fetched: its manifest entry. */
+export const sessionSummary = (s: PublishedSession): RecordingSummary => ({
+  name: s.name,
+  bytes: s.bytes,
+  segments: s.segments.length,
+  events: s.events,
+  firstTs: s.from,
+  lastTs: s.to,
+  markets: s.markets,
+  schemaVersion: null,
+});
+
+/** The window a published session plays: a session narrowed to some markets plays only theirs. */
+export const sessionWindow = (s: PublishedSession, window: PlayWindow): PlayWindow =>
+  s.narrowed ? { ...window, markets: s.markets } : window;

@@ -6,36 +6,19 @@
  */
 import type { SqlJsStatic } from 'sql.js';
 import { parseCatalog, sortSegments, type SegmentEntry } from '../../../core/catalog.ts';
-import type { Db } from '../../../core/db.ts';
 import { FbError } from '../../../core/errors.ts';
 import { parseManifest, MANIFEST_FILE } from '../../../core/published.ts';
-import { streamEvents, type StreamedPart } from '../../../replay/player/stream.ts';
+import type { StreamedPart } from '../../../replay/player/stream.ts';
 import { summarizeEvents } from '../../../replay/player/read-events.ts';
-import { recordedMetricsConfig } from '../../../replay/player/recorded-metrics-config.ts';
 import { openCheckedDb, pricedMarkets } from './open-recording.ts';
 import type { PlayWindow, RecordingSummary } from './protocol.ts';
-import { windowFrom, type RecordingHandle } from './recording-handle.ts';
+import { sessionSummary, sessionWindow, streamedHandle, type RecordingHandle } from './recording-handle.ts';
 import { fetchBytes, segmentSqlite } from './segment-bytes.ts';
 
 export interface StreamContext {
   SQL: SqlJsStatic;
   maxBytes: number;
   window: PlayWindow;
-}
-
-function streamedHandle(parts: StreamedPart[], summary: RecordingSummary, window: PlayWindow): RecordingHandle {
-  let current: Db | null = null;
-  return {
-    summary,
-    streamed: true,
-    events: (from, watch) =>
-      streamEvents(parts, windowFrom(window, from), { onOpen: (p) => (current = p.db), onWait: watch?.onWait }),
-    configAt: (e) => {
-      if (!current) throw new FbError('E_REPLAY', 'no segment is open to read the metrics settings from');
-      return recordedMetricsConfig(current, e.seq);
-    },
-    close: () => {},
-  };
 }
 
 /** A segment's part: `read` gives its raw (compressed) bytes when the stream needs them. */
@@ -73,18 +56,7 @@ export async function openPublished(
   const parts = s.segments.map((entry) =>
     segmentPart(ctx, entry, entry.file, () => fetchBytes(new URL(entry.file, base).href, entry.file)),
   );
-  const summary: RecordingSummary = {
-    name: s.name,
-    bytes: s.bytes,
-    segments: s.segments.length,
-    events: s.events,
-    firstTs: s.from,
-    lastTs: s.to,
-    markets: s.markets,
-    schemaVersion: null,
-  };
-  // A session narrowed to some markets plays only theirs (its segments hold every market).
-  return streamedHandle(parts, summary, s.narrowed ? { ...ctx.window, markets: s.markets } : ctx.window);
+  return streamedHandle(parts, sessionSummary(s), sessionWindow(s, ctx.window));
 }
 
 const baseName = (f: File) => f.name;
