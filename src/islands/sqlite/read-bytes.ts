@@ -4,6 +4,7 @@
  */
 import type { RecordingSource } from './protocol.ts';
 import { FbError } from '../../../core/errors.ts';
+import { readAll } from './read-stream.ts';
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 
@@ -35,25 +36,10 @@ export async function readRecording(
   if (!res.ok || !res.body) throw new FbError('E_FETCH', `could not download ${source.name}: HTTP ${res.status}`);
   const length = Number(res.headers.get('content-length')) || null;
   if (length !== null && length > maxBytes) throw tooLarge(length, maxBytes);
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    loaded += value.length;
-    if (loaded > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(loaded, maxBytes);
-    }
-    chunks.push(value);
-    onProgress(loaded, length);
-  }
-  const bytes = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
-  return bytes;
+  return readAll(
+    res.body,
+    maxBytes,
+    (size) => tooLarge(size, maxBytes),
+    (loaded) => onProgress(loaded, length),
+  );
 }

@@ -6,6 +6,7 @@
  * are (the header and schema checks still run when they are opened).
  */
 import { FbError } from '../../../core/errors.ts';
+import { readAll } from './read-stream.ts';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 const isGzip = (b: Uint8Array) => b[0] === GZIP_MAGIC[0] && b[1] === GZIP_MAGIC[1];
@@ -16,24 +17,14 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
 }
 
 async function gunzip(gz: Uint8Array, name: string, maxBytes: number): Promise<Uint8Array> {
-  const reader = new Blob([gz as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream('gzip'))
-    .getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const inflated = new Blob([gz as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const tooLarge = (size: number) =>
+    new FbError(
+      'E_TOO_LARGE',
+      `${name} holds more than ${(maxBytes / 1048576).toFixed(0)} MB of SQLite (${size} bytes read); raise the limit with ?maxmb=`,
+    );
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > maxBytes)
-        throw new FbError(
-          'E_TOO_LARGE',
-          `${name} holds more than ${(maxBytes / 1048576).toFixed(0)} MB of SQLite; raise the limit with ?maxmb=`,
-        );
-      chunks.push(value);
-    }
+    return await readAll(inflated, maxBytes, tooLarge);
   } catch (err) {
     if (err instanceof FbError) throw err;
     throw new FbError(
@@ -41,13 +32,6 @@ async function gunzip(gz: Uint8Array, name: string, maxBytes: number): Promise<U
       `${name} is not valid gzip data (${(err as Error).message}); publish the site again`,
     );
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** Checked and decompressed bytes of segment `name`, whose compressed bytes are `raw`. */
