@@ -11,6 +11,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Runner> }>
     summary: 'record the configured exchanges into SQLite and serve the relay/HTTP API',
     load: async () => (await import('./collect.ts')).runCollect,
   },
+  store: {
+    summary: "scale-out: consume the collectors' batches from NATS JetStream into the recording store",
+    load: async () => (await import('./store.ts')).runStore,
+  },
+  relay: {
+    summary: 'scale-out: a stateless relay node serving browsers from NATS JetStream',
+    load: async () => (await import('./relay.ts')).runRelay,
+  },
   simulate: {
     summary: 'serve the Binance, Bybit and OKX protocols locally (synthetic or recorded data)',
     load: async () => (await import('./simulate.ts')).runSimulate,

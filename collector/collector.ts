@@ -7,11 +7,8 @@ import type Database from 'better-sqlite3';
 import { EXCHANGES, type ExchangeId } from '../core/events.ts';
 import { InstrumentBook, type Instrument } from '../core/instruments.ts';
 import type { Logger } from '../core/log.ts';
-import { wrapNodeDb } from '../replay/adapters/node-sqlite.ts';
-import { createAlertSink, type AlertSink } from './alerts/sink.ts';
 import type { Config } from './config.ts';
 import { SEGMENT_MS } from './config/schema.ts';
-import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 import { ADAPTERS } from './exchanges/index.ts';
 import type { FeedPlan } from './exchanges/types.ts';
 import { FeedConnection, type FeedState } from './feed/connection.ts';
@@ -21,12 +18,14 @@ import { archivedFeed, RawRecorder, type ArchivedFeed } from './feed/raw-recorde
 import { LatestRestBodies } from './feed/rest-bodies.ts';
 import { restartGapsFirst } from './feed/restart-gaps.ts';
 import { RestPoller } from './feed/rest-poller.ts';
-import { openStore } from './store/open.ts';
-import { SegmentStore, type StoreStatus } from './store/segments/store.ts';
+import type { StoreStatus } from './store/segments/store.ts';
+import { openRecorder } from './recorder.ts';
+import { startCollectorBus, type CollectorBus } from './bus/collect-to-bus.ts';
+import type { AlertSink } from './alerts/sink.ts';
+import type { LiveMetrics } from './live-metrics.ts';
+import type { EventWriter } from './store/writer.ts';
 import { saveMarkets } from './store/markets.ts';
-import { EventWriter } from './store/writer.ts';
 import { createTelemetry, type Telemetry } from './telemetry.ts';
-import { VERSION } from './version.ts';
 
 export interface DaemonOptions {
   config: Config;
@@ -50,14 +49,16 @@ export interface Collector {
   planNotes: string[];
   /** The recordings folder's state (null without store.dir: one database file). */
   store(): StoreStatus | null;
+  /** The bus publisher (`bus` set), null in the single-process mode. */
+  bus: CollectorBus | null;
   /** Stop the feeds and commit the last batch (the database stays open for readers). */
   stop(): Promise<void>;
   /** Release the database; after stop() and after everything that reads it. */
   close(): void;
 }
 
-/** A webhook given up on degrades /health for this long. */
-export const RECENT_FAILURE_MS = 3600_000;
+/** At stop, the bus gets this long to acknowledge the last batches (the rest waits in the database). */
+const BUS_STOP_GRACE_MS = 5000;
 /** Delay between opening two connections to the same exchange. */
 const CONNECTION_SPACING_MS = 400;
 
@@ -66,59 +67,11 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
   const now = opts.now ?? Date.now;
   const startedAt = now();
   const telemetry = createTelemetry();
-  const db = openStore(config.db, now);
-  let segments: SegmentStore | null = null;
-  try {
-    // Finishes what a crash left of a rollover before the first new row is written.
-    segments = config.store.dir
-      ? new SegmentStore({
-          db,
-          hotPath: config.db,
-          dir: config.store.dir,
-          segment: config.store.segment,
-          periodMs: SEGMENT_MS[config.store.segment],
-          maxAgeMs: config.store.retain.maxAge,
-          maxBytes: config.store.retain.maxBytes,
-          codeVersion: VERSION,
-          // Small bites: deleting 20,000 rows in one write transaction stalled ingest ~40 ms right
-          // after each close; 2,500 per 50 ms batch still purges 50,000 rows/s, above any ingest rate.
-          purgeRows: Math.max(2_000, Math.floor(config.writer.flushRows / 2)),
-          logger,
-          now,
-        })
-      : null;
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  const sink = createAlertSink({ db: wrapNodeDb(db), targets: config.webhooks, fetch, now, logger });
-  telemetry.setAlertDeliveryStats(() => sink.stats(now() - RECENT_FAILURE_MS));
-  const metrics = createLiveMetrics(db, config.metrics, logger, now, (ids) => sink.enqueue(ids));
-  const writer = new EventWriter(db, {
-    flushMs: config.writer.flushMs,
-    flushRows: config.writer.flushRows,
-    maxPendingRows: config.writer.maxPendingRows,
-    logger,
-    now,
-    inTransaction: (batch) => metrics.inTransaction(batch),
-    onRollback: (err, first) => {
-      telemetry.writeErrors.inc({ code: (err as { code?: string }).code ?? 'unknown' });
-      return metrics.reset(first);
-    },
-    onBatchTimed: (s) => telemetry.writeBatch.observe(s),
-    onDropGap: (gap) => telemetry.gaps.inc({ exchange: gap.exchange, cause: gap.cause }),
-    periods: segments?.periods,
-    seqFloor: segments?.seqFloor,
-  });
-  telemetry.setWriterLagSource(() => writer.lagMs());
-  writer.onCommit((batch) => {
-    for (const e of batch) telemetry.events.inc({ exchange: e.exchange, kind: e.kind });
-    const { alerts } = metrics.published();
-    for (const a of alerts) telemetry.alerts.inc({ tier: String(a.tier) });
-    if (alerts.length) sink.kick();
-    // The durability contract, observable: every seq up to lastSeq is on disk.
-    logger.debug({ rows: batch.length, lastSeq: batch[batch.length - 1]?.seq }, 'batch committed');
-  });
+  // On a bus the store delivers webhooks: a collector posting too would post every alert twice.
+  if (config.bus && config.webhooks.length) logger.info({}, 'webhooks are delivered by the store role on the bus');
+  const recorder = openRecorder({ config: config.bus ? { ...config, webhooks: [] } : config, logger, telemetry, now });
+  const { db, writer, segments } = recorder;
+  const bus = config.bus ? startCollectorBus({ config, bus: config.bus, db, writer, telemetry, logger, now }) : null;
   // Markets and plans first: the raw archive's header names what the session records.
   const planned: { id: ExchangeId; instruments: Instrument[]; plan: FeedPlan }[] = [];
   const markets = new Map<ExchangeId, Instrument[]>();
@@ -201,8 +154,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
       );
     }
   }
-  sink.start();
-  segments?.start(writer);
+  recorder.start();
   let stopped = false;
   // New connections per exchange are spaced out: OKX allows 3 per second per IP, Bybit 500 per 5 minutes.
   const opened = new Map<ExchangeId, number>();
@@ -225,8 +177,9 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
 
   return {
     db,
-    alerts: sink,
-    metrics,
+    bus,
+    alerts: recorder.alerts,
+    metrics: recorder.metrics,
     dbPath: config.db,
     writer,
     telemetry,
@@ -242,12 +195,10 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
       startTimers.forEach((t) => clearTimeout(t));
       await Promise.all([...connections.map((c) => c.stop()), ...[...pollers.values()].map((p) => p.stop())]);
       try {
-        writer.close();
+        await recorder.stop();
         logger.info({ rows: writer.committedRows }, 'collector stopped; last batch committed');
       } finally {
-        // A close in flight may finish; the next start redoes any that did not.
-        await segments?.stop();
-        await sink.stop();
+        await bus?.stop(BUS_STOP_GRACE_MS);
         await raw?.close();
       }
     },

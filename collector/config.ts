@@ -19,6 +19,11 @@ export function defaultConfig(): Config {
   return configSchema.parse({});
 }
 
+/** The `bus` section's defaults, for a URL given on the command line (`collect --bus`). */
+export function busDefaults(): NonNullable<Config['bus']> {
+  return configSchema.parse({ bus: { url: 'nats://127.0.0.1:4222' } }).bus!;
+}
+
 function parse(input: unknown, context: string, setBy?: ReadonlyMap<string, string>): Config {
   const result = configSchema.safeParse(input, { error: configErrorMap });
   if (!result.success) throw new FbError('E_CONFIG', `${context}${configErrorLine(result.error.issues, setBy)}`);

@@ -5,7 +5,10 @@
 import { dirname } from 'node:path';
 import type { Logger } from '../core/log.ts';
 import type { Config } from './config.ts';
-import { RECENT_FAILURE_MS, startCollector, type Collector } from './collector.ts';
+import { startCollector, type Collector } from './collector.ts';
+import { RECENT_FAILURE_MS } from './recorder.ts';
+import type { AlertSink } from './alerts/sink.ts';
+import type { StoreStatus } from './store/segments/store.ts';
 import type { HealthInput } from './relay/health.ts';
 import type { StorageFacts } from './telemetry.ts';
 import type { RelayTuning } from './relay/relay.ts';
@@ -23,23 +26,24 @@ export interface Service {
 }
 
 /** Webhook health: failures that are current (retrying) or recent (given up within the hour). */
-function deliveryHealth(collector: Collector, now: () => number): HealthInput['alertDelivery'] {
-  const s = collector.alerts.stats(now() - RECENT_FAILURE_MS);
+export function deliveryHealth(alerts: AlertSink, now: () => number): HealthInput['alertDelivery'] {
+  const s = alerts.stats(now() - RECENT_FAILURE_MS);
   return { pending: s.pending, failed: s.failing, lastError: s.failing ? s.lastError : null };
 }
 
 /** Free disk and the recordings folder, for /health and /metrics alike. */
-function storageOf(collector: Collector): StorageFacts {
-  const status = collector.store();
-  const store = status && storeHealth(status, collector.dbPath);
+export function storageOf(status: StoreStatus | null, dbPath: string): StorageFacts {
+  const store = status && storeHealth(status, dbPath);
   // The tighter of the two filesystems, when the hot database lives outside the recordings folder.
-  const free = [freeDiskBytes(dirname(collector.dbPath)), store?.diskFreeBytes ?? null].filter((n) => n !== null);
+  const free = [freeDiskBytes(dirname(dbPath)), store?.diskFreeBytes ?? null].filter((n) => n !== null);
   return { diskFreeBytes: free.length ? Math.min(...free) : null, store };
 }
 
 export function healthInputOf(collector: Collector, now: () => number): HealthInput {
   const feeds = collector.feeds();
   return {
+    role: collector.bus ? 'collect' : 'collector',
+    bus: collector.bus?.health() ?? null,
     now: now(),
     startedAt: collector.startedAt,
     version: VERSION,
@@ -49,8 +53,8 @@ export function healthInputOf(collector: Collector, now: () => number): HealthIn
     writerLagMs: collector.writer.lagMs(),
     lastWriteError: collector.writer.lastError?.message ?? null,
     dbBytes: fileBytes(collector.dbPath),
-    ...storageOf(collector),
-    alertDelivery: deliveryHealth(collector, now),
+    ...storageOf(collector.store(), collector.dbPath),
+    alertDelivery: deliveryHealth(collector.alerts, now),
     notes: collector.planNotes,
   };
 }
@@ -66,7 +70,7 @@ export interface ServiceOptions {
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const now = opts.now ?? Date.now;
   const collector = await startCollector(opts);
-  collector.telemetry.setStorageSource(() => storageOf(collector));
+  collector.telemetry.setStorageSource(() => storageOf(collector.store(), collector.dbPath));
   let server: DaemonServer;
   try {
     server = await startDaemonServer({

@@ -22,6 +22,7 @@ export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
   let deliveryStats: (() => DeliveryStats) | null = null;
   let writerLagMs: (() => number) | null = null;
   let storage: (() => StorageFacts) | null = null;
+  let bus: (() => { connected: boolean; lag: number }) | null = null;
 
   const t = {
     registry,
@@ -37,6 +38,32 @@ export function createTelemetry(opts: { eventLoopWindowMs?: number } = {}) {
     setStorageSource(source: () => StorageFacts) {
       storage = source;
     },
+    /** A scale-out role reports its bus link here; read at each scrape. */
+    setBusSource(source: () => { connected: boolean; lag: number }) {
+      bus = source;
+    },
+    busMessages: new Counter({
+      name: 'futuresboard_bus_messages_total',
+      help: 'Bus messages by outcome (published, consumed, duplicate, held, rejected, failed)',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    busConnected: new Gauge({
+      name: 'futuresboard_bus_connected',
+      help: '1 while the role is connected to the NATS bus',
+      registers: r,
+      collect() {
+        if (bus) this.set(bus().connected ? 1 : 0);
+      },
+    }),
+    busLag: new Gauge({
+      name: 'futuresboard_bus_lag',
+      help: 'collect: committed events the bus has not acknowledged; store, relay: stream messages not yet consumed',
+      registers: r,
+      collect() {
+        if (bus) this.set(bus().lag);
+      },
+    }),
     events: new Counter({
       name: 'futuresboard_events_total',
       help: 'Normalized events committed, by exchange and kind',

@@ -61,8 +61,36 @@ export interface StoreHealth {
   error: string | null;
 }
 
+/**
+ * Which part of the system answers: the single-process daemon (`collect` without a bus, `demo`)
+ * or one role of a scale-out deployment over NATS JetStream (docs/scale-out.md).
+ */
+export type HealthRole = 'collector' | 'collect' | 'store' | 'relay';
+export const HEALTH_ROLES: readonly string[] = ['collector', 'collect', 'store', 'relay'] satisfies HealthRole[];
+
+/** The role's link to the bus (null in the single-process daemon). */
+export interface BusHealth {
+  /** Server URL as configured, credentials removed. */
+  url: string;
+  connected: boolean;
+  /** The last connection or publish/consume problem; null when fine. */
+  lastError: string | null;
+  /** JetStream stream the role publishes to or reads from. */
+  stream: string;
+  /** Durable consumer name (store) or null. */
+  consumer: string | null;
+  /**
+   * How far behind the role is: for `collect`, committed events the bus has not acknowledged yet;
+   * for `store` and `relay`, messages in the stream the consumer has not processed yet.
+   */
+  lag: number;
+  lagUnit: 'events' | 'messages';
+}
+
 export interface HealthReport {
   status: HealthStatus;
+  role: HealthRole;
+  bus: BusHealth | null;
   reasons: string[];
   feeds: FeedHealth[];
   openGaps: number;
@@ -91,6 +119,9 @@ export interface FeedReading {
 /** A health document as read back by a client; only the status tier is required. */
 export interface HealthReading {
   status: HealthStatus;
+  /** null from a daemon older than the scale-out roles (it is the single-process collector). */
+  role: HealthRole | null;
+  bus: { url: string | null; connected: boolean | null; lag: number | null; lagUnit: string | null } | null;
   reasons: string[];
   feeds: FeedReading[];
   openGaps: number | null;
@@ -110,6 +141,15 @@ export function readHealth(doc: unknown): HealthReading | null {
   if (!isObject(doc) || !HEALTH_STATUSES.includes(doc.status as string)) return null;
   return {
     status: doc.status as HealthStatus,
+    role: HEALTH_ROLES.includes(doc.role as string) ? (doc.role as HealthRole) : null,
+    bus: isObject(doc.bus)
+      ? {
+          url: str(doc.bus.url),
+          connected: typeof doc.bus.connected === 'boolean' ? doc.bus.connected : null,
+          lag: num(doc.bus.lag),
+          lagUnit: str(doc.bus.lagUnit),
+        }
+      : null,
     // A reason that is not text is kept as its JSON rather than dropped: it is still a reason.
     reasons: Array.isArray(doc.reasons) ? doc.reasons.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))) : [],
     feeds: (Array.isArray(doc.feeds) ? doc.feeds : []).filter(isObject).map((f) => ({

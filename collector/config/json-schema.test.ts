@@ -20,8 +20,10 @@ describe('docs/config.schema.json', () => {
       'feed',
       'health',
       'metrics',
+      'bus',
       'webhooks',
       'exchanges',
+      'continuity',
     ]);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.webhooks.items.additionalProperties).toBe(false);

@@ -10,6 +10,7 @@ import { WEBHOOK_FORMATS } from '../alerts/payloads.ts';
 import { webhookUrlProblem } from '../alerts/target-url.ts';
 import { ADAPTERS } from '../exchanges/index.ts';
 import { WILDCARD_BINDS } from '../relay/access.ts';
+import { continuitySchema } from './continuity-schema.ts';
 import { metricsSchema } from './metrics-schema.ts';
 import { BYTES_FORM, DURATION_FORM, readBytes, readDuration } from './sizes.ts';
 import { strictObject } from './strict-object.ts';
@@ -195,9 +196,85 @@ const siteSchema = strictObject({
   }).prefault({}),
 });
 
+const BUS_URL_RULE =
+  'must be the NATS server URL, e.g. "nats://127.0.0.1:4222" (several: comma-separated; "tls://" for TLS)';
+const BUS_NAME_RULE = 'must be letters, digits, "-" and "_" only (a JetStream name)';
+const busName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, BUS_NAME_RULE)
+    .default(fallback);
+
+/**
+ * Scale-out over NATS JetStream (docs/scale-out.md): `collect` publishes its committed batches,
+ * `store` consumes them into the recordings folder, `relay` serves browsers from the bus. Parsed,
+ * durations are milliseconds and sizes bytes.
+ */
+const busSchema = strictObject({
+  url: z
+    .string({ error: BUS_URL_RULE })
+    .regex(/^((nats|tls|wss?):\/\/[^\s,]+)(,(nats|tls|wss?):\/\/[^\s,]+)*$/, BUS_URL_RULE)
+    .describe('NATS server(s) with JetStream, e.g. "nats://127.0.0.1:4222"; comma-separated for a cluster.'),
+  source: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be letters, digits, ".", "_" and "-" only, e.g. "tokyo-1"')
+    .nullable()
+    .default(null)
+    .describe(
+      "collect: this collector's name on the bus (default: the host name). The database's own id is appended, so a new database is a new source.",
+    ),
+  credentials: z
+    .string()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('A NATS .creds file (user JWT and seed) for an account; a secret: never logged.'),
+  tls: strictObject({
+    caFile: z.string().min(1).optional().describe('CA certificate (PEM) the server is checked against.'),
+    certFile: z.string().min(1).optional().describe('Client certificate (PEM), for servers that verify clients.'),
+    keyFile: z.string().min(1).optional().describe('Client key (PEM).'),
+  })
+    .nullable()
+    .default(null)
+    .describe('TLS to the server (also implied by a tls:// URL).'),
+  stream: strictObject({
+    name: busName('FB_EVENTS').describe("Stream of the collectors' event batches (subjects fb.<exchange>.<kind>)."),
+    derived: busName('FB_DERIVED').describe(
+      "Stream of the store's metrics and alerts (subjects fbd.metrics, fbd.alerts).",
+    ),
+    maxAge: sizeField('duration')
+      .prefault('24h')
+      .describe('Messages older than this are dropped: how long a store may be down and still catch up.'),
+    maxBytes: sizeField('bytes')
+      .prefault('10GB')
+      .describe('Oldest messages are dropped beyond this size (per stream).'),
+    replicas: int(1, 5).default(1).describe('Copies kept by a NATS cluster (3 on a 3-node cluster).'),
+    duplicateWindow: sizeField('duration')
+      .prefault('2m')
+      .describe('JetStream drops a message whose id it saw this recently (a re-sent batch).'),
+  }).prefault({}),
+  consumer: busName('store').describe("store: the durable consumer's name (one store per name)."),
+  subjects: z
+    .array(z.string().regex(/^fb\.[A-Za-z0-9*>._-]+$/, 'must be a subject filter under fb., e.g. "fb.binance-usdm.>"'))
+    .min(1)
+    .default(() => ['fb.>'])
+    .describe('store: the subjects it consumes; shard by exchange with e.g. ["fb.binance-usdm.>"].'),
+  batchEvents: int(1, 5000)
+    .default(1000)
+    .describe('collect: most events in one bus message (NATS refuses messages above 1 MB by default).'),
+  relayWarmup: sizeField('duration')
+    .prefault('2m')
+    .describe("relay: at start, the stream's last this-long is read to build the snapshots new clients get."),
+});
+
 const healthSchema = strictObject({
   staleMs: int(1).default(30_000).describe('A feed with no data message for this long is stale (degraded).'),
   writerLagMs: int(1).default(2000).describe('Writer lag above this is degraded.'),
+  busLag: int(1)
+    .default(100_000)
+    .describe(
+      'Scale-out roles: a bus backlog above this is degraded (collect: events not yet acknowledged by the bus; store and relay: messages not yet consumed).',
+    ),
   minFreeDiskBytes: sizeField('bytes')
     .prefault('1GB')
     .describe(
@@ -288,6 +365,10 @@ export const configSchema = strictObject({
   feed: feedSchema.prefault({}),
   health: healthSchema.prefault({}),
   metrics: metricsSchema.default(() => ({})),
+  bus: busSchema
+    .nullable()
+    .default(null)
+    .describe('Scale-out over NATS JetStream; null (the default): one process, no bus.'),
   webhooks: z
     .array(webhookSchema)
     .default(() => [])
@@ -297,6 +378,9 @@ export const configSchema = strictObject({
     'bybit-linear': exchangeSchema('bybit-linear'),
     'okx-swap': exchangeSchema('okx-swap'),
   }).prefault({}),
+  continuity: continuitySchema
+    .prefault({})
+    .describe('What `futuresboard continuity` reads: the /health URL of each role (default: the local daemon).'),
 }).transform(({ db, ...config }) => ({
   // The hot database belongs in the recordings folder unless the file names another place.
   db: db ?? (config.store.dir === null ? 'data/futures.db' : join(config.store.dir, 'hot.db')),
@@ -307,3 +391,4 @@ export type Config = z.output<typeof configSchema>;
 export type MarketSelection = z.output<typeof marketsSchema>;
 export type ExchangeConfig = Config['exchanges'][ExchangeId];
 export type PublishConfig = Config['site']['publish'];
+export type BusConfig = NonNullable<Config['bus']>;

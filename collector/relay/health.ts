@@ -17,6 +17,8 @@
  */
 import type {
   AlertDeliveryHealth,
+  BusHealth,
+  HealthRole,
   FeedConnection,
   FeedHealth,
   FeedStatus,
@@ -27,6 +29,10 @@ import type {
 import type { Config } from '../config.ts';
 
 export interface HealthInput {
+  /** Default `collector`: the single-process daemon. */
+  role?: HealthRole;
+  /** The role's bus link (scale-out roles only). */
+  bus?: BusHealth | null;
   now: number;
   startedAt: number;
   version: string;
@@ -74,10 +80,22 @@ export function assessHealth(input: HealthInput, thresholds: HealthThresholds): 
   const down: string[] = [];
   const degraded: string[] = [];
 
+  const role = input.role ?? 'collector';
+  const bus = input.bus ?? null;
   if (input.lastWriteError !== null) down.push(`writer failing: ${input.lastWriteError}`);
+  // The store and relay roles have no feeds: their data comes from the bus.
+  const fed = role === 'collector' || role === 'collect';
   const disconnected = feeds.filter((f) => f.status === 'reconnecting' || f.status === 'closed');
-  if (feeds.length === 0) down.push('no feeds configured');
-  else if (disconnected.length === feeds.length) down.push(`all feeds down (${feeds.length} disconnected)`);
+  if (fed && feeds.length === 0) down.push('no feeds configured');
+  else if (fed && disconnected.length === feeds.length) down.push(`all feeds down (${feeds.length} disconnected)`);
+  if (bus && !bus.connected) {
+    const why = `bus ${bus.url} unreachable${bus.lastError ? ` (${bus.lastError})` : ''}`;
+    // A collector keeps recording into its local database and catches up later; the others stop.
+    if (fed) degraded.push(`${why}: recording locally, ${bus.lag} ${bus.lagUnit} to publish`);
+    else down.push(why);
+  } else if (bus && bus.lag > thresholds.busLag) {
+    degraded.push(`bus lag ${bus.lag} ${bus.lagUnit} > ${thresholds.busLag}`);
+  }
 
   for (const f of feeds) {
     const name = `${f.exchange}/${f.connection}`;
@@ -105,6 +123,8 @@ export function assessHealth(input: HealthInput, thresholds: HealthThresholds): 
   const status: HealthStatus = down.length ? 'down' : degraded.length ? 'degraded' : 'ok';
   return {
     status,
+    role,
+    bus,
     // When down, the feed-level details are still listed after the cause.
     reasons: [...down, ...degraded],
     feeds,

@@ -17,8 +17,9 @@ import { hasErrorCode } from '../../core/errors.ts';
 
 export interface HttpApiOptions {
   relay: Relay;
-  store: StoreReader;
-  snapshot: SnapshotRoute;
+  /** null on a relay node of a scale-out deployment: it has no database (the store does). */
+  store: StoreReader | null;
+  snapshot: SnapshotRoute | null;
   telemetry: Telemetry;
   /** A fresh health report (computed per request). */
   health: () => HealthReport;
@@ -42,6 +43,16 @@ function corsHeaders(origin: string | undefined, origins: readonly string[]): Re
     Vary: 'Origin',
   };
 }
+
+/** A relay node serves live data only; recorded data is the store's. */
+const noDatabase = (res: ServerResponse, headers: Record<string, string>) =>
+  sendError(
+    res,
+    503,
+    'E_DB_UNAVAILABLE',
+    'this relay node has no database (it serves live data from the bus); ask the store role for /api/markets, /api/alerts and /snapshot.sqlite',
+    headers,
+  );
 
 export function createHttpHandler(o: HttpApiOptions): (req: IncomingMessage, res: ServerResponse) => void {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -90,6 +101,7 @@ export function createHttpHandler(o: HttpApiOptions): (req: IncomingMessage, res
         return void res.end(text);
       }
       case '/api/markets':
+        if (!o.store) return noDatabase(res, headers);
         return sendJson(res, 200, o.store.markets(), headers);
       case '/api/latest': {
         const market = url.searchParams.get('market');
@@ -121,9 +133,11 @@ export function createHttpHandler(o: HttpApiOptions): (req: IncomingMessage, res
         const limit = limitText === null ? ALERTS_DEFAULT_LIMIT : Number(limitText);
         if (!Number.isInteger(limit) || limit < 1 || limit > ALERTS_MAX_LIMIT)
           return sendError(res, 400, 'E_BAD_QUERY', `limit: an integer 1-${ALERTS_MAX_LIMIT}`, headers);
+        if (!o.store) return noDatabase(res, headers);
         return sendJson(res, 200, o.store.alerts(since, limit), headers);
       }
       default:
+        if (!o.snapshot) return noDatabase(res, headers);
         return o.snapshot.serve(res, url, headers);
     }
   }

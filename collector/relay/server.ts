@@ -23,8 +23,8 @@ export interface DaemonServerOptions {
   telemetry: Telemetry;
   logger: Logger;
   version: string;
-  /** The live SQLite file (WAL); opened read-only here. */
-  dbPath: string;
+  /** The live SQLite file (WAL), opened read-only here; null on a relay node (no database). */
+  dbPath: string | null;
   healthInput: () => HealthInput;
   /** Origins allowed to call the HTTP API from a browser; defaults to http.origins. */
   corsOrigins?: string[];
@@ -66,8 +66,8 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
     logger,
     now,
   });
-  const store = new StoreReader(opts.dbPath);
-  const snapshot = new SnapshotRoute(opts.dbPath, logger);
+  const store = opts.dbPath === null ? null : new StoreReader(opts.dbPath);
+  const snapshot = opts.dbPath === null ? null : new SnapshotRoute(opts.dbPath, logger);
   const health = (): HealthReport => assessHealth(opts.healthInput(), opts.healthThresholds);
 
   const allowedHosts = allowedHostNames(http);
@@ -172,14 +172,14 @@ export async function startDaemonServer(opts: DaemonServerOptions): Promise<Daem
     close() {
       closed ??= (async () => {
         clearInterval(healthTimer);
-        snapshot.close();
+        snapshot?.close();
         // Stop accepting first, then close the relay's sockets and any HTTP connection left.
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await relay.close();
         wss.close();
         server.closeAllConnections();
         await stopped;
-        store.close();
+        store?.close();
       })();
       return closed;
     },

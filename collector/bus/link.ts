@@ -1,0 +1,167 @@
+/**
+ * One role's connection to the NATS bus: connected in the background (a collector must record
+ * while the bus is down, so nothing waits for it), reconnecting forever, with its state kept for
+ * /health. The JetStream streams are created here by whichever role connects first, with the
+ * settings of `bus.stream` (docs/scale-out.md).
+ */
+import { readFileSync } from 'node:fs';
+import { connect, credsAuthenticator, nanos, type NatsConnection } from '@nats-io/transport-node';
+import {
+  DiscardPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
+import type { BusHealth } from '../../core/health.ts';
+import type { Logger } from '../../core/log.ts';
+import type { BusConfig } from '../config/schema.ts';
+import { FbError } from '../../core/errors.ts';
+
+export interface BusLink {
+  /** The server URL(s) without credentials, for logs and /health. */
+  url: string;
+  /** Resolves once connected and the streams exist (never rejects: it keeps trying). */
+  ready: Promise<Connected>;
+  connected(): boolean;
+  lastError(): string | null;
+  /** /health's `bus` block; `lag` comes from the role. */
+  health(lag: number, lagUnit: BusHealth['lagUnit'], consumer: string | null): BusHealth;
+  close(): Promise<void>;
+}
+
+export interface Connected {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+}
+
+/** `nats://user:secret@host` → `nats://host`: credentials never reach logs or /health. */
+export function redactBusUrl(url: string): string {
+  return url
+    .split(',')
+    .map((u) => u.replace(/\/\/[^@/]*@/, '//'))
+    .join(',');
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function ensureStream(jsm: JetStreamManager, name: string, subjects: string[], cfg: BusConfig): Promise<void> {
+  try {
+    await jsm.streams.info(name);
+    return; // Settings of an existing stream are the operator's (nats stream edit), not overwritten.
+  } catch (err) {
+    if (!/stream not found/i.test(errorText(err))) throw err;
+  }
+  await jsm.streams.add({
+    name,
+    subjects,
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(cfg.stream.maxAge),
+    max_bytes: cfg.stream.maxBytes,
+    num_replicas: cfg.stream.replicas,
+    duplicate_window: nanos(cfg.stream.duplicateWindow),
+  });
+}
+
+/** Reads the credentials file now, so a wrong path is a config error at start, not a silent retry loop. */
+function authOptions(cfg: BusConfig) {
+  const opts: { authenticator?: ReturnType<typeof credsAuthenticator>; tls?: Record<string, string> } = {};
+  if (cfg.credentials !== null) {
+    let creds: Uint8Array;
+    try {
+      creds = readFileSync(cfg.credentials);
+    } catch (err) {
+      throw new FbError('E_CONFIG', `bus.credentials: cannot read ${cfg.credentials} (${errorText(err)})`);
+    }
+    opts.authenticator = credsAuthenticator(creds);
+  }
+  if (cfg.tls) opts.tls = { ...cfg.tls };
+  return opts;
+}
+
+export function connectBus(cfg: BusConfig, logger: Logger, name: string): BusLink {
+  const url = redactBusUrl(cfg.url);
+  let conn: NatsConnection | null = null;
+  let isConnected = false;
+  let lastError: string | null = null;
+  let closing = false;
+  const auth = authOptions(cfg);
+
+  const ready = (async (): Promise<Connected> => {
+    let attempt = 0;
+    for (;;) {
+      try {
+        const nc = await connect({
+          servers: cfg.url.split(','),
+          name,
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 1000,
+          pingInterval: 10_000,
+          ...auth,
+        });
+        conn = nc;
+        isConnected = true;
+        lastError = null;
+        watchStatus(nc);
+        const jsm = await jetstreamManager(nc);
+        await ensureStream(jsm, cfg.stream.name, [`fb.>`], cfg);
+        await ensureStream(jsm, cfg.stream.derived, ['fbd.>'], cfg);
+        logger.info({ bus: url }, 'bus connected');
+        return { nc, js: jetstream(nc), jsm };
+      } catch (err) {
+        lastError = errorText(err);
+        if (conn) await conn.close().catch(() => {});
+        conn = null;
+        isConnected = false;
+        if (closing) throw new Error('bus link closed');
+        // Logged at the first failure and then every 30th, not once a second for hours.
+        if (attempt++ % 30 === 0) logger.warn({ bus: url, err: lastError }, 'bus unreachable; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+        if (closing) throw new Error('bus link closed');
+      }
+    }
+  })();
+  ready.catch(() => {});
+
+  async function watchStatus(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') {
+        isConnected = false;
+        lastError = 'disconnected';
+        logger.warn({ bus: url }, 'bus disconnected; reconnecting');
+      } else if (s.type === 'reconnect') {
+        isConnected = true;
+        lastError = null;
+        logger.info({ bus: url }, 'bus reconnected');
+      } else if (s.type === 'error') {
+        lastError = errorText(s.error);
+      }
+    }
+  }
+
+  return {
+    url,
+    ready,
+    connected: () => isConnected,
+    lastError: () => lastError,
+    health: (lag, lagUnit, consumer) => ({
+      url,
+      connected: isConnected,
+      lastError,
+      stream: cfg.stream.name,
+      consumer,
+      lag,
+      lagUnit,
+    }),
+    async close() {
+      closing = true;
+      isConnected = false;
+      await conn?.drain().catch(() => conn?.close());
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * `futuresboard relay`: a stateless relay node. It reads the collectors' event stream and the
+ * store's derived stream with ordered consumers, starting `bus.relayWarmup` back so the snapshots
+ * new clients get are filled, and serves the usual websocket protocol, /health and /metrics. It
+ * has no database: N nodes behind a TCP load balancer are interchangeable.
+ */
+import { DeliverPolicy, type Consumer } from '@nats-io/jetstream';
+import { decodeDerived, decodeEventBatch } from '../../core/bus-message.ts';
+import type { Logger } from '../../core/log.ts';
+import type { Config } from '../config.ts';
+import type { HealthInput } from '../relay/health.ts';
+import type { RelayTuning } from '../relay/relay.ts';
+import { startDaemonServer, type DaemonServer } from '../relay/server.ts';
+import { createTelemetry, type Telemetry } from '../telemetry.ts';
+import { VERSION } from '../version.ts';
+import { connectBus, type Connected } from './link.ts';
+import { FbError } from '../../core/errors.ts';
+
+export interface RelayNode {
+  port: number;
+  server: DaemonServer;
+  stop(): Promise<void>;
+}
+
+const LAG_POLL_MS = 2000;
+
+/** Reads a whole stream from `startMs` on, in order, handing each message's text to `handle`. */
+async function follow(
+  c: Connected,
+  stream: string,
+  startMs: number,
+  handle: (text: string) => void,
+  telemetry: Telemetry,
+  logger: Logger,
+  isStopping: () => boolean,
+): Promise<Consumer> {
+  const consumer = await c.js.consumers.get(stream, {
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: new Date(startMs).toISOString(),
+  });
+  const messages = await consumer.consume();
+  void (async () => {
+    for await (const m of messages) {
+      if (isStopping()) break;
+      try {
+        handle(m.string());
+      } catch (err) {
+        telemetry.busMessages.inc({ outcome: 'rejected' });
+        logger.error({ subject: m.subject, err: (err as Error).message }, 'bus: malformed message skipped');
+      }
+    }
+  })();
+  return consumer;
+}
+
+export async function startRelayNode(opts: {
+  config: Config;
+  logger: Logger;
+  now?: () => number;
+  tuning?: Partial<RelayTuning>;
+}): Promise<RelayNode> {
+  const { config, logger } = opts;
+  const bus = config.bus;
+  if (!bus)
+    throw new FbError('E_CONFIG', 'bus: required by `futuresboard relay`; set bus.url, e.g. "nats://127.0.0.1:4222"');
+  const now = opts.now ?? Date.now;
+  const startedAt = now();
+  const telemetry = createTelemetry();
+  const link = connectBus(bus, logger, 'futuresboard relay');
+  let lag = 0;
+  telemetry.setBusSource(() => ({ connected: link.connected(), lag }));
+  const healthInput = (): HealthInput => ({
+    role: 'relay',
+    bus: link.health(lag, 'messages', null),
+    now: now(),
+    startedAt,
+    version: VERSION,
+    feeds: [],
+    openGaps: 0,
+    writerLagMs: 0,
+    lastWriteError: null,
+    dbBytes: 0,
+    diskFreeBytes: null,
+    alertDelivery: { pending: 0, failed: 0, lastError: null },
+  });
+  const server = await startDaemonServer({
+    http: config.http,
+    healthThresholds: config.health,
+    telemetry,
+    logger,
+    version: VERSION,
+    dbPath: null,
+    healthInput,
+    tuning: opts.tuning,
+    now,
+  });
+  const { relay } = server;
+  let stopping = false;
+  let lagTimer: ReturnType<typeof setInterval> | null = null;
+  void (async () => {
+    const c = await link.ready;
+    const since = now() - bus.relayWarmup;
+    const events = await follow(
+      c,
+      bus.stream.name,
+      since,
+      (text) => relay.publishEvents(decodeEventBatch(text).events),
+      telemetry,
+      logger,
+      () => stopping,
+    );
+    await follow(
+      c,
+      bus.stream.derived,
+      since,
+      (text) => {
+        const d = decodeDerived(text);
+        for (const row of d.metrics ?? []) relay.publish('metrics', row.market, row);
+        for (const alert of d.alerts ?? []) relay.publish('alerts', alert.market, alert);
+      },
+      telemetry,
+      logger,
+      () => stopping,
+    );
+    logger.info({ bus: link.url, warmupMs: bus.relayWarmup }, 'relay node following the bus');
+    lagTimer = setInterval(() => {
+      events.info(false).then(
+        (i) => (lag = i.num_pending),
+        () => {},
+      );
+    }, LAG_POLL_MS);
+    lagTimer.unref();
+  })().catch((err: Error) => {
+    if (!stopping) logger.error({ err: err.message }, 'relay node: following the bus stopped');
+  });
+  return {
+    port: server.port,
+    server,
+    async stop() {
+      stopping = true;
+      if (lagTimer) clearInterval(lagTimer);
+      await server.close();
+      await link.close();
+      telemetry.stop();
+    },
+  };
+}
