@@ -11,7 +11,6 @@ import { FileCheckpoint } from '../continuity/checkpoint.ts';
 import { parseDuration } from '../continuity/duration.ts';
 import { publish } from '../continuity/git-publish.ts';
 import { openGitRepo, repoRoot } from '../continuity/git-repo.ts';
-import { healthUrl } from '../continuity/health.ts';
 import { PHASE_PATH, STATE_PATH, WATCH_LOG_PATH } from '../continuity/paths.ts';
 import { addPhase, formatPhases, readPhases, writePhases } from '../continuity/phase.ts';
 import { DEFAULT_THRESHOLDS, recommend, type Thresholds } from '../continuity/recommendations.ts';
@@ -20,6 +19,7 @@ import { loadTemplate, nextReportPath, renderReport, summaryLine, writeReport } 
 import { takeSnapshot } from '../continuity/snapshot.ts';
 import { readState, writeState } from '../continuity/state.ts';
 import { sync } from '../continuity/sync.ts';
+import { healthTargets, targetTokens } from '../continuity/targets.ts';
 import { DEFAULT_HISTORY } from '../continuity/uptime.ts';
 import { watch } from '../continuity/watch.ts';
 
@@ -61,7 +61,7 @@ const opt = {
 const SPECS = {
   snapshot: {
     usage: 'futuresboard continuity snapshot [--repo <dir>]',
-    summary: `Record the system's health (collector /health, database rows, gaps, disk, file hashes, phase) in ${STATE_PATH}.`,
+    summary: `Record the system's health (collector /health or each of continuity.targets, database rows, gaps, disk, file hashes, phase) in ${STATE_PATH}.`,
     options: { repo: opt.repo, config: opt.config, history: opt.history },
   },
   report: {
@@ -94,7 +94,7 @@ const SPECS = {
   },
   watch: {
     usage: 'futuresboard continuity watch --every 5m [--sync-every 1h]',
-    summary: `Poll the collector's /health, log each state change to ${WATCH_LOG_PATH}, optionally sync on a schedule; stops on Ctrl-C or SIGTERM.`,
+    summary: `Poll the collector's /health (each of continuity.targets), log each state change to ${WATCH_LOG_PATH}, optionally sync on a schedule; stops on Ctrl-C or SIGTERM.`,
     options: {
       repo: opt.repo,
       config: opt.config,
@@ -178,8 +178,8 @@ export async function runContinuity(argv: string[], io: ContinuityIo = {}): Prom
     if (name === 'phase set') return await phaseSet(ctx);
     const configPath = parsed.values.config === undefined ? undefined : resolve(String(parsed.values.config));
     const config = loadConfig({ cwd: root, env, path: configPath });
-    // The daemon's token is a secret even when it comes from the config file.
-    secrets.push(config.http.token);
+    // The daemon's token and the targets' are secrets even when they come from the config file.
+    secrets.push(config.http.token, ...targetTokens(config));
     if (name === 'snapshot') return await snapshotCommand(ctx, config);
     if (name === 'report') return reportCommand(ctx, config);
     if (name === 'sync') return await syncCommand(ctx, config);
@@ -295,8 +295,8 @@ async function watchCommand(ctx: Context, config: Config): Promise<number> {
   }
   try {
     await watch({
-      healthUrl: healthUrl(config.http.host, config.http.port),
-      token: config.http.token,
+      targets: healthTargets(config),
+      named: config.continuity.targets.length > 0,
       everyMs,
       syncEveryMs,
       sync: async () => void (await syncCommand(ctx, config)),

@@ -1,9 +1,9 @@
 /**
- * The collector daemon's `/health`, fetched with a short timeout. Anything but a well-formed
- * answer means "collector not running" (with the reason kept for diagnostics). The document is
- * read by core/health.ts; this keeps the part a snapshot records.
+ * A daemon's `/health` (the collector, or a scale-out role), fetched with a short timeout.
+ * Anything but a well-formed answer means "not running" (with the reason kept for diagnostics).
+ * The document is read by core/health.ts; this keeps the part a snapshot records.
  */
-import { readHealth, type HealthStatus } from '../core/health.ts';
+import { readHealth, type HealthReading, type HealthRole, type HealthStatus } from '../core/health.ts';
 
 export interface FeedHealth {
   exchange: string;
@@ -14,10 +14,17 @@ export interface FeedHealth {
   lastMessageAgeMs: number | null;
 }
 
+/** The role's bus link as read back; every field null when the document lacks it. */
+export type BusReading = NonNullable<HealthReading['bus']>;
+
 export type HealthResult =
   | {
       running: true;
       status: HealthStatus;
+      /** null from a daemon older than the scale-out roles (the single-process collector). */
+      role: HealthRole | null;
+      /** null without a bus (the single-process collector). */
+      bus: BusReading | null;
       reasons: string[];
       feeds: FeedHealth[];
       openGaps: number | null;
@@ -78,6 +85,8 @@ export function parseHealth(url: string, text: string): HealthResult {
   return {
     running: true,
     status: health.status,
+    role: health.role,
+    bus: health.bus,
     reasons: health.reasons,
     feeds: health.feeds.map((f) => ({
       exchange: f.exchange ?? '?',

@@ -35,6 +35,16 @@ export function recommend(s: Snapshot, t: Thresholds): string[] {
     out.push(
       `The collector reports **${h.status}**: ${h.reasons.join('; ') || 'no reason given'}. Check \`/health\` and the daemon log.`,
     );
+  // The first target is the one above; the other roles get a line each when they are down.
+  for (const r of s.roles.slice(1)) {
+    const rh = r.health;
+    if (!rh.running)
+      out.push(`Role ${r.name} is not running (${rh.detail}): start it, or check its URL in continuity.targets.`);
+    else if (rh.status === 'down')
+      out.push(
+        `Role ${r.name} (${rh.role ?? 'collector'}) reports **down**: ${rh.reasons.join('; ') || 'no reason given'}. Check its \`/health\` and its log.`,
+      );
+  }
 
   for (const f of s.feeds)
     if (f.lastMessageAgeMs === null || f.lastMessageAgeMs > t.staleMinutes * 60_000)

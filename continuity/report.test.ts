@@ -119,6 +119,8 @@ function healthy(): Snapshot {
     health: {
       running: true,
       status: 'ok',
+      role: 'collector',
+      bus: null,
       reasons: [],
       feeds: [],
       openGaps: 0,
@@ -127,6 +129,7 @@ function healthy(): Snapshot {
       uptimeS: 100,
       version: '1.0.0',
     },
+    roles: [],
     uptime: { pct: 100, up: 10, snapshots: 10, websocketPct: 100 },
     feeds: [{ exchange: 'binance-usdm', stream: 'market', state: 'open', lastMessageAgeMs: 500, live: true }],
     staleMs: 30_000,

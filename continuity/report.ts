@@ -26,11 +26,15 @@ const totalGrowth = (s: Snapshot) => {
   return g.length ? g.reduce((a, b) => a + b, 0) : null;
 };
 
+/** Roles that answered and are not down (a degraded role still does its job). */
+const rolesUp = (s: Snapshot) => s.roles.filter((r) => r.health.running && r.health.status !== 'down').length;
+
 /** One line for commit messages, the console and the dashboard card. */
 export function summaryLine(s: Snapshot, recommendations: number): string {
   const alerts = s.database.alerts ? Object.values(s.database.alerts.byTier).reduce((a, b) => a + b, 0) : 0;
   return [
     s.health.running ? `collector ${s.health.status}` : NOT_RUNNING,
+    ...(s.roles.length > 1 ? [`${rolesUp(s)} of ${s.roles.length} roles up`] : []),
     `uptime ${fmtPct(s.uptime.pct)} over ${s.uptime.snapshots} snapshot(s)`,
     `${fmtInt(totalRows(s))} rows (${fmtSigned(totalGrowth(s))})`,
     `${fmtInt(alerts)} alert(s)`,
@@ -68,6 +72,37 @@ function backendSummary(s: Snapshot): string {
     ['Disk free', s.disk ? `${fmtBytes(s.disk.freeBytes)} of ${fmtBytes(s.disk.totalBytes)}` : 'n/a'],
   ];
   return mdTable(['Item', 'Value'], rows);
+}
+
+/** Reasons and errors come from other machines: a table cell shows the start of them. */
+const MAX_REASON_CHARS = 120;
+const short = (text: string) => (text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text);
+
+/**
+ * One row per continuity target, when there are several (a scale-out deployment). The cells
+ * hold text from the roles' /health answers; mdTable escapes what would break the table.
+ */
+function rolesTable(s: Snapshot): string {
+  if (s.roles.length < 2) return '';
+  const rows = s.roles.map(({ name, health: h }) => {
+    if (!h.running) return [name, 'n/a', 'not running', short(h.detail), 'n/a', 'n/a', 'n/a', 'n/a'];
+    const bus = h.bus;
+    return [
+      name,
+      // A daemon older than the roles is the single-process collector.
+      h.role ?? 'collector',
+      h.status,
+      short(h.reasons.join('; ') || 'none'),
+      bus?.connected == null ? 'n/a' : bus.connected ? 'yes' : 'no',
+      bus?.lag == null ? 'n/a' : `${fmtInt(bus.lag)}${bus.lagUnit ? ` ${bus.lagUnit}` : ''}`,
+      h.uptimeS === null ? 'n/a' : fmtDuration(h.uptimeS * 1000),
+      h.version ?? 'n/a',
+    ];
+  });
+  return `### Roles\n\n${rolesUp(s)} of ${s.roles.length} answered and are not down.\n\n${mdTable(
+    ['Name', 'Role', 'Status', 'Reasons', 'Bus connected', 'Bus lag', 'Uptime', 'Version'],
+    rows,
+  )}`;
 }
 
 /** The closed segments of a recordings folder, when the collector writes one. */
@@ -177,6 +212,7 @@ export function renderReport(
     summary,
     overview: overview(s),
     backend_summary: backendSummary(s),
+    roles: rolesTable(s),
     kpis: kpis(s),
     file_hashes: fileHashes(s),
     diagnostics: diagnostics(s),

@@ -1,6 +1,9 @@
 /**
  * One health snapshot: /health, the database, disk, tracked-file hashes and phase, compared with
  * the previous snapshot (growth, new gaps, drift) and folded into the bounded uptime history.
+ * With continuity.targets, every role's /health is read; the first target stands for the system
+ * in the status, uptime and open gaps, and feeds are gathered from every role (each feed belongs
+ * to exactly one collector).
  */
 import { existsSync, readFileSync, statfsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -8,9 +11,9 @@ import { simpleGit } from 'simple-git';
 import type { Config } from '../collector/config.ts';
 import { readDatabaseStats } from './database-stats.ts';
 import { diffHashes, hashTrackedFiles } from './file-hashes.ts';
-import { fetchHealth, healthUrl } from './health.ts';
 import { currentPhase, readPhases } from './phase.ts';
 import { readState, STATE_FORMAT, STATE_VERSION, type ContinuityState, type Snapshot } from './state.ts';
+import { fetchRoles, healthTargets } from './targets.ts';
 import { appendHistory, collectorState, isLive, uptime } from './uptime.ts';
 
 export interface SnapshotOptions {
@@ -25,7 +28,8 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<ContinuitySta
   const { root, config } = opts;
   const previous = readState(root);
   const prev = previous?.snapshot ?? null;
-  const health = await fetchHealth(healthUrl(config.http.host, config.http.port), { token: config.http.token });
+  const roles = await fetchRoles(healthTargets(config));
+  const health = roles[0].health;
   const timeMs = opts.now();
   const inRoot = (path: string) => (isAbsolute(path) ? path : resolve(root, path));
   const dbFile = inRoot(config.db);
@@ -36,10 +40,9 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<ContinuitySta
     prev?.timeMs ?? null,
     store === null ? null : { dir: inRoot(store), label: store },
   );
-  const feeds = (health.running ? health.feeds : []).map((f) => ({
-    ...f,
-    live: isLive(f.lastMessageAgeMs, config.health.staleMs),
-  }));
+  const feeds = roles
+    .flatMap((r) => (r.health.running ? r.health.feeds : []))
+    .map((f) => ({ ...f, live: isLive(f.lastMessageAgeMs, config.health.staleMs) }));
   const history = appendHistory(
     previous?.history ?? [],
     {
@@ -58,6 +61,7 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<ContinuitySta
     version: packageVersion(root),
     commit: await headCommit(root),
     health,
+    roles,
     uptime: uptime(history),
     feeds,
     staleMs: config.health.staleMs,

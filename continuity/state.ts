@@ -12,6 +12,7 @@ import type { FeedHealth, HealthResult } from './health.ts';
 import { STATE_PATH } from './paths.ts';
 import type { PhaseEntry } from './phase.ts';
 import type { Redact } from './redact.ts';
+import type { RoleHealth } from './targets.ts';
 import type { HistoryEntry, Uptime } from './uptime.ts';
 import { FbError } from '../core/errors.ts';
 
@@ -32,8 +33,16 @@ export interface Snapshot {
   version: string | null;
   /** git HEAD the snapshot was taken on. */
   commit: string | null;
-  /** `{ running: false, detail }` when /health did not answer: "collector not running". */
+  /**
+   * The first target's answer (the local daemon without continuity.targets); `{ running: false,
+   * detail }` when /health did not answer: "collector not running".
+   */
   health: HealthResult;
+  /**
+   * Every target's answer, in continuity.targets order; `health` is the first one's. Empty in a
+   * state written before targets existed.
+   */
+  roles: RoleHealth[];
   uptime: Uptime;
   feeds: FeedStatus[];
   /** Stale limit the feeds were judged by. */
@@ -82,7 +91,20 @@ export function readState(root: string): ContinuityState | null {
       'E_STATE',
       `${STATE_PATH}: not a version ${STATE_VERSION} continuity state; delete it to start a new history`,
     );
-  return doc as ContinuityState;
+  return upgrade(doc as ContinuityState);
+}
+
+/** A state from before the scale-out roles: no `roles`, and a health answer without role or bus. */
+function upgrade(state: ContinuityState): ContinuityState {
+  const s = state.snapshot as Snapshot & Partial<Pick<Snapshot, 'roles'>>;
+  const withRole = (h: HealthResult): HealthResult =>
+    h?.running ? { ...h, role: h.role ?? null, bus: h.bus ?? null } : h;
+  const snapshot: Snapshot = {
+    ...s,
+    health: withRole(s.health),
+    roles: Array.isArray(s.roles) ? s.roles.map((r) => ({ ...r, health: withRole(r.health) })) : [],
+  };
+  return { ...state, snapshot };
 }
 
 export function writeState(root: string, state: ContinuityState, redact: Redact): void {

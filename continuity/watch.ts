@@ -2,17 +2,20 @@
  * `continuity watch`: poll /health every interval, append each change of collector state to a
  * JSON-lines log, optionally run `sync` on its own schedule, and stop cleanly when the signal
  * aborts (the CLI wires SIGINT/SIGTERM to it). A sync under way is finished, not cut off.
+ * With continuity.targets every role is polled and its changes are logged under its name.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fetchHealth } from './health.ts';
 import type { Redact } from './redact.ts';
+import { fetchRoles, type HealthTarget } from './targets.ts';
 import { collectorState, type CollectorState } from './uptime.ts';
 
 export interface WatchOptions {
-  healthUrl: string;
-  token: string | null;
+  /** At least one. */
+  targets: HealthTarget[];
+  /** Name each transition by its target (set when continuity.targets lists them). */
+  named: boolean;
   everyMs: number;
   /** Run `sync` this often (null: never). */
   syncEveryMs: number | null;
@@ -28,6 +31,8 @@ export interface WatchOptions {
 /** One line of the transitions log. */
 export interface Transition {
   time: string;
+  /** The target's name, with continuity.targets only. */
+  target?: string;
   /** null for the first observation after the watcher started. */
   from: CollectorState | null;
   to: CollectorState;
@@ -36,29 +41,39 @@ export interface Transition {
 
 export async function watch(o: WatchOptions): Promise<void> {
   mkdirSync(dirname(o.logFile), { recursive: true });
-  let last: CollectorState | null = null;
+  // Last state seen per target name.
+  const last = new Map<string, CollectorState>();
   let lastSync = o.now();
+  const polled =
+    o.targets.length === 1
+      ? o.targets[0].url
+      : `${o.targets.length} targets (${o.targets.map((t) => `${t.name} ${t.url}`).join(', ')})`;
   o.out(
-    `watch: polling ${o.healthUrl} every ${o.everyMs} ms${o.syncEveryMs ? `, sync every ${o.syncEveryMs} ms` : ''}; transitions go to ${o.logFile}`,
+    o.redact(
+      `watch: polling ${polled} every ${o.everyMs} ms${o.syncEveryMs ? `, sync every ${o.syncEveryMs} ms` : ''}; transitions go to ${o.logFile}`,
+    ),
   );
   while (!o.signal.aborted) {
-    const health = await fetchHealth(o.healthUrl, { token: o.token, signal: o.signal });
+    const roles = await fetchRoles(o.targets, { signal: o.signal });
     if (o.signal.aborted) break;
-    const state = collectorState(health);
-    if (state !== last) {
+    for (const { name, health } of roles) {
+      const state = collectorState(health);
+      const from = last.get(name) ?? null;
+      if (state === from) continue;
       const t: Transition = {
         time: new Date(o.now()).toISOString(),
-        from: last,
+        ...(o.named ? { target: name } : {}),
+        from,
         to: state,
         reasons: health.running ? health.reasons : [health.detail],
       };
       appendFileSync(o.logFile, o.redact(JSON.stringify(t)) + '\n');
       o.out(
         o.redact(
-          `watch: ${t.time} ${last ?? 'start'} -> ${state}${t.reasons.length ? ` (${t.reasons.join('; ')})` : ''}`,
+          `watch: ${t.time} ${o.named ? `${name}: ` : ''}${from ?? 'start'} -> ${state}${t.reasons.length ? ` (${t.reasons.join('; ')})` : ''}`,
         ),
       );
-      last = state;
+      last.set(name, state);
     }
     if (o.syncEveryMs !== null && o.now() - lastSync >= o.syncEveryMs) {
       lastSync = o.now();
