@@ -33,5 +33,10 @@ export async function runRelay(argv: string[]): Promise<number> {
   validateConfig(config);
   const logger = createLogger('relay');
   const node = await startRelayNode({ config, logger });
-  return runUntilSignal(node, logger);
+  // A refusal the bus will not take back (E_BUS) ends the role with its message, for systemd to log.
+  const refused = node.failed.then(async (err) => {
+    await node.stop();
+    throw err;
+  });
+  return Promise.race([runUntilSignal(node, logger), refused]);
 }

@@ -34,5 +34,10 @@ export async function runStore(argv: string[]): Promise<number> {
   validateConfig(config);
   const logger = createLogger('store');
   const role = await startStoreRole({ config, logger });
-  return runUntilSignal(role, logger);
+  // A refusal the bus will not take back (E_BUS) ends the role with its message, for systemd to log.
+  const refused = role.failed.then(async (err) => {
+    await role.stop();
+    throw err;
+  });
+  return Promise.race([runUntilSignal(role, logger), refused]);
 }

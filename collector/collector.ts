@@ -86,6 +86,7 @@ export async function startCollector(opts: DaemonOptions): Promise<Collector> {
     });
     markets.set(id, instruments);
     saveMarkets(db, instruments, now());
+    bus?.publishInstruments(id, instruments);
     const plan = adapter.plan(ex.endpoints, instruments);
     for (const note of plan.notes ?? []) logger.warn({ exchange: id }, note);
     planned.push({ id, instruments, plan });

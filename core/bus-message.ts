@@ -9,6 +9,7 @@
  * collector re-sends its backlog cut into different messages after a restart.
  */
 import { EVENT_KINDS, EXCHANGES, type EventKind, type ExchangeId, type RecordedEvent } from './events.ts';
+import type { Instrument } from './instruments.ts';
 import type { AlertRecord, MetricRow } from './metrics/types.ts';
 
 export const BUS_PROTOCOL = 1;
@@ -38,6 +39,20 @@ export interface DerivedMessage {
   metrics?: MetricRow[];
   alerts?: (AlertRecord & { id: number })[];
 }
+
+/**
+ * What a collector's markets are (its `markets` table), published on `fb.<exchange>.instruments`
+ * when it starts, so a store's /api/markets answers as a collector's does. Sharded with the events.
+ */
+export interface InstrumentsMessage {
+  v: typeof BUS_PROTOCOL;
+  src: string;
+  instruments: Instrument[];
+}
+const INSTRUMENTS = 'instruments';
+export const instrumentsSubject = (exchange: ExchangeId): string =>
+  `${EVENT_SUBJECT_PREFIX}.${exchange}.${INSTRUMENTS}`;
+export const isInstrumentsSubject = (subject: string): boolean => subject.endsWith(`.${INSTRUMENTS}`);
 
 export const chainOf = (exchange: ExchangeId, kind: EventKind): string => `${exchange}.${kind}`;
 export const subjectOfChain = (chain: string): string => `${EVENT_SUBJECT_PREFIX}.${chain}`;
@@ -107,4 +122,25 @@ export function decodeDerived(text: string): DerivedMessage {
       throw new Error(`${key} is not a list of rows with a market`);
   }
   return doc as unknown as DerivedMessage;
+}
+
+/** Reads an instruments message; throws when it is not one. */
+export function decodeInstruments(text: string): InstrumentsMessage {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new Error('not JSON');
+  }
+  if (!isObject(doc) || doc.v !== BUS_PROTOCOL || typeof doc.src !== 'string')
+    throw new Error('not an instruments message of this protocol');
+  const ok = (i: unknown) =>
+    isObject(i) &&
+    EXCHANGES.includes(i.exchange as ExchangeId) &&
+    ['symbol', 'market', 'base', 'quote', 'settle', 'contract_size'].every((k) => typeof i[k] === 'string');
+  if (!Array.isArray(doc.instruments) || !doc.instruments.every(ok))
+    throw new Error(
+      'instruments is not a list of instruments (exchange, symbol, market, base, quote, settle, contract_size)',
+    );
+  return doc as unknown as InstrumentsMessage;
 }

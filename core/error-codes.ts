@@ -102,8 +102,13 @@ export const ERROR_CODES = {
   },
   E_DB_UNAVAILABLE: {
     kind: 'runtime',
-    meaning: 'the HTTP API cannot read the live database',
-    fix: 'check that the collector runs and its database file exists; retry',
+    meaning: 'the HTTP API cannot read the live database, or the server is a relay node, which has none',
+    fix: 'check that the collector runs and its database file exists, then retry; on a relay node, ask the store role',
+  },
+  E_BUS: {
+    kind: 'runtime',
+    meaning: 'the NATS server refused the stream or consumer a scale-out role needs',
+    fix: 'read the message: check bus.* in the config against docs/scale-out.md, the server version and the account permissions',
   },
   E_WRITE_FAILED: {
     kind: 'runtime',

@@ -114,8 +114,10 @@ export class BusIngest {
     const coveredBefore = pos.covered;
     pos.covered = Math.max(pos.covered, msg.upto);
     if (fresh.length === 0) {
-      // Nothing new to write; a wider cover still has to be on disk before the ack lets it go.
-      if (pos.covered > coveredBefore) this.o.positions.advance(msg.src, msg.chain, pos);
+      // Nothing new to write; a wider cover still has to be on disk before the ack lets it go. Only
+      // the cover: pos.lastSeq may be events still queued, which a crash would lose (advance keeps the max).
+      if (pos.covered > coveredBefore)
+        this.o.positions.advance(msg.src, msg.chain, { lastSeq: 0, covered: pos.covered });
       this.o.telemetry.busMessages.inc({ outcome: 'duplicate' });
       d.ack();
       return;

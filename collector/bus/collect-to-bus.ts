@@ -3,7 +3,9 @@
  * (the one file, or the recordings folder when store.dir is set) as the edge buffer.
  */
 import type Database from 'better-sqlite3';
-import { EXCHANGES, type RecordedEvent } from '../../core/events.ts';
+import { BUS_PROTOCOL, instrumentsSubject, type InstrumentsMessage } from '../../core/bus-message.ts';
+import { EXCHANGES, type ExchangeId, type RecordedEvent } from '../../core/events.ts';
+import type { Instrument } from '../../core/instruments.ts';
 import type { HealthInput } from '../relay/health.ts';
 import type { Logger } from '../../core/log.ts';
 import { fileRecording, openRecordingsDir } from '../../replay/adapters/recordings-dir.ts';
@@ -20,9 +22,13 @@ export interface CollectorBus {
   link: BusLink;
   outbox: BusOutbox;
   health(): NonNullable<HealthInput['bus']>;
+  /** Publishes the exchange's markets once the bus is reachable (retried until it takes them). */
+  publishInstruments(exchange: ExchangeId, instruments: Instrument[]): void;
   /** Publishes what it can within `graceMs`, then disconnects. */
   stop(graceMs: number): Promise<void>;
 }
+
+const RETRY_MS = 5000;
 
 /** The recording after `afterSeq`: closed segments that reach past it, then the hot database. */
 function recordingAfter(config: Config): (afterSeq: number) => Iterable<RecordedEvent> {
@@ -59,11 +65,27 @@ export function startCollectorBus(opts: {
   writer.onCommit((batch) => outbox.onCommit(batch));
   telemetry.setBusSource(() => ({ connected: link.connected(), lag: outbox.lag() }));
   logger.info({ bus: link.url, source: outbox.source, stream: bus.stream.name }, 'publishing to the bus');
+  let stopped = false;
   return {
     link,
     outbox,
+    publishInstruments(exchange, instruments) {
+      const msg: InstrumentsMessage = { v: BUS_PROTOCOL, src: outbox.source, instruments };
+      const attempt = async () => {
+        const { js } = await link.ready;
+        await js.publish(instrumentsSubject(exchange), JSON.stringify(msg));
+      };
+      const retry = (): void =>
+        void attempt().catch((err: Error) => {
+          if (stopped) return;
+          logger.warn({ exchange, err: err.message }, 'bus: markets not published; retrying');
+          setTimeout(retry, RETRY_MS).unref();
+        });
+      retry();
+    },
     health: () => link.health(outbox.lag(), 'events', null),
     async stop(graceMs) {
+      stopped = true;
       await outbox.stop(graceMs);
       await link.close();
     },

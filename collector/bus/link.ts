@@ -111,6 +111,8 @@ export function connectBus(cfg: BusConfig, logger: Logger, name: string): BusLin
         const jsm = await jetstreamManager(nc);
         await ensureStream(jsm, cfg.stream.name, [`fb.>`], cfg);
         await ensureStream(jsm, cfg.stream.derived, ['fbd.>'], cfg);
+        // Closed while connecting: this connection would otherwise live on, reconnecting forever.
+        if (closing) throw new Error('bus link closed');
         logger.info({ bus: url }, 'bus connected');
         return { nc, js: jetstream(nc), jsm };
       } catch (err) {
@@ -161,7 +163,21 @@ export function connectBus(cfg: BusConfig, logger: Logger, name: string): BusLin
     async close() {
       closing = true;
       isConnected = false;
-      await conn?.drain().catch(() => conn?.close());
+      const c = conn;
+      // A drain raced by the connect loop's own close() never settles; closed() always does.
+      if (c) await Promise.race([c.drain().catch(() => c.close()), c.closed()]);
     },
   };
+}
+
+/** A refusal from the server that retrying will not cure, as the error the role exits with. */
+export function busRefusal(err: unknown, bus: BusConfig): FbError {
+  const message = errorText(err);
+  if (/requires server 2\.10/.test(message))
+    return new FbError(
+      'E_BUS',
+      `bus.subjects lists ${bus.subjects.length} subject filters, and this nats-server (before 2.10) takes one per consumer: ` +
+        'run one store per subject (docs/scale-out.md, "Sharding stores by exchange") or upgrade the server',
+    );
+  return new FbError('E_BUS', `the bus refused the role's stream or consumer: ${message}`);
 }

@@ -5,7 +5,7 @@
  * has no database: N nodes behind a TCP load balancer are interchangeable.
  */
 import { DeliverPolicy, type Consumer } from '@nats-io/jetstream';
-import { decodeDerived, decodeEventBatch } from '../../core/bus-message.ts';
+import { decodeDerived, decodeEventBatch, isInstrumentsSubject } from '../../core/bus-message.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Config } from '../config.ts';
 import type { HealthInput } from '../relay/health.ts';
@@ -13,12 +13,14 @@ import type { RelayTuning } from '../relay/relay.ts';
 import { startDaemonServer, type DaemonServer } from '../relay/server.ts';
 import { createTelemetry, type Telemetry } from '../telemetry.ts';
 import { VERSION } from '../version.ts';
-import { connectBus, type Connected } from './link.ts';
+import { busRefusal, connectBus, type Connected } from './link.ts';
 import { FbError } from '../../core/errors.ts';
 
 export interface RelayNode {
   port: number;
   server: DaemonServer;
+  /** Resolves when the bus refuses to let the node read its streams (E_BUS). */
+  failed: Promise<FbError>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ async function follow(
   c: Connected,
   stream: string,
   startMs: number,
-  handle: (text: string) => void,
+  handle: (text: string, subject: string) => void,
   telemetry: Telemetry,
   logger: Logger,
   isStopping: () => boolean,
@@ -43,7 +45,7 @@ async function follow(
     for await (const m of messages) {
       if (isStopping()) break;
       try {
-        handle(m.string());
+        handle(m.string(), m.subject);
       } catch (err) {
         telemetry.busMessages.inc({ outcome: 'rejected' });
         logger.error({ subject: m.subject, err: (err as Error).message }, 'bus: malformed message skipped');
@@ -96,6 +98,8 @@ export async function startRelayNode(opts: {
   });
   const { relay } = server;
   let stopping = false;
+  let fail: (err: FbError) => void = () => {};
+  const failed = new Promise<FbError>((resolve) => (fail = resolve));
   let lagTimer: ReturnType<typeof setInterval> | null = null;
   void (async () => {
     const c = await link.ready;
@@ -104,7 +108,10 @@ export async function startRelayNode(opts: {
       c,
       bus.stream.name,
       since,
-      (text) => relay.publishEvents(decodeEventBatch(text).events),
+      (text, subject) => {
+        // Markets are the store's business (/api/markets); the relay serves events.
+        if (!isInstrumentsSubject(subject)) relay.publishEvents(decodeEventBatch(text).events);
+      },
       telemetry,
       logger,
       () => stopping,
@@ -131,11 +138,15 @@ export async function startRelayNode(opts: {
     }, LAG_POLL_MS);
     lagTimer.unref();
   })().catch((err: Error) => {
-    if (!stopping) logger.error({ err: err.message }, 'relay node: following the bus stopped');
+    if (stopping) return;
+    const refusal = busRefusal(err, bus);
+    logger.error({ err: refusal.message }, 'relay node: following the bus stopped');
+    fail(refusal);
   });
   return {
     port: server.port,
     server,
+    failed,
     async stop() {
       stopping = true;
       if (lagTimer) clearInterval(lagTimer);

@@ -7,7 +7,8 @@
  */
 import { AckPolicy, DeliverPolicy, type Consumer, type ConsumerMessages } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { DERIVED_SUBJECTS, decodeEventBatch } from '../../core/bus-message.ts';
+import { DERIVED_SUBJECTS, decodeEventBatch, decodeInstruments, isInstrumentsSubject } from '../../core/bus-message.ts';
+import { saveMarkets } from '../store/markets.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Config } from '../config.ts';
 import type { BusConfig } from '../config/schema.ts';
@@ -20,13 +21,15 @@ import { fileBytes } from '../store/segments/disk.ts';
 import { createTelemetry } from '../telemetry.ts';
 import { VERSION } from '../version.ts';
 import { BusIngest } from './bus-ingest.ts';
-import { connectBus, type Connected } from './link.ts';
+import { busRefusal, connectBus, type Connected } from './link.ts';
 import { openBusPositions } from './positions.ts';
 import { FbError } from '../../core/errors.ts';
 
 export interface StoreRole {
   port: number;
   server: DaemonServer;
+  /** Resolves when the bus refuses the consumer for good (E_BUS): the role cannot work. */
+  failed: Promise<FbError>;
   stop(): Promise<void>;
 }
 
@@ -148,6 +151,8 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
 
   let stopping = false;
   let messages: ConsumerMessages | null = null;
+  let fail: (err: FbError) => void = () => {};
+  const failed = new Promise<FbError>((resolve) => (fail = resolve));
   const consuming = (async () => {
     connected = await link.ready;
     const consumer = await openConsumer(connected, bus);
@@ -168,6 +173,11 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
         if (stopping) break;
         let msg: ReturnType<typeof decodeEventBatch>;
         try {
+          if (isInstrumentsSubject(m.subject)) {
+            saveMarkets(db, decodeInstruments(m.string()).instruments, now());
+            m.ack();
+            continue;
+          }
           msg = decodeEventBatch(m.string());
         } catch (err) {
           telemetry.busMessages.inc({ outcome: 'rejected' });
@@ -186,12 +196,16 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
       clearInterval(lagTimer);
     }
   })().catch((err: Error) => {
-    if (!stopping) logger.error({ err: err.message }, 'store: consuming stopped');
+    if (stopping) return;
+    const refusal = busRefusal(err, bus);
+    logger.error({ err: refusal.message }, 'store: consuming stopped');
+    fail(refusal);
   });
 
   return {
     port: server.port,
     server,
+    failed,
     async stop() {
       stopping = true;
       clearInterval(holdTimer);

@@ -10,6 +10,8 @@ export interface RoleProcess {
   child: ChildProcess;
   port: Promise<number>;
   lines: Record<string, unknown>[];
+  /** Every stderr line as text (log lines and the CLI's one-line error). */
+  text: string[];
   /** Resolves with the exit code (null when killed by a signal). */
   exited: Promise<number | null>;
   /** SIGINT (a clean stop: the last batch is committed) and wait for the exit. */
@@ -45,6 +47,7 @@ export function spawnRole(command: 'store' | 'relay' | 'collect', configPath: st
     child,
     port,
     lines,
+    text,
     exited,
     stop() {
       child.kill('SIGINT');
