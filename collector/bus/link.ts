@@ -12,6 +12,7 @@ import {
   jetstreamManager,
   RetentionPolicy,
   StorageType,
+  type Consumer,
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
@@ -180,4 +181,36 @@ export function busRefusal(err: unknown, bus: BusConfig): FbError {
         'run one store per subject (docs/scale-out.md, "Sharding stores by exchange") or upgrade the server',
     );
   return new FbError('E_BUS', `the bus refused the role's stream or consumer: ${message}`);
+}
+
+/**
+ * A role's work on the bus, in the background. The promise returned resolves with E_BUS when the
+ * work fails other than by the role stopping: the role cannot go on and its command exits.
+ */
+export function runOnBus(
+  work: () => Promise<void>,
+  o: { bus: BusConfig; logger: Logger; what: string; stopping: () => boolean },
+): Promise<FbError> {
+  return new Promise((resolve) => {
+    work().catch((err: Error) => {
+      if (o.stopping()) return;
+      const refusal = busRefusal(err, o.bus);
+      o.logger.error({ err: refusal.message }, `${o.what} stopped`);
+      resolve(refusal);
+    });
+  });
+}
+
+const LAG_POLL_MS = 2000;
+
+/** Polls a consumer's backlog (messages not yet delivered or not yet acknowledged) for /health; returns the stop. */
+export function watchLag(consumer: Consumer, onLag: (messages: number) => void): () => void {
+  const timer = setInterval(() => {
+    consumer.info(false).then(
+      (i) => onLag(i.num_pending + i.num_ack_pending),
+      () => {},
+    );
+  }, LAG_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -13,7 +13,7 @@ import type { RelayTuning } from '../relay/relay.ts';
 import { startDaemonServer, type DaemonServer } from '../relay/server.ts';
 import { createTelemetry, type Telemetry } from '../telemetry.ts';
 import { VERSION } from '../version.ts';
-import { busRefusal, connectBus, type Connected } from './link.ts';
+import { connectBus, runOnBus, watchLag, type Connected } from './link.ts';
 import { FbError } from '../../core/errors.ts';
 
 export interface RelayNode {
@@ -23,8 +23,6 @@ export interface RelayNode {
   failed: Promise<FbError>;
   stop(): Promise<void>;
 }
-
-const LAG_POLL_MS = 2000;
 
 /** Reads a whole stream from `startMs` on, in order, handing each message's text to `handle`. */
 async function follow(
@@ -98,58 +96,48 @@ export async function startRelayNode(opts: {
   });
   const { relay } = server;
   let stopping = false;
-  let fail: (err: FbError) => void = () => {};
-  const failed = new Promise<FbError>((resolve) => (fail = resolve));
-  let lagTimer: ReturnType<typeof setInterval> | null = null;
-  void (async () => {
-    const c = await link.ready;
-    const since = now() - bus.relayWarmup;
-    const events = await follow(
-      c,
-      bus.stream.name,
-      since,
-      (text, subject) => {
-        // Markets are the store's business (/api/markets); the relay serves events.
-        if (!isInstrumentsSubject(subject)) relay.publishEvents(decodeEventBatch(text).events);
-      },
-      telemetry,
-      logger,
-      () => stopping,
-    );
-    await follow(
-      c,
-      bus.stream.derived,
-      since,
-      (text) => {
-        const d = decodeDerived(text);
-        for (const row of d.metrics ?? []) relay.publish('metrics', row.market, row);
-        for (const alert of d.alerts ?? []) relay.publish('alerts', alert.market, alert);
-      },
-      telemetry,
-      logger,
-      () => stopping,
-    );
-    logger.info({ bus: link.url, warmupMs: bus.relayWarmup }, 'relay node following the bus');
-    lagTimer = setInterval(() => {
-      events.info(false).then(
-        (i) => (lag = i.num_pending),
-        () => {},
+  let stopLag = () => {};
+  const failed = runOnBus(
+    async () => {
+      const c = await link.ready;
+      const since = now() - bus.relayWarmup;
+      const events = await follow(
+        c,
+        bus.stream.name,
+        since,
+        (text, subject) => {
+          // Markets are the store's business (/api/markets); the relay serves events.
+          if (!isInstrumentsSubject(subject)) relay.publishEvents(decodeEventBatch(text).events);
+        },
+        telemetry,
+        logger,
+        () => stopping,
       );
-    }, LAG_POLL_MS);
-    lagTimer.unref();
-  })().catch((err: Error) => {
-    if (stopping) return;
-    const refusal = busRefusal(err, bus);
-    logger.error({ err: refusal.message }, 'relay node: following the bus stopped');
-    fail(refusal);
-  });
+      await follow(
+        c,
+        bus.stream.derived,
+        since,
+        (text) => {
+          const d = decodeDerived(text);
+          for (const row of d.metrics ?? []) relay.publish('metrics', row.market, row);
+          for (const alert of d.alerts ?? []) relay.publish('alerts', alert.market, alert);
+        },
+        telemetry,
+        logger,
+        () => stopping,
+      );
+      logger.info({ bus: link.url, warmupMs: bus.relayWarmup }, 'relay node following the bus');
+      stopLag = watchLag(events, (n) => (lag = n));
+    },
+    { bus, logger, what: 'relay node: following the bus', stopping: () => stopping },
+  );
   return {
     port: server.port,
     server,
     failed,
     async stop() {
       stopping = true;
-      if (lagTimer) clearInterval(lagTimer);
+      stopLag();
       await server.close();
       await link.close();
       telemetry.stop();

@@ -21,7 +21,7 @@ import { fileBytes } from '../store/segments/disk.ts';
 import { createTelemetry } from '../telemetry.ts';
 import { VERSION } from '../version.ts';
 import { BusIngest } from './bus-ingest.ts';
-import { busRefusal, connectBus, type Connected } from './link.ts';
+import { connectBus, runOnBus, watchLag, type Connected } from './link.ts';
 import { openBusPositions } from './positions.ts';
 import { FbError } from '../../core/errors.ts';
 
@@ -37,7 +37,6 @@ export interface StoreRole {
 const ACK_WAIT_MS = 30_000;
 /** Messages delivered and not yet acknowledged at once: the writer's batches stay full. */
 const MAX_ACK_PENDING = 20_000;
-const LAG_POLL_MS = 2000;
 /**
  * A message ahead of its chain waits this long for the ones before it (re-sent by a collector
  * once the bus is back) before the hole is recorded as a gap: longer than JetStream's ack wait.
@@ -151,22 +150,14 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
 
   let stopping = false;
   let messages: ConsumerMessages | null = null;
-  let fail: (err: FbError) => void = () => {};
-  const failed = new Promise<FbError>((resolve) => (fail = resolve));
-  const consuming = (async () => {
+  const consume = async (): Promise<void> => {
     connected = await link.ready;
     const consumer = await openConsumer(connected, bus);
     logger.info(
       { bus: link.url, stream: bus.stream.name, consumer: bus.consumer, subjects: bus.subjects },
       'store consuming',
     );
-    const lagTimer = setInterval(() => {
-      consumer.info(false).then(
-        (i) => (lag = i.num_pending + i.num_ack_pending),
-        () => {},
-      );
-    }, LAG_POLL_MS);
-    lagTimer.unref();
+    const stopLag = watchLag(consumer, (n) => (lag = n));
     try {
       messages = await consumer.consume({ max_messages: 1000 });
       for await (const m of messages) {
@@ -193,13 +184,15 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
         while (writer.lastError && !stopping) await new Promise((r) => setTimeout(r, 250));
       }
     } finally {
-      clearInterval(lagTimer);
+      stopLag();
     }
-  })().catch((err: Error) => {
-    if (stopping) return;
-    const refusal = busRefusal(err, bus);
-    logger.error({ err: refusal.message }, 'store: consuming stopped');
-    fail(refusal);
+  };
+  let consuming: Promise<void> = Promise.resolve();
+  const failed = runOnBus(() => (consuming = consume()), {
+    bus,
+    logger,
+    what: 'store: consuming',
+    stopping: () => stopping,
   });
 
   return {
@@ -211,7 +204,7 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
       clearInterval(holdTimer);
       messages?.stop();
       // Waiting for the bus (never connected) is not worth waiting for.
-      await Promise.race([consuming, new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([consuming.catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
       try {
         // The last batch commits and its messages are acknowledged before the link closes.
         await recorder.stop();
