@@ -28,6 +28,8 @@ export interface BusLink {
   ready: Promise<Connected>;
   connected(): boolean;
   lastError(): string | null;
+  /** Called at each loss of the connection (publishes then in flight will not be answered in time). */
+  onDisconnect(listener: () => void): void;
   /** /health's `bus` block; `lag` comes from the role. */
   health(lag: number, lagUnit: BusHealth['lagUnit'], consumer: string | null): BusHealth;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export function connectBus(cfg: BusConfig, logger: Logger, name: string): BusLin
   let isConnected = false;
   let lastError: string | null = null;
   let closing = false;
+  const disconnectListeners: (() => void)[] = [];
   const auth = authOptions(cfg);
 
   const ready = (async (): Promise<Connected> => {
@@ -137,6 +140,7 @@ export function connectBus(cfg: BusConfig, logger: Logger, name: string): BusLin
         isConnected = false;
         lastError = 'disconnected';
         logger.warn({ bus: url }, 'bus disconnected; reconnecting');
+        for (const l of disconnectListeners) l();
       } else if (s.type === 'reconnect') {
         isConnected = true;
         lastError = null;
@@ -152,6 +156,7 @@ export function connectBus(cfg: BusConfig, logger: Logger, name: string): BusLin
     ready,
     connected: () => isConnected,
     lastError: () => lastError,
+    onDisconnect: (listener) => disconnectListeners.push(listener),
     health: (lag, lagUnit, consumer) => ({
       url,
       connected: isConnected,

@@ -71,7 +71,12 @@ export class BusOutbox {
   private dirty = false;
   private saveTimer: ReturnType<typeof setInterval>;
   private wake: (() => void) | null = null;
-  private catchUp: { iterator: Iterator<RecordedEvent>; afterSeq: number } | null = null;
+  /** The open reader of the recording, and the seq and receipt time of the last event read from it. */
+  private catchUp: { iterator: Iterator<RecordedEvent> | null; afterSeq: number; afterTs: number } | null = null;
+  /** Publishes of an older generation were abandoned (the bus went away): their answers are ignored. */
+  private generation = 0;
+  /** Failures are logged once per episode, not once per message. */
+  private failing = false;
 
   constructor(private readonly o: OutboxOptions) {
     this.source = `${o.cfg.source ?? hostname().replace(/[^A-Za-z0-9_-]/g, '-')}.${o.state.dbId}`;
@@ -81,6 +86,7 @@ export class BusOutbox {
     this.mode = this.sentThrough < o.lastSeq() ? 'catch-up' : 'live';
     this.saveTimer = setInterval(() => this.save(), SAVE_EVERY_MS);
     this.saveTimer.unref();
+    o.link.onDisconnect(() => this.abandonInFlight());
     void this.pump();
   }
 
@@ -208,7 +214,7 @@ export class BusOutbox {
   }
 
   private closeCatchUp(): void {
-    this.catchUp?.iterator.return?.();
+    this.catchUp?.iterator?.return?.();
     this.catchUp = null;
   }
 
@@ -217,32 +223,47 @@ export class BusOutbox {
     const lo = this.sentThrough;
     if (this.catchUp?.afterSeq !== lo) {
       this.closeCatchUp();
-      this.catchUp = { iterator: this.o.readAfter(lo)[Symbol.iterator](), afterSeq: lo };
+      this.catchUp = { iterator: null, afterSeq: lo, afterTs: this.acked.ackedTs };
     }
+    const reader = this.catchUp;
+    // A reader sees the recording as of its start: a new one is opened for what came since.
+    reader.iterator ??= this.o.readAfter(lo)[Symbol.iterator]();
     const events: RecordedEvent[] = [];
+    let last = lo;
+    let lastTs = reader.afterTs;
     while (events.length < CATCH_UP_CHUNK) {
-      const r = this.catchUp.iterator.next();
+      const r = reader.iterator.next();
       if (r.done) {
-        // A reader sees the recording as of its start: open a new one for what came since.
-        this.closeCatchUp();
+        reader.iterator = null;
         break;
       }
-      if (r.value.seq > lo) events.push(r.value);
+      const e = r.value;
+      if (e.seq <= lo) continue;
+      if (e.seq > last + 1) events.push(...this.lostGaps(last, lastTs, e));
+      events.push(e);
+      last = e.seq;
+      lastTs = e.local_ts;
     }
     if (events.length === 0) return null;
-    if (this.catchUp) this.catchUp.afterSeq = events[events.length - 1].seq;
-    if (events[0].seq > lo + 1) events.unshift(...this.lostGaps(lo, events[0]));
-    return { lo, hi: events[events.length - 1].seq, events };
+    reader.afterSeq = last;
+    reader.afterTs = lastTs;
+    return { lo, hi: last, events };
   }
 
   /** Seqs (lo, first) are gone from the recording (retention): one gap per exchange, at seq lo + 1. */
-  private lostGaps(lo: number, first: RecordedEvent): RecordedEvent[] {
+  private lostGaps(lo: number, loTs: number, first: RecordedEvent): RecordedEvent[] {
     this.o.logger.error(
       { from: lo + 1, to: first.seq - 1 },
       'bus: events deleted from the local recording before they were published; publishing a gap',
     );
     return this.o.exchanges.map((exchange) => ({
-      ...gapEvent({ exchange, stream: 'bus', start_ts: this.acked.ackedTs, end_ts: first.local_ts, cause: 'error' }),
+      ...gapEvent({
+        exchange,
+        stream: 'bus',
+        start_ts: Math.min(loTs, first.local_ts),
+        end_ts: first.local_ts,
+        cause: 'error',
+      }),
       seq: lo + 1,
     }));
   }
@@ -278,19 +299,22 @@ export class BusOutbox {
       this.messagesInFlight++;
       const h = natsHeaders();
       h.set('Nats-Msg-Id', messageIdOf(m));
+      const generation = this.generation;
       js.publish(subjectOfChain(m.chain), JSON.stringify(m), { headers: h, timeout: PUBLISH_TIMEOUT_MS }).then(
-        () => this.answered(sent, null),
-        (err) => this.answered(sent, err as Error),
+        () => this.answered(sent, generation, null),
+        (err) => this.answered(sent, generation, err as Error),
       );
     }
     if (sent.pending === 0) this.settle();
   }
 
-  private answered(range: SentRange, err: Error | null): void {
+  private answered(range: SentRange, generation: number, err: Error | null): void {
+    if (generation !== this.generation) return;
     this.messagesInFlight--;
     range.pending--;
     if (err) {
-      if (!range.failed) this.o.logger.warn({ err: err.message }, 'bus: publish failed');
+      if (!this.failing) this.o.logger.warn({ err: err.message }, 'bus: publish failed');
+      this.failing = true;
       range.failed = true;
       this.o.telemetry.busMessages.inc({ outcome: 'failed' });
     } else {
@@ -305,11 +329,25 @@ export class BusOutbox {
   private settle(): void {
     while (this.inFlight.length && this.inFlight[0].pending === 0 && !this.inFlight[0].failed) {
       const r = this.inFlight.shift()!;
+      this.failing = false;
       this.acked.acked = r.hi;
       this.acked.ackedTs = r.hiTs;
       for (const [chain, upto] of r.chains) this.acked.chains.set(chain, upto);
       this.dirty = true;
     }
+  }
+
+  /**
+   * The bus went away: publishes in flight will at best time out. Rather than wait for that, they
+   * are abandoned (JetStream may still have stored some: re-sent, they are de-duplicated) and
+   * publishing starts again from the acknowledged position once the bus is back.
+   */
+  private abandonInFlight(): void {
+    if (this.inFlight.length === 0) return;
+    this.generation++;
+    this.messagesInFlight = 0;
+    this.restartFromAcked();
+    this.wake?.();
   }
 
   private restartFromAcked(): void {
