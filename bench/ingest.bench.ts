@@ -7,15 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createParser } from '../collector/exchanges/bybit-linear/parse.ts';
 import { openStore } from '../collector/store/open.ts';
 import { EventWriter } from '../collector/store/writer.ts';
 import { InstrumentBook } from '../core/instruments.ts';
 import { silentLogger } from '../core/log.ts';
 import { ingestFrames } from './ingest-frames.ts';
+import { overSockets } from './ingest-over-sockets.ts';
 
 /** Floor: the same frames, JSON.parse + our parse + the same batched inserts; no sockets. */
 function floor(input: string[], dir: string): { events: number; ms: number } {
@@ -37,50 +35,6 @@ function floor(input: string[], dir: string): { events: number; ms: number } {
   return { events, ms };
 }
 
-/**
- * The collector path in a process of its own (so its RSS is the collector's alone, not this
- * benchmark runner's with every other benchmark module loaded), fed by the frame source process.
- */
-async function overSockets(
-  n: number,
-  startTs: number,
-  dir: string,
-  rate = 0,
-  periodMs = 0,
-): Promise<{ events: number; frames: number; ms: number; rssMb: number; maxStallMs: number; segments: number }> {
-  const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-  const server = spawn(
-    process.execPath,
-    ['--import', 'tsx', script('./ingest-server.ts'), String(n), String(startTs), String(rate)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const serverExit = new Promise((r) => server.once('exit', r));
-  const port = await new Promise<number>((resolve) =>
-    createInterface({ input: server.stdout! }).once('line', (l) => resolve(Number(l))),
-  );
-  const collector = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      script('./ingest-collector.ts'),
-      String(port),
-      String(Math.floor(n / 3) * 3),
-      join(dir, `sockets-${rate}-${periodMs}`, 'hot.db'),
-      String(periodMs),
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const collectorExit = new Promise((r) => collector.once('exit', r));
-  const result = await new Promise<string>((resolve) =>
-    createInterface({ input: collector.stdout! }).once('line', resolve),
-  );
-  await Promise.all([collectorExit, serverExit]);
-  return JSON.parse(result);
-}
-
 export async function runIngestBench(n = 150_000): Promise<{ lines: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'fb-ingest-'));
   try {
@@ -88,10 +42,10 @@ export async function runIngestBench(n = 150_000): Promise<{ lines: string[] }> 
     // Memory first, at a live feed's pace (10 s at 20,000 frames/s), while this process holds
     // nothing else: heap grown by a later run is not given back, and in the unpaced run frames
     // waiting unread in the socket would count as the collector's memory.
-    const paced = await overSockets(200_000, startTs, dir, 20_000);
+    const paced = await overSockets(200_000, startTs, dir, { rate: 20_000 });
     // The same with the hot database rolling over into segments every 2 s (closing in the
     // store's worker, purging in the writer): memory and the longest stall with rollovers.
-    const rolling = await overSockets(200_000, startTs, dir, 20_000, 2_000);
+    const rolling = await overSockets(200_000, startTs, dir, { rate: 20_000, periodMs: 2_000 });
     // Then throughput, before the floor run makes its own copy of the frames.
     const s = await overSockets(n, startTs, dir);
     const input = ingestFrames(n, startTs);

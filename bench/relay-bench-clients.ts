@@ -12,11 +12,14 @@ export type ClientCommand =
   | { cmd: 'measure'; label: string }
   | { cmd: 'pause' }
   | { cmd: 'report'; label: string }
+  /** Every latency (ms) recorded under `label`, to be merged with other client processes'. */
+  | { cmd: 'samples'; label: string }
   | { cmd: 'disconnect' };
 
 export type ClientReply =
   | { reply: 'connected'; clients: number }
   | { reply: 'report'; p50Ms: number; p99Ms: number; maxMs: number; messages: number }
+  | { reply: 'samples'; latencies: number[] }
   | { reply: 'disconnected' }
   | { reply: 'failed'; message: string };
 
@@ -89,6 +92,8 @@ process.on('message', (m: ClientCommand) => {
       recording = samples.get(m.label)!;
     } else if (m.cmd === 'pause') {
       recording = null;
+    } else if (m.cmd === 'samples') {
+      reply({ reply: 'samples', latencies: samples.get(m.label) ?? [] });
     } else if (m.cmd === 'report') {
       const latencies = (samples.get(m.label) ?? []).sort((a, b) => a - b);
       const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? NaN;

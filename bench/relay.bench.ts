@@ -35,9 +35,11 @@ interface Measured {
   publishedMessages: number;
 }
 
-const BATCH_MS = 50;
-const WARMUP_MS = 1000;
-const MARKETS = ['BTC', 'ETH', 'SOL', 'XRP', 'DOGE', 'BNB', 'ADA', 'AVAX', 'LINK', 'TON'].map((b) => `${b}/USDT:USDT`);
+export const BATCH_MS = 50;
+export const WARMUP_MS = 1000;
+export const MARKETS = ['BTC', 'ETH', 'SOL', 'XRP', 'DOGE', 'BNB', 'ADA', 'AVAX', 'LINK', 'TON'].map(
+  (b) => `${b}/USDT:USDT`,
+);
 const P99_TARGET_MS = 50;
 const RATIO_TARGET = 1.5;
 
@@ -86,7 +88,8 @@ function makeBatch(size: number, firstSeq: number): RecordedEvent[] {
   return events;
 }
 
-class ClientsProcess {
+/** The websocket clients (bench/relay-bench-clients.ts) in a child process, driven over IPC. */
+export class ClientsProcess {
   private readonly child: ChildProcess;
   private pending: ((r: ClientReply) => void) | null = null;
 
@@ -124,12 +127,13 @@ interface Segment {
 
 /**
  * Publish batches on the commit cadence: a warm-up, then `seconds` measured under `label`.
- * Returns the publishing process's CPU time over the measured part.
+ * Returns the publishing process's CPU time over the measured part. `clients` may stand for
+ * several client processes (the scale-out benchmark's relay nodes each have their own).
  */
-async function drive(
+export async function drive(
   publish: (batch: RecordedEvent[]) => void,
-  clients: ClientsProcess,
-  label: Mode,
+  clients: Pick<ClientsProcess, 'tell'>,
+  label: string,
   n: number,
   eventsPerSec: number,
   seconds: number,

@@ -11,6 +11,7 @@ import { runPublishedBench } from './published.bench.ts';
 import { runRelayBench } from './relay.bench.ts';
 import { runReplayBench } from './replay.bench.ts';
 import { runReplayBrowserBench } from './replay-browser.bench.ts';
+import { runScaleOutBench } from './scale-out.bench.ts';
 import { runSimulatorBench } from './simulator.bench.ts';
 import { runSiteBench } from './site.bench.ts';
 import { runStorageBench } from './storage.bench.ts';
@@ -26,6 +27,7 @@ const SECTIONS: [string, () => Promise<{ lines: string[] }>][] = [
   ['Site (issue 6)', () => runSiteBench()],
   ['Recording store v2 (issue 13)', () => runStorageBench()],
   ['Published recordings (streaming replay)', () => runPublishedBench()],
+  ['Scale-out on NATS JetStream (issue 15)', () => runScaleOutBench()],
 ];
 
 const out: string[] = [

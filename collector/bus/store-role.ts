@@ -35,6 +35,12 @@ export interface StoreRole {
 
 /** Un-acknowledged messages are re-sent after this long (a restart re-reads them at once anyway). */
 const ACK_WAIT_MS = 30_000;
+/**
+ * Bytes requested from the server at once. The loop below decodes and writes buffered messages
+ * without reading the socket; 1,000 messages of up to 1,000 events (~250 KB each) outran the
+ * server's 64 MB per-client limit, which cut the store off as a slow consumer mid-backlog.
+ */
+const PULL_MAX_BYTES = 16 * 1024 * 1024;
 /** Messages delivered and not yet acknowledged at once: the writer's batches stay full. */
 const MAX_ACK_PENDING = 20_000;
 /**
@@ -159,7 +165,7 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
     );
     const stopLag = watchLag(consumer, (n) => (lag = n));
     try {
-      messages = await consumer.consume({ max_messages: 1000 });
+      messages = await consumer.consume({ max_bytes: PULL_MAX_BYTES });
       for await (const m of messages) {
         if (stopping) break;
         let msg: ReturnType<typeof decodeEventBatch>;
