@@ -61,6 +61,14 @@ export const subjectOfChain = (chain: string): string => `${EVENT_SUBJECT_PREFIX
 export const messageIdOf = (m: Pick<EventBatchMessage, 'src' | 'chain' | 'prev' | 'upto'>): string =>
   `${m.src}:${m.chain}:${m.prev}:${m.upto}`;
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error('not JSON');
+  }
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
@@ -82,12 +90,7 @@ function eventProblem(e: unknown, chain: string, after: number, upto: number): s
  * it, and drops the message). Unknown fields are kept: a newer collector may add some.
  */
 export function decodeEventBatch(text: string): EventBatchMessage {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new Error('not JSON');
-  }
+  const doc = parseJson(text);
   if (!isObject(doc)) throw new Error('not a JSON object');
   if (doc.v !== BUS_PROTOCOL) throw new Error(`protocol ${String(doc.v)} is not ${BUS_PROTOCOL}`);
   if (typeof doc.src !== 'string' || doc.src === '') throw new Error('src is missing');
@@ -109,12 +112,7 @@ export function decodeEventBatch(text: string): EventBatchMessage {
 
 /** Reads a derived message; throws when it is not one. */
 export function decodeDerived(text: string): DerivedMessage {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new Error('not JSON');
-  }
+  const doc = parseJson(text);
   if (!isObject(doc) || doc.v !== BUS_PROTOCOL) throw new Error('not a derived message of this protocol');
   for (const key of ['metrics', 'alerts'] as const) {
     const list = doc[key];
@@ -126,12 +124,7 @@ export function decodeDerived(text: string): DerivedMessage {
 
 /** Reads an instruments message; throws when it is not one. */
 export function decodeInstruments(text: string): InstrumentsMessage {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw new Error('not JSON');
-  }
+  const doc = parseJson(text);
   if (!isObject(doc) || doc.v !== BUS_PROTOCOL || typeof doc.src !== 'string')
     throw new Error('not an instruments message of this protocol');
   const ok = (i: unknown) =>

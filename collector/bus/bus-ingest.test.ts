@@ -5,6 +5,7 @@
  * decoded from JSON for each delivery, as the consumer does. The writer flushes only when the test
  * says so (writer.flush()), so "before" and "after" commit are exact.
  */
+import { openStoreIntake } from './store-intake.ts';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,10 +17,9 @@ import { fileRecording } from '../../replay/adapters/recordings-dir.ts';
 import { recordingEvents } from '../../replay/player/parts.ts';
 import { tempDir } from '../../test/helpers/tmp.ts';
 import { defaultConfig } from '../config.ts';
-import { openRecorder, type Recorder } from '../recorder.ts';
+import type { Recorder } from '../recorder.ts';
 import { createTelemetry } from '../telemetry.ts';
-import { BusIngest } from './bus-ingest.ts';
-import { openBusPositions } from './positions.ts';
+import type { BusIngest } from './bus-ingest.ts';
 
 const dir = tempDir();
 const SRC = 'tokyo-1.0a1b2c3d';
@@ -95,24 +95,14 @@ function openStoreRig(path: string, restartFrom: number | null = null): StoreRig
   config.writer.flushRows = 1_000_000;
   const telemetry = createTelemetry();
   const clock = { now: T0 };
-  let ingest: BusIngest | null = null;
-  const rec = openRecorder({
+  const { recorder: rec, ingest } = openStoreIntake({
     config,
     logger: silentLogger,
     telemetry,
-    now: Date.now,
-    inTransaction: (b) => ingest?.inTransaction(b),
-  });
-  ingest = new BusIngest({
-    writer: rec.writer,
-    positions: openBusPositions(rec.db),
-    logger: silentLogger,
-    telemetry,
-    restartFrom,
-    holdMs: HOLD_MS,
     now: () => clock.now,
+    holdMs: HOLD_MS,
+    restartFrom,
   });
-  rec.writer.onCommit((b) => ingest!.onCommit(b));
   // A second connection: what an ack can rely on is what another process would read from the file.
   const reader = new Database(path, { readonly: true });
   const onDisk = () =>

@@ -87,6 +87,16 @@ function authOptions(cfg: BusConfig) {
   return opts;
 }
 
+/** The `bus` section a role cannot run without. */
+export function requireBus(config: { bus: BusConfig | null }, command: 'store' | 'relay'): BusConfig {
+  if (!config.bus)
+    throw new FbError(
+      'E_CONFIG',
+      `bus: required by \`futuresboard ${command}\`; set bus.url, e.g. "nats://127.0.0.1:4222"`,
+    );
+  return config.bus;
+}
+
 export function connectBus(cfg: BusConfig, logger: Logger, name: string): BusLink {
   const url = redactBusUrl(cfg.url);
   let conn: NatsConnection | null = null;

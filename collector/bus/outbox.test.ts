@@ -5,6 +5,7 @@
  * across a collector restart; whatever happens, the messages, fed through the store's BusIngest
  * into a second database, give back every event of the local recording exactly once.
  */
+import { openStoreIntake } from './store-intake.ts';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -29,10 +30,8 @@ import { until } from '../../test/helpers/until.ts';
 import { busDefaults, defaultConfig } from '../config.ts';
 import { openRecorder, type Recorder } from '../recorder.ts';
 import { createTelemetry } from '../telemetry.ts';
-import { BusIngest } from './bus-ingest.ts';
 import { startCollectorBus, type CollectorBus } from './collect-to-bus.ts';
 import { openOutboxState } from './outbox-state.ts';
-import { openBusPositions } from './positions.ts';
 
 const T0 = 1_700_000_000_000;
 const STREAM = busDefaults().stream.name;
@@ -241,24 +240,14 @@ async function ingestAll(dir: string, messages: StreamMessage[]): Promise<{ even
   config.writer.flushMs = 600_000;
   config.writer.flushRows = 1_000_000;
   const telemetry = createTelemetry();
-  let ingest: BusIngest | null = null;
-  const rec = openRecorder({
+  const { recorder: rec, ingest } = openStoreIntake({
     config,
     logger: silentLogger,
     telemetry,
     now: Date.now,
-    inTransaction: (b) => ingest?.inTransaction(b),
-  });
-  ingest = new BusIngest({
-    writer: rec.writer,
-    positions: openBusPositions(rec.db),
-    logger: silentLogger,
-    telemetry,
-    restartFrom: null,
     holdMs: 5 * 60_000,
-    now: Date.now,
+    restartFrom: null,
   });
-  rec.writer.onCommit((b) => ingest!.onCommit(b));
   let acked = 0;
   for (const m of messages) ingest.receive({ msg: decodeEventBatch(m.text), ack: () => acked++ });
   rec.writer.flush();

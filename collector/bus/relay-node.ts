@@ -13,8 +13,8 @@ import type { RelayTuning } from '../relay/relay.ts';
 import { startDaemonServer, type DaemonServer } from '../relay/server.ts';
 import { createTelemetry, type Telemetry } from '../telemetry.ts';
 import { VERSION } from '../version.ts';
-import { connectBus, runOnBus, watchLag, type Connected } from './link.ts';
-import { FbError } from '../../core/errors.ts';
+import { connectBus, requireBus, runOnBus, watchLag, type Connected } from './link.ts';
+import type { FbError } from '../../core/errors.ts';
 
 export interface RelayNode {
   port: number;
@@ -60,9 +60,7 @@ export async function startRelayNode(opts: {
   tuning?: Partial<RelayTuning>;
 }): Promise<RelayNode> {
   const { config, logger } = opts;
-  const bus = config.bus;
-  if (!bus)
-    throw new FbError('E_CONFIG', 'bus: required by `futuresboard relay`; set bus.url, e.g. "nats://127.0.0.1:4222"');
+  const bus = requireBus(config, 'relay');
   const now = opts.now ?? Date.now;
   const startedAt = now();
   const telemetry = createTelemetry();

@@ -13,17 +13,14 @@ import type { Logger } from '../../core/log.ts';
 import type { Config } from '../config.ts';
 import type { BusConfig } from '../config/schema.ts';
 import { deliveryHealth, storageOf } from '../daemon.ts';
-import { openRecorder } from '../recorder.ts';
 import type { HealthInput } from '../relay/health.ts';
 import { startDaemonServer, type DaemonServer } from '../relay/server.ts';
-import { maxSeq } from '../store/insert.ts';
 import { fileBytes } from '../store/segments/disk.ts';
 import { createTelemetry } from '../telemetry.ts';
 import { VERSION } from '../version.ts';
-import { BusIngest } from './bus-ingest.ts';
-import { connectBus, runOnBus, watchLag, type Connected } from './link.ts';
-import { openBusPositions } from './positions.ts';
-import { FbError } from '../../core/errors.ts';
+import { connectBus, requireBus, runOnBus, watchLag, type Connected } from './link.ts';
+import { openStoreIntake } from './store-intake.ts';
+import type { FbError } from '../../core/errors.ts';
 
 export interface StoreRole {
   port: number;
@@ -80,26 +77,13 @@ async function openConsumer(c: Connected, bus: BusConfig): Promise<Consumer> {
 
 export async function startStoreRole(opts: { config: Config; logger: Logger; now?: () => number }): Promise<StoreRole> {
   const { config, logger } = opts;
-  const bus = config.bus;
-  if (!bus)
-    throw new FbError('E_CONFIG', 'bus: required by `futuresboard store`; set bus.url, e.g. "nats://127.0.0.1:4222"');
+  const bus = requireBus(config, 'store');
   const now = opts.now ?? Date.now;
   const startedAt = now();
   const telemetry = createTelemetry();
-  let ingest: BusIngest | null = null;
-  const recorder = openRecorder({ config, logger, telemetry, now, inTransaction: (b) => ingest?.inTransaction(b) });
+  const { recorder, ingest } = openStoreIntake({ config, logger, telemetry, now, holdMs: HOLD_MS });
   const { db, writer } = recorder;
-  const lastTs = db.prepare('SELECT max(last_local_ts) FROM feed_state').pluck().get() as number | null;
-  ingest = new BusIngest({
-    writer,
-    positions: openBusPositions(db),
-    logger,
-    telemetry,
-    restartFrom: maxSeq(db) > 0 ? (lastTs ?? 0) : null,
-    holdMs: HOLD_MS,
-    now,
-  });
-  const holdTimer = setInterval(() => ingest?.expireHeld(), HOLD_CHECK_MS);
+  const holdTimer = setInterval(() => ingest.expireHeld(), HOLD_CHECK_MS);
   holdTimer.unref();
   const link = connectBus(bus, logger, `futuresboard store ${bus.consumer}`);
   let lag = 0;
@@ -118,7 +102,7 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
     dbBytes: fileBytes(config.db),
     ...storageOf(recorder.segments?.status() ?? null, config.db),
     alertDelivery: deliveryHealth(recorder.alerts, now),
-    notes: ingest?.heldCount ? [`${ingest.heldCount} bus messages held for earlier ones`] : [],
+    notes: ingest.heldCount ? [`${ingest.heldCount} bus messages held for earlier ones`] : [],
   });
   let server: DaemonServer;
   try {
@@ -141,7 +125,6 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
 
   let connected: Connected | null = null;
   writer.onCommit((batch) => {
-    ingest!.onCommit(batch);
     const out = recorder.metrics.published();
     server.relay.publishBatch(batch, [out]);
     if (!connected) return;
@@ -185,7 +168,7 @@ export async function startStoreRole(opts: { config: Config; logger: Logger; now
           m.term();
           continue;
         }
-        ingest!.receive({ msg, ack: () => m.ack() });
+        ingest.receive({ msg, ack: () => m.ack() });
         // While the database refuses writes the writer keeps what it has; take no more until it commits.
         while (writer.lastError && !stopping) await new Promise((r) => setTimeout(r, 250));
       }
