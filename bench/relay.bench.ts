@@ -17,7 +17,7 @@ import { silentLogger } from '../core/log.ts';
 import { defaultConfig } from '../collector/config.ts';
 import { startDaemonServer } from '../collector/relay/server.ts';
 import { createTelemetry } from '../collector/telemetry.ts';
-import type { HealthInput } from '../collector/relay/health.ts';
+import { NOTHING_RECORDED, type HealthInput } from '../collector/relay/health.ts';
 import type { ClientCommand, ClientReply } from './relay-bench-clients.ts';
 
 export interface RelayBenchOptions {
@@ -176,13 +176,7 @@ async function segmentRelay(
     now: Date.now(),
     startedAt,
     version: 'bench',
-    feeds: [],
-    openGaps: 0,
-    writerLagMs: 0,
-    lastWriteError: null,
-    dbBytes: 0,
-    diskFreeBytes: null,
-    alertDelivery: { pending: 0, failed: 0, lastError: null },
+    ...NOTHING_RECORDED,
   });
   const server = await startDaemonServer({
     http: { ...config.http, port: 0 },

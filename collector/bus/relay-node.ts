@@ -8,7 +8,7 @@ import { DeliverPolicy, type Consumer } from '@nats-io/jetstream';
 import { decodeDerived, decodeEventBatch, isInstrumentsSubject } from '../../core/bus-message.ts';
 import type { Logger } from '../../core/log.ts';
 import type { Config } from '../config.ts';
-import type { HealthInput } from '../relay/health.ts';
+import { NOTHING_RECORDED, type HealthInput } from '../relay/health.ts';
 import type { RelayTuning } from '../relay/relay.ts';
 import { startDaemonServer, type DaemonServer } from '../relay/server.ts';
 import { createTelemetry, type Telemetry } from '../telemetry.ts';
@@ -73,13 +73,7 @@ export async function startRelayNode(opts: {
     now: now(),
     startedAt,
     version: VERSION,
-    feeds: [],
-    openGaps: 0,
-    writerLagMs: 0,
-    lastWriteError: null,
-    dbBytes: 0,
-    diskFreeBytes: null,
-    alertDelivery: { pending: 0, failed: 0, lastError: null },
+    ...NOTHING_RECORDED,
   });
   const server = await startDaemonServer({
     http: config.http,

@@ -51,6 +51,17 @@ export interface HealthInput {
 
 export type HealthThresholds = Config['health'];
 
+/** The recording part of a health input for a server that records nothing (a relay node, a bench relay). */
+export const NOTHING_RECORDED = {
+  feeds: [],
+  openGaps: 0,
+  writerLagMs: 0,
+  lastWriteError: null,
+  dbBytes: 0,
+  diskFreeBytes: null,
+  alertDelivery: { pending: 0, failed: 0, lastError: null },
+} as const satisfies Partial<HealthInput>;
+
 function feedStatus(feed: FeedConnection, input: HealthInput, staleMs: number): FeedStatus {
   const starting = feed.lastDataAt === null && input.now - input.startedAt < staleMs;
   switch (feed.state) {
