@@ -12,6 +12,10 @@ describe('continuity command line', () => {
     expect(sync.code).toBe(0);
     expect(sync.out).toContain('Usage: futuresboard continuity sync');
     expect(sync.out).toContain('--attempts <n>');
+    const watch = await run(['watch', '--help'], { env: {} });
+    expect(watch.out).toContain('post each change to the configured webhooks');
+    expect(watch.out).toMatch(/--notify +also post each transition to the webhooks in the config/);
+    expect(watch.out).toContain('--notify-grace <duration>');
   });
 
   it('answers a usage mistake with one line and exit code 2', async () => {

@@ -19,6 +19,7 @@ import { loadTemplate, nextReportPath, renderReport, summaryLine, writeReport } 
 import { takeSnapshot } from '../continuity/snapshot.ts';
 import { readState, writeState } from '../continuity/state.ts';
 import { sync } from '../continuity/sync.ts';
+import { createNotifier } from '../continuity/notifier.ts';
 import { healthTargets, targetTokens } from '../continuity/targets.ts';
 import { DEFAULT_HISTORY } from '../continuity/uptime.ts';
 import { watch } from '../continuity/watch.ts';
@@ -93,8 +94,8 @@ const SPECS = {
     options: { repo: opt.repo },
   },
   watch: {
-    usage: 'futuresboard continuity watch --every 5m [--sync-every 1h]',
-    summary: `Poll the collector's /health (each of continuity.targets), log each state change to ${WATCH_LOG_PATH}, optionally sync on a schedule; stops on Ctrl-C or SIGTERM.`,
+    usage: 'futuresboard continuity watch --every 5m [--sync-every 1h] [--notify]',
+    summary: `Poll the collector's /health (each of continuity.targets), log each state change to ${WATCH_LOG_PATH}, optionally sync on a schedule and post each change to the configured webhooks; stops on Ctrl-C or SIGTERM.`,
     options: {
       repo: opt.repo,
       config: opt.config,
@@ -105,6 +106,17 @@ const SPECS = {
         description: 'also run sync this often (default: never)',
       },
       log: { type: 'string', placeholder: 'file', description: `transitions log (default: ${WATCH_LOG_PATH})` },
+      notify: {
+        type: 'boolean',
+        description:
+          'also post each transition to the webhooks in the config (those whose events include "health"; all by default), in the background; the first observation only when it is not ok',
+      },
+      'notify-grace': {
+        type: 'string',
+        placeholder: 'duration',
+        description: 'on stop, how long undelivered notifications may still take',
+        default: '5s',
+      },
       history: opt.history,
       'stale-minutes': opt.staleMinutes,
       attempts: opt.attempts,
@@ -286,6 +298,15 @@ async function watchCommand(ctx: Context, config: Config): Promise<number> {
   const everyMs = parseDuration('every', String(ctx.values.every));
   const syncEveryMs =
     ctx.values['sync-every'] === undefined ? null : parseDuration('sync-every', String(ctx.values['sync-every']));
+  const graceMs = parseDuration('notify-grace', String(ctx.values['notify-grace']));
+  const notifier = ctx.values.notify
+    ? createNotifier({ webhooks: config.webhooks, fetch, now: ctx.io.now, out: ctx.say, graceMs })
+    : undefined;
+  if (notifier && !notifier.names.length)
+    throw new FbError(
+      'E_USAGE',
+      '--notify: no entry in the config\'s webhooks takes health transitions (add one; its events must include "health")',
+    );
   const controller = new AbortController();
   const stop = () => controller.abort();
   const signal = ctx.io.signal ?? controller.signal;
@@ -305,6 +326,7 @@ async function watchCommand(ctx: Context, config: Config): Promise<number> {
       now: ctx.io.now,
       redact: ctx.redact,
       out: ctx.io.out,
+      notifier,
     });
   } finally {
     process.off('SIGINT', stop);

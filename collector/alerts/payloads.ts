@@ -1,12 +1,33 @@
 /**
- * Request bodies for alert webhooks: a generic JSON document, and the shapes Discord (webhook
+ * Request bodies for webhooks: a generic JSON document, and the shapes Discord (webhook
  * `content` + `embeds`), Slack (incoming webhook `text` + `blocks`) and Telegram (Bot API
- * `sendMessage`: `chat_id` + `text`) accept.
+ * `sendMessage`: `chat_id` + `text`) accept. The chat shapes are built from a `ChatMessage`, so
+ * alerts here and health transitions (continuity/health-message.ts) read alike.
  */
 import type { AlertRecord } from '../../core/metrics/types.ts';
 
 export const WEBHOOK_FORMATS = ['json', 'discord', 'slack', 'telegram'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+export type ChatFormat = Exclude<WebhookFormat, 'json'>;
+
+/** What a target may be sent: alerts, and health transitions from `continuity watch --notify`. */
+export const WEBHOOK_EVENTS = ['alerts', 'health'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** One message for the chat shapes. */
+export interface ChatMessage {
+  /** The line a person reads first (Discord `content`, Slack `text`, Telegram's first line). */
+  title: string;
+  /** Discord's embed title and description. */
+  heading: string;
+  description: string;
+  /** Discord's embed colour, e.g. 0x16a34a. */
+  color: number;
+  /** ISO time. */
+  time: string;
+  /** Labelled values (embed fields, Slack fields, Telegram lines). */
+  details: [string, string][];
+}
 
 export type StoredAlert = AlertRecord & { id: number };
 
@@ -36,44 +57,30 @@ function details(a: StoredAlert): [string, string][] {
   return rows;
 }
 
-export function alertText(a: StoredAlert): string {
-  return [alertTitle(a), ...details(a).map(([k, v]) => `${k}: ${v}`)].join('\n');
+function alertMessage(a: StoredAlert): ChatMessage {
+  return {
+    title: alertTitle(a),
+    heading: `${a.market} ${a.rule}`,
+    description: `Tier ${a.tier}: ${TIER_NAMES[a.tier]} on ${a.exchange}`,
+    color: a.direction === 'up' ? 0x16a34a : 0xdc2626,
+    time: new Date(a.local_ts).toISOString(),
+    details: details(a),
+  };
 }
 
-/** The request body for `format`; `chatId` is required by Telegram only. */
-export function webhookBody(format: WebhookFormat, a: StoredAlert, chatId?: string): unknown {
+/** The Discord, Slack or Telegram body for `m`; `chatId` is required by Telegram only. */
+export function chatBody(format: ChatFormat, m: ChatMessage, chatId?: string): unknown {
   switch (format) {
-    case 'json':
-      return {
-        type: 'futuresboard.alert',
-        version: 1,
-        alert: {
-          id: a.id,
-          exchange: a.exchange,
-          symbol: a.symbol,
-          market: a.market,
-          time: new Date(a.local_ts).toISOString(),
-          local_ts: a.local_ts,
-          bucket_ts: a.bucket_ts,
-          tier: a.tier,
-          rule: a.rule,
-          direction: a.direction,
-          value: a.value,
-          threshold: a.threshold,
-          price: a.price,
-          inputs: a.inputs,
-        },
-      };
     case 'discord':
       return {
-        content: alertTitle(a).slice(0, 2000),
+        content: m.title.slice(0, 2000),
         embeds: [
           {
-            title: `${a.market} ${a.rule}`.slice(0, 256),
-            description: `Tier ${a.tier}: ${TIER_NAMES[a.tier]} on ${a.exchange}`,
-            color: a.direction === 'up' ? 0x16a34a : 0xdc2626,
-            timestamp: new Date(a.local_ts).toISOString(),
-            fields: details(a)
+            title: m.heading.slice(0, 256),
+            description: m.description,
+            color: m.color,
+            timestamp: m.time,
+            fields: m.details
               .slice(0, 25)
               .map(([name, value]) => ({ name, value: value.slice(0, 1024), inline: true })),
           },
@@ -81,18 +88,43 @@ export function webhookBody(format: WebhookFormat, a: StoredAlert, chatId?: stri
       };
     case 'slack':
       return {
-        text: alertTitle(a),
+        text: m.title,
         blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text: `*${alertTitle(a)}*` } },
+          { type: 'section', text: { type: 'mrkdwn', text: `*${m.title}*` } },
           {
             type: 'section',
-            fields: details(a)
-              .slice(0, 10)
-              .map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}` })),
+            fields: m.details.slice(0, 10).map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}` })),
           },
         ],
       };
-    case 'telegram':
-      return { chat_id: chatId, text: alertText(a).slice(0, 4096), disable_web_page_preview: true };
+    case 'telegram': {
+      const text = [m.title, ...m.details.map(([k, v]) => `${k}: ${v}`)].join('\n');
+      return { chat_id: chatId, text: text.slice(0, 4096), disable_web_page_preview: true };
+    }
   }
+}
+
+/** The request body for `format`; `chatId` is required by Telegram only. */
+export function webhookBody(format: WebhookFormat, a: StoredAlert, chatId?: string): unknown {
+  if (format !== 'json') return chatBody(format, alertMessage(a), chatId);
+  return {
+    type: 'futuresboard.alert',
+    version: 1,
+    alert: {
+      id: a.id,
+      exchange: a.exchange,
+      symbol: a.symbol,
+      market: a.market,
+      time: new Date(a.local_ts).toISOString(),
+      local_ts: a.local_ts,
+      bucket_ts: a.bucket_ts,
+      tier: a.tier,
+      rule: a.rule,
+      direction: a.direction,
+      value: a.value,
+      threshold: a.threshold,
+      price: a.price,
+      inputs: a.inputs,
+    },
+  };
 }

@@ -1,7 +1,5 @@
 import { FbError as AlertSinkError } from '../../core/errors.ts';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/tmp.ts';
@@ -12,53 +10,10 @@ import { writeEngineOutput } from '../../core/metrics/store.ts';
 import { migrate } from '../../core/migrations.ts';
 import { loadMigrations } from '../store/migrations.ts';
 import { createAlertSink, type AlertSinkOptions, type WebhookTarget } from './sink.ts';
+import { Endpoint } from './test-endpoint.ts';
 
 const dir = tempDir('fb-alert-sink-');
 const T0 = Date.UTC(2025, 5, 13, 8);
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: string;
-  /** Never answer (to test the timeout). */
-  hang?: boolean;
-}
-
-/** A real webhook endpoint on 127.0.0.1: answers with the queued replies (then 200), records requests. */
-class Endpoint {
-  readonly requests: { path: string; type: string | undefined; body: any }[] = [];
-  readonly replies: Reply[] = [];
-  private waiters: (() => void)[] = [];
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req: IncomingMessage, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        this.requests.push({ path: req.url ?? '', type: req.headers['content-type'], body: JSON.parse(body) });
-        for (const w of this.waiters.splice(0)) w();
-        const r = this.replies.shift() ?? { status: 200 };
-        if (r.hang) return;
-        res.writeHead(r.status, r.headers).end(r.body ?? '');
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  /** Resolves when a request arrives. */
-  request(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 function alert(tier: AlertRecord['tier'], bucket: number, over: Partial<AlertRecord> = {}): AlertRecord {
   return {
@@ -278,6 +233,22 @@ describe('alert webhook sink', () => {
     expect(telegram).toHaveLength(2);
     expect(telegram[1]).toMatchObject({ chat_id: '-1001', disable_web_page_preview: true });
     expect(telegram[1].text).toContain('oi_chg_pct: -1.2');
+    db.close();
+  });
+
+  it('posts alerts only to targets whose events include them (all targets by default)', async () => {
+    const { db } = freshDb();
+    const sink = sinkOn(db, [
+      { url: `${ep.url}/default`, format: 'json' },
+      { url: `${ep.url}/both`, format: 'json', events: ['health', 'alerts'] },
+      { url: `${ep.url}/health-only`, format: 'json', events: ['health'] },
+    ]);
+    expect(sink.enqueue(write(db, [alert(1, 0)]))).toBe(2);
+    await sink.runDue();
+    expect(ep.requests.map((r) => r.path).sort()).toEqual(['/both', '/default']);
+    expect(() => sinkOn(db, [{ url: ep.url, format: 'json', events: [] }])).toThrow(
+      'webhooks[0].events must list one or more of alerts, health',
+    );
     db.close();
   });
 

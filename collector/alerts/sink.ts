@@ -1,15 +1,17 @@
 /**
  * The alert webhook sink: alerts are queued in the database in the writer's transaction
- * (`enqueue`), then posted to each configured target by a loop that retries with exponential
- * backoff and jitter, honours Retry-After, gives up on requests the endpoint rejects (4xx other
- * than 408/429) or after `maxAttempts`, and picks up where it left off after a restart.
+ * (`enqueue`), then posted to each configured target that takes alerts (`events`) by a loop
+ * that retries by post.ts's policy (exponential backoff and jitter, Retry-After honoured, a
+ * request the endpoint rejects (4xx other than 408/429) or `maxAttempts` failures given up),
+ * and picks up where it left off after a restart.
  * Failures are counted for /health and /metrics (`stats()`).
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../../core/db.ts';
 import type { Logger } from '../../core/log.ts';
 import { readAlerts } from '../../core/metrics/store.ts';
-import { WEBHOOK_FORMATS, webhookBody, type WebhookFormat } from './payloads.ts';
+import { WEBHOOK_EVENTS, WEBHOOK_FORMATS, webhookBody, type WebhookEvent, type WebhookFormat } from './payloads.ts';
+import { afterFailure, DEFAULT_RETRY, postWebhook, type FetchLike } from './post.ts';
 import { DeliveryQueue, type Delivery, type QueueStats } from './queue.ts';
 import { redactor, webhookUrlProblem } from './target-url.ts';
 import { FbError } from '../../core/errors.ts';
@@ -23,13 +25,9 @@ export interface WebhookTarget {
   name?: string;
   /** Lowest tier posted to this target (default 1: every alert). */
   minTier?: number;
+  /** What is posted to it (default: every event, alerts and `continuity watch --notify` health transitions). */
+  events?: readonly WebhookEvent[];
 }
-
-/** The part of `fetch` the sink uses (the global fetch satisfies it). */
-export type FetchLike = (
-  url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
-) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
 
 export interface AlertSinkOptions {
   db: Db;
@@ -66,7 +64,13 @@ export function targetId(t: WebhookTarget): string {
   return t.name ?? `${t.format}-${createHash('sha256').update(t.url).digest('hex').slice(0, 12)}`;
 }
 
-function checkTargets(targets: readonly WebhookTarget[]): void {
+/** Whether `event`s are posted to the target. */
+export function receives(t: WebhookTarget, event: WebhookEvent): boolean {
+  return t.events === undefined || t.events.includes(event);
+}
+
+/** Throws E_ALERT_SINK naming the first bad entry (its URL is never quoted). */
+export function checkTargets(targets: readonly WebhookTarget[]): void {
   const ids = new Set<string>();
   targets.forEach((t, i) => {
     const at = `webhooks[${i}]`;
@@ -79,6 +83,8 @@ function checkTargets(targets: readonly WebhookTarget[]): void {
     if (urlProblem) throw new FbError('E_ALERT_SINK', `${at}.url ${urlProblem}`);
     if (t.format === 'telegram' && !t.chatId)
       throw new FbError('E_ALERT_SINK', `${at}.chatId is required for the telegram format (the chat to post to)`);
+    if (t.events && (!t.events.length || t.events.some((e) => !WEBHOOK_EVENTS.includes(e))))
+      throw new FbError('E_ALERT_SINK', `${at}.events must list one or more of ${WEBHOOK_EVENTS.join(', ')}`);
     const id = targetId(t);
     if (ids.has(id))
       throw new FbError(
@@ -89,43 +95,21 @@ function checkTargets(targets: readonly WebhookTarget[]): void {
   });
 }
 
-/** Retry-After as seconds or an HTTP date; Discord and Telegram also put it in the JSON body. */
-function retryAfterMs(header: string | null, body: string, now: number): number | null {
-  if (header) {
-    const s = Number(header);
-    if (Number.isFinite(s) && s >= 0) return s * 1000;
-    const at = Date.parse(header);
-    if (Number.isFinite(at)) return Math.max(0, at - now);
-  }
-  try {
-    const j = JSON.parse(body) as { retry_after?: unknown; parameters?: { retry_after?: unknown } };
-    const s = Number(j.retry_after ?? j.parameters?.retry_after);
-    if (Number.isFinite(s) && s >= 0) return s * 1000;
-  } catch {
-    // not JSON: no hint
-  }
-  return null;
-}
-
 export function createAlertSink(opts: AlertSinkOptions): AlertSink {
   checkTargets(opts.targets);
   const queue = new DeliveryQueue(opts.db);
   const targets = new Map(opts.targets.map((t) => [targetId(t), { ...t, redact: redactor(t.url) }]));
   const random = opts.random ?? Math.random;
-  const maxAttempts = opts.maxAttempts ?? 8;
-  const base = opts.baseDelayMs ?? 1000;
-  const cap = opts.maxDelayMs ?? 300_000;
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const policy = {
+    maxAttempts: opts.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+    baseDelayMs: opts.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+    maxDelayMs: opts.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_RETRY.timeoutMs,
+  };
   const batch = opts.batchSize ?? 50;
   let running: Promise<number> | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let started = false;
-
-  /** Exponential, capped, with "equal jitter": half the delay fixed, half random. */
-  const backoff = (attempt: number) => {
-    const d = Math.min(cap, base * 2 ** (attempt - 1));
-    return d / 2 + (random() * d) / 2;
-  };
 
   /** One delivery attempt; 'retry' means the target is failing and its queue waits. */
   async function attempt(d: Delivery): Promise<'delivered' | 'failed' | 'retry'> {
@@ -138,43 +122,26 @@ export function createAlertSink(opts: AlertSinkOptions): AlertSink {
       return 'failed';
     }
     const tries = d.attempts + 1;
-    let status = 0;
-    let error: string;
-    let hint: number | null = null;
-    try {
-      const res = await opts.fetch(t.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(webhookBody(t.format, alert, t.chatId)),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = res.status;
-      const text = await res.text().catch(() => '');
-      if (status >= 200 && status < 300) {
-        queue.delivered(d.id, opts.now());
-        return 'delivered';
-      }
-      // A reply may quote the request path ("Cannot POST /bot<token>/sendMessage"): redact, then cut.
-      error = `HTTP ${status}${text ? `: ${t.redact(text).slice(0, 200)}` : ''}`;
-      if (status === 429 || status === 503) hint = retryAfterMs(res.headers.get('retry-after'), text, opts.now());
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      error =
-        e.name === 'TimeoutError'
-          ? `no answer within ${timeoutMs} ms`
-          : t.redact(`${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`);
+    const r = await postWebhook(opts.fetch, t.url, webhookBody(t.format, alert, t.chatId), {
+      timeoutMs: policy.timeoutMs,
+      now: opts.now,
+      redact: t.redact,
+    });
+    if (r.ok) {
+      queue.delivered(d.id, opts.now());
+      return 'delivered';
     }
-    const retryable = status === 0 || status === 408 || status === 429 || status >= 500;
     const end = opts.now();
     opts.logger.warn(
-      { code: 'E_WEBHOOK', target: d.target, alert: d.alert_id, attempt: tries, error },
+      { code: 'E_WEBHOOK', target: d.target, alert: d.alert_id, attempt: tries, error: r.error },
       'alert webhook delivery failed',
     );
-    if (!retryable || tries >= maxAttempts) {
-      queue.failed(d.id, retryable ? `gave up after ${tries} attempts: ${error}` : error, end);
+    const next = afterFailure(r, tries, policy, random);
+    if ('giveUp' in next) {
+      queue.failed(d.id, next.giveUp, end);
       return 'failed';
     }
-    queue.retry(d, error, end + (hint ?? backoff(tries)), end);
+    queue.retry(d, r.error, end + next.retryInMs, end);
     return 'retry';
   }
 
@@ -211,7 +178,7 @@ export function createAlertSink(opts: AlertSinkOptions): AlertSink {
     enqueue(alertIds) {
       const now = opts.now();
       let n = 0;
-      for (const [id, t] of targets) n += queue.enqueue(alertIds, id, t.minTier ?? 1, now);
+      for (const [id, t] of targets) if (receives(t, 'alerts')) n += queue.enqueue(alertIds, id, t.minTier ?? 1, now);
       return n;
     },
     runDue() {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ExchangeId } from '../../core/events.ts';
-import { WEBHOOK_FORMATS } from '../alerts/payloads.ts';
+import { WEBHOOK_EVENTS, WEBHOOK_FORMATS } from '../alerts/payloads.ts';
 import { webhookUrlProblem } from '../alerts/target-url.ts';
 import { ADAPTERS } from '../exchanges/index.ts';
 import { WILDCARD_BINDS } from '../relay/access.ts';
@@ -304,6 +304,13 @@ const webhookSchema = strictObject({
     .optional()
     .describe("The target's name in logs, /health and its delivery queue (default: the format and a hash of the URL)."),
   minTier: int(1, 5).optional().describe('Lowest alert tier posted (default 1: every alert).'),
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS))
+    .min(1, 'must list "alerts", "health" or both (remove the target to post nothing)')
+    .optional()
+    .describe(
+      'What is posted: "alerts" (from the collector or store) and "health" (state transitions from `continuity watch --notify`); default both.',
+    ),
 }).superRefine((w, ctx) => {
   if (w.format === 'telegram' && w.chatId === undefined)
     ctx.addIssue({
@@ -372,7 +379,7 @@ export const configSchema = strictObject({
   webhooks: z
     .array(webhookSchema)
     .default(() => [])
-    .describe('Alert webhooks.'),
+    .describe('Webhooks for alerts and for `continuity watch --notify` health transitions.'),
   exchanges: strictObject({
     'binance-usdm': exchangeSchema('binance-usdm'),
     'bybit-linear': exchangeSchema('bybit-linear'),
