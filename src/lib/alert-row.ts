@@ -23,3 +23,10 @@ export function alertRowFrom(r: Record<string, unknown>): AlertRow | null {
     fwd_ret_60m: num(r.fwd_ret_60m),
   };
 }
+
+/** The well-formed alerts among relay or API items, in their order. */
+export const alertRowsFrom = (items: readonly unknown[]): AlertRow[] =>
+  items.map((i) => alertRowFrom(jsonObject(i))).filter((a): a is AlertRow => a !== null);
+
+/** An alert's identity on screen: what tells a repeat (a relay snapshot after a reconnect) from a new alert. */
+export const alertKey = (a: AlertRow): string => `${a.exchange}|${a.market}|${a.local_ts}|${a.rule}|${a.direction}`;

@@ -14,6 +14,7 @@ import type { RelaySubscription } from '../live/relay-connection.ts';
 import { useRelay } from '../live/use-relay.ts';
 import { filterAlerts, NO_FILTER, parseUtcInput, toUtcInput, type AlertFilter } from './alert-filter.ts';
 import { AlertTable } from './AlertTable.tsx';
+import { ALERT_TIERS } from './tier-colors.ts';
 
 const TierChart = lazy(() => import('./TierChart.tsx'));
 const SUBSCRIPTION: RelaySubscription = { channels: ['alerts'] };
@@ -26,7 +27,7 @@ function filterFromUrl(): AlertFilter {
     tiers: (p.get('tier') ?? '')
       .split(',')
       .map(Number)
-      .filter((t) => Number.isInteger(t) && t >= 1 && t <= 5),
+      .filter((t) => Number.isInteger(t) && t >= 1),
     market: p.get('market') ?? '',
     from: parseUtcInput(p.get('from')),
     to: parseUtcInput(p.get('to')),
@@ -71,7 +72,7 @@ export default function AlertsExplorer({ alerts: initial, asOf }: { alerts: Aler
       <Card className="flex flex-wrap items-end gap-4 p-4">
         <fieldset className="flex items-center gap-2 text-sm">
           <legend className="mb-1 text-xs text-tremor-content dark:text-dark-tremor-content">Tier</legend>
-          {[1, 2, 3, 4, 5].map((t) => (
+          {ALERT_TIERS.map((t) => (
             <label key={t} className="flex items-center gap-1">
               <input
                 type="checkbox"

@@ -6,18 +6,16 @@
 import BarChart from '@tremor/react/dist/components/chart-elements/BarChart/BarChart.js';
 import DonutChart from '@tremor/react/dist/components/chart-elements/DonutChart/DonutChart.js';
 import type { AlertRow } from '../../lib/snapshot-types.ts';
-import { tierColor } from './tier-colors.ts';
-
-const TIERS = [1, 2, 3, 4, 5];
+import { ALERT_TIERS, tierColor } from './tier-colors.ts';
 
 export default function TierChart({ alerts }: { alerts: readonly AlertRow[] }) {
-  const data = TIERS.map((tier) => ({
+  const data = ALERT_TIERS.map((tier) => ({
     tier: `Tier ${tier}`,
     up: alerts.filter((a) => a.tier === tier && a.direction === 'up').length,
     down: alerts.filter((a) => a.tier === tier && a.direction !== 'up').length,
   }));
   const shares = data
-    .map((d, i) => ({ tier: d.tier, alerts: d.up + d.down, color: tierColor(TIERS[i]) }))
+    .map((d, i) => ({ tier: d.tier, alerts: d.up + d.down, color: tierColor(ALERT_TIERS[i]) }))
     .filter((d) => d.alerts > 0);
   return (
     <div className="grid gap-4 md:grid-cols-3">

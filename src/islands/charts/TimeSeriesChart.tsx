@@ -91,12 +91,16 @@ export function TimeSeriesChart({ title, series, heightClass = 'h-56', version =
       const plugins = new Map<string, ISeriesMarkersPluginApi<Time>>();
       const setMarkers = (list: readonly ChartMarker[]) => {
         const drawn = drawnMarkers(list, [...apis.keys()]);
+        let count = 0;
         for (const [name, api] of apis) {
           const mine = drawn.get(name) ?? [];
+          count += mine.length;
           const plugin = plugins.get(name);
           if (plugin) plugin.setMarkers(mine);
           else if (mine.length) plugins.set(name, createSeriesMarkers<Time>(api, mine));
         }
+        // The canvas cannot be read back: how many markers it draws is said on the box.
+        if (box.current) box.current.dataset.markers = String(count);
       };
       if (latestMarkers.current?.length) setMarkers(latestMarkers.current);
       drawMarkers.current = setMarkers;

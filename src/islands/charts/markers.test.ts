@@ -79,6 +79,13 @@ describe('alertMarkers', () => {
     }
     expect(alertMarkers(alerts, 'SOL/USDT:USDT')).toEqual([]);
   });
+
+  it('leaves out the alerts before `since`, the first point the chart draws', () => {
+    const all = alertMarkers(alerts, BTC);
+    const since = all[Math.floor(all.length / 2)].t;
+    expect(alertMarkers(alerts, BTC, since)).toEqual(all.filter((m) => m.t >= since));
+    expect(alertMarkers(alerts, BTC, all[0].t)).toEqual(all);
+  });
 });
 
 describe('gapMarkers', () => {
@@ -155,7 +162,9 @@ describe('drawnMarkers', () => {
     });
     expect(at({ kind: 'alert', tier: 5, direction: 'down' })).toMatchObject({ shape: 'arrowDown', color: tierHex(5) });
     expect(at({ kind: 'alert', tier: 1, direction: null })?.shape).toBe('circle');
-    expect(new Set([1, 2, 3, 4, 5].map(tierHex)).size).toBe(5);
+    expect(new Set([1, 2, 3, 4, 5, 6].map(tierHex)).size).toBe(6);
+    // A tier the site does not know yet draws in the highest known tier's colour.
+    expect(at({ kind: 'alert', tier: 7, direction: 'up' })?.color).toBe(tierHex(6));
     expect(at({ kind: 'gap' })?.shape).toBe('square');
     expect(at({ kind: 'entry', side: 'long' })?.shape).toBe('arrowUp');
     expect(at({ kind: 'exit', side: 'sell' })?.shape).toBe('arrowDown');

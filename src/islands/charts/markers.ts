@@ -1,6 +1,6 @@
 /**
- * What a price chart marks on its lines: alerts (coloured by tier), gaps in the recording, and a
- * backtest's entries and exits. Pure and library-free at run time: the pages build ChartMarker
+ * What a price chart marks on its lines: alerts (coloured by tier; recorded, replayed or live from
+ * the relay), gaps in the recording, and a backtest's entries and exits. Pure and library-free at run time: the pages build ChartMarker
  * lists from the rows they hold, and TimeSeriesChart draws what `drawnMarkers` makes of them.
  */
 import type { SeriesMarkerBar, UTCTimestamp } from 'lightweight-charts';
@@ -13,7 +13,7 @@ export interface ChartMarker {
   /** Epoch ms; drawn at its whole second, the chart's time unit. */
   t: number;
   kind: 'alert' | 'gap' | 'entry' | 'exit';
-  /** Alerts: 1..5. */
+  /** Alerts: 1..6 (any integer draws, in the nearest known tier's colour). */
   tier?: number;
   /** Entries: the position opened (long/short); exits: the order that closed it (sell/buy). */
   side?: 'long' | 'short' | 'buy' | 'sell';
@@ -28,9 +28,13 @@ export type DrawnMarker = SeriesMarkerBar<UTCTimestamp>;
 
 const byTime = (a: ChartMarker, b: ChartMarker) => a.t - b.t;
 
-export function alertMarkers(alerts: readonly AlertRow[], market: string): ChartMarker[] {
+/**
+ * The alerts on `market`, from `since` on when given: the chart library puts a marker older than
+ * a line's first point on that point, so alerts before the drawn window would pile up there.
+ */
+export function alertMarkers(alerts: readonly AlertRow[], market: string, since?: number): ChartMarker[] {
   return alerts
-    .filter((a) => a.market === market)
+    .filter((a) => a.market === market && (since === undefined || a.local_ts >= since))
     .map(
       (a): ChartMarker => ({
         t: a.local_ts,

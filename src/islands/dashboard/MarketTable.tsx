@@ -1,4 +1,8 @@
-/** The market table: timeframe tabs, sortable columns, text and exchange filters. */
+/**
+ * The market table: timeframe tabs, sortable columns, text and exchange filters. A row a live
+ * alert has just hit is lit in its tier's colour (row-highlights.ts), with the same said in text
+ * for screen readers.
+ */
 // Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Table from '@tremor/react/dist/components/list-elements/Table/Table.js';
 import TableBody from '@tremor/react/dist/components/list-elements/Table/TableBody.js';
@@ -8,6 +12,9 @@ import TableHeaderCell from '@tremor/react/dist/components/list-elements/Table/T
 import TableRow from '@tremor/react/dist/components/list-elements/Table/TableRow.js';
 import { marketSlug } from '../../lib/market-slug.ts';
 import { TIMEFRAMES, type MarketRow } from '../../lib/snapshot-types.ts';
+import { tierRowClass } from '../alerts/tier-colors.ts';
+import { rowKey } from '../live/apply-items.ts';
+import { NO_HIGHLIGHTS, type RowHighlights } from './row-highlights.ts';
 import { COLUMNS, viewRows, type TableView } from './table-model.ts';
 
 interface Props {
@@ -15,6 +22,8 @@ interface Props {
   view: TableView;
   onView(view: TableView): void;
   marketHref: string;
+  /** Rows lit by a live alert, by rowKey. */
+  highlights?: RowHighlights;
 }
 
 const tone = (v: number | string | null) =>
@@ -25,7 +34,7 @@ const tone = (v: number | string | null) =>
       : 'text-red-600 dark:text-red-400';
 const SIGNED = new Set(['chg', 'oi_chg', 'funding', 'basis', 'cvd', 'z', 'composite', 'imbalance']);
 
-export function MarketTable({ rows, view, onView, marketHref }: Props) {
+export function MarketTable({ rows, view, onView, marketHref, highlights = NO_HIGHLIGHTS }: Props) {
   const exchanges = [...new Set(rows.map((r) => r.exchange))].sort();
   const shown = viewRows(rows, view);
   const sortBy = (id: string) =>
@@ -96,31 +105,45 @@ export function MarketTable({ rows, view, onView, marketHref }: Props) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {shown.map((r) => (
-            <TableRow key={`${r.exchange}|${r.market}`} data-market={r.market} data-exchange={r.exchange}>
-              {COLUMNS.map((c) => {
-                const v = c.value(r, view.tf);
-                return (
-                  <TableCell
-                    key={c.id}
-                    data-col={c.id}
-                    className={`px-2 py-1.5 ${c.numeric ? 'text-right tabular-nums' : ''} ${SIGNED.has(c.id) ? tone(v) : ''}`}
-                  >
-                    {c.id === 'market' ? (
-                      <a
-                        className="text-tremor-brand hover:underline dark:text-dark-tremor-brand"
-                        href={`${marketHref}${marketSlug(r.market)}/`}
-                      >
-                        {r.market}
-                      </a>
-                    ) : (
-                      c.format(v)
-                    )}
-                  </TableCell>
-                );
-              })}
-            </TableRow>
-          ))}
+          {shown.map((r) => {
+            const lit = highlights.get(rowKey(r));
+            return (
+              <TableRow
+                key={rowKey(r)}
+                data-market={r.market}
+                data-exchange={r.exchange}
+                data-alert-highlight={lit?.tier}
+                className={lit ? tierRowClass(lit.tier) : undefined}
+              >
+                {COLUMNS.map((c) => {
+                  const v = c.value(r, view.tf);
+                  return (
+                    <TableCell
+                      key={c.id}
+                      data-col={c.id}
+                      className={`px-2 py-1.5 ${c.numeric ? 'text-right tabular-nums' : ''} ${SIGNED.has(c.id) ? tone(v) : ''}`}
+                    >
+                      {c.id === 'market' ? (
+                        <a
+                          className="text-tremor-brand hover:underline dark:text-dark-tremor-brand"
+                          href={`${marketHref}${marketSlug(r.market)}/`}
+                        >
+                          {r.market}
+                        </a>
+                      ) : c.id === 'exchange' && lit ? (
+                        <>
+                          {c.format(v)}
+                          <span className="sr-only">, new tier {lit.tier} alert</span>
+                        </>
+                      ) : (
+                        c.format(v)
+                      )}
+                    </TableCell>
+                  );
+                })}
+              </TableRow>
+            );
+          })}
         </TableBody>
       </Table>
       {rows.length === 0 && (

@@ -3,7 +3,7 @@
  * `tickers` items move price, funding and basis between metric buckets, so the table moves
  * with every quote even when the metrics bucket is long. Pure: tested without a browser.
  */
-import { alertRowFrom } from '../../lib/alert-row.ts';
+import { alertKey, alertRowsFrom } from '../../lib/alert-row.ts';
 import { emptyMarketRow, marketRowFromMetrics } from '../../lib/metric-row.ts';
 import type { AlertRow, MarketRow } from '../../lib/snapshot-types.ts';
 import { jsonObject, num, str } from '../../lib/values.ts';
@@ -59,11 +59,7 @@ export function applyMarketItems(
 /** Newest first, at most `limit`, without repeating an alert already shown. */
 export function mergeAlerts(previous: readonly AlertRow[], items: readonly unknown[], limit: number): AlertRow[] {
   const seen = new Set(previous.map(alertKey));
-  const fresh = items
-    .map((i) => alertRowFrom(jsonObject(i)))
-    .filter((a): a is AlertRow => a !== null && !seen.has(alertKey(a)));
+  const fresh = alertRowsFrom(items).filter((a) => !seen.has(alertKey(a)));
   if (fresh.length === 0) return previous as AlertRow[];
   return [...fresh, ...previous].sort((a, b) => b.local_ts - a.local_ts).slice(0, limit);
 }
-
-const alertKey = (a: AlertRow): string => `${a.exchange}|${a.market}|${a.local_ts}|${a.rule}|${a.direction}`;

@@ -16,7 +16,11 @@ export interface RelaySubscription {
 
 export interface RelayHandlers {
   onStatus(status: RelayStatus): void;
-  onItems(channels: ChannelItems): void;
+  /**
+   * `live` is false for a snapshot (the relay's recent state, sent on every (re)subscribe) and
+   * true for an update (new since): what a page announces as news, such as alert toasts.
+   */
+  onItems(channels: ChannelItems, live: boolean): void;
 }
 
 const FIRST_TRIES = 3;
@@ -75,11 +79,11 @@ export class RelayConnection {
     }
     // docs/relay-protocol.md: a snapshot is one channel's latest state, an update many channels' new items.
     if (msg.type === 'snapshot' && typeof msg.channel === 'string' && Array.isArray(msg.data)) {
-      this.handlers.onItems({ [msg.channel]: msg.data });
+      this.handlers.onItems({ [msg.channel]: msg.data }, false);
       return;
     }
     if (msg.type === 'update' && typeof msg.channels === 'object' && msg.channels !== null) {
-      this.handlers.onItems(msg.channels);
+      this.handlers.onItems(msg.channels, true);
     }
   }
 

@@ -10,7 +10,19 @@ import { relayEndpoints } from './relay-url.ts';
 
 const FLUSH_MS = 250;
 
-export function useRelay(subscription: RelaySubscription, onItems: (channels: ChannelItems) => void): RelayStatus {
+/**
+ * `channels` is everything received since the last batch; `live` the part of it that arrived as
+ * updates, i.e. new since the page subscribed (not the snapshot of recent state a (re)connect
+ * brings): pages that announce news (alert toasts) read `live`, tables read `channels`.
+ */
+export type RelayItemsHandler = (channels: ChannelItems, live: ChannelItems) => void;
+
+function append(into: ChannelItems, channels: ChannelItems): void {
+  // Object.entries widens keys to string; they are the channels of a ChannelItems.
+  for (const [c, items] of Object.entries(channels) as [Channel, unknown[]][]) (into[c] ??= []).push(...items);
+}
+
+export function useRelay(subscription: RelaySubscription, onItems: RelayItemsHandler): RelayStatus {
   const [status, setStatus] = useState<RelayStatus>('static');
   const handler = useRef(onItems);
   handler.current = onItems;
@@ -20,18 +32,21 @@ export function useRelay(subscription: RelaySubscription, onItems: (channels: Ch
     const endpoints = relayEndpoints();
     if (!endpoints) return;
     let pending: ChannelItems = {};
+    let pendingLive: ChannelItems = {};
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = () => {
       timer = null;
       const batch = pending;
+      const live = pendingLive;
       pending = {};
-      handler.current(batch);
+      pendingLive = {};
+      handler.current(batch, live);
     };
     const conn = new RelayConnection(endpoints, JSON.parse(key) as RelaySubscription, {
       onStatus: setStatus,
-      onItems(channels) {
-        // Object.entries widens keys to string; they are the channels of a ChannelItems.
-        for (const [c, items] of Object.entries(channels) as [Channel, unknown[]][]) (pending[c] ??= []).push(...items);
+      onItems(channels, live) {
+        append(pending, channels);
+        if (live) append(pendingLive, channels);
         timer ??= setTimeout(flush, FLUSH_MS);
       },
     });

@@ -1,23 +1,31 @@
 /**
  * A market's charts: price, funding, open interest, long/short and liquidations per exchange,
- * from the build snapshot; the price chart follows the relay's quotes while connected.
+ * from the build snapshot; the price chart follows the relay's quotes while connected and marks
+ * the market's alerts: the recorded ones within its window, then each the relay sends.
  */
 // Deep import on purpose: the package root would ship all of Tremor (~240 KB gzip) to every island.
 import Card from '@tremor/react/dist/components/layout-elements/Card/Card.js';
-import { useCallback, useRef } from 'react';
-import type { MarketSeries } from '../../lib/snapshot-types.ts';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { AlertRow, MarketSeries } from '../../lib/snapshot-types.ts';
 import { jsonObject, num, str } from '../../lib/values.ts';
 import { exchangeColor, type ChartSeries } from '../charts/chart-series.ts';
+import { alertMarkers } from '../charts/markers.ts';
 import { TimeSeriesChart, type ChartHandle } from '../charts/TimeSeriesChart.tsx';
 import type { ChannelItems } from '../../../core/relay-protocol.ts';
+import { mergeAlerts } from '../live/apply-items.ts';
 import { StatusPill } from '../live/StatusPill.tsx';
 import { useRelay } from '../live/use-relay.ts';
 
 interface Props {
   market: string;
   series: Record<string, MarketSeries>;
+  /** The market's recorded alerts, newest first. */
+  alerts: AlertRow[];
   asOf: number | null;
 }
+
+/** Alerts kept for the markers: the recorded ones (200 at most) and what arrives live. */
+const KEEP_ALERTS = 1000;
 
 type Field = keyof MarketSeries;
 
@@ -34,9 +42,11 @@ function perExchange(
   }));
 }
 
-export default function MarketCharts({ market, series, asOf }: Props) {
+export default function MarketCharts({ market, series, alerts: recorded, asOf }: Props) {
   const price = useRef<ChartHandle | null>(null);
+  const [alerts, setAlerts] = useState(recorded);
   const onItems = useCallback((c: ChannelItems) => {
+    if (c.alerts?.length) setAlerts((prev) => mergeAlerts(prev, c.alerts ?? [], KEEP_ALERTS));
     for (const raw of c.tickers ?? []) {
       const t = jsonObject(raw);
       const exchange = str(t.exchange);
@@ -47,7 +57,12 @@ export default function MarketCharts({ market, series, asOf }: Props) {
         price.current?.update(exchange, ts, (bid + ask) / 2);
     }
   }, []);
-  const status = useRelay({ channels: ['tickers'], markets: [market] }, onItems);
+  const status = useRelay({ channels: ['tickers', 'alerts'], markets: [market] }, onItems);
+  const firstPrice = useMemo(() => {
+    const starts = Object.values(series).flatMap((s) => (s.price.length ? [s.price[0][0]] : []));
+    return starts.length ? Math.min(...starts) : undefined;
+  }, [series]);
+  const markers = useMemo(() => alertMarkers(alerts, market, firstPrice), [alerts, market, firstPrice]);
   const liquidations: ChartSeries[] = Object.entries(series).flatMap(([exchange, s]) => [
     {
       name: `${exchange} longs`,
@@ -66,6 +81,7 @@ export default function MarketCharts({ market, series, asOf }: Props) {
           title="Price"
           series={perExchange(series, 'price')}
           heightClass="h-72"
+          markers={markers}
           onReady={(h) => (price.current = h)}
         />
       </Card>
