@@ -13,6 +13,8 @@ import { FILTER_OPTIONS, filterOptions, recordingOption } from './replay-options
 import { alertStats, type AlertOutcome, type TierStats } from '../core/metrics/alert-stats.ts';
 import { benchMetrics } from '../core/metrics/bench.ts';
 import { resolveMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
+import { METRICS_PRESETS, type MetricsPreset } from '../core/metrics/presets.ts';
+import { recomputeAlerts } from '../replay/recompute-alerts.ts';
 import { hasTable } from '../core/metrics/store.ts';
 import { syntheticEvents } from '../core/metrics/synthetic.ts';
 import { FORWARD_HORIZONS } from '../core/metrics/types.ts';
@@ -44,7 +46,7 @@ const VERIFY: CommandSpec = {
 };
 
 const BENCH: CommandSpec = {
-  usage: 'futuresboard metrics bench [--markets <n>] [--events <n>] [--rate <events/s>]',
+  usage: 'futuresboard metrics bench [--markets <n>] [--events <n>] [--rate <events/s>] [--preset <name>]',
   summary:
     'Time the metrics engine over a synthetic live-like stream, next to a loop that only reads the same events, on one core.',
   options: {
@@ -57,18 +59,31 @@ const BENCH: CommandSpec = {
         'events per second of recorded time, all markets together (sets how often buckets close; the default lets warm-up end so alerts are evaluated)',
       default: '2000',
     },
+    preset: {
+      type: 'string',
+      placeholder: 'name',
+      description: `metrics preset to time (${METRICS_PRESETS.join(', ')})`,
+      default: 'default',
+    },
   },
 };
 
 const STATS: CommandSpec = {
   usage:
-    'futuresboard alerts stats [--db <file> | --recordings <dir>] [--from <time>] [--to <time>] [--markets <list>] [--json]',
+    'futuresboard alerts stats [--db <file> | --recordings <dir>] [--from <time>] [--to <time>] [--markets <list>] [--compare <presets>] [--json]',
   summary:
-    'Alert count and hit rate per tier: a hit is a forward return (5, 15, 60 min) in the direction of the alert. ' +
+    'Alert count, hit rate and mean return per tier: a hit is a forward return (5, 15, 60 min) in the direction of the ' +
+    'alert; the mean return is taken in that direction too. ' +
     `Reads ${DEFAULT_RECORDINGS} when it is a recordings folder, else ${DEFAULT_DB}, unless told otherwise. ` +
-    '--from/--to/--markets count only the alerts received in that window for those markets.',
+    '--from/--to/--markets count only the alerts received in that window for those markets. ' +
+    '--compare recomputes the alerts of each named metrics preset over the same recorded events and sets them side by side.',
   options: {
     ...FILTER_OPTIONS,
+    compare: {
+      type: 'string',
+      placeholder: 'presets',
+      description: `comma-separated metrics presets to recompute and compare (${METRICS_PRESETS.join(', ')}), e.g. seed,default`,
+    },
     json: { type: 'boolean', description: 'print JSON instead of a table' },
   },
 };
@@ -128,7 +143,8 @@ function bench(argv: string[], out: Out): number {
   const rate = numberOption(args.values, 'rate', 2000, 1);
   out(`metrics bench: generating ${events} events over ${markets} markets at ${rate} events/s…`);
   const stream = syntheticEvents({ markets, events, startTs: Date.UTC(2025, 0, 1), rate, seed: 1 });
-  const r = benchMetrics(stream, resolveMetricsConfig(), () => performance.now());
+  const [preset] = comparedPresets(String(args.values.preset), '--preset');
+  const r = benchMetrics(stream, resolveMetricsConfig({ preset }), () => performance.now());
   const m = (n: number) => `${(n / 1e6).toFixed(2)} M events/s`;
   out(
     `metrics bench: read-only loop ${m(r.readPerSec)}; metrics + alerts ${m(r.enginePerSec)} (${r.ratio.toFixed(1)}× the read loop's time; best of 3 runs each)`,
@@ -150,32 +166,81 @@ export async function runAlerts(argv: string[], out: Out = stdout): Promise<numb
   const recording = recordingOption(
     given ? v : hasCatalog(DEFAULT_RECORDINGS) ? { recordings: DEFAULT_RECORDINGS } : { db: DEFAULT_DB },
   );
+  const window = filterOptions(v);
+  const inWindow = (a: { local_ts?: unknown; market?: unknown }) =>
+    inFilter(window, Number(a.local_ts), String(a.market));
+  if (typeof v.compare === 'string') {
+    const presets = comparedPresets(v.compare);
+    const byPreset = presets.map((preset) => {
+      const alerts = recomputeAlerts(openParts(planParts(recording)), resolveMetricsConfig({ preset }), {
+        logger: createLogger('alerts-stats', 'warn'),
+        onPart: (name, p) =>
+          process.stderr.write(`alerts stats: ${preset}: ${name}: ${p.events} events, ${p.alerts} alerts so far\n`),
+      });
+      return { preset, stats: alertStats(alerts.filter(inWindow)) };
+    });
+    if (v.json) out(JSON.stringify(byPreset, null, 2));
+    else for (const line of statsTable(byPreset)) out(line);
+    return 0;
+  }
   const alerts = new RecordedAlerts();
   for (const part of openParts(planParts(recording))) {
     if (!hasTable(part.db, 'alerts'))
       throw new FbError('E_VERIFY_SCHEMA', `${part.name} has no alerts table (it predates schema version 2)`);
     alerts.add(part);
   }
-  const window = filterOptions(v);
   const rows = alerts
     .alerts()
-    .filter((a) => inFilter(window, Number(a.row.local_ts), String(a.row.market)))
-    .map((a) => a.row as unknown as AlertOutcome & { tier: number });
+    .map((a) => a.row)
+    .filter(inWindow)
+    .map((row) => row as unknown as AlertOutcome & { tier: number });
   const stats = alertStats(rows);
   if (v.json) out(JSON.stringify(stats, null, 2));
-  else for (const line of statsTable(stats)) out(line);
+  else for (const line of statsTable([{ preset: null, stats }])) out(line);
   return 0;
 }
 
-function statsTable(stats: TierStats[]): string[] {
-  const cell = (h: TierStats['horizons'][keyof TierStats['horizons']]) =>
-    h.hitRate === null ? '—' : `${(h.hitRate * 100).toFixed(1)}% of ${h.known}`;
-  const head = ['tier', 'alerts', ...FORWARD_HORIZONS.map((h) => `hit ${h.column.slice(8)}`)];
-  const rows = stats.map((s) => [
-    String(s.tier),
-    String(s.alerts),
-    ...FORWARD_HORIZONS.map((h) => cell(s.horizons[h.column])),
-  ]);
+/** `seed,default` → the presets, each known and named once; `option` names the flag in errors. */
+function comparedPresets(list: string, option = '--compare'): MetricsPreset[] {
+  const names = list
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  for (const n of names)
+    if (!(METRICS_PRESETS as readonly string[]).includes(n))
+      throw new FbError(
+        'E_USAGE',
+        `${option}: unknown preset ${JSON.stringify(n)}; one of ${METRICS_PRESETS.join(', ')}`,
+      );
+  if (names.length === 0) throw new FbError('E_USAGE', `${option}: name a preset (${METRICS_PRESETS.join(', ')})`);
+  return [...new Set(names)] as MetricsPreset[];
+}
+
+/** One line per tier (and preset, when comparing): alerts, hit rate and mean return per horizon. */
+function statsTable(tables: { preset: MetricsPreset | null; stats: TierStats[] }[]): string[] {
+  type H = TierStats['horizons'][keyof TierStats['horizons']];
+  const hit = (h: H) => (h.hitRate === null ? '—' : `${(h.hitRate * 100).toFixed(1)}% of ${h.known}`);
+  const ret = (h: H) => (h.meanReturn === null ? '—' : `${h.meanReturn >= 0 ? '+' : ''}${h.meanReturn.toFixed(3)}%`);
+  const comparing = tables[0].preset !== null;
+  const head = [
+    'tier',
+    ...(comparing ? ['preset'] : []),
+    'alerts',
+    ...FORWARD_HORIZONS.map((h) => `hit ${h.column.slice(8)}`),
+    ...FORWARD_HORIZONS.map((h) => `ret ${h.column.slice(8)}`),
+  ];
+  const rows = tables[0].stats.flatMap((_, i) =>
+    tables.map(({ preset, stats }) => {
+      const s = stats[i];
+      return [
+        String(s.tier),
+        ...(preset === null ? [] : [preset]),
+        String(s.alerts),
+        ...FORWARD_HORIZONS.map((h) => hit(s.horizons[h.column])),
+        ...FORWARD_HORIZONS.map((h) => ret(s.horizons[h.column])),
+      ];
+    }),
+  );
   const widths = head.map((_, i) => Math.max(head[i].length, ...rows.map((r) => r[i].length)));
   const fmt = (r: string[]) =>
     r
@@ -186,6 +251,7 @@ function statsTable(stats: TierStats[]): string[] {
     fmt(head),
     ...rows.map(fmt),
     '',
-    'A hit is a forward return in the direction of the alert; "of N" counts alerts whose return is known.',
+    'A hit is a forward return in the direction of the alert; "of N" counts alerts whose return is known;',
+    '"ret" is the mean forward return taken in the direction of the alert (before costs).',
   ];
 }

@@ -8,7 +8,8 @@ import type { Db, SqlValue } from '../core/db.ts';
 import type { Logger } from '../core/log.ts';
 import { inFilter, type PartReader } from './player/parts.ts';
 import { readEvents, type ReplayFilter } from './player/read-events.ts';
-import { alertKey, RecordedAlerts } from './recorded-alerts.ts';
+import { RecordedAlerts } from './recorded-alerts.ts';
+import { foldAlerts } from './recompute-alerts.ts';
 import { defaultMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
 import { createMetricsEngine, type MetricsEngine } from '../core/metrics/engine.ts';
 import {
@@ -238,11 +239,7 @@ function verifyPart(
         );
         if (d) differ({ table: 'metrics', where: label(s), ...d });
       }
-      for (const a of out.alerts) recomputedAlerts.set(alertKey(a), a);
-      for (const u of out.forwardReturns) {
-        const a = recomputedAlerts.get(alertKey(u.alert));
-        if (a) a[u.column] = u.value;
-      }
+      foldAlerts(out, recomputedAlerts);
     }
     for (let s = nextStored(); s; s = nextStored())
       differ({ table: 'metrics', where: label(s), field: 'row', stored: 'a row', recomputed: '(missing)' });

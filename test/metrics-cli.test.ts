@@ -190,8 +190,44 @@ describe('futuresboard alerts stats', () => {
     expect(stats.find((s) => s.tier === 'all')!.alerts).toBe(byTier.reduce((a, t) => a + t.n, 0));
 
     const table = await run(runAlerts, ['stats', '--db', live]);
-    expect(table.text.split('\n')[0]).toMatch(/^tier\s+alerts\s+hit 5m\s+hit 15m\s+hit 60m$/);
-    expect(table.text).toMatch(/^all\s+\d+\s+\d+\.\d% of \d+/m);
+    expect(table.text.split('\n')[0]).toMatch(
+      /^tier\s+alerts\s+hit 5m\s+hit 15m\s+hit 60m\s+ret 5m\s+ret 15m\s+ret 60m$/,
+    );
+    expect(table.text).toMatch(/^all\s+\d+\s+\d+\.\d% of \d+\s+.*[+-]\d+\.\d{3}%/m);
+  });
+
+  it('--compare recomputes each preset over the same events: default reproduces the recorded alerts', async () => {
+    // The bundled sample session was recorded with the default preset.
+    const recordings = join(import.meta.dirname, '..', 'fixtures', 'sample-session');
+    const recorded = JSON.parse((await run(runAlerts, ['stats', '--recordings', recordings, '--json'])).text);
+    const { code, text } = await run(runAlerts, [
+      'stats',
+      '--recordings',
+      recordings,
+      '--compare',
+      'seed,default',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const compared = JSON.parse(text) as { preset: string; stats: { tier: number | 'all'; alerts: number }[] }[];
+    expect(compared.map((c) => c.preset)).toEqual(['seed', 'default']);
+    expect(compared[1].stats).toEqual(recorded);
+    const seed = compared[0].stats;
+    // The seed model differs: its tier-6 clusters exist only there, its tiers count otherwise.
+    expect(seed.find((s) => s.tier === 6)!.alerts).toBeGreaterThan(0);
+    expect(recorded.find((s: { tier: number | 'all' }) => s.tier === 6).alerts).toBe(0);
+    expect(seed).not.toEqual(recorded);
+
+    const table = (await run(runAlerts, ['stats', '--recordings', recordings, '--compare', 'seed,default'])).text;
+    expect(table.split('\n')[0]).toMatch(/^tier\s+preset\s+alerts\s+hit 5m/);
+    expect(table).toMatch(/^1\s+seed\s+\d+/m);
+    expect(table).toMatch(/^1\s+default\s+\d+/m);
+  });
+
+  it('--compare names an unknown preset and the known ones', async () => {
+    await expect(run(runAlerts, ['stats', '--db', live, '--compare', 'seed,defualt'])).rejects.toThrow(
+      '--compare: unknown preset "defualt"; one of default, seed',
+    );
   });
 
   it('refuses a recording without the alerts table', async () => {

@@ -12,10 +12,18 @@ import {
   validateMetricsConfig,
   Z_SERIES,
 } from '../../core/metrics/config.ts';
+import { METRICS_PRESETS } from '../../core/metrics/presets.ts';
 import { strictObject, unknownKeyMessage } from './strict-object.ts';
 
-/** Keyed by series name rather than fixed keys: any z-scored series may get a weight. */
+/**
+ * Paths whose schema is not the shape of their default: the preset names, user rules (an empty
+ * list by default; each rule is checked by the engine's validator, whose messages name the rule
+ * and the field) and composite weights (keyed by series name: any z-scored series may get one).
+ */
 const SPECIAL: Record<string, z.ZodType> = {
+  preset: z.enum(METRICS_PRESETS),
+  // Each rule is checked by the engine's validator, whose messages name the rule and the field.
+  'alerts.rules': z.array(z.record(z.string(), z.unknown())),
   'composite.weights': z.partialRecord(z.enum(Z_SERIES), z.number(), {
     // zod types a record's issues as key/type ones, but a key outside the enum arrives as unrecognized_keys.
     error: (issue: { code?: string; keys?: string[] }) =>

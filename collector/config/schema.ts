@@ -303,7 +303,7 @@ const webhookSchema = strictObject({
     .min(1)
     .optional()
     .describe("The target's name in logs, /health and its delivery queue (default: the format and a hash of the URL)."),
-  minTier: int(1, 5).optional().describe('Lowest alert tier posted (default 1: every alert).'),
+  minTier: int(1, 6).optional().describe('Lowest alert tier posted (default 1: every alert; 6: tier-6 clusters only).'),
   events: z
     .array(z.enum(WEBHOOK_EVENTS))
     .min(1, 'must list "alerts", "health" or both (remove the target to post nothing)')

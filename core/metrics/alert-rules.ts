@@ -9,7 +9,8 @@
  */
 import { UNSIGNED_SERIES, Z_SERIES, type MetricsConfig, type ZSeries } from './config.ts';
 import { fin } from './finite.ts';
-import type { AlertDirection, AlertTier, TimeframeFigures } from './types.ts';
+import type { BucketExtremes } from './user-rules.ts';
+import type { AlertDirection, AlertTier, MetricRow, TimeframeFigures } from './types.ts';
 
 /** Index of the cross-exchange spreads in the z vector, right after the bucket-level series. */
 export const XEX_OI = Z_SERIES.length;
@@ -25,14 +26,23 @@ export interface BucketFigures {
   mean: Float64Array;
   std: Float64Array;
   timeframes: Record<string, TimeframeFigures>;
-  /** Inputs of the cross-exchange spreads (own value, others' mean, how many others). */
+  /** Inputs of the cross-exchange spreads (own value, the reference it is compared with, how many others). */
   xex: { oi: XexInput; funding: XexInput };
+  /** The composite score (NaN when unknown). */
+  composite: number;
+  /** The bucket's metric row, as stored. */
+  row: MetricRow;
+  extremes: BucketExtremes;
 }
 
 export interface XexInput {
   own: number;
+  /** The others' mean, or (oi_weighted) the base asset's OI-weighted global change. */
   others: number;
+  /** How many other markets took part. */
   n: number;
+  /** oi_weighted: Σ OI in USD of the markets that took part, this one included; else NaN. */
+  totalUsd: number;
 }
 
 export interface Candidate {
@@ -63,6 +73,7 @@ const TIER1 = Object.fromEntries(Z_SERIES.map((s) => [s, { rule: `z:${s}`, keys:
 const CONFLUENCE = armKeys('confluence');
 const CVD_OI = armKeys('cvd_oi');
 const FUNDING_OI = armKeys('funding_oi');
+const COMPOSITE = armKeys('composite');
 const XEX = { 'xex:oi': armKeys('xex:oi'), 'xex:funding': armKeys('xex:funding') };
 
 /** Tier-2 memory: the last bucket at which each condition held, per side (up: 0..2, down: 3..5). */
@@ -80,8 +91,9 @@ export function evaluateRules(cfg: MetricsConfig, f: BucketFigures, held: HeldMe
   if (a.tier4.enabled) tier4(a.tier4, f, sink);
   if (a.tier5.enabled) {
     tier5(a.tier5, 'xex:oi', XEX_OI, f.xex.oi, f, sink);
-    tier5(a.tier5, 'xex:funding', XEX_FUNDING, f.xex.funding, f, sink);
+    if (a.tier5.funding) tier5(a.tier5, 'xex:funding', XEX_FUNDING, f.xex.funding, f, sink);
   }
+  if (a.composite.enabled) compositeAlert(a.composite, cfg.composite.weights, f, sink);
 }
 
 /** One side of a rule: fire, or clear, or (between the two levels) nothing. */
@@ -101,12 +113,12 @@ function tier1(t: MetricsConfig['alerts']['tier1'], s: ZSeries, f: BucketFigures
   if (z !== z) return;
   const { rule, keys: k } = TIER1[s];
   if (UNSIGNED_SERIES.has(s)) {
-    // Volume and liquidations have no sign: only a spike counts, in the direction price moved.
-    const direction: AlertDirection = f.values[zIndex('price_chg_pct')] < 0 ? 'down' : 'up';
-    side(sink, z >= t.z, z <= t.rearmZ, k.spike, () => ({
+    // Volume and liquidations have no sign: only a spike counts, in the direction of the bucket.
+    const direction = spikeDirection(s, f);
+    side(sink, z >= t.z && direction !== null, z <= t.rearmZ, k.spike, () => ({
       tier: 1,
       rule,
-      direction,
+      direction: direction as AlertDirection,
       value: z,
       threshold: t.z,
       inputs: zInputs(s, i, f),
@@ -131,6 +143,19 @@ function tier1(t: MetricsConfig['alerts']['tier1'], s: ZSeries, f: BucketFigures
   }));
 }
 
+/**
+ * The direction of a volume or liquidation spike: the way price moved in the bucket; when it did
+ * not move (or is unknown), the way the flow itself leans — takers selling, or longs being
+ * liquidated (forced sells), is down. No direction at all (flat and balanced): no alert.
+ */
+function spikeDirection(s: ZSeries, f: BucketFigures): AlertDirection | null {
+  const px = f.values[zIndex('price_chg_pct')];
+  if (px < 0) return 'down';
+  if (px > 0) return 'up';
+  const lean = s === 'liq_usd' ? f.row.liq_short_usd - f.row.liq_long_usd : f.values[zIndex('cvd')];
+  return lean < 0 ? 'down' : lean > 0 ? 'up' : null;
+}
+
 /** Tier-2 conditions (up: z, ls, imbalance; down: the same mirrored) as they stand this bucket. */
 function confluenceInputs(t: MetricsConfig['alerts']['tier2'], f: BucketFigures) {
   return { z: f.z[zIndex(t.zSeries)], ls: f.values[zIndex(t.lsSeries)], imb: f.values[zIndex('imbalance')] };
@@ -151,8 +176,13 @@ function trackConfluence(t: MetricsConfig['alerts']['tier2'], f: BucketFigures, 
  * Tier 2, confluence: z of `zSeries` beyond ±z, long/short ratio beyond `ls` (or 1/ls), order-book
  * imbalance beyond ±imbalancePct. A condition counts when it held at any of the last
  * `windowBuckets` buckets; the rule fires when the share of counted conditions reaches minFraction.
+ * All three figures must be known at the bucket.
  */
 function tier2(t: MetricsConfig['alerts']['tier2'], f: BucketFigures, held: HeldMemory, sink: RuleSink): void {
+  // An unknown figure is not a condition "not held": without all three there is no confluence
+  // to measure (a venue without long/short data never alerts here), and nothing re-arms.
+  const now = confluenceInputs(t, f);
+  if (now.z !== now.z || now.ls !== now.ls || now.imb !== now.imb) return;
   const since = f.k - t.windowBuckets + 1;
   const k = CONFLUENCE;
   for (const [direction, base] of [
@@ -164,7 +194,7 @@ function tier2(t: MetricsConfig['alerts']['tier2'], f: BucketFigures, held: Held
     const share = n / 3;
     // The epsilon keeps 2/3 >= 2/3 true whatever rounding the config's fraction went through.
     side(sink, share >= t.minFraction - 1e-9, share <= t.rearmFraction + 1e-9, k[direction], () => {
-      const { z, ls, imb } = confluenceInputs(t, f);
+      const { z, ls, imb } = now;
       return {
         tier: 2,
         rule: 'confluence',
@@ -194,7 +224,10 @@ function tier3(t: MetricsConfig['alerts']['tier3'], f: BucketFigures, sink: Rule
   if (oi === null) return;
   const k = CVD_OI;
   const inputs = () => ({ timeframe: t.timeframe, oi_chg_pct: oi, cvd: tf.cvd, quote_volume: tf.quote_volume });
-  side(sink, oi >= t.oiChgPct && tf.cvd > 0, oi <= t.rearmOiChgPct, k.up, () => ({
+  // Both sides re-arm only once OI is back within ±rearm: a swing through to the other side is
+  // not a quiet market.
+  const quiet = Math.abs(oi) <= t.rearmOiChgPct;
+  side(sink, oi >= t.oiChgPct && tf.cvd > 0, quiet, k.up, () => ({
     tier: 3,
     rule: 'cvd_oi',
     direction: 'up',
@@ -202,7 +235,7 @@ function tier3(t: MetricsConfig['alerts']['tier3'], f: BucketFigures, sink: Rule
     threshold: t.oiChgPct,
     inputs: inputs(),
   }));
-  side(sink, oi <= -t.oiChgPct && tf.cvd < 0, oi >= -t.rearmOiChgPct, k.down, () => ({
+  side(sink, oi <= -t.oiChgPct && tf.cvd < 0, quiet, k.down, () => ({
     tier: 3,
     rule: 'cvd_oi',
     direction: 'down',
@@ -215,7 +248,8 @@ function tier3(t: MetricsConfig['alerts']['tier3'], f: BucketFigures, sink: Rule
 /**
  * Tier 4: funding beyond ±funding while open interest falls over the timeframe. Positive funding
  * with OI falling means paying longs are leaving (down); the mirror, negative funding with OI
- * falling, means paying shorts are leaving (up).
+ * falling, means paying shorts are leaving (up; only with `mirror`). A side re-arms when
+ * |funding| is back within ±rearmFunding or OI is no longer falling.
  */
 function tier4(t: MetricsConfig['alerts']['tier4'], f: BucketFigures, sink: RuleSink): void {
   const funding = f.values[zIndex('funding_rate')];
@@ -223,7 +257,8 @@ function tier4(t: MetricsConfig['alerts']['tier4'], f: BucketFigures, sink: Rule
   if (funding !== funding || oi === null) return;
   const k = FUNDING_OI;
   const inputs = () => ({ timeframe: t.timeframe, funding_rate: funding, oi_chg_pct: oi });
-  side(sink, funding > t.funding && oi < 0, funding <= t.rearmFunding || oi >= 0, k.down, () => ({
+  const quiet = Math.abs(funding) <= t.rearmFunding || oi >= 0;
+  side(sink, funding > t.funding && oi < 0, quiet, k.down, () => ({
     tier: 4,
     rule: 'funding_oi',
     direction: 'down',
@@ -231,7 +266,8 @@ function tier4(t: MetricsConfig['alerts']['tier4'], f: BucketFigures, sink: Rule
     threshold: t.funding,
     inputs: inputs(),
   }));
-  side(sink, funding < -t.funding && oi < 0, funding >= -t.rearmFunding || oi >= 0, k.up, () => ({
+  if (!t.mirror) return;
+  side(sink, funding < -t.funding && oi < 0, quiet, k.up, () => ({
     tier: 4,
     rule: 'funding_oi',
     direction: 'up',
@@ -253,11 +289,14 @@ function tier5(
   const z = f.z[i];
   if (z !== z) return;
   const k = XEX[rule];
+  const weighted = rule === 'xex:oi' && t.oiReference === 'oi_weighted';
   const inputs = () => ({
     z,
     spread: fin(f.values[i]),
     own: fin(x.own),
-    others_mean: fin(x.others),
+    ...(weighted
+      ? { global_oi_chg_pct: fin(x.others), global_oi_usd: fin(x.totalUsd) }
+      : { others_mean: fin(x.others) }),
     others: x.n,
     mean: fin(f.mean[i]),
     std: fin(f.std[i]),
@@ -275,6 +314,40 @@ function tier5(
     rule,
     direction: 'down',
     value: z,
+    threshold: -t.z,
+    inputs: inputs(),
+  }));
+}
+
+/** The composite score beyond ±z (the seed's ZSC_ALERT). */
+function compositeAlert(
+  t: MetricsConfig['alerts']['composite'],
+  weights: MetricsConfig['composite']['weights'],
+  f: BucketFigures,
+  sink: RuleSink,
+): void {
+  const c = f.composite;
+  if (c !== c) return;
+  const tier = t.tier as AlertTier;
+  // The composite and the z-scores it was made of.
+  const inputs = () => {
+    const out: Candidate['inputs'] = { composite: c };
+    for (const s of Object.keys(weights) as ZSeries[]) out[`z_${s}`] = fin(f.z[zIndex(s)]);
+    return out;
+  };
+  side(sink, c >= t.z, c <= t.rearmZ, COMPOSITE.up, () => ({
+    tier,
+    rule: 'composite',
+    direction: 'up',
+    value: c,
+    threshold: t.z,
+    inputs: inputs(),
+  }));
+  side(sink, c <= -t.z, c >= -t.rearmZ, COMPOSITE.down, () => ({
+    tier,
+    rule: 'composite',
+    direction: 'down',
+    value: c,
     threshold: -t.z,
     inputs: inputs(),
   }));

@@ -1,7 +1,8 @@
 /**
  * Alert quality per tier: how many alerts fired and, for each forward horizon whose return is
  * known, how often price went the alert's way (a hit: return > 0 after an `up` alert, < 0
- * after a `down` one; an unchanged price is a miss).
+ * after a `down` one; an unchanged price is a miss) and the mean return taken the alert's way
+ * (what following the alerts would have earned per alert, before costs).
  */
 import { FORWARD_HORIZONS, type ForwardColumn } from './types.ts';
 
@@ -11,10 +12,12 @@ export interface HorizonStats {
   hits: number;
   /** hits / known, null when none is known. */
   hitRate: number | null;
+  /** Mean forward return (%) in the alert's direction (negated after `down`), null when none is known. */
+  meanReturn: number | null;
 }
 
 export interface TierStats {
-  /** 1–5, or 'all'. */
+  /** 1–6, or 'all'. */
   tier: number | 'all';
   alerts: number;
   horizons: Record<ForwardColumn, HorizonStats>;
@@ -30,24 +33,30 @@ export type AlertOutcome = { direction: string } & Record<ForwardColumn, number 
  */
 export function hitStats(alerts: Iterable<AlertOutcome>): Record<ForwardColumn, HorizonStats> {
   const horizons = Object.fromEntries(
-    FORWARD_HORIZONS.map((h) => [h.column, { known: 0, hits: 0, hitRate: null }]),
+    FORWARD_HORIZONS.map((h) => [h.column, { known: 0, hits: 0, hitRate: null, meanReturn: null }]),
   ) as Record<ForwardColumn, HorizonStats>;
+  const sums = Object.fromEntries(FORWARD_HORIZONS.map((h) => [h.column, 0])) as Record<ForwardColumn, number>;
   for (const a of alerts) {
     for (const { column } of FORWARD_HORIZONS) {
       const ret = a[column];
       if (ret === null) continue;
       horizons[column].known++;
       if (a.direction === 'up' ? ret > 0 : ret < 0) horizons[column].hits++;
+      sums[column] += a.direction === 'up' ? ret : -ret;
     }
   }
-  for (const h of Object.values(horizons)) h.hitRate = h.known ? h.hits / h.known : null;
+  for (const { column } of FORWARD_HORIZONS) {
+    const h = horizons[column];
+    h.hitRate = h.known ? h.hits / h.known : null;
+    h.meanReturn = h.known ? sums[column] / h.known : null;
+  }
   return horizons;
 }
 
-const TIERS = [1, 2, 3, 4, 5] as const;
+const TIERS = [1, 2, 3, 4, 5, 6] as const;
 
 /**
- * Per tier 1..5 (every tier listed, even with no alerts) and a final 'all' line, over alerts read
+ * Per tier 1..6 (every tier listed, even with no alerts) and a final 'all' line, over alerts read
  * from one file or gathered across a recording's segments (replay/recorded-alerts.ts).
  */
 export function alertStats(rows: readonly (AlertOutcome & { tier: number })[]): TierStats[] {

@@ -4,6 +4,9 @@
  * the config it ran with in `metrics_config`, so `metrics verify` recomputes with the same one.
  */
 import { FbError } from '../errors.ts';
+import { METRICS_PRESETS, PRESET_OVERRIDES, type MetricsPreset } from './presets.ts';
+import { TIMEFRAME_Z_SERIES, Z_SERIES, type TimeframeZSeries, type ZSeries } from './series.ts';
+import { normaliseRules, validateRules, type UserRule } from './user-rules.ts';
 
 export interface Timeframe {
   /** Label used in the `timeframes` JSON, e.g. "5m". */
@@ -13,6 +16,11 @@ export interface Timeframe {
 }
 
 export interface MetricsConfig {
+  /**
+   * The model the other settings start from: `default` (ours) or `seed` (the seed dashboard's
+   * quant model, core/metrics/presets.ts). Settings given next to it override the preset's.
+   */
+  preset: MetricsPreset;
   /** Length of one fixed bucket: `bucket = floor(local_ts / bucketMs)`. */
   bucketMs: number;
   /** Rolling windows reported per bucket in the `timeframes` JSON. */
@@ -23,6 +31,8 @@ export interface MetricsConfig {
   zWindowBuckets: number;
   /** Fewest values in the window before a z-score is given (else null). */
   zMinSamples: number;
+  /** Standard deviation of the z window: `sample` (n − 1) or `population` (n). */
+  zStd: 'sample' | 'population';
   /** Buckets a market must close after start or a gap before it may alert. */
   warmupBuckets: number;
   /** A market silent for longer than this is treated as if a gap had been recorded. */
@@ -38,11 +48,17 @@ export interface MetricsConfig {
     weights: Partial<Record<ZSeries, number>>;
   };
   regime: {
+    /** `oi_price`: the OI/price-change rule; `confluence`: the seed's signal families (regime.ts). */
+    model: 'oi_price' | 'confluence';
     timeframe: string;
     /** |OI change| (%) over the timeframe that counts as building (+) or unwinding (−). */
     oiChgPct: number;
     /** |price change| (%) over the timeframe that counts as a move rather than a range. */
     priceChgPct: number;
+    /** confluence model: |confluence| at or beyond this is a bullish or bearish regime. */
+    confluence: number;
+    /** confluence model: realized volatility (fraction) at or beyond this is a high-volatility regime. */
+    volatility: number;
   };
   alerts: {
     /** After an alert, the same market and direction stays quiet this long unless a higher tier fires. */
@@ -62,35 +78,42 @@ export interface MetricsConfig {
       rearmFraction: number;
     };
     tier3: { enabled: boolean; timeframe: string; oiChgPct: number; rearmOiChgPct: number };
-    tier4: { enabled: boolean; timeframe: string; funding: number; rearmFunding: number };
-    tier5: { enabled: boolean; timeframe: string; z: number; rearmZ: number; staleBuckets: number };
+    /** `mirror`: also alert on negative funding with OI falling (the up side). */
+    tier4: { enabled: boolean; timeframe: string; funding: number; rearmFunding: number; mirror: boolean };
+    tier5: {
+      enabled: boolean;
+      timeframe: string;
+      z: number;
+      rearmZ: number;
+      staleBuckets: number;
+      /**
+       * What an exchange's OI change is compared with: `others_mean`, the other exchanges' copies
+       * of the same unified market; `oi_weighted`, the global OI change of the base asset, every
+       * market weighted by its OI in USD.
+       */
+      oiReference: 'others_mean' | 'oi_weighted';
+      /** Also alert on funding diverging from the other exchanges'. */
+      funding: boolean;
+    };
+    /** Tier 6: a cluster of at least `minAlerts` alerts of tier ≤ `maxTier`, one direction, within `windowMs`. */
+    tier6: { enabled: boolean; maxTier: number; minAlerts: number; windowMs: number };
+    /** The composite score beyond ±z (the seed's ZSC_ALERT). */
+    composite: { enabled: boolean; tier: number; z: number; rearmZ: number };
+    /** User-defined rules (core/metrics/user-rules.ts). */
+    rules: UserRule[];
   };
 }
 
-/** Bucket-level series that are z-scored, in the order the engine keeps them. */
-export const Z_SERIES = [
-  'price_chg_pct',
-  'quote_volume',
-  'cvd',
-  'oi_chg_pct',
-  'funding_rate',
-  'basis_bps',
-  'ls_global',
-  'ls_top_accounts',
-  'ls_top_positions',
-  'taker_ratio',
-  'imbalance',
-  'liq_usd',
-] as const;
-export type ZSeries = (typeof Z_SERIES)[number];
-
-/** Series without a direction of their own: a spike takes the direction of the bucket's price change. */
-export const UNSIGNED_SERIES: ReadonlySet<ZSeries> = new Set<ZSeries>(['quote_volume', 'liq_usd']);
-
-export const TIMEFRAME_Z_SERIES = ['price_chg_pct', 'quote_volume', 'cvd', 'oi_chg_pct'] as const;
-export type TimeframeZSeries = (typeof TIMEFRAME_Z_SERIES)[number];
+export {
+  TIMEFRAME_Z_SERIES,
+  UNSIGNED_SERIES,
+  Z_SERIES,
+  type TimeframeZSeries,
+  type ZSeries,
+} from './series.ts';
 
 export const defaultMetricsConfig: MetricsConfig = {
+  preset: 'default',
   bucketMs: 10_000,
   timeframes: [
     { name: '1m', ms: 60_000 },
@@ -102,13 +125,14 @@ export const defaultMetricsConfig: MetricsConfig = {
   maxSlotsPerTimeframe: 360,
   zWindowBuckets: 180,
   zMinSamples: 10,
+  zStd: 'sample',
   warmupBuckets: 30,
   maxSilenceMs: 300_000,
   imbalanceLevels: 10,
   rvolTimeframe: '5m',
   timeframeZSeries: [...TIMEFRAME_Z_SERIES],
   composite: { weights: { oi_chg_pct: 1, ls_top_positions: 1, imbalance: 1, funding_rate: 1 } },
-  regime: { timeframe: '15m', oiChgPct: 0.5, priceChgPct: 0.3 },
+  regime: { model: 'oi_price', timeframe: '15m', oiChgPct: 0.5, priceChgPct: 0.3, confluence: 0.15, volatility: 0.025 },
   alerts: {
     cooldownMs: 300_000,
     tier1: { enabled: true, series: [...Z_SERIES], z: 2.5, rearmZ: 1.5 },
@@ -124,8 +148,19 @@ export const defaultMetricsConfig: MetricsConfig = {
       rearmFraction: 1 / 3,
     },
     tier3: { enabled: true, timeframe: '15m', oiChgPct: 1, rearmOiChgPct: 0.5 },
-    tier4: { enabled: true, timeframe: '15m', funding: 0.0001, rearmFunding: 0.00005 },
-    tier5: { enabled: true, timeframe: '15m', z: 2, rearmZ: 1, staleBuckets: 3 },
+    tier4: { enabled: true, timeframe: '15m', funding: 0.0001, rearmFunding: 0.00005, mirror: true },
+    tier5: {
+      enabled: true,
+      timeframe: '15m',
+      z: 2,
+      rearmZ: 1,
+      staleBuckets: 3,
+      oiReference: 'others_mean',
+      funding: true,
+    },
+    tier6: { enabled: false, maxTier: 2, minAlerts: 3, windowMs: 900_000 },
+    composite: { enabled: false, tier: 1, z: 1.8, rearmZ: 1 },
+    rules: [],
   },
 };
 
@@ -136,15 +171,24 @@ export const metricsConfigError = (problems: string[]): FbError =>
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Defaults overlaid with `overrides` (objects merge key by key; arrays and scalars replace). */
-export function mergeMetricsConfig(overrides: unknown, base: MetricsConfig = defaultMetricsConfig): unknown {
-  const merge = (a: unknown, b: unknown): unknown => {
-    if (!isPlain(a) || !isPlain(b)) return b === undefined ? a : b;
-    const out: Plain = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = merge(a[k], v);
-    return out;
-  };
-  return merge(structuredCloneJson(base), overrides);
+/** `a` overlaid with `b`: objects merge key by key; arrays and scalars replace. */
+function overlay(a: unknown, b: unknown): unknown {
+  if (!isPlain(a) || !isPlain(b)) return b === undefined ? a : b;
+  const out: Plain = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = overlay(a[k], v);
+  return out;
+}
+
+/**
+ * The defaults, then the preset `overrides.preset` names (default: ours), then `overrides`;
+ * user rules get what they left out. An unknown preset is left for validation to name.
+ */
+export function mergeMetricsConfig(overrides: unknown): unknown {
+  const named = isPlain(overrides) ? overrides.preset : undefined;
+  const preset = PRESET_OVERRIDES[named as MetricsPreset] ?? PRESET_OVERRIDES.default;
+  const merged = overlay(overlay(structuredCloneJson(defaultMetricsConfig), structuredCloneJson(preset)), overrides);
+  if (isPlain(merged) && isPlain(merged.alerts)) merged.alerts.rules = normaliseRules(merged.alerts.rules);
+  return merged;
 }
 
 function structuredCloneJson<T>(v: T): T {
@@ -176,7 +220,15 @@ export function validateMetricsConfig(obj: unknown): string[] {
     return {};
   };
 
+  const oneOf = (path: string, v: unknown, allowed: readonly string[]) => {
+    if (typeof v !== 'string' || !allowed.includes(v))
+      errors.push(
+        `${path}: must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(v)}`,
+      );
+  };
+
   unknownKeys(obj, defaultMetricsConfig as unknown as Plain, '', errors);
+  oneOf('preset', c.preset, METRICS_PRESETS);
   int('bucketMs', c.bucketMs, 1);
   const names = new Set<string>();
   if (!Array.isArray(c.timeframes) || c.timeframes.length === 0) {
@@ -211,6 +263,7 @@ export function validateMetricsConfig(obj: unknown): string[] {
     errors.push(
       `zMinSamples: ${c.zMinSamples} exceeds zWindowBuckets ${c.zWindowBuckets}; lower it or widen the window`,
     );
+  oneOf('zStd', c.zStd, ['sample', 'population']);
   int('warmupBuckets', c.warmupBuckets, 0);
   int('maxSilenceMs', c.maxSilenceMs, 1);
   int('imbalanceLevels', c.imbalanceLevels, 1);
@@ -230,6 +283,9 @@ export function validateMetricsConfig(obj: unknown): string[] {
   tfRef('regime.timeframe', regime.timeframe);
   num('regime.oiChgPct', regime.oiChgPct, 0);
   num('regime.priceChgPct', regime.priceChgPct, 0);
+  oneOf('regime.model', regime.model, ['oi_price', 'confluence']);
+  num('regime.confluence', regime.confluence, 0);
+  num('regime.volatility', regime.volatility, 0);
 
   const alerts = section('alerts', c.alerts);
   int('alerts.cooldownMs', alerts.cooldownMs, 0);
@@ -274,6 +330,7 @@ export function validateMetricsConfig(obj: unknown): string[] {
   tfRef('alerts.tier4.timeframe', t4.timeframe);
   num('alerts.tier4.funding', t4.funding, 0);
   num('alerts.tier4.rearmFunding', t4.rearmFunding, 0);
+  bool('alerts.tier4.mirror', t4.mirror);
   if (typeof t4.funding === 'number' && typeof t4.rearmFunding === 'number' && t4.rearmFunding >= t4.funding)
     errors.push(
       `alerts.tier4.rearmFunding: ${t4.rearmFunding} must be below alerts.tier4.funding ${t4.funding} (hysteresis)`,
@@ -285,8 +342,28 @@ export function validateMetricsConfig(obj: unknown): string[] {
   num('alerts.tier5.z', t5.z, 0);
   num('alerts.tier5.rearmZ', t5.rearmZ, 0);
   int('alerts.tier5.staleBuckets', t5.staleBuckets, 0);
+  oneOf('alerts.tier5.oiReference', t5.oiReference, ['others_mean', 'oi_weighted']);
+  bool('alerts.tier5.funding', t5.funding);
   if (typeof t5.z === 'number' && typeof t5.rearmZ === 'number' && t5.rearmZ >= t5.z)
     errors.push(`alerts.tier5.rearmZ: ${t5.rearmZ} must be below alerts.tier5.z ${t5.z} (hysteresis)`);
+
+  const t6 = section('alerts.tier6', alerts.tier6);
+  bool('alerts.tier6.enabled', t6.enabled);
+  int('alerts.tier6.maxTier', t6.maxTier, 1);
+  if (typeof t6.maxTier === 'number' && t6.maxTier > 5) errors.push('alerts.tier6.maxTier: must be at most 5');
+  int('alerts.tier6.minAlerts', t6.minAlerts, 2);
+  int('alerts.tier6.windowMs', t6.windowMs, 1);
+
+  const za = section('alerts.composite', alerts.composite);
+  bool('alerts.composite.enabled', za.enabled);
+  int('alerts.composite.tier', za.tier, 1);
+  if (typeof za.tier === 'number' && za.tier > 5) errors.push('alerts.composite.tier: must be at most 5');
+  num('alerts.composite.z', za.z, 0);
+  num('alerts.composite.rearmZ', za.rearmZ, 0);
+  if (typeof za.z === 'number' && typeof za.rearmZ === 'number' && za.rearmZ >= za.z)
+    errors.push(`alerts.composite.rearmZ: ${za.rearmZ} must be below alerts.composite.z ${za.z} (hysteresis)`);
+
+  errors.push(...validateRules(alerts.rules, [...names]));
   return errors;
 }
 

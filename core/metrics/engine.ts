@@ -22,6 +22,7 @@ import { ForwardReturns } from './forward-returns.ts';
 import { MarketInputs, type Levels } from './market.ts';
 import { compositeScore, regimeOf } from './regime.ts';
 import { Rsi } from './rsi.ts';
+import { compileRules, type CompiledRule } from './user-rules.ts';
 import { BV, BV_LEN, BV_SUMS, SlotRing } from './slot-ring.ts';
 import type { AlertRecord, EngineOutput, MetricRow, TimeframeFigures } from './types.ts';
 import { ZWindow } from './zwindow.ts';
@@ -71,6 +72,7 @@ class MarketHistory {
       cfg.zWindowBuckets,
       Z_BASE + cfg.timeframes.length * cfg.timeframeZSeries.length,
       cfg.zMinSamples,
+      cfg.zStd === 'population',
     );
   }
 
@@ -90,6 +92,7 @@ export function createMetricsEngine(config: MetricsConfig, deps: { logger: Logge
 class Engine implements MetricsEngine {
   private readonly markets = new Map<ExchangeId, Map<string, MarketHistory>>();
   private readonly cross: CrossExchange;
+  private readonly rules: CompiledRule[];
   private readonly counts = { events: 0, rows: 0, alerts: 0, rejected: 0 };
   private out: EngineOutput | null = null;
   // Scratch vectors reused at every close (closes are frequent enough to matter in replay).
@@ -104,7 +107,12 @@ class Engine implements MetricsEngine {
     readonly config: MetricsConfig,
     private readonly logger: Logger,
   ) {
-    this.cross = new CrossExchange(config.alerts.tier5.staleBuckets);
+    this.cross = new CrossExchange(config.alerts.tier5.staleBuckets, config.alerts.tier5.oiReference === 'oi_weighted');
+    this.rules = compileRules(
+      config.alerts.rules,
+      config.timeframes.map((tf) => tf.name),
+      config.alerts.cooldownMs,
+    );
     const n = Z_BASE + config.timeframes.length * config.timeframeZSeries.length;
     this.x = new Float64Array(n);
     this.zv = new Float64Array(n);
@@ -240,7 +248,11 @@ class Engine implements MetricsEngine {
     const x = this.x;
     for (let i = 0; i < Z_SERIES.length; i++) x[i] = series[Z_SERIES[i]];
     const xexTf = timeframes[cfg.alerts.tier5.timeframe];
-    const xex = this.cross.update(inp.market, inp.exchange, k, xexTf.oi_chg_pct ?? NaN, lv.funding);
+    const xex = this.cross.update(inp.market, inp.exchange, inp.symbol, k, {
+      oiChgPct: xexTf.oi_chg_pct ?? NaN,
+      funding: lv.funding,
+      oiUsd: lv.oiUsd,
+    });
     x[XEX_OI] = xex.oi.own - xex.oi.others;
     x[XEX_FUNDING] = xex.funding.own - xex.funding.others;
     let j = Z_BASE;
@@ -263,12 +275,56 @@ class Engine implements MetricsEngine {
 
     const composite = compositeScore(cfg.composite.weights, z);
     const warm = m.warm >= cfg.warmupBuckets;
-    const figures: BucketFigures = { k, values: x, z, mean: this.mean, std: this.std, timeframes, xex };
-    const fired = fireAlerts(cfg, figures, m.alerts, bucketTs, warm && alertsAllowed);
+    const price = fin(lv.price);
+    const row: MetricRow = {
+      exchange: inp.exchange,
+      symbol: inp.symbol,
+      market: inp.market,
+      bucket_ts: bucketTs,
+      local_ts: at.local_ts,
+      seq: at.seq,
+      warmup: !warm,
+      price,
+      price_chg_pct: fin(series.price_chg_pct),
+      volume: flow(f.volume),
+      quote_volume: flow(f.quote),
+      cvd: flow(series.cvd),
+      oi_usd: fin(lv.oiUsd),
+      oi_chg_pct: fin(oiChg),
+      funding_rate: fin(lv.funding),
+      predicted_rate: fin(lv.predicted),
+      basis_bps: fin(lv.basisBps),
+      ls_global: fin(lv.lsGlobal),
+      ls_top_accounts: fin(lv.lsTopAccounts),
+      ls_top_positions: fin(lv.lsTopPositions),
+      taker_ratio: fin(series.taker_ratio),
+      imbalance: fin(lv.imbalancePct),
+      liq_long_usd: flow(f.liqLong),
+      liq_short_usd: flow(f.liqShort),
+      rvol: timeframes[cfg.rvolTimeframe].rvol,
+      rsi14: fin(m.rsi.update(k, lv.price)),
+      composite: fin(composite),
+      regime: regimeOf(cfg.regime, timeframes[cfg.regime.timeframe], composite, lv),
+      z_max: fin(zMax),
+      z: zJson,
+      timeframes,
+    };
+    const figures: BucketFigures = {
+      k,
+      values: x,
+      z,
+      mean: this.mean,
+      std: this.std,
+      timeframes,
+      xex,
+      composite,
+      row,
+      extremes: { liquidation: f.liqMax, trade: f.tradeMax },
+    };
+    const fired = fireAlerts(cfg, this.rules, figures, m.alerts, bucketTs, warm && alertsAllowed);
 
     const out = this.output();
     m.forward.onClose(bucketTs, lv.price, out.forwardReturns);
-    const price = fin(lv.price);
     for (const c of fired) {
       const alert: AlertRecord = {
         exchange: inp.exchange,
@@ -300,40 +356,7 @@ class Engine implements MetricsEngine {
         price,
       );
     }
-
-    out.metrics.push({
-      exchange: inp.exchange,
-      symbol: inp.symbol,
-      market: inp.market,
-      bucket_ts: bucketTs,
-      local_ts: at.local_ts,
-      seq: at.seq,
-      warmup: !warm,
-      price,
-      price_chg_pct: fin(series.price_chg_pct),
-      volume: flow(f.volume),
-      quote_volume: flow(f.quote),
-      cvd: flow(series.cvd),
-      oi_usd: fin(lv.oiUsd),
-      oi_chg_pct: fin(oiChg),
-      funding_rate: fin(lv.funding),
-      predicted_rate: fin(lv.predicted),
-      basis_bps: fin(lv.basisBps),
-      ls_global: fin(lv.lsGlobal),
-      ls_top_accounts: fin(lv.lsTopAccounts),
-      ls_top_positions: fin(lv.lsTopPositions),
-      taker_ratio: fin(series.taker_ratio),
-      imbalance: fin(lv.imbalancePct),
-      liq_long_usd: flow(f.liqLong),
-      liq_short_usd: flow(f.liqShort),
-      rvol: timeframes[cfg.rvolTimeframe].rvol,
-      rsi14: fin(m.rsi.update(k, lv.price)),
-      composite: fin(composite),
-      regime: regimeOf(cfg.regime, timeframes[cfg.regime.timeframe], composite),
-      z_max: fin(zMax),
-      z: zJson,
-      timeframes,
-    });
+    out.metrics.push(row);
     this.counts.rows++;
     this.counts.alerts += fired.length;
 

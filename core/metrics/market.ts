@@ -13,6 +13,9 @@ export class MarketFlows {
   sell = 0;
   liqLong = 0;
   liqShort = 0;
+  /** Largest single trade and liquidation notional of the bucket (user rules' event fields). */
+  tradeMax = 0;
+  liqMax = 0;
 
   clear(): void {
     this.volume = 0;
@@ -21,6 +24,8 @@ export class MarketFlows {
     this.sell = 0;
     this.liqLong = 0;
     this.liqShort = 0;
+    this.tradeMax = 0;
+    this.liqMax = 0;
   }
 }
 
@@ -47,8 +52,13 @@ export class MarketInputs {
   private bookTop: BookTopEvent | null = null;
   /** Open interest from the last `open_interest` event, unless a later ticker carried one. */
   private oiBase = NaN;
-  private oiValue = NaN;
   private oiFromTicker = false;
+  /**
+   * The exchange's own USD value of the open interest from the last `open_interest` event (NaN
+   * when it sent none). It stays the USD figure when a later ticker carries OI in base units
+   * only: the exchange's valuation beats ours (OKX `oiUsd`, Bybit's `openInterestValue`).
+   */
+  private oiValue = NaN;
   private lsGlobal = NaN;
   private lsTopAccounts = NaN;
   private lsTopPositions = NaN;
@@ -76,6 +86,7 @@ export class MarketInputs {
         f.quote += n;
         if (e.side === 'buy') f.buy += n;
         else f.sell += n;
+        if (n > f.tradeMax) f.tradeMax = n;
         this.lastTrade = p;
         return true;
       }
@@ -85,6 +96,7 @@ export class MarketInputs {
         // side = side of the liquidation order: a sell closes a long.
         if (e.side === 'sell') this.flows.liqLong += n;
         else this.flows.liqShort += n;
+        if (n > this.flows.liqMax) this.flows.liqMax = n;
         return true;
       }
       case 'book_ticker':
@@ -132,8 +144,8 @@ export class MarketInputs {
     if (price !== price) price = num(d?.last_price);
     if (price !== price) price = mid;
     const oiBase = this.oiFromTicker ? num(d?.open_interest) : this.oiBase;
-    const oiUsd =
-      !this.oiFromTicker && this.oiValue === this.oiValue ? this.oiValue : oiBase * (mark === mark ? mark : price);
+    // Ours only when the exchange never sent its own: OI × mark, or × price before any mark.
+    const oiUsd = this.oiValue === this.oiValue ? this.oiValue : oiBase * (mark === mark ? mark : price);
     return {
       price,
       mark,

@@ -2,9 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rsi } from './rsi.ts';
 
-/** Wilder's RSI recomputed from the list of candle closes, the forming candle last. */
-function naiveRsi(closes: number[], period: number): number {
-  const ch = closes.slice(1).map((c, i) => c - closes[i]);
+/**
+ * Wilder's RSI recomputed from the candles' closes, the forming candle last. Only neighbouring
+ * candles make a change; the forming candle after missing ones has no RSI yet.
+ */
+function naiveRsi(candles: [number, number][], period: number): number {
+  const n = candles.length;
+  if (n < 2 || candles[n - 1][0] !== candles[n - 2][0] + 1) return NaN;
+  const ch = candles.slice(1).flatMap(([c, close], i) => (c === candles[i][0] + 1 ? [close - candles[i][1]] : []));
   if (ch.length < period) return NaN;
   let ag = ch.slice(0, period).reduce((a, c) => a + Math.max(c, 0), 0) / period;
   let al = ch.slice(0, period).reduce((a, c) => a + Math.max(-c, 0), 0) / period;
@@ -38,6 +43,17 @@ describe('Rsi (Wilder, on candles of N buckets)', () => {
     expect(d).toBe(0);
   });
 
+  it('does not compare the closes on either side of missing candles (a gap)', () => {
+    const r = new Rsi(2, 1);
+    r.update(0, 10);
+    r.update(1, 11);
+    expect(r.update(2, 10)).toBe(50);
+    // Buckets 3 and 4 missing: 10 → 30 is not a change, so there is no RSI until bucket 6.
+    expect(r.update(5, 30)).toBeNaN();
+    // The averages carried over (0.5, 0.5) take the change 30 → 31: ag (0.5 + 1) / 2, al 0.5 / 2.
+    expect(r.update(6, 31)).toBeCloseTo(100 - 100 / (1 + 0.75 / 0.25), 12);
+  });
+
   it('matches a recomputation from candle closes, forming candle included, across holes', () => {
     const steps = fc.array(
       fc.record({ advance: fc.integer({ min: 1, max: 4 }), price: fc.integer({ min: 1, max: 200 }) }),
@@ -52,7 +68,7 @@ describe('Rsi (Wilder, on candles of N buckets)', () => {
           b += st.advance;
           const got = rsi.update(b, st.price);
           closes.set(Math.floor(b / per), st.price);
-          const want = naiveRsi([...closes.values()], period);
+          const want = naiveRsi([...closes.entries()], period);
           if (Number.isNaN(want)) expect(got).toBeNaN();
           else expect(got).toBeCloseTo(want, 9);
         }

@@ -3,6 +3,10 @@
  * epoch (floor(bucket / bucketsPerCandle)). The first value needs `period` changes seeded as a
  * simple average; after that each closed candle is folded in with weight 1/period. The value
  * reported at every bucket includes the forming candle (its latest close), as charting tools do.
+ *
+ * Only neighbouring candles make a change: when candles are missing (a gap longer than a candle),
+ * the closes on either side are not compared, just as a bucket's price Δ is unknown after a gap.
+ * The averages carry over; the RSI is unknown until the first candle after the gap has closed.
  */
 export class Rsi {
   private candle = NaN;
@@ -24,6 +28,7 @@ export class Rsi {
     const c = Math.floor(b / this.bucketsPerCandle);
     if (c !== this.candle) {
       if (this.candle === this.candle) this.commit(this.close);
+      if (c > this.candle + 1) this.prevClose = NaN; // missing candles: no change across them
       this.candle = c;
     }
     this.close = price;

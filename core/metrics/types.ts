@@ -71,7 +71,8 @@ export interface MetricRow {
 }
 
 export type AlertDirection = 'up' | 'down';
-export type AlertTier = 1 | 2 | 3 | 4 | 5;
+/** 1–5 the built-in tiers, 6 a cluster of lower-tier alerts; user rules pick any of them. */
+export type AlertTier = 1 | 2 | 3 | 4 | 5 | 6;
 
 export interface AlertRecord {
   exchange: ExchangeId;
@@ -81,7 +82,7 @@ export interface AlertRecord {
   seq: number;
   bucket_ts: number;
   tier: AlertTier;
-  /** e.g. `z:cvd`, `confluence`, `cvd_oi`, `funding_oi`, `xex:oi`, `xex:funding`. */
+  /** e.g. `z:cvd`, `confluence`, `cvd_oi`, `funding_oi`, `xex:oi`, `xex:funding`, `composite`, `cluster`, `user:<name>`. */
   rule: string;
   direction: AlertDirection;
   value: number;

@@ -37,6 +37,8 @@ export class ZWindow {
     readonly series: number,
     /** Fewest values in the window before a z-score is given. */
     readonly minSamples: number,
+    /** Divide by n (population) rather than n − 1 (sample) for the variance. */
+    readonly population = false,
   ) {
     // NaN marks an empty position: it equals no bucket id, negative ones included.
     this.ids = new Float64Array(size).fill(NaN);
@@ -58,7 +60,7 @@ export class ZWindow {
 
   /**
    * Score `x[s]` (NaN = no value this bucket) against the window before bucket `b`, write each z
-   * (NaN when unknown) into `z[s]` and the window's mean and sample std into `mean[s]`/`std[s]`,
+   * (NaN when unknown) into `z[s]` and the window's mean and std into `mean[s]`/`std[s]`,
    * then add the values at bucket `b`. Buckets must increase.
    */
   scoreThenAdd(b: number, x: ArrayLike<number>, z: Float64Array, mean: Float64Array, std: Float64Array): void {
@@ -110,7 +112,7 @@ export class ZWindow {
 
   private variance(s: number): number {
     const n = this.count[s];
-    const v = (this.sumSq[s] - (this.sum[s] * this.sum[s]) / n) / (n - 1);
+    const v = (this.sumSq[s] - (this.sum[s] * this.sum[s]) / n) / (this.population ? n : n - 1);
     return v > 0 ? v : 0;
   }
 
