@@ -54,3 +54,21 @@ export const ALERT_COLUMNS = [
   'fwd_ret_15m',
   'fwd_ret_60m',
 ] as const;
+
+/** Numeric fields of a timeframe's figures (TimeframeFigures before `z`), in the engine's order. */
+export const TIMEFRAME_FIELDS = [
+  'price_chg_pct',
+  'volume',
+  'quote_volume',
+  'cvd',
+  'taker_ratio',
+  'oi_chg_pct',
+  'ls_global_chg',
+  'ls_top_accounts_chg',
+  'ls_top_positions_chg',
+  'liq_long_usd',
+  'liq_short_usd',
+  'rvol',
+  'rsi14',
+  'buckets',
+] as const;

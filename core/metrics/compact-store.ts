@@ -7,7 +7,7 @@
  */
 import type { Db, SqlValue } from '../db.ts';
 import { fileBaseTs } from '../compact-tables.ts';
-import { METRIC_COLUMNS } from './columns.ts';
+import { METRIC_COLUMNS, TIMEFRAME_FIELDS } from './columns.ts';
 import { Z_SERIES, TIMEFRAME_Z_SERIES } from './config.ts';
 import type { ForwardReturnUpdate, MetricRow, Regime, TimeframeFigures } from './types.ts';
 
@@ -15,22 +15,7 @@ import type { ForwardReturnUpdate, MetricRow, Regime, TimeframeFigures } from '.
 export const Z_KEYS = [...Z_SERIES, 'xex_oi', 'xex_funding'] as const;
 export const REGIMES: readonly Regime[] = ['accumulation', 'expansion', 'distribution', 'exhaustion', 'neutral'];
 /** TimeframeFigures fields before `z`, in the engine's order. */
-const TF_FIELDS = [
-  'price_chg_pct',
-  'volume',
-  'quote_volume',
-  'cvd',
-  'taker_ratio',
-  'oi_chg_pct',
-  'ls_global_chg',
-  'ls_top_accounts_chg',
-  'ls_top_positions_chg',
-  'liq_long_usd',
-  'liq_short_usd',
-  'rvol',
-  'rsi14',
-  'buckets',
-] as const;
+const TF_FIELDS = TIMEFRAME_FIELDS;
 /** Bucket-level figures stored as they are: the `metrics` columns from price to composite. */
 const FIGURES = METRIC_COLUMNS.slice(
   METRIC_COLUMNS.indexOf('price'),

@@ -203,9 +203,11 @@ export function validateMetricsConfig(obj: unknown): string[] {
   const errors: string[] = [];
   if (!isPlain(obj)) return ['config: must be an object (see defaultMetricsConfig)'];
   const c = obj as unknown as MetricsConfig;
-  const int = (path: string, v: unknown, min: number) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
-      errors.push(`${path}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+  const int = (path: string, v: unknown, min: number, max = Infinity) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      errors.push(
+        `${path}: must be an integer ${max < Infinity ? `${min}–${max}` : `>= ${min}`}, got ${JSON.stringify(v)}`,
+      );
   };
   const num = (path: string, v: unknown, min = -Infinity) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min)
@@ -349,15 +351,13 @@ export function validateMetricsConfig(obj: unknown): string[] {
 
   const t6 = section('alerts.tier6', alerts.tier6);
   bool('alerts.tier6.enabled', t6.enabled);
-  int('alerts.tier6.maxTier', t6.maxTier, 1);
-  if (typeof t6.maxTier === 'number' && t6.maxTier > 5) errors.push('alerts.tier6.maxTier: must be at most 5');
+  int('alerts.tier6.maxTier', t6.maxTier, 1, 5);
   int('alerts.tier6.minAlerts', t6.minAlerts, 2);
   int('alerts.tier6.windowMs', t6.windowMs, 1);
 
   const za = section('alerts.composite', alerts.composite);
   bool('alerts.composite.enabled', za.enabled);
-  int('alerts.composite.tier', za.tier, 1);
-  if (typeof za.tier === 'number' && za.tier > 5) errors.push('alerts.composite.tier: must be at most 5');
+  int('alerts.composite.tier', za.tier, 1, 5);
   num('alerts.composite.z', za.z, 0);
   num('alerts.composite.rearmZ', za.rearmZ, 0);
   if (typeof za.z === 'number' && typeof za.rearmZ === 'number' && za.rearmZ >= za.z)

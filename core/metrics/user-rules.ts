@@ -6,6 +6,7 @@
  * and `metrics verify` agree on them. Semantics: docs/quant-blueprint.md, "User-defined rules".
  */
 import { closestKey } from '../closest-name.ts';
+import { METRIC_COLUMNS, TIMEFRAME_FIELDS } from './columns.ts';
 import { TIMEFRAME_Z_SERIES, Z_SERIES } from './series.ts';
 import type { AlertDirection, MetricRow } from './types.ts';
 
@@ -32,46 +33,13 @@ export interface UserRule {
 /** What a rule may leave out. */
 export const RULE_DEFAULTS = { hysteresis: 0, tier: 1, direction: 'auto', markets: [], cooldownMs: null } as const;
 
-/** Row fields a rule can name directly (numbers, or null when unknown). */
-const ROW_SERIES = [
-  'price',
-  'price_chg_pct',
-  'volume',
-  'quote_volume',
-  'cvd',
-  'oi_usd',
-  'oi_chg_pct',
-  'funding_rate',
-  'predicted_rate',
-  'basis_bps',
-  'ls_global',
-  'ls_top_accounts',
-  'ls_top_positions',
-  'taker_ratio',
-  'imbalance',
-  'liq_long_usd',
-  'liq_short_usd',
+/** Row fields a rule can name directly (numbers, or null when unknown): price … z_max but the regime label. */
+const ROW_SERIES: readonly string[] = [
+  ...METRIC_COLUMNS.slice(METRIC_COLUMNS.indexOf('price'), METRIC_COLUMNS.indexOf('z_max') + 1).filter(
+    (c) => c !== 'regime',
+  ),
   'liq_usd',
-  'rvol',
-  'rsi14',
-  'composite',
-  'z_max',
-] as const;
-const TIMEFRAME_FIELDS = [
-  'price_chg_pct',
-  'volume',
-  'quote_volume',
-  'cvd',
-  'taker_ratio',
-  'oi_chg_pct',
-  'ls_global_chg',
-  'ls_top_accounts_chg',
-  'ls_top_positions_chg',
-  'liq_long_usd',
-  'liq_short_usd',
-  'rvol',
-  'rsi14',
-] as const;
+];
 /** Event fields: the largest single event of the bucket. */
 export const EVENT_SERIES = ['liquidation.notional', 'trade.notional'] as const;
 
@@ -110,9 +78,9 @@ export function seriesReader(series: string, timeframes: readonly string[]): Rea
   if (series === 'liquidation.notional') return (_r, ex) => ex.liquidation;
   if (series === 'trade.notional') return (_r, ex) => ex.trade;
   if (series === 'liq_usd') return (r) => r.liq_long_usd + r.liq_short_usd;
-  if ((ROW_SERIES as readonly string[]).includes(series)) {
-    const field = series as Exclude<(typeof ROW_SERIES)[number], 'liq_usd'>;
-    return (r) => r[field];
+  if (ROW_SERIES.includes(series)) {
+    const field = series as keyof MetricRow;
+    return (r) => r[field] as number | null;
   }
   const z = series.startsWith('z:');
   const name = z ? series.slice(2) : series;

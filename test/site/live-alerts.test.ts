@@ -16,7 +16,7 @@ import { startTestServer, type TestServer } from '../../collector/relay/test-sup
 import type { AlertRecord } from '../../core/metrics/types.ts';
 import { toneFor } from '../../src/lib/alert-sound.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { buildSite, emptyConfig, launchChromium, makeDocs, SAMPLE_SESSION, serveDir } from './site-rig.ts';
+import { launchChromium, serveSampleSite } from './site-rig.ts';
 
 const BTC = 'BTC/USDT:USDT';
 const ETH = 'ETH/USDT:USDT';
@@ -29,15 +29,7 @@ let browser: Browser;
 let relay: TestServer;
 
 beforeAll(async () => {
-  const dir = tempDir('fb-live-alerts-');
-  makeDocs(join(dir, 'docs'));
-  await buildSite(join(dir, 'dist'), {
-    FUTURESBOARD_CONFIG: emptyConfig(dir),
-    FUTURESBOARD_SITE_DB: SAMPLE_SESSION,
-    FUTURESBOARD_DOCS_DIR: join(dir, 'docs'),
-    PUBLIC_RELAY_URL: 'off',
-  });
-  ({ url: base, server } = await serveDir(join(dir, 'dist')));
+  ({ url: base, server } = await serveSampleSite(tempDir('fb-live-alerts-')));
   relay = await startTestServer({ http: { origins: [base] } });
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });

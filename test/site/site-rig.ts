@@ -125,6 +125,21 @@ export async function serveDir(dir: string): Promise<{ url: string; server: Serv
   return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, server };
 }
 
+/**
+ * The site built into `dir` from the bundled sample session, as a fresh clone builds it (no
+ * site.publish: the build publishes the sample; no relay baked in), served on 127.0.0.1.
+ */
+export async function serveSampleSite(dir: string): Promise<{ url: string; server: Server }> {
+  makeDocs(join(dir, 'docs'));
+  await buildSite(join(dir, 'dist'), {
+    FUTURESBOARD_CONFIG: emptyConfig(dir),
+    FUTURESBOARD_SITE_DB: SAMPLE_SESSION,
+    FUTURESBOARD_DOCS_DIR: join(dir, 'docs'),
+    PUBLIC_RELAY_URL: 'off',
+  });
+  return serveDir(join(dir, 'dist'));
+}
+
 /** Debian's Chromium as root in a closed network (DESIGN.md, traps): also what Lighthouse launches. */
 export const CHROMIUM_FLAGS = [
   '--headless',

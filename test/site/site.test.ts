@@ -23,14 +23,11 @@ import { startRig } from '../helpers/collector.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import {
   alertKeyText,
-  buildSite,
   captureIo,
   launchChromium,
-  emptyConfig,
-  makeDocs,
   nodeReplayAlerts,
   SAMPLE_SESSION,
-  serveDir,
+  serveSampleSite,
   shownAlerts,
 } from './site-rig.ts';
 
@@ -43,16 +40,7 @@ let server: Server;
 let browser: Browser;
 
 beforeAll(async () => {
-  const dir = tempDir('fb-site-');
-  makeDocs(join(dir, 'docs'));
-  // No site.publish: the build publishes the bundled sample session, as a fresh clone's does.
-  await buildSite(join(dir, 'dist'), {
-    FUTURESBOARD_CONFIG: emptyConfig(dir),
-    FUTURESBOARD_SITE_DB: SAMPLE_SESSION,
-    FUTURESBOARD_DOCS_DIR: join(dir, 'docs'),
-    PUBLIC_RELAY_URL: 'off',
-  });
-  ({ url: base, server } = await serveDir(join(dir, 'dist')));
+  ({ url: base, server } = await serveSampleSite(tempDir('fb-site-')));
   browser = await launchChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 180_000);
