@@ -363,7 +363,12 @@ export function validateMetricsConfig(obj: unknown): string[] {
   if (typeof za.z === 'number' && typeof za.rearmZ === 'number' && za.rearmZ >= za.z)
     errors.push(`alerts.composite.rearmZ: ${za.rearmZ} must be below alerts.composite.z ${za.z} (hysteresis)`);
 
-  errors.push(...validateRules(alerts.rules, [...names]));
+  errors.push(
+    ...validateRules(alerts.rules, {
+      timeframes: [...names],
+      timeframeZSeries: Array.isArray(c.timeframeZSeries) ? c.timeframeZSeries : [],
+    }),
+  );
   return errors;
 }
 

@@ -110,7 +110,7 @@ class Engine implements MetricsEngine {
     this.cross = new CrossExchange(config.alerts.tier5.staleBuckets, config.alerts.tier5.oiReference === 'oi_weighted');
     this.rules = compileRules(
       config.alerts.rules,
-      config.timeframes.map((tf) => tf.name),
+      { timeframes: config.timeframes.map((tf) => tf.name), timeframeZSeries: config.timeframeZSeries },
       config.alerts.cooldownMs,
     );
     const n = Z_BASE + config.timeframes.length * config.timeframeZSeries.length;

@@ -63,13 +63,14 @@ const known = (x: number): number => (x === x ? x : 0);
  * The seed's confluence of signal families, each signal scaled to [−1, 1]: price Δ and OI Δ
  * over the timeframe in units of its realized volatility (our ATR: the recording has no OHLC
  * ranges), top-account long/short as (ls − 1)/(ls + 1)·3 (saturating at 2 and ½, the tier-2
- * levels), order-book imbalance as a fraction, taker buy share as (buy − sell)/(buy + sell).
- *   accumulation = (OI↑·(1 − |price|) + L/S↑ + book↑) / 3   positions building in a range, leaning long
- *   distribution = (OI↑·(1 − |price|) + L/S↓ + book↓) / 3   the same leaning short
- *   momentum     = (price↑ + takers↑) / 2
- *   exhaustion   = (price↓ + takers↓) / 2
+ * levels), order-book imbalance as a fraction, takers as (buy − sell)/(buy + sell) notional.
+ * With in-range = 1 − |price|:
+ *   accumulation = (OI↑·in-range + L/S↑ + book↑) / 3         positions building in a range, leaning long
+ *   distribution = (OI↓·in-range + L/S↓ + book↓) / 3         positions leaving in a range, leaning short
+ *   momentum     = (price↑ + takers↑ + OI↑·price↑) / 3        a rise bought with new positions
+ *   exhaustion   = (price↓ + takers↓ + OI↓·|price|) / 3       a fall sold, or any move carried by positions closing
  *   confluence   = (accumulation + momentum)/2 − (distribution + exhaustion)/2
- * Returns NaN when price Δ, OI Δ or the volatility is unknown.
+ * Returns NaN when price Δ, OI Δ or the volatility is unknown (or zero: nothing moved).
  */
 export function confluenceOf(tf: TimeframeFigures, levels: RegimeLevels): number {
   const vol = tf.rvol;
@@ -79,13 +80,13 @@ export function confluenceOf(tf: TimeframeFigures, levels: RegimeLevels): number
   const ls = levels.lsTopAccounts;
   const lsLean = known(clamp(((ls - 1) / (ls + 1)) * 3));
   const book = known(clamp(levels.imbalancePct / 100));
-  const tr = tf.taker_ratio;
-  const takers = tr === null ? 0 : (tr - 1) / (tr + 1);
-  const building = up(oi) * (1 - Math.abs(px));
-  const accumulation = (building + up(lsLean) + up(book)) / 3;
-  const distribution = (building + down(lsLean) + down(book)) / 3;
-  const momentum = (up(px) + up(takers)) / 2;
-  const exhaustion = (down(px) + down(takers)) / 2;
+  // CVD over quote volume is (buy − sell)/(buy + sell), known with buyers only (the ratio is not).
+  const takers = tf.quote_volume > 0 ? tf.cvd / tf.quote_volume : 0;
+  const inRange = 1 - Math.abs(px);
+  const accumulation = (up(oi) * inRange + up(lsLean) + up(book)) / 3;
+  const distribution = (down(oi) * inRange + down(lsLean) + down(book)) / 3;
+  const momentum = (up(px) + up(takers) + up(oi) * up(px)) / 3;
+  const exhaustion = (down(px) + down(takers) + down(oi) * Math.abs(px)) / 3;
   return (accumulation + momentum) / 2 - (distribution + exhaustion) / 2;
 }
 

@@ -7,7 +7,8 @@
  */
 import { closestKey } from '../closest-name.ts';
 import { METRIC_COLUMNS, TIMEFRAME_FIELDS } from './columns.ts';
-import { TIMEFRAME_Z_SERIES, Z_SERIES } from './series.ts';
+import { EXCHANGES } from '../events.ts';
+import { Z_SERIES, type TimeframeZSeries } from './series.ts';
 import type { AlertDirection, MetricRow } from './types.ts';
 
 export interface UserRule {
@@ -43,21 +44,29 @@ const ROW_SERIES: readonly string[] = [
 /** Event fields: the largest single event of the bucket. */
 export const EVENT_SERIES = ['liquidation.notional', 'trade.notional'] as const;
 
+/** What the config computes, so a rule cannot name a figure that will never have a value. */
+export interface SeriesScope {
+  /** The configured timeframes' names. */
+  timeframes: readonly string[];
+  /** The configured `timeframeZSeries`. */
+  timeframeZSeries: readonly string[];
+}
+
 /** Every series a rule can name, for suggestions in errors. */
-function knownSeries(timeframes: readonly string[]): string[] {
+function knownSeries(scope: SeriesScope): string[] {
   return [
     ...ROW_SERIES,
     ...EVENT_SERIES,
     ...[...Z_SERIES, 'xex_oi', 'xex_funding'].map((s) => `z:${s}`),
-    ...timeframes.flatMap((tf) => [
+    ...scope.timeframes.flatMap((tf) => [
       ...TIMEFRAME_FIELDS.map((f) => `${tf}.${f}`),
-      ...TIMEFRAME_Z_SERIES.map((s) => `z:${tf}.${s}`),
+      ...scope.timeframeZSeries.map((s) => `z:${tf}.${s}`),
     ]),
   ];
 }
 
-function seriesProblem(series: unknown, timeframes: readonly string[]): string {
-  const near = typeof series === 'string' ? closestKey(series, knownSeries(timeframes)) : null;
+function seriesProblem(series: unknown, scope: SeriesScope): string {
+  const near = typeof series === 'string' ? closestKey(series, knownSeries(scope)) : null;
   return (
     `${JSON.stringify(series)} is not a series: name a metric (e.g. price, funding_rate, liq_usd), z:<series> ` +
     `(z:oi_chg_pct), <timeframe>.<figure> (15m.oi_chg_pct) or an event field (${EVENT_SERIES.join(', ')})` +
@@ -74,7 +83,7 @@ export interface BucketExtremes {
 type Read = (row: MetricRow, ex: BucketExtremes) => number | null | undefined;
 
 /** How to read `series` from a closed bucket, or null when it names nothing. */
-export function seriesReader(series: string, timeframes: readonly string[]): Read | null {
+export function seriesReader(series: string, scope: SeriesScope): Read | null {
   if (series === 'liquidation.notional') return (_r, ex) => ex.liquidation;
   if (series === 'trade.notional') return (_r, ex) => ex.trade;
   if (series === 'liq_usd') return (r) => r.liq_long_usd + r.liq_short_usd;
@@ -92,10 +101,10 @@ export function seriesReader(series: string, timeframes: readonly string[]): Rea
   }
   const tf = name.slice(0, dot);
   const field = name.slice(dot + 1);
-  if (!timeframes.includes(tf)) return null;
+  if (!scope.timeframes.includes(tf)) return null;
   if (z) {
-    if (!(TIMEFRAME_Z_SERIES as readonly string[]).includes(field)) return null;
-    const key = field as (typeof TIMEFRAME_Z_SERIES)[number];
+    if (!scope.timeframeZSeries.includes(field)) return null;
+    const key = field as TimeframeZSeries;
     return (r) => r.timeframes[tf].z[key];
   }
   if (!(TIMEFRAME_FIELDS as readonly string[]).includes(field)) return null;
@@ -113,6 +122,23 @@ export function normaliseRules(rules: unknown): unknown {
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** A unified market: BASE/QUOTE:SETTLE. */
+const UNIFIED = /^[A-Za-z0-9]+\/[A-Za-z0-9]+:[A-Za-z0-9]+$/;
+
+/** A market entry that can never match (a typo would silently watch nothing), described. */
+function marketProblem(m: string, report: (what: string) => void): void {
+  if (UNIFIED.test(m)) return;
+  const colon = m.indexOf(':');
+  const exchange = colon < 0 ? '' : m.slice(0, colon);
+  if (colon > 0 && colon < m.length - 1 && (EXCHANGES as readonly string[]).includes(exchange)) return;
+  // "binance" for binance-usdm is the common slip: the venue without its product.
+  const near =
+    colon > 0 ? (EXCHANGES.find((e) => e.startsWith(`${exchange}-`)) ?? closestKey(exchange, EXCHANGES)) : null;
+  report(
+    `${JSON.stringify(m)} is neither a unified market (BTC/USDT:USDT) nor exchange:SYMBOL with an exchange of ` +
+      `${EXCHANGES.join(', ')}${near ? `; did you mean ${near}:${m.slice(colon + 1)}?` : ''}`,
+  );
+}
 const RULE_KEYS = new Set([
   'name',
   'series',
@@ -126,7 +152,7 @@ const RULE_KEYS = new Set([
 ]);
 
 /** Every problem with `alerts.rules`, each naming the rule and the field. */
-export function validateRules(rules: unknown, timeframes: readonly string[]): string[] {
+export function validateRules(rules: unknown, scope: SeriesScope): string[] {
   if (!Array.isArray(rules)) return ['alerts.rules: must be an array of rules (see docs/quant-blueprint.md)'];
   const errors: string[] = [];
   const names = new Set<string>();
@@ -151,8 +177,8 @@ export function validateRules(rules: unknown, timeframes: readonly string[]): st
     if (typeof r.name !== 'string' || !NAME.test(r.name)) bad('name', 'must be 1–64 letters, digits, _ or -');
     else if (names.has(r.name)) bad('name', 'is used by an earlier rule; give each rule its own name');
     else names.add(r.name);
-    if (typeof r.series !== 'string' || !seriesReader(r.series, timeframes))
-      errors.push(`${label}.series: ${seriesProblem(r.series, timeframes)}`);
+    if (typeof r.series !== 'string' || !seriesReader(r.series, scope))
+      errors.push(`${label}.series: ${seriesProblem(r.series, scope)}`);
     if (r.op !== '>=' && r.op !== '<=' && r.op !== 'crosses') bad('op', 'must be ">=", "<=" or "crosses"');
     if (typeof r.threshold !== 'number' || !Number.isFinite(r.threshold)) bad('threshold', 'must be a finite number');
     if (typeof r.hysteresis !== 'number' || !(r.hysteresis >= 0) || !Number.isFinite(r.hysteresis))
@@ -162,7 +188,8 @@ export function validateRules(rules: unknown, timeframes: readonly string[]): st
     if (r.direction !== 'up' && r.direction !== 'down' && r.direction !== 'auto')
       bad('direction', 'must be "up", "down" or "auto"');
     if (!Array.isArray(r.markets) || !r.markets.every((m) => typeof m === 'string' && m !== ''))
-      bad('markets', 'must be a list of markets like "BTC/USDT:USDT" or "binance:BTCUSDT" (empty: every market)');
+      bad('markets', `must be a list of markets like "BTC/USDT:USDT" or "binance-usdm:BTCUSDT" (empty: every market)`);
+    else for (const m of r.markets as string[]) marketProblem(m, (what) => errors.push(`${label}.markets: ${what}`));
     if (
       r.cooldownMs !== null &&
       (typeof r.cooldownMs !== 'number' || !Number.isInteger(r.cooldownMs) || r.cooldownMs < 0)
@@ -192,11 +219,7 @@ export interface CompiledRule {
   cooldownMs: number;
 }
 
-export function compileRules(
-  rules: readonly UserRule[],
-  timeframes: readonly string[],
-  cooldownMs: number,
-): CompiledRule[] {
+export function compileRules(rules: readonly UserRule[], scope: SeriesScope, cooldownMs: number): CompiledRule[] {
   return rules.map((rule) => {
     const id = `user:${rule.name}`;
     const { threshold: t, hysteresis: h } = rule;
@@ -217,7 +240,7 @@ export function compileRules(
     return {
       rule,
       id,
-      read: seriesReader(rule.series, timeframes) as Read,
+      read: seriesReader(rule.series, scope) as Read,
       sides,
       appliesTo: (exchange, symbol, market) =>
         wanted.size === 0 || wanted.has(market) || wanted.has(`${exchange}:${symbol}`),

@@ -125,6 +125,19 @@ describe('ZWindow (rolling z-score over a time window of buckets)', () => {
     expect(score(w, 8, [65_000.2]).z[0]).toBeNaN();
   });
 
+  it('gives no z when the values differ only by the rounding of the arithmetic that made them', () => {
+    // A −20 % book imbalance computed at two prices: (0.8·101 − 1.2·101) / (2·101) · 100.
+    const noisy = ((0.8 * 101 - 1.2 * 101) / (0.8 * 101 + 1.2 * 101)) * 100;
+    expect(noisy).not.toBe(-20);
+    const w = new ZWindow(12, 1, 3);
+    for (let b = 0; b < 10; b++) score(w, b, [b % 4 === 0 ? noisy : -20]);
+    expect(score(w, 10, [noisy]).z[0]).toBeNaN();
+    // A spread of 5·10⁻¹¹ of the values' size is real: funding 0.0001 against 0.00010000000001.
+    const f = new ZWindow(12, 1, 3);
+    for (let b = 0; b < 10; b++) score(f, b, [b % 2 ? 0.00010000000001 : 0.0001]);
+    expect(Math.abs(score(f, 10, [0.00010000000001]).z[0])).toBeGreaterThan(0.5);
+  });
+
   it('refuses buckets that do not increase', () => {
     const w = new ZWindow(4, 1, 2);
     score(w, 5, [1]);

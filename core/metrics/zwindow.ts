@@ -11,8 +11,14 @@
  * sequence of calls, so live and replay give identical bits.
  */
 
-/** A standard deviation this small relative to the values' spread around K is rounding noise. */
+/** A standard deviation this small relative to the values' spread around K is rounding noise of the sums. */
 const DEGENERATE = 1e-6;
+/**
+ * A standard deviation this small relative to the values' own magnitude (RMS about zero) is
+ * rounding noise of the arithmetic that made them: a book imbalance of −20 % computed at two
+ * prices comes out as −20 and −19.99999999999999, which is not movement.
+ */
+const ROUNDING = 1e-12;
 /** Re-shift when (mean − K)² exceeds this many variances. */
 const SHIFT_LIMIT = 1e6;
 /** A removed squared term this many times the remaining sum of squares triggers an exact recompute. */
@@ -107,6 +113,7 @@ export class ZWindow {
     stdOut[s] = Math.sqrt(variance);
     const spread = this.sumSq[s] / n; // mean square about K
     if (v !== v || !(variance > DEGENERATE * DEGENERATE * spread)) return;
+    if (!(variance > ROUNDING * ROUNDING * (mean * mean + variance))) return;
     zOut[s] = (v - mean) / stdOut[s];
   }
 
