@@ -22,6 +22,8 @@ import { readCatalog } from '../../replay/adapters/catalog-file.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runReplay } from '../../cli/replay.ts';
+import { openRecordingsDir } from '../../replay/adapters/recordings-dir.ts';
+import { openParts, planParts } from '../../replay/player/parts.ts';
 import { createStaticHandler } from '../../collector/site/static-files.ts';
 
 const ROOT = resolve('.');
@@ -203,4 +205,26 @@ export async function nodeReplayAlerts(recording: string[]): Promise<string[]> {
     .filter(Boolean)
     .map((line) => alertKeyText(JSON.parse(line) as AlertKey))
     .sort();
+}
+
+/** The alerts a recordings folder holds, as the collector's pipeline wrote them, as sorted keys. */
+export function recordedAlerts(dir: string): string[] {
+  const keys: string[] = [];
+  for (const part of openParts(planParts(openRecordingsDir(dir))))
+    keys.push(
+      ...part.db
+        .all<AlertKey>('SELECT exchange, market, tier, rule, direction, bucket_ts FROM alerts')
+        .map(alertKeyText),
+    );
+  return keys.sort();
+}
+
+/**
+ * The replay page's `data-replay-state`, or its load error while it shows one: a wait for
+ * `ended` that fails then says why instead of timing out on `loading`.
+ */
+export async function replayState(page: Page): Promise<string | null> {
+  const error = page.getByTestId('load-error');
+  if (await error.count()) return `error: ${await error.innerText()}`;
+  return page.locator('[data-replay-state]').first().getAttribute('data-replay-state');
 }
