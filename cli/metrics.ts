@@ -7,12 +7,12 @@ import { FbError, hasErrorCode } from '../core/errors.ts';
 import { numberOption, parseCommand, subcommand, type CommandSpec } from './kit.ts';
 import { createLogger } from './logger.ts';
 import { hasCatalog } from '../replay/adapters/catalog-file.ts';
-import { inFilter, openParts, planParts } from '../replay/player/parts.ts';
+import { inFilter, metricsConfigAtStart, openParts, planParts } from '../replay/player/parts.ts';
 import { RecordedAlerts } from '../replay/recorded-alerts.ts';
 import { FILTER_OPTIONS, filterOptions, recordingOption } from './replay-options.ts';
 import { alertStats, type AlertOutcome, type TierStats } from '../core/metrics/alert-stats.ts';
 import { benchMetrics } from '../core/metrics/bench.ts';
-import { resolveMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
+import { overridesOf, resolveMetricsConfig, type MetricsConfig } from '../core/metrics/config.ts';
 import { METRICS_PRESETS, type MetricsPreset } from '../core/metrics/presets.ts';
 import { recomputeAlerts } from '../replay/recompute-alerts.ts';
 import { hasTable } from '../core/metrics/store.ts';
@@ -76,7 +76,8 @@ const STATS: CommandSpec = {
     'alert; the mean return is taken in that direction too. ' +
     `Reads ${DEFAULT_RECORDINGS} when it is a recordings folder, else ${DEFAULT_DB}, unless told otherwise. ` +
     '--from/--to/--markets count only the alerts received in that window for those markets. ' +
-    '--compare recomputes the alerts of each named metrics preset over the same recorded events and sets them side by side.',
+    '--compare recomputes the alerts of each named metrics preset over the same recorded events, keeping the settings ' +
+    'the recording changed from its own preset (buckets, windows, warm-up, user rules), and sets them side by side.',
   options: {
     ...FILTER_OPTIONS,
     compare: {
@@ -171,8 +172,10 @@ export async function runAlerts(argv: string[], out: Out = stdout): Promise<numb
     inFilter(window, Number(a.local_ts), String(a.market));
   if (typeof v.compare === 'string') {
     const presets = comparedPresets(v.compare);
+    // The recording's own settings (buckets, windows, warm-up, user rules) stay; only the model changes.
+    const own = overridesOf(metricsConfigAtStart(recording));
     const byPreset = presets.map((preset) => {
-      const alerts = recomputeAlerts(openParts(planParts(recording)), resolveMetricsConfig({ preset }), {
+      const alerts = recomputeAlerts(openParts(planParts(recording)), resolveMetricsConfig({ ...own, preset }), {
         logger: createLogger('alerts-stats', 'warn'),
         onPart: (name, p) =>
           process.stderr.write(`alerts stats: ${preset}: ${name}: ${p.events} events, ${p.alerts} alerts so far\n`),

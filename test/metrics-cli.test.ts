@@ -224,6 +224,38 @@ describe('futuresboard alerts stats', () => {
     expect(table).toMatch(/^1\s+default\s+\d+/m);
   });
 
+  it('--compare keeps the recording’s own settings and user rules: its own preset’s line is what it recorded', async () => {
+    // Recorded under the seed preset with 2 s buckets and a user rule; recomputed as seed and as
+    // default with those settings.
+    const path = join(dir, 'seed.db');
+    const rule = { name: 'flip', series: 'price_chg_pct', op: 'crosses', threshold: 0, tier: 2, cooldownMs: 60_000 };
+    const config = resolveMetricsConfig({
+      ...{ bucketMs: 2000, warmupBuckets: 10, zWindowBuckets: 60 },
+      preset: 'seed',
+      alerts: { rules: [rule] },
+    });
+    recordSessions(
+      path,
+      [{ config, events: syntheticEvents({ markets: 6, events: EVENTS, startTs: START, rate: RATE, seed: 7 }) }],
+      START,
+    );
+    const recorded = JSON.parse((await run(runAlerts, ['stats', '--db', path, '--json'])).text);
+    const db = openNodeDb(path, { readonly: true });
+    const users = db.all<{ n: number }>("SELECT count(*) AS n FROM alerts WHERE rule = 'user:flip'")[0].n;
+    db.close();
+    expect(users).toBeGreaterThan(0);
+    const compared = JSON.parse(
+      (await run(runAlerts, ['stats', '--db', path, '--compare', 'seed,default', '--json'])).text,
+    ) as {
+      preset: string;
+      stats: { tier: number | 'all'; alerts: number }[];
+    }[];
+    expect(compared[0].stats).toEqual(recorded);
+    // The default model on the same settings: the user rule still fires (tier 2), the model's alerts differ.
+    expect(compared[1].stats.find((t) => t.tier === 2)!.alerts).toBeGreaterThanOrEqual(users);
+    expect(compared[1].stats).not.toEqual(recorded);
+  });
+
   it('--compare names an unknown preset and the known ones', async () => {
     await expect(run(runAlerts, ['stats', '--db', live, '--compare', 'seed,defualt'])).rejects.toThrow(
       '--compare: unknown preset "defualt"; one of default, seed',

@@ -1,6 +1,12 @@
 import { FbError as MetricsConfigError } from '../errors.ts';
 import { describe, expect, it } from 'vitest';
-import { defaultMetricsConfig, mergeMetricsConfig, resolveMetricsConfig, validateMetricsConfig } from './config.ts';
+import {
+  defaultMetricsConfig,
+  mergeMetricsConfig,
+  overridesOf,
+  resolveMetricsConfig,
+  validateMetricsConfig,
+} from './config.ts';
 
 describe('metrics config', () => {
   it('accepts the defaults and the demo settings (2 s buckets, 10 buckets of warm-up, 60-bucket z window)', () => {
@@ -60,5 +66,39 @@ describe('metrics config', () => {
         'maxSilenceMs: must be an integer >= 1, got "soon"',
       ]),
     );
+  });
+
+  it('starts from the named preset, then the settings next to it', () => {
+    const seed = resolveMetricsConfig({ preset: 'seed', warmupBuckets: 5 });
+    expect(seed).toMatchObject({ preset: 'seed', zStd: 'population', warmupBuckets: 5 });
+    // The default's top-positions weight is zeroed, not kept: the seed weighs exactly four series.
+    expect(seed.composite.weights).toEqual({
+      oi_chg_pct: 0.4,
+      ls_top_accounts: 0.2,
+      imbalance: 0.2,
+      funding_rate: 0.2,
+      ls_top_positions: 0,
+    });
+    expect(validateMetricsConfig(mergeMetricsConfig({ preset: 'sed' }))).toEqual([
+      'preset: must be one of "default", "seed", got "sed"',
+    ]);
+  });
+
+  it('gives back what a resolved config changed from its preset, to carry over to another model', () => {
+    const rule = { name: 'big-liq', series: 'liquidation.notional', op: '>=', threshold: 250_000 };
+    const seed = resolveMetricsConfig({ preset: 'seed', bucketMs: 2000, alerts: { rules: [rule], tier1: { z: 3 } } });
+    const own = overridesOf(seed);
+    expect(own).toEqual({
+      bucketMs: 2000,
+      alerts: {
+        tier1: { z: 3 },
+        rules: [{ ...rule, hysteresis: 0, tier: 1, direction: 'auto', markets: [], cooldownMs: null }],
+      },
+    });
+    const asDefault = resolveMetricsConfig({ ...own, preset: 'default' });
+    expect(asDefault).toMatchObject({ preset: 'default', zStd: 'sample', bucketMs: 2000 });
+    expect(asDefault.alerts.tier1.z).toBe(3);
+    expect(asDefault.alerts.rules).toEqual(seed.alerts.rules);
+    expect(overridesOf(defaultMetricsConfig)).toEqual({});
   });
 });

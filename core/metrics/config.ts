@@ -191,6 +191,27 @@ export function mergeMetricsConfig(overrides: unknown): unknown {
   return merged;
 }
 
+/**
+ * The settings of a resolved `config` that differ from its preset's, as overrides: with another
+ * `preset` next to them they give that model with the same buckets, windows, warm-up and user
+ * rules (how `alerts stats --compare` keeps a recording's own settings).
+ */
+export function overridesOf(config: MetricsConfig): Record<string, unknown> {
+  const diff = (value: unknown, base: unknown): unknown => {
+    if (isPlain(value) && isPlain(base)) {
+      const out: Plain = {};
+      for (const [k, v] of Object.entries(value)) {
+        const d = diff(v, base[k]);
+        if (d !== undefined) out[k] = d;
+      }
+      return Object.keys(out).length ? out : undefined;
+    }
+    return JSON.stringify(value) === JSON.stringify(base) ? undefined : value;
+  };
+  const { preset, ...rest } = config;
+  return (diff(rest, mergeMetricsConfig({ preset })) as Record<string, unknown> | undefined) ?? {};
+}
+
 function structuredCloneJson<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }

@@ -14,8 +14,11 @@ export const PRESET_OVERRIDES: Record<MetricsPreset, Record<string, unknown>> = 
   seed: {
     // The seed z-scores against the population standard deviation of the window.
     zStd: 'population',
-    // zsc = 0.4·z_oi + 0.2·z_top_ls_accounts + 0.2·z_obi + 0.2·z_funding
-    composite: { weights: { oi_chg_pct: 0.4, ls_top_accounts: 0.2, imbalance: 0.2, funding_rate: 0.2 } },
+    // zsc = 0.4·z_oi + 0.2·z_top_ls_accounts + 0.2·z_obi + 0.2·z_funding. Weights merge key by key
+    // into the default's, so the default's top-positions weight is set to 0 (left out).
+    composite: {
+      weights: { oi_chg_pct: 0.4, ls_top_accounts: 0.2, imbalance: 0.2, funding_rate: 0.2, ls_top_positions: 0 },
+    },
     // confluence = (accumulation + momentum)/2 − (distribution + exhaustion)/2, ±0.15; volatility 0.025.
     regime: { model: 'confluence', confluence: 0.15, volatility: 0.025 },
     alerts: {
