@@ -4,27 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AlertRecord } from './types.ts';
-import { runEngine, Script, type Where } from './test-support.ts';
+import { QUIET, runEngine, Script, type Where } from './test-support.ts';
 
-/** 1 s buckets, z over 20 buckets (at least 10), 10 buckets of warm-up, 10 s cooldown; only what a test turns on. */
-const BASE = {
-  bucketMs: 1000,
-  timeframes: [{ name: '5s', ms: 5000 }],
-  rvolTimeframe: '5s',
-  timeframeZSeries: [],
-  regime: { timeframe: '5s' },
-  zWindowBuckets: 20,
-  zMinSamples: 10,
-  warmupBuckets: 10,
-  alerts: {
-    cooldownMs: 10_000,
-    tier1: { enabled: false, series: ['cvd'] },
-    tier2: { enabled: false },
-    tier3: { enabled: false, timeframe: '5s' },
-    tier4: { enabled: false, timeframe: '5s' },
-    tier5: { enabled: false, timeframe: '5s' },
-  },
-};
+const BASE = QUIET;
 const only = (tier: 1 | 2 | 3 | 4 | 5, extra: object = {}) => ({
   ...BASE,
   alerts: { ...BASE.alerts, [`tier${tier}`]: { ...BASE.alerts[`tier${tier}`], enabled: true, ...extra } },

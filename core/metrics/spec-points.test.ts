@@ -7,27 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent, Side } from '../events.ts';
 import type { AlertRecord } from './types.ts';
-import { runEngine, Script, type Where } from './test-support.ts';
+import { QUIET, runEngine, Script, type Where } from './test-support.ts';
 
 /** Every tier off and no cooldown, so a test sees exactly the arming of the rule it turns on. */
-const BASE = {
-  bucketMs: 1000,
-  timeframes: [{ name: '5s', ms: 5000 }],
-  rvolTimeframe: '5s',
-  timeframeZSeries: [],
-  regime: { timeframe: '5s' },
-  zWindowBuckets: 20,
-  zMinSamples: 10,
-  warmupBuckets: 10,
-  alerts: {
-    cooldownMs: 0,
-    tier1: { enabled: false, series: ['cvd'] },
-    tier2: { enabled: false },
-    tier3: { enabled: false, timeframe: '5s' },
-    tier4: { enabled: false, timeframe: '5s' },
-    tier5: { enabled: false, timeframe: '5s' },
-  },
-};
+const BASE = { ...QUIET, alerts: { ...QUIET.alerts, cooldownMs: 0 } };
 type TierKey = 'tier1' | 'tier2' | 'tier3' | 'tier4';
 /** BASE with one tier turned on (and given `settings`), plus top-level `overrides`. */
 const withTier = (tier: TierKey, settings: object = {}, overrides: object = {}) => ({

@@ -125,3 +125,26 @@ export function collect(engine: MetricsEngine, events: Iterable<RecordedEvent>):
 export function runEngine(overrides: unknown, events: Iterable<RecordedEvent>): Collected {
   return collect(createMetricsEngine(resolveMetricsConfig(overrides), { logger: silentLogger }), events);
 }
+
+/**
+ * Small settings for alert tests: 1 s buckets, a 5 s timeframe, z over 20 buckets (at least 10),
+ * 10 buckets of warm-up, 10 s cooldown, every built-in tier off (a test turns on what it checks).
+ */
+export const QUIET = {
+  bucketMs: 1000,
+  timeframes: [{ name: '5s', ms: 5000 }],
+  rvolTimeframe: '5s',
+  timeframeZSeries: [],
+  regime: { timeframe: '5s' },
+  zWindowBuckets: 20,
+  zMinSamples: 10,
+  warmupBuckets: 10,
+  alerts: {
+    cooldownMs: 10_000,
+    tier1: { enabled: false, series: ['cvd'] },
+    tier2: { enabled: false },
+    tier3: { enabled: false, timeframe: '5s' },
+    tier4: { enabled: false, timeframe: '5s' },
+    tier5: { enabled: false, timeframe: '5s' },
+  },
+};

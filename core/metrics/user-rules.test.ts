@@ -6,28 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { FbError } from '../errors.ts';
 import { mergeMetricsConfig, resolveMetricsConfig, validateMetricsConfig } from './config.ts';
-import { runEngine, Script, type Where } from './test-support.ts';
+import { QUIET, runEngine, Script, type Where } from './test-support.ts';
 import type { AlertRecord } from './types.ts';
 
-/** 1 s buckets, a 5 s timeframe, z over 20 buckets (at least 10), 3 buckets of warm-up; built-in tiers off. */
-const BASE = {
-  bucketMs: 1000,
-  timeframes: [{ name: '5s', ms: 5000 }],
-  rvolTimeframe: '5s',
-  timeframeZSeries: [],
-  regime: { timeframe: '5s' },
-  zWindowBuckets: 20,
-  zMinSamples: 10,
-  warmupBuckets: 3,
-  alerts: {
-    cooldownMs: 10_000,
-    tier1: { enabled: false, series: ['cvd'] },
-    tier2: { enabled: false },
-    tier3: { enabled: false, timeframe: '5s' },
-    tier4: { enabled: false, timeframe: '5s' },
-    tier5: { enabled: false, timeframe: '5s' },
-  },
-};
+/** The quiet test settings with 3 buckets of warm-up. */
+const BASE = { ...QUIET, warmupBuckets: 3 };
 const withRules = (rules: unknown, alerts: object = {}) => ({ ...BASE, alerts: { ...BASE.alerts, ...alerts, rules } });
 
 /** One buy of 1 per bucket at each price from bucket `from` on, and one more trade to close the last bucket. */
