@@ -6,23 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runReplay } from '../../cli/replay.ts';
-import { openRecordingsDir } from '../../replay/adapters/recordings-dir.ts';
-import { openParts, planParts } from '../../replay/player/parts.ts';
-import { alertKeyText, captureIo, nodeReplayAlerts, SAMPLE_SESSION, type AlertKey } from './site-rig.ts';
+import { captureIo, nodeReplayAlerts, recordedAlerts, SAMPLE_SESSION } from './site-rig.ts';
 
 const SAMPLE = ['--recordings', SAMPLE_SESSION];
 
 describe('futuresboard replay --alerts', () => {
   it('prints the alerts the recording holds, computed again from its events', async () => {
-    const recorded: string[] = [];
-    for (const part of openParts(planParts(openRecordingsDir(SAMPLE_SESSION))))
-      recorded.push(
-        ...part.db
-          .all<AlertKey>('SELECT exchange, market, tier, rule, direction, bucket_ts FROM alerts')
-          .map(alertKeyText),
-      );
+    const recorded = recordedAlerts(SAMPLE_SESSION);
     expect(recorded.length).toBeGreaterThan(20);
-    expect(await nodeReplayAlerts(SAMPLE)).toEqual(recorded.sort());
+    expect(await nodeReplayAlerts(SAMPLE)).toEqual(recorded);
   });
 
   it('prints full alert records: value, threshold, inputs, in receipt order', async () => {
