@@ -144,7 +144,7 @@ function bench(argv: string[], out: Out): number {
   const rate = numberOption(args.values, 'rate', 2000, 1);
   out(`metrics bench: generating ${events} events over ${markets} markets at ${rate} events/s…`);
   const stream = syntheticEvents({ markets, events, startTs: Date.UTC(2025, 0, 1), rate, seed: 1 });
-  const [preset] = comparedPresets(String(args.values.preset), '--preset');
+  const preset = presetNamed(String(args.values.preset), '--preset');
   const r = benchMetrics(stream, resolveMetricsConfig({ preset }), () => performance.now());
   const m = (n: number) => `${(n / 1e6).toFixed(2)} M events/s`;
   out(
@@ -203,20 +203,27 @@ export async function runAlerts(argv: string[], out: Out = stdout): Promise<numb
   return 0;
 }
 
-/** `seed,default` → the presets, each known and named once; `option` names the flag in errors. */
-function comparedPresets(list: string, option = '--compare'): MetricsPreset[] {
+/** One preset name, checked; `option` names the flag in the error. */
+function presetNamed(name: string, option: string): MetricsPreset {
+  if ((METRICS_PRESETS as readonly string[]).includes(name)) return name as MetricsPreset;
+  throw new FbError(
+    'E_USAGE',
+    `${option}: unknown preset ${JSON.stringify(name)}; one of ${METRICS_PRESETS.join(', ')}`,
+  );
+}
+
+/** `seed,default` → the presets of --compare, each known and named once. */
+function comparedPresets(list: string): MetricsPreset[] {
   const names = list
     .split(',')
     .map((n) => n.trim())
     .filter((n) => n !== '');
-  for (const n of names)
-    if (!(METRICS_PRESETS as readonly string[]).includes(n))
-      throw new FbError(
-        'E_USAGE',
-        `${option}: unknown preset ${JSON.stringify(n)}; one of ${METRICS_PRESETS.join(', ')}`,
-      );
-  if (names.length === 0) throw new FbError('E_USAGE', `${option}: name a preset (${METRICS_PRESETS.join(', ')})`);
-  return [...new Set(names)] as MetricsPreset[];
+  if (names.length === 0)
+    throw new FbError(
+      'E_USAGE',
+      `--compare: name presets, e.g. --compare seed,default (${METRICS_PRESETS.join(', ')})`,
+    );
+  return [...new Set(names.map((n) => presetNamed(n, '--compare')))];
 }
 
 /** One line per tier (and preset, when comparing): alerts, hit rate and mean return per horizon. */

@@ -48,7 +48,11 @@ export class CrossExchange {
     const key = `${exchange}:${symbol}`;
     let own = list.find((l) => l.key === key);
     if (!own) list.push((own = { key, k, ...figures }));
-    Object.assign(own, figures, { k });
+    // Runs at every bucket close: update in place rather than allocate.
+    own.k = k;
+    own.oiChgPct = figures.oiChgPct;
+    own.funding = figures.funding;
+    own.oiUsd = figures.oiUsd;
     return {
       oi: this.oiWeighted ? this.weighted(list, own, k) : this.othersMean(list, own, k, 'oiChgPct'),
       funding: this.othersMean(list, own, k, 'funding'),
